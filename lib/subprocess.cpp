@@ -1,0 +1,52 @@
+#include "subprocess.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+namespace zokml::detail {
+
+namespace bp = boost::process;
+
+ProcessResult run_process(const std::filesystem::path& executable, const std::vector<std::string>& arguments,
+                          const std::filesystem::path& working_dir, const std::string& stdin_data,
+                          std::chrono::milliseconds timeout) {
+    boost::asio::io_context io;
+    // Asynchronous pipes on one io_context drain stdout and stderr while stdin is written, so
+    // a tool that prints megabytes never blocks on a full pipe.
+    std::future<std::string> out;
+    std::future<std::string> err;
+    bool exited = false;
+    bp::child child(bp::exe = executable.string(), bp::args = arguments, bp::start_dir = working_dir.string(),
+                    bp::std_in < boost::asio::buffer(stdin_data), bp::std_out > out, bp::std_err > err,
+                    bp::on_exit([&](int, const std::error_code&) { exited = true; }), io,
+                    // Its own process group, so a timeout also kills what it started (which
+                    // would otherwise keep the output pipes open).
+                    bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); }));
+
+    ProcessResult result;
+    io.run_for(timeout);
+    if (!exited) {
+        result.timed_out = true;
+        ::kill(-child.id(), SIGKILL);
+        io.restart();
+        io.run();
+    }
+    child.wait();
+    const int status = child.native_exit_code();
+    if (WIFSIGNALED(status)) {
+        result.signal = WTERMSIG(status);
+        result.exit_code = 128 + result.signal;
+    } else {
+        result.exit_code = WEXITSTATUS(status);
+    }
+    result.out = out.get();
+    result.err = err.get();
+    return result;
+}
+
+}  // namespace zokml::detail

