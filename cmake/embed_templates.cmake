@@ -1,7 +1,10 @@
-# Writes OUTPUT: a C++ file that defines zokml::detail::embedded_templates(), a map from each
-# template's file name to its text, so the library carries its .zok templates inside it.
+# Writes OUTPUT: a C++ file that defines zokml::detail::embedded_templates(), a map from the
+# file name of each template in TEMPLATE_DIR to its text, so the library carries its .zok
+# templates inside it.
+file(GLOB templates "${TEMPLATE_DIR}/*.zok")
+list(SORT templates)
 set(body "")
-foreach(path ${TEMPLATES})
+foreach(path ${templates})
   get_filename_component(name "${path}" NAME)
   file(READ "${path}" text)
   # Raw string literals cannot contain their own delimiter; templates never do.

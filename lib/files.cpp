@@ -29,7 +29,7 @@ void write_file_atomically(const fs::path& path, std::string_view contents) {
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string reason = std::strerror(errno);
         ::unlink(tmp.c_str());
         throw std::runtime_error(path.string() + ": cannot save: " + reason);

@@ -24,6 +24,9 @@ private:
 
 inline std::filesystem::path data_path(const std::string& name) { return std::filesystem::path(ZOKML_TEST_DATA) / name; }
 inline std::filesystem::path standin(const std::string& name) { return std::filesystem::path(ZOKML_TEST_STANDINS) / name; }
+inline std::filesystem::path example_model(const std::string& name) {
+    return std::filesystem::path(ZOKML_EXAMPLES_DIR) / "models" / name;
+}
 
 // The real ZoKrates toolchain as the library finds it (the bundled zokrates-js one here).
 const Toolchain& real_toolchain();

@@ -1,0 +1,142 @@
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <set>
+
+#include "support.hpp"
+#include "zokml/circuit.hpp"
+#include "zokml/mnist.hpp"
+#include "zokml/pipeline.hpp"
+#include "zokml/reference.hpp"
+
+using namespace zokml;
+namespace fs = std::filesystem;
+
+namespace {
+
+const QuantizedModel& small_model() {
+    static const QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
+    return model;
+}
+
+const std::vector<Digit>& held_out() {
+    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
+    return digits;
+}
+
+// Two circuits for the small model, compiled and set up once per test process: the default one
+// (public class only), and one that also takes a claimed class and exposes the logits.
+struct Provers {
+    test::TempDir dir;
+    PrivateInputProver plain{test::real_toolchain(), small_model(), dir / "plain"};
+    PrivateInputProver full{test::real_toolchain(), small_model(), dir / "full", {true, true, 56}};
+};
+
+Provers& provers() {
+    static Provers p;
+    return p;
+}
+
+std::vector<std::int64_t> input_of(const Digit& digit) { return digit_input(small_model(), digit); }
+
+bool witness_fails(const PrivateInputProver& prover, const std::vector<std::int64_t>& input, std::optional<int> claim = {}) {
+    try {
+        prover.evaluate(input, claim);
+        return false;
+    } catch (const ToolchainError& e) {
+        return e.step() == Step::ComputeWitness && e.kind() == ToolchainError::Kind::Failed &&
+               e.tool_output().find("Execution failed") != std::string::npos;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the circuit's class and logits equal the integer reference on 20 real held-out digits", "[private-input][slow]") {
+    auto& prover = provers().full;
+    std::set<int> classes;
+    for (std::size_t i = 0; i < 20; ++i) {
+        const Digit& digit = held_out()[i * 97];  // spread over the labels
+        const auto input = input_of(digit);
+        const ReferenceTrace expected = run_reference(small_model(), input);
+        INFO("held-out digit " << i * 97 << " label " << digit.label);
+        const PrivateInputOutput out = prover.evaluate(input, expected.predicted_class);
+        CHECK(out.predicted_class == expected.predicted_class);
+        CHECK(out.logits == expected.logits);
+        classes.insert(out.predicted_class);
+    }
+    CHECK(classes.size() >= 8);  // the argmax really moves
+}
+
+TEST_CASE("a proof of a real digit verifies and shows the reference class", "[private-input][slow]") {
+    auto& prover = provers().plain;
+    const auto input = input_of(held_out()[3]);
+    const PrivateInputProof proof = prover.prove(input);
+    CHECK(proof.output.predicted_class == run_reference(small_model(), input).predicted_class);
+    CHECK(proof.proof.inputs.size() == 1);  // only the class is public
+    CHECK(prover.verify(proof.proof));
+}
+
+TEST_CASE("a tampered proof fails verification", "[private-input][slow]") {
+    auto& prover = provers().plain;
+    PrivateInputProof proof = prover.prove(input_of(held_out()[5]));
+    std::swap(proof.proof.points["a"], proof.proof.points["c"]);
+    CHECK_FALSE(prover.verify(proof.proof));
+}
+
+TEST_CASE("a proof presented with another class fails verification", "[private-input][slow]") {
+    auto& prover = provers().plain;
+    PrivateInputProof proof = prover.prove(input_of(held_out()[7]));
+    proof.proof.inputs[0] = FieldElement::from_int((proof.output.predicted_class + 1) % 10);
+    CHECK_FALSE(prover.verify(proof.proof));
+}
+
+TEST_CASE("a false claimed class makes the witness fail", "[private-input][slow]") {
+    const auto input = input_of(held_out()[11]);
+    const int truth = run_reference(small_model(), input).predicted_class;
+    CHECK_FALSE(witness_fails(provers().full, input, truth));
+    CHECK(witness_fails(provers().full, input, (truth + 1) % 10));
+}
+
+TEST_CASE("an out-of-range pixel makes the witness fail", "[private-input][slow]") {
+    const auto& prover = provers().plain;
+    auto input = input_of(held_out()[13]);
+    // A border pixel: its weights are zero, so only the range check sees it.
+    SECTION("256") { input[0] = 256; }
+    SECTION("p - 1, that is -1") { input[0] = -1; }
+    SECTION("an ink pixel at 300") { input[14 * 28 + 14] = 300; }
+    CHECK(witness_fails(prover, input));
+}
+
+TEST_CASE("the range check of every pixel survives compilation", "[private-input][slow]") {
+    // 8 boolean constraints and one sum per pixel at least.
+    CHECK(provers().plain.program().constraints >= 784 * 9);
+}
+
+TEST_CASE("generation is deterministic: the same model gives the same bytes", "[private-input]") {
+    const Circuit a = generate_private_input_circuit(small_model());
+    const Circuit b = generate_private_input_circuit(quantize(load_model(test::example_model("mnist-784-16-10.json"))));
+    CHECK(a.files == b.files);
+    CHECK(a.fingerprint() == b.fingerprint());
+    CHECK(a.files.at("main.zok").find(small_model().fingerprint()) != std::string::npos);
+}
+
+TEST_CASE("a changed weight changes the circuit and its fingerprint", "[private-input]") {
+    QuantizedModel changed = small_model();
+    changed.layers[0].dense.weights[300] += 1;
+    CHECK(changed.fingerprint() != small_model().fingerprint());
+    CHECK(generate_private_input_circuit(changed).fingerprint() != generate_private_input_circuit(small_model()).fingerprint());
+}
+
+TEST_CASE("circuit options shape the program's interface", "[private-input]") {
+    const Circuit plain = generate_private_input_circuit(small_model());
+    const Circuit full = generate_private_input_circuit(small_model(), {true, true, 56});
+    CHECK(plain.files.at("main.zok").find("def main(private field[784] x) -> field {") != std::string::npos);
+    CHECK(full.files.at("main.zok").find("def main(private field[784] x, field claimed_class) -> (field, field[10]) {") !=
+          std::string::npos);
+}
+
+TEST_CASE("a model without an argmax head cannot become a private-input circuit", "[private-input]") {
+    QuantizedModel headless = small_model();
+    headless.layers.pop_back();
+    CHECK_THROWS_WITH(generate_private_input_circuit(headless), Catch::Contains("argmax"));
+}
