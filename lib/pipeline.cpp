@@ -18,42 +18,58 @@ auto timed(double& seconds, F&& f) {
 
 }  // namespace
 
-PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedModel model,
-                                       const std::filesystem::path& work_dir, PrivateInputOptions options, Scheme scheme)
-    : toolchain_(toolchain), model_(std::move(model)), work_dir_(work_dir), options_(options) {
+CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
+                             Scheme scheme, double generate_s)
+    : toolchain_(toolchain), circuit_(std::move(circuit)), work_dir_(work_dir) {
     detail::make_private_dir(work_dir_);
-    circuit_ = timed(times_.generate_s, [&] {
-        Circuit c = generate_private_input_circuit(model_, options_);
-        c.write(work_dir_ / "circuit");
-        return c;
-    });
+    times_.generate_s = generate_s;
+    circuit_.write(work_dir_ / "circuit");
     program_ = timed(times_.compile_s,
                      [&] { return toolchain_.compile(work_dir_ / "circuit" / circuit_.main_file, work_dir_ / "build"); });
     keypair_ = timed(times_.setup_s, [&] { return toolchain_.setup(program_, scheme, work_dir_ / "keys"); });
 }
 
+Witness CircuitProver::evaluate(const std::vector<Value>& arguments) const {
+    return timed(times_.witness_s, [&] { return toolchain_.compute_witness(program_, arguments, work_dir_ / "evaluate"); });
+}
+
+Proof CircuitProver::prove(const std::vector<Value>& arguments) {
+    const auto dir = work_dir_ / "proof";
+    const Witness witness = timed(times_.witness_s, [&] { return toolchain_.compute_witness(program_, arguments, dir); });
+    return timed(times_.prove_s, [&] { return toolchain_.generate_proof(program_, witness, keypair_, dir); });
+}
+
+bool CircuitProver::verify(const Proof& proof) const {
+    return timed(times_.verify_s, [&] { return toolchain_.verify(keypair_, proof, work_dir_ / "verify"); });
+}
+
+namespace {
+
+Circuit generate_timed(const QuantizedModel& model, const PrivateInputOptions& options, double& seconds) {
+    return timed(seconds, [&] { return generate_private_input_circuit(model, options); });
+}
+
+}  // namespace
+
+PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedModel model,
+                                       const std::filesystem::path& work_dir, PrivateInputOptions options, Scheme scheme)
+    : model_(std::move(model)), options_(options), prover_([&] {
+          double generate_s = 0;
+          Circuit circuit = generate_timed(model_, options_, generate_s);
+          return CircuitProver(toolchain, std::move(circuit), work_dir, scheme, generate_s);
+      }()) {}
+
 PrivateInputOutput PrivateInputProver::evaluate(const std::vector<std::int64_t>& input,
                                                 std::optional<int> claimed_class) const {
-    const Witness witness = timed(times_.witness_s, [&] {
-        return toolchain_.compute_witness(program_, private_input_arguments(options_, input, claimed_class),
-                                          work_dir_ / "evaluate");
-    });
-    return decode_private_input_output(options_, witness.output);
+    return decode_private_input_output(options_,
+                                       prover_.evaluate(private_input_arguments(options_, input, claimed_class)).output);
 }
 
 PrivateInputProof PrivateInputProver::prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) {
-    const auto dir = work_dir_ / "proof";
-    const Witness witness = timed(times_.witness_s, [&] {
-        return toolchain_.compute_witness(program_, private_input_arguments(options_, input, claimed_class), dir);
-    });
     PrivateInputProof result;
-    result.proof = timed(times_.prove_s, [&] { return toolchain_.generate_proof(program_, witness, keypair_, dir); });
+    result.proof = prover_.prove(private_input_arguments(options_, input, claimed_class));
     result.output = decode_private_input_output(options_, result.proof);
     return result;
-}
-
-bool PrivateInputProver::verify(const Proof& proof) const {
-    return timed(times_.verify_s, [&] { return toolchain_.verify(keypair_, proof, work_dir_ / "verify"); });
 }
 
 }  // namespace zokml

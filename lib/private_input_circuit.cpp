@@ -4,74 +4,35 @@
 #include <algorithm>
 
 #include "templates.hpp"
+#include "zok_code.hpp"
 #include "zokml/circuit.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
 namespace {
 
+using detail::Chunking;
 using detail::render_template;
-
-constexpr std::size_t kTermsPerStatement = 28;  // long expressions overflow the WebAssembly stack
-
-// " + x[3] * 17", or " - x[3] * 17" for a negative weight; the first term has no leading "+".
-std::string term(std::int64_t weight, const std::string& variable, bool first) {
-    const std::uint64_t magnitude = weight < 0 ? 0 - static_cast<std::uint64_t>(weight) : static_cast<std::uint64_t>(weight);
-    if (weight < 0) return fmt::format("{}- {} * {}", first ? "0 " : " ", variable, magnitude);
-    return fmt::format("{}{} * {}", first ? "" : " + ", variable, magnitude);
-}
-
-// "sum + c" or "sum - |c|"; just c for an empty sum.
-std::string with_constant(const std::string& sum, std::int64_t c) {
-    const std::uint64_t magnitude = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
-    if (sum.empty()) return c < 0 ? fmt::format("0 - {}", magnitude) : std::to_string(c);
-    if (c == 0) return sum;
-    return fmt::format("{} {} {}", sum, c < 0 ? '-' : '+', magnitude);
-}
-
-struct Chunking {
-    std::size_t size;   // values in all
-    std::size_t chunk;  // values per chunk
-    std::size_t count() const { return (size + chunk - 1) / chunk; }
-    std::size_t begin(std::size_t k) const { return k * chunk; }
-    std::size_t length(std::size_t k) const { return std::min(chunk, size - k * chunk); }
-};
 
 // One module computing sum_i w[i] * x[i] over one chunk; nullopt when every weight is zero.
 std::optional<std::string> chunk_module(const QuantizedDense& d, std::size_t neuron, const Chunking& chunks,
                                         std::size_t k, const std::string& description) {
-    std::string statements, result;
-    std::size_t terms = 0, statement = 0;
-    for (std::size_t i = 0; i < chunks.length(k); ++i) {
-        const std::int64_t w = d.weights[neuron * d.inputs + chunks.begin(k) + i];
-        if (w == 0) continue;
-        if (terms % kTermsPerStatement == 0) {
-            if (terms) statements += ";\n";
-            statements += fmt::format("    field s{} = ", statement);
-            result += fmt::format("{}s{}", statement ? " + " : "", statement);
-            ++statement;
-        }
-        statements += term(w, fmt::format("x[{}]", i), terms % kTermsPerStatement == 0);
-        ++terms;
-    }
-    if (terms == 0) return std::nullopt;
+    std::vector<std::pair<std::int64_t, std::string>> terms;
+    for (std::size_t i = 0; i < chunks.length(k); ++i)
+        terms.emplace_back(d.weights[neuron * d.inputs + chunks.begin(k) + i], fmt::format("x[{}]", i));
+    const auto code = detail::linear_combination(terms);
+    if (code.statements.empty()) return std::nullopt;
     return render_template("dense_chunk.zok", {{"description", description},
                                                {"size", std::to_string(chunks.length(k))},
-                                               {"statements", statements + ";"},
-                                               {"result", result}});
-}
-
-// The sign test of v, or a constant when the bounds already decide it.
-std::string relu_expression(Interval bounds) {
-    if (bounds.lo >= 0) return "v";
-    if (bounds.hi <= 0) return "0";
-    return fmt::format("is_nonnegative::<{}>(v) ? v : 0", sign_test_bits(bounds));
+                                               {"statements", code.statements},
+                                               {"result", code.result}});
 }
 
 struct DenseStep {
     const QuantizedLayer* dense;
     bool relu;
     const std::vector<Interval>* bounds;  // of the Dense layer's outputs, before any ReLU
+    const std::vector<Interval>* output_bounds;  // after the ReLU, when there is one
 };
 
 // Writes the modules of one Dense (+ ReLU) layer: "l{n}/n{o}.zok" per neuron, which sums its
@@ -101,50 +62,20 @@ std::string emit_dense_modules(Circuit& circuit, const DenseStep& step, std::siz
                            {"hi", std::to_string(bounds.hi)},
                            {"imports", imports},
                            {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
-                           {"sum", with_constant(fmt::format("{}", fmt::join(terms, " + ")), d.biases[o])},
-                           {"activation", step.relu ? relu_expression(bounds) : "v"}});
+                           {"sum", detail::with_constant(fmt::format("{}", fmt::join(terms, " + ")), d.biases[o])},
+                           {"activation", step.relu ? detail::relu_expression(bounds, "v") : "v"}});
         main_imports += fmt::format("import \"./l{}/n{}\" as l{}_n{};\n", n, o, n, o);
     }
     return main_imports;
 }
 
-// Main's statements that split `values` (named prefix0..prefixN-1, or x[...] for the input)
-// into chunk arrays named {prefix}_c{k}.
-std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, bool from_input_array) {
+// "field[len] x_c{k} = x[b..b+len];" lines: the input array in chunks.
+std::string input_chunk_arrays(const Chunking& chunks) {
     std::string body;
-    for (std::size_t k = 0; k < chunks.count(); ++k) {
-        const std::size_t b = chunks.begin(k), len = chunks.length(k);
-        if (from_input_array) {
-            body += fmt::format("    field[{}] {}_c{} = x[{}..{}];\n", len, prefix, k, b, b + len);
-        } else {
-            std::vector<std::string> names;
-            for (std::size_t i = b; i < b + len; ++i) names.push_back(fmt::format("{}{}", prefix, i));
-            body += fmt::format("    field[{}] {}_c{} = [{}];\n", len, prefix, k, fmt::join(names, ", "));
-        }
-    }
+    for (std::size_t k = 0; k < chunks.count(); ++k)
+        body += fmt::format("    field[{}] x_c{} = x[{}..{}];\n", chunks.length(k), k, chunks.begin(k),
+                            chunks.begin(k) + chunks.length(k));
     return body;
-}
-
-// Main's argmax over logits y0..y{n-1}: the first index of the largest value, as the reference.
-std::string argmax_statements(const std::vector<Interval>& bounds) {
-    std::string body = "    field mut best = y0;\n    field mut class = 0;\n";
-    Interval best = bounds[0];
-    for (std::size_t i = 1; i < bounds.size(); ++i) {
-        // y_i replaces the best so far when y_i - best - 1 >= 0 (strictly greater).
-        const Interval diff{bounds[i].lo - best.hi - 1, bounds[i].hi - best.lo - 1};
-        if (diff.hi < 0) continue;  // can never win
-        const std::string greater = diff.lo >= 0 ? "true" : fmt::format("is_nonnegative::<{}>(y{} - best - 1)", sign_test_bits(diff), i);
-        body += fmt::format("    bool g{} = {};\n    best = g{} ? y{} : best;\n    class = g{} ? {} : class;\n", i, greater, i, i, i, i);
-        best = {std::min(best.lo, bounds[i].lo), std::max(best.hi, bounds[i].hi)};
-    }
-    return body;
-}
-
-// The value of big-endian bits[0..n) as a field expression.
-std::string bits_sum(unsigned n) {
-    std::vector<std::string> terms;
-    for (unsigned j = 0; j < n; ++j) terms.push_back(fmt::format("(bits[{}] ? {} : 0)", j, std::uint64_t(1) << (n - 1 - j)));
-    return fmt::format("{}", fmt::join(terms, " + "));
 }
 
 std::string layer_summary(const QuantizedModel& model) {
@@ -176,7 +107,7 @@ std::vector<DenseStep> dense_steps(const QuantizedModel& model) {
         const std::string field = fmt::format("layers[{}]", l);
         if (layer.kind == Layer::Kind::Dense) {
             const bool relu = l + 1 < model.layers.size() && model.layers[l + 1].kind == Layer::Kind::ReLU;
-            steps.push_back({&layer, relu, &layer.bounds});
+            steps.push_back({&layer, relu, &layer.bounds, relu ? &model.layers[l + 1].bounds : &layer.bounds});
             if (relu) ++l;
         } else if (layer.kind == Layer::Kind::ReLU) {
             throw InputError(model.name, field, "a ReLU must follow a Dense layer");
@@ -196,8 +127,8 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     Circuit circuit;
     circuit.files["sign.zok"] = render_template("sign.zok", {});
 
-    const Chunking input_chunks{model.input_size, options.chunk_size};
-    std::string imports, body = "    // The input in chunks.\n" + chunk_arrays("x", input_chunks, true);
+    const Chunking input_chunking{model.input_size, options.chunk_size};
+    std::string imports, body = "    // The input in chunks.\n" + input_chunk_arrays(input_chunking);
 
     std::string previous = "x";
     std::size_t previous_size = model.input_size;
@@ -207,7 +138,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
         const std::string prefix = last ? "y" : fmt::format("a{}_", n);
         imports += emit_dense_modules(circuit, steps[n], n, options.chunk_size);
         const Chunking chunks{previous_size, options.chunk_size};
-        if (n > 0) body += chunk_arrays(previous, chunks, false);
+        if (n > 0) body += detail::chunk_arrays(previous, chunks, previous);
         std::vector<std::string> arguments;
         for (std::size_t k = 0; k < chunks.count(); ++k) arguments.push_back(fmt::format("{}_c{}", previous, k));
         body += fmt::format("\n    // Layer {}: dense {} -> {}{}.\n", n, d.inputs, d.outputs, steps[n].relu ? " with ReLU" : "");
@@ -216,7 +147,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
         previous = prefix;
         previous_size = d.outputs;
     }
-    body += "\n    // Argmax.\n" + argmax_statements(*steps.back().bounds);
+    body += "\n    // Argmax.\n" + detail::argmax_statements(*steps.back().output_bounds);
 
     std::string return_type = "field", returned = "class", claimed, public_summary = "the predicted class";
     if (options.claimed_class) {
@@ -244,7 +175,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
                                    {"imports", imports},
                                    {"claimed_parameter", claimed},
                                    {"return_type", return_type},
-                                   {"bits_sum", bits_sum(model.input_bits)},
+                                   {"bits_sum", detail::bits_sum(model.input_bits)},
                                    {"body", body}});
     return circuit;
 }

@@ -19,7 +19,9 @@ int weight_shift(double max_abs, unsigned bits) {
     if (max_abs == 0.0) return 0;
     const double limit = std::ldexp(1.0, static_cast<int>(bits) - 1) - 1;
     int shift = static_cast<int>(std::floor(std::log2(limit / max_abs)));
+    // The logarithm is only an estimate near powers of two: settle on the exact largest shift.
     while (std::llround(std::ldexp(max_abs, shift)) > limit) --shift;
+    while (std::llround(std::ldexp(max_abs, shift + 1)) <= limit) ++shift;
     return shift;
 }
 
@@ -70,8 +72,8 @@ std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<In
 
 unsigned sign_test_bits(Interval values) {
     unsigned n = 1;  // [-1, 0] needs one bit
-    while (n < 63 && (values.lo < -(std::int64_t(1) << (n - 1)) || values.hi >= (std::int64_t(1) << (n - 1)))) ++n;
-    return n;
+    while (values.lo < -(__int128(1) << (n - 1)) || values.hi >= (__int128(1) << (n - 1))) ++n;
+    return n;  // at most 64 for int64 values
 }
 
 QuantizedModel quantize(const Model& model, const QuantizationOptions& options) {

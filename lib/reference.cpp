@@ -22,10 +22,10 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
                 const auto& d = layer.dense;
                 out.resize(d.outputs);
                 for (std::size_t o = 0; o < d.outputs; ++o) {
-                    // Static bounds keep every partial sum below 2^62: no overflow.
-                    std::int64_t sum = d.biases[o];
-                    for (std::size_t i = 0; i < d.inputs; ++i) sum += d.weights[o * d.inputs + i] * (*values)[i];
-                    out[o] = sum;
+                    // The static bounds keep every output below 2^62; partial sums may pass it.
+                    __int128 sum = d.biases[o];
+                    for (std::size_t i = 0; i < d.inputs; ++i) sum += __int128(d.weights[o * d.inputs + i]) * (*values)[i];
+                    out[o] = static_cast<std::int64_t>(sum);
                 }
                 break;
             }

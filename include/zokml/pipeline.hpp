@@ -1,4 +1,4 @@
-// The private-input proof end to end: generate, compile, set up once; then prove inputs.
+// Proofs end to end: a circuit is generated, compiled and set up once; then inputs are proven.
 #pragma once
 
 #include <filesystem>
@@ -21,41 +21,58 @@ struct StepTimes {
     double verify_s = 0;
 };
 
+// One circuit, compiled and set up: writes it into work_dir/circuit, compiles into
+// work_dir/build, sets up into work_dir/keys (work_dir is created with mode 0700).
+class CircuitProver {
+public:
+    CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
+                  Scheme scheme = Scheme::G16, double generate_s = 0);
+
+    Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
+    Proof prove(const std::vector<Value>& arguments);             // witness and proof (work_dir/proof)
+    bool verify(const Proof& proof) const;
+
+    const Circuit& circuit() const { return circuit_; }
+    const CompiledProgram& program() const { return program_; }
+    const Keypair& keypair() const { return keypair_; }
+    const StepTimes& times() const { return times_; }  // of the last run of each step
+
+private:
+    const Toolchain& toolchain_;
+    Circuit circuit_;
+    std::filesystem::path work_dir_;
+    CompiledProgram program_;
+    Keypair keypair_;
+    mutable StepTimes times_;
+};
+
 struct PrivateInputProof {
     Proof proof;
     PrivateInputOutput output;  // what the proof makes public
 };
 
+// The private-input proof: a public model, a private input, a public class.
 class PrivateInputProver {
 public:
-    // Generates the circuit into work_dir/circuit, compiles it into work_dir/build and runs the
-    // setup into work_dir/keys (work_dir is created with mode 0700).
     PrivateInputProver(const Toolchain& toolchain, QuantizedModel model, const std::filesystem::path& work_dir,
                        PrivateInputOptions options = {}, Scheme scheme = Scheme::G16);
 
     // The public output for a private input, from the witness alone (no proof).
     PrivateInputOutput evaluate(const std::vector<std::int64_t>& input, std::optional<int> claimed_class = {}) const;
-    // A proof for the private input (witness and proof files under work_dir/proofs).
     PrivateInputProof prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class = {});
-    bool verify(const Proof& proof) const;
+    bool verify(const Proof& proof) const { return prover_.verify(proof); }
 
     const QuantizedModel& model() const { return model_; }
-    const Circuit& circuit() const { return circuit_; }
-    const CompiledProgram& program() const { return program_; }
-    const Keypair& keypair() const { return keypair_; }
     const PrivateInputOptions& options() const { return options_; }
-    // Times of the last run of each step (generate/compile/setup from construction).
-    const StepTimes& times() const { return times_; }
+    const Circuit& circuit() const { return prover_.circuit(); }
+    const CompiledProgram& program() const { return prover_.program(); }
+    const Keypair& keypair() const { return prover_.keypair(); }
+    const StepTimes& times() const { return prover_.times(); }
 
 private:
-    const Toolchain& toolchain_;
     QuantizedModel model_;
-    std::filesystem::path work_dir_;
     PrivateInputOptions options_;
-    Circuit circuit_;
-    CompiledProgram program_;
-    Keypair keypair_;
-    mutable StepTimes times_;
+    CircuitProver prover_;
 };
 
 }  // namespace zokml

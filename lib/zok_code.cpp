@@ -1,0 +1,85 @@
+#include "zok_code.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace zokml::detail {
+namespace {
+
+constexpr std::size_t kTermsPerStatement = 28;
+
+std::uint64_t magnitude(std::int64_t v) { return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v); }
+
+}  // namespace
+
+LinearCode linear_combination(const std::vector<std::pair<std::int64_t, std::string>>& terms, const std::string& prefix) {
+    LinearCode code;
+    std::size_t count = 0, statement = 0;
+    for (const auto& [coefficient, variable] : terms) {
+        if (coefficient == 0) continue;
+        const bool first = count % kTermsPerStatement == 0;
+        if (first) {
+            if (count) code.statements += ";\n";
+            code.statements += fmt::format("    field {}{} = {}", prefix, statement, coefficient < 0 ? "0 " : "");
+            code.result += fmt::format("{}{}{}", statement ? " + " : "", prefix, statement);
+            ++statement;
+        }
+        const char* sign = coefficient < 0 ? "- " : (first ? "" : "+ ");
+        code.statements += fmt::format("{}{}{} * {}", first ? "" : " ", sign, variable, magnitude(coefficient));
+        ++count;
+    }
+    if (count == 0) code.result = "0";
+    else code.statements += ";";
+    return code;
+}
+
+std::string with_constant(const std::string& sum, std::int64_t c) {
+    if (sum.empty() || sum == "0") return c < 0 ? fmt::format("0 - {}", magnitude(c)) : std::to_string(c);
+    if (c == 0) return sum;
+    return fmt::format("{} {} {}", sum, c < 0 ? '-' : '+', magnitude(c));
+}
+
+std::string relu_expression(Interval bounds, const std::string& value) {
+    if (bounds.lo >= 0) return value;
+    if (bounds.hi <= 0) return "0";
+    return fmt::format("is_nonnegative::<{}>({}) ? {} : 0", sign_test_bits(bounds), value, value);
+}
+
+std::string argmax_statements(const std::vector<Interval>& bounds, const std::string& prefix, const std::string& class_name) {
+    const std::string best_name = class_name + "_best";
+    std::string body = fmt::format("    field mut {} = {}0;\n    field mut {} = 0;\n", best_name, prefix, class_name);
+    Interval best = bounds[0];
+    for (std::size_t i = 1; i < bounds.size(); ++i) {
+        // y_i replaces the best so far when y_i - best - 1 >= 0 (strictly greater).
+        const Interval diff{bounds[i].lo - best.hi - 1, bounds[i].hi - best.lo - 1};
+        if (diff.hi < 0) continue;  // can never win
+        const std::string y = fmt::format("{}{}", prefix, i);
+        const std::string greater =
+            diff.lo >= 0 ? "true" : fmt::format("is_nonnegative::<{}>({} - {} - 1)", sign_test_bits(diff), y, best_name);
+        body += fmt::format("    bool {0}_g{1} = {2};\n    {3} = {0}_g{1} ? {4} : {3};\n    {0} = {0}_g{1} ? {1} : {0};\n",
+                            class_name, i, greater, best_name, y);
+        best = {std::min(best.lo, bounds[i].lo), std::max(best.hi, bounds[i].hi)};
+    }
+    return body;
+}
+
+std::string bits_sum(unsigned n, const std::string& bits) {
+    std::vector<std::string> terms;
+    for (unsigned j = 0; j < n; ++j)
+        terms.push_back(fmt::format("({}[{}] ? {} : 0)", bits, j, std::uint64_t(1) << (n - 1 - j)));
+    return fmt::format("{}", fmt::join(terms, " + "));
+}
+
+std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, const std::string& name) {
+    std::string body;
+    for (std::size_t k = 0; k < chunks.count(); ++k) {
+        std::vector<std::string> names;
+        for (std::size_t i = chunks.begin(k); i < chunks.begin(k) + chunks.length(k); ++i)
+            names.push_back(fmt::format("{}{}", prefix, i));
+        body += fmt::format("    field[{}] {}_c{} = [{}];\n", chunks.length(k), name, k, fmt::join(names, ", "));
+    }
+    return body;
+}
+
+}  // namespace zokml::detail
