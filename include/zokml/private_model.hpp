@@ -1,0 +1,42 @@
+// The private-model proof: private weights bound to a public commitment reach a public accuracy
+// threshold on a public batch of labelled inputs baked into the circuit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zokml/circuit.hpp"
+#include "zokml/mnist.hpp"
+#include "zokml/quantize.hpp"
+
+namespace zokml {
+
+// Public labelled inputs (integers as the model takes them).
+struct LabeledBatch {
+    std::vector<std::vector<std::int64_t>> inputs;
+    std::vector<int> labels;
+    std::string fingerprint() const;  // SHA-256 of every input and label
+};
+LabeledBatch labeled_batch(const QuantizedModel& model, const std::vector<Digit>& digits);
+
+// How many inputs of the batch the integer reference classifies as labelled.
+std::size_t count_correct(const QuantizedModel& model, const LabeledBatch& batch);
+
+struct PrivateModelOptions {
+    std::size_t group_size = 10;  // inputs per classification module
+    std::size_t chunk_size = 56;  // weights per chunk of a hidden neuron's row
+};
+
+// main(private weights and biases..., field commitment, field threshold) -> correct count.
+// Only the model's architecture and parameter widths enter the circuit, never its values. Takes
+// a Dense, ReLU, Dense, Argmax model; throws InputError otherwise.
+Circuit generate_private_model_circuit(const QuantizedModel& model, const LabeledBatch& batch,
+                                       const PrivateModelOptions& options = {});
+
+// The arguments: every parameter tensor in commitment order, then the commitment and threshold.
+std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,
+                                           std::int64_t threshold);
+
+}  // namespace zokml

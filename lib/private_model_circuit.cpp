@@ -1,0 +1,269 @@
+// The private-model circuit: private committed weights, a public labelled batch, public accuracy.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "templates.hpp"
+#include "zok_code.hpp"
+#include "zokml/commitment.hpp"
+#include "zokml/digest.hpp"
+#include "zokml/errors.hpp"
+#include "zokml/private_model.hpp"
+#include "zokml/reference.hpp"
+
+namespace zokml {
+namespace {
+
+using detail::Chunking;
+using detail::render_template;
+
+constexpr __int128 kLimit = __int128(1) << 62;
+
+Interval signed_range(unsigned bits) {
+    const std::int64_t half = std::int64_t(1) << (bits - 1);
+    return {-half, half - 1};
+}
+
+std::int64_t checked(__int128 v, const std::string& where) {
+    if (v >= kLimit || v <= -kLimit) throw InputError("", where, "static bounds exceed 2^62");
+    return static_cast<std::int64_t>(v);
+}
+
+// The shape this circuit takes: Dense (n -> h), ReLU, Dense (h -> c), Argmax.
+struct Shape {
+    std::size_t inputs, hidden, classes;
+};
+
+Shape shape_of(const QuantizedModel& model) {
+    using K = Layer::Kind;
+    const auto& l = model.layers;
+    if (l.size() != 4 || l[0].kind != K::Dense || l[1].kind != K::ReLU || l[2].kind != K::Dense || l[3].kind != K::Argmax)
+        throw InputError(model.name, "layers", "the private-model circuit takes Dense, ReLU, Dense, Argmax");
+    return {l[0].dense.inputs, l[0].dense.outputs, l[2].dense.outputs};
+}
+
+// The parameters' names in main, in commitment order (model_parameters).
+std::vector<std::string> parameter_names(const Shape& s) {
+    std::vector<std::string> names;
+    for (std::size_t o = 0; o < s.hidden; ++o) names.push_back(fmt::format("w0_{}", o));
+    names.push_back("b0");
+    for (std::size_t o = 0; o < s.classes; ++o) names.push_back(fmt::format("w1_{}", o));
+    names.push_back("b1");
+    return names;
+}
+
+std::string pack_module(unsigned bits) {
+    return render_template("pack.zok", {{"bits", std::to_string(bits)},
+                                        {"offset", std::to_string(std::uint64_t(1) << (bits - 1))},
+                                        {"bits_sum", detail::bits_sum(bits)},
+                                        {"description", "signed, offset by 2^(bits-1)"}});
+}
+
+// "state = absorb::<K5, G>(state, [...pack(x), ...[0; pad]]);" for one tensor.
+std::string absorb_statement(const CommittedTensor& t, const std::string& variable) {
+    const unsigned per = values_per_element(t.bits);
+    const std::size_t k = (t.values.size() + per - 1) / per, k5 = (k + 4) / 5 * 5;
+    std::string packed = fmt::format("pack_s{}::<{}, {}, {}>({})", t.bits, t.values.size(), k, per, variable);
+    if (k5 != k) packed = fmt::format("[...{}, ...[0; {}]]", packed, k5 - k);
+    return fmt::format("    state = absorb::<{}, {}>(state, {});\n", k5, k5 / 5, packed);
+}
+
+// Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
+std::string group_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Chunking& chunks,
+                         Interval weights, Interval biases, std::vector<Interval>& relu_bounds) {
+    std::vector<std::string> parameters, results;
+    for (std::size_t k = 0; k < chunks.count(); ++k) parameters.push_back(fmt::format("field[{}] c{}", chunks.length(k), k));
+    std::string statements;
+    for (std::size_t i = 0; i < size; ++i) {
+        const auto& x = batch.inputs[first + i];
+        std::vector<std::pair<std::int64_t, std::string>> terms;
+        __int128 sum = 0;
+        for (std::size_t j = 0; j < x.size(); ++j) {
+            const std::size_t k = j / chunks.chunk;
+            terms.emplace_back(x[j], fmt::format("c{}[{}]", k, j - chunks.begin(k)));
+            sum += x[j];
+        }
+        // Inputs are >= 0, so w * x spans [w.lo * x, w.hi * x].
+        const Interval v{checked(sum * weights.lo + biases.lo, "bounds"), checked(sum * weights.hi + biases.hi, "bounds")};
+        relu_bounds.push_back({std::max<std::int64_t>(v.lo, 0), std::max<std::int64_t>(v.hi, 0)});
+        const auto code = detail::linear_combination(terms, fmt::format("s{}_", i));
+        statements += fmt::format("    // Input {} of the batch: values in [{}, {}].\n{}{}    field v{} = {} + b;\n", first + i,
+                                  v.lo, v.hi, code.statements, code.statements.empty() ? "" : "\n", i, code.result);
+        results.push_back(detail::relu_expression(v, fmt::format("v{}", i)));
+    }
+    return render_template("private_model_group.zok",
+                           {{"description", fmt::format("layer 0 of one hidden neuron for inputs {}..{} of the batch",
+                                                        first, first + size - 1)},
+                            {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+                            {"size", std::to_string(size)},
+                            {"statements", statements},
+                            {"results", fmt::format("{}", fmt::join(results, ", "))}});
+}
+
+// Layer 1, argmax and the label comparison for one group of inputs.
+std::string classify_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Shape& s,
+                            const std::vector<Interval>& relu_bounds, Interval weights, Interval biases) {
+    std::vector<std::string> parameters, oks;
+    for (std::size_t j = 0; j < s.hidden; ++j) parameters.push_back(fmt::format("field[{}] h{}", size, j));
+    for (std::size_t o = 0; o < s.classes; ++o) parameters.push_back(fmt::format("field[{}] w{}", s.hidden, o));
+    parameters.push_back(fmt::format("field[{}] b", s.classes));
+    std::string statements;
+    for (std::size_t i = 0; i < size; ++i) {
+        std::vector<std::string> column;
+        for (std::size_t j = 0; j < s.hidden; ++j) column.push_back(fmt::format("h{}[{}]", j, i));
+        statements += fmt::format("    // Input {} of the batch, labelled {}.\n    field[{}] x{} = [{}];\n", first + i,
+                                  batch.labels[first + i], s.hidden, i, fmt::join(column, ", "));
+        // Hidden values are >= 0, so h * w spans [hi * w.lo, hi * w.hi] summed over the neurons.
+        const __int128 h = relu_bounds[first + i].hi;
+        const Interval y{checked(h * weights.lo * __int128(s.hidden) + biases.lo, "bounds"),
+                         checked(h * weights.hi * __int128(s.hidden) + biases.hi, "bounds")};
+        for (std::size_t o = 0; o < s.classes; ++o)
+            statements += fmt::format("    field y{}_{} = dot::<{}>(x{}, w{}) + b[{}];\n", i, o, s.hidden, i, o, o);
+        statements += detail::argmax_statements(std::vector<Interval>(s.classes, y), fmt::format("y{}_", i),
+                                                fmt::format("class{}", i));
+        statements += fmt::format("    field ok{} = class{} == {} ? 1 : 0;\n", i, i, batch.labels[first + i]);
+        oks.push_back(fmt::format("ok{}", i));
+    }
+    return render_template("private_model_classify.zok",
+                           {{"description", fmt::format("layer 1, argmax and labels for inputs {}..{} of the batch", first,
+                                                        first + size - 1)},
+                            {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+                            {"statements", statements},
+                            {"count", fmt::format("{}", fmt::join(oks, " + "))}});
+}
+
+}  // namespace
+
+std::string LabeledBatch::fingerprint() const {
+    std::string text = fmt::format("zokml-batch-v1 {}\n", inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) text += fmt::format("{}: {}\n", labels.at(i), fmt::join(inputs[i], " "));
+    return sha256_hex(text);
+}
+
+LabeledBatch labeled_batch(const QuantizedModel& model, const std::vector<Digit>& digits) {
+    LabeledBatch batch;
+    for (const auto& d : digits) {
+        batch.inputs.push_back(digit_input(model, d));
+        batch.labels.push_back(d.label);
+    }
+    return batch;
+}
+
+std::size_t count_correct(const QuantizedModel& model, const LabeledBatch& batch) {
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < batch.inputs.size(); ++i)
+        correct += run_reference(model, batch.inputs[i]).predicted_class == batch.labels.at(i);
+    return correct;
+}
+
+Circuit generate_private_model_circuit(const QuantizedModel& model, const LabeledBatch& batch,
+                                       const PrivateModelOptions& options) {
+    const Shape s = shape_of(model);
+    if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
+        throw InputError("", "batch", "needs as many labels as inputs, and at least one");
+    for (std::size_t i = 0; i < batch.inputs.size(); ++i) {
+        if (batch.inputs[i].size() != s.inputs) throw InputError("", fmt::format("batch.inputs[{}]", i), "wrong size");
+        for (const auto v : batch.inputs[i])
+            if (v < 0 || v > model.input_max) throw InputError("", fmt::format("batch.inputs[{}]", i), "value out of range");
+    }
+    if (options.group_size == 0 || options.chunk_size == 0) throw InputError("", "options", "sizes must be positive");
+
+    const auto tensors = model_parameters(model);
+    const auto names = parameter_names(s);
+    Circuit circuit;
+    circuit.files["sign.zok"] = render_template("sign.zok", {});
+    circuit.files["absorb.zok"] = render_template("absorb.zok", {});
+    circuit.files["dot.zok"] = render_template("dot.zok", {});
+
+    // The commitment chain and the parameters.
+    std::string imports, commitment, parameter_summary;
+    std::vector<std::string> parameters;
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const std::string pack = fmt::format("pack_s{}.zok", tensors[t].bits);
+        if (!circuit.files.count(pack)) {
+            circuit.files[pack] = pack_module(tensors[t].bits);
+            imports += fmt::format("import \"./pack_s{}\" as pack_s{};\n", tensors[t].bits, tensors[t].bits);
+        }
+        parameters.push_back(fmt::format("private field[{}] {}", tensors[t].values.size(), names[t]));
+        commitment += absorb_statement(tensors[t], names[t]);
+    }
+    const Interval w0 = signed_range(tensors[0].bits), b0 = signed_range(tensors[s.hidden].bits);
+    const Interval w1 = signed_range(tensors[s.hidden + 1].bits), b1 = signed_range(tensors.back().bits);
+    parameter_summary = fmt::format("//   layer 0: {} x {} weights of {} bits, {} biases of {} bits\n"
+                                    "//   layer 1: {} x {} weights of {} bits, {} biases of {} bits\n",
+                                    s.hidden, s.inputs, tensors[0].bits, s.hidden, tensors[s.hidden].bits, s.classes,
+                                    s.hidden, tensors[s.hidden + 1].bits, s.classes, tensors.back().bits);
+
+    // Layer 0: one shared module per group of inputs, called for every hidden neuron.
+    const Chunking chunks{s.inputs, options.chunk_size};
+    const Chunking groups{batch.inputs.size(), options.group_size};
+    std::vector<Interval> relu_bounds;
+    std::string hidden_imports, hidden_chunks, hidden_groups_list;
+    std::vector<std::string> chunk_names, group_calls;
+    for (std::size_t k = 0; k < chunks.count(); ++k) {
+        hidden_chunks += fmt::format("    field[{}] c{} = w[{}..{}];\n", chunks.length(k), k, chunks.begin(k),
+                                     chunks.begin(k) + chunks.length(k));
+        chunk_names.push_back(fmt::format("c{}", k));
+    }
+    for (std::size_t g = 0; g < groups.count(); ++g) {
+        circuit.files[fmt::format("group{}.zok", g)] =
+            group_module(batch, groups.begin(g), groups.length(g), chunks, w0, b0, relu_bounds);
+        hidden_imports += fmt::format("import \"./group{}\" as group{};\n", g, g);
+        group_calls.push_back(fmt::format("...group{}({}, b)", g, fmt::join(chunk_names, ", ")));
+    }
+    circuit.files["hidden.zok"] = render_template("private_model_hidden.zok",
+                                                  {{"imports", hidden_imports},
+                                                   {"inputs", std::to_string(s.inputs)},
+                                                   {"batch_size", std::to_string(batch.inputs.size())},
+                                                   {"chunks", hidden_chunks},
+                                                   {"groups", fmt::format("{}", fmt::join(group_calls, ", "))}});
+    std::string hidden;
+    for (std::size_t o = 0; o < s.hidden; ++o)
+        hidden += fmt::format("    field[{}] h{} = hidden(w0_{}, b0[{}]);\n", batch.inputs.size(), o, o, o);
+
+    // Layer 1 per group of inputs.
+    std::vector<std::string> classify_calls;
+    for (std::size_t g = 0; g < groups.count(); ++g) {
+        circuit.files[fmt::format("classify{}.zok", g)] =
+            classify_module(batch, groups.begin(g), groups.length(g), s, relu_bounds, w1, b1);
+        imports += fmt::format("import \"./classify{}\" as classify{};\n", g, g);
+        std::vector<std::string> arguments;
+        for (std::size_t j = 0; j < s.hidden; ++j)
+            arguments.push_back(fmt::format("h{}[{}..{}]", j, groups.begin(g), groups.begin(g) + groups.length(g)));
+        for (std::size_t o = 0; o < s.classes; ++o) arguments.push_back(fmt::format("w1_{}", o));
+        arguments.push_back("b1");
+        classify_calls.push_back(fmt::format("classify{}({})", g, fmt::join(arguments, ", ")));
+    }
+
+    const auto n = static_cast<std::int64_t>(batch.inputs.size());
+    const unsigned threshold_bits = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(n)));
+    const Interval compare{-((std::int64_t(1) << threshold_bits) - 1), n};
+    circuit.files[circuit.main_file] = render_template(
+        "private_model_main.zok",
+        {{"model_name", model.name},
+         {"batch_size", std::to_string(batch.inputs.size())},
+         {"batch_fingerprint", batch.fingerprint()},
+         {"parameter_summary", parameter_summary},
+         {"imports", imports},
+         {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+         {"seed", commitment_seed("zokml-model-v1", tensors).to_decimal()},
+         {"commitment", commitment},
+         {"hidden", hidden},
+         {"correct_sum", fmt::format("{}", fmt::join(classify_calls, "\n        + "))},
+         {"threshold_bits", std::to_string(threshold_bits)},
+         {"threshold_sum", detail::bits_sum(threshold_bits, "threshold_bits")},
+         {"compare_bits", std::to_string(sign_test_bits(compare))}});
+    return circuit;
+}
+
+std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,
+                                           std::int64_t threshold) {
+    std::vector<Value> arguments;
+    for (const auto& tensor : model_parameters(model)) arguments.push_back(Value::fields(tensor.values));
+    arguments.push_back(Value::of_field(commitment));
+    arguments.push_back(Value::of_field(threshold));
+    return arguments;
+}
+
+}  // namespace zokml

@@ -1,0 +1,155 @@
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+#include "zokml/commitment.hpp"
+#include "zokml/pipeline.hpp"
+#include "zokml/private_model.hpp"
+#include "zokml/reference.hpp"
+#include "zokml/train.hpp"
+
+using namespace zokml;
+
+namespace {
+
+// A small real model (784-4-10, trained here in a fraction of a second) and 8 held-out digits
+// of different labels: small enough to compile in the default test run.
+struct Fixture {
+    QuantizedModel model;
+    LabeledBatch batch;
+    FieldElement commitment;
+    std::size_t correct = 0;
+    test::TempDir dir;
+    CircuitProver prover;
+
+    Fixture() : Fixture(make_model()) {}
+
+private:
+    static QuantizedModel make_model() {
+        const MnistSplit split = split_mnist(load_mnist());
+        TrainingOptions options;
+        options.hidden_sizes = {4};
+        options.epochs = 3;
+        return quantize(train_mlp(split.train, options), {8, 8});
+    }
+    static LabeledBatch make_batch(const QuantizedModel& model) {
+        const auto held_out = split_mnist(load_mnist()).test;
+        std::vector<Digit> digits;
+        for (std::size_t i = 0; i < 8; ++i) digits.push_back(held_out[i * 249]);
+        return labeled_batch(model, digits);
+    }
+    explicit Fixture(QuantizedModel m)
+        : model(std::move(m)), batch(make_batch(model)), commitment(commit_model(model)), correct(count_correct(model, batch)),
+          prover(test::real_toolchain(), generate_private_model_circuit(model, batch), dir / "private-model") {}
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+std::vector<Value> arguments(const QuantizedModel& model, const FieldElement& commitment, std::int64_t threshold) {
+    return private_model_arguments(model, commitment, threshold);
+}
+
+bool witness_fails(const std::vector<Value>& args) {
+    try {
+        fixture().prover.evaluate(args);
+        return false;
+    } catch (const ToolchainError& e) {
+        return e.step() == Step::ComputeWitness && e.tool_output().find("Execution failed") != std::string::npos;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the committed model's correct count equals the reference count", "[private-model][slow]") {
+    auto& f = fixture();
+    const Witness w = f.prover.evaluate(arguments(f.model, f.commitment, 0));
+    CHECK(w.output == Value::of_field(static_cast<std::int64_t>(f.correct)));
+    CHECK(f.correct > 0);
+    CHECK(f.correct < f.batch.inputs.size());  // the comparison with the labels really counts
+}
+
+TEST_CASE("a proof at the true count verifies; its public inputs are commitment, threshold and count", "[private-model][slow]") {
+    auto& f = fixture();
+    const auto threshold = static_cast<std::int64_t>(f.correct);
+    const Proof proof = f.prover.prove(arguments(f.model, f.commitment, threshold));
+    REQUIRE(proof.inputs.size() == 3);
+    CHECK(proof.inputs[0] == f.commitment);
+    CHECK(proof.inputs[1] == FieldElement::from_int(threshold));
+    CHECK(proof.inputs[2] == FieldElement::from_int(threshold));
+    CHECK(f.prover.verify(proof));
+
+    Proof other_commitment = proof;
+    other_commitment.inputs[0] = f.commitment + FieldElement::from_int(1);
+    CHECK_FALSE(f.prover.verify(other_commitment));
+    Proof other_threshold = proof;
+    other_threshold.inputs[1] = FieldElement::from_int(threshold + 1);
+    CHECK_FALSE(f.prover.verify(other_threshold));
+}
+
+TEST_CASE("a threshold one above the true count is rejected", "[private-model][slow]") {
+    auto& f = fixture();
+    CHECK_FALSE(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct))));
+    CHECK(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct) + 1)));
+}
+
+TEST_CASE("a threshold outside its range is rejected, not wrapped around the field", "[private-model][slow]") {
+    auto& f = fixture();
+    CHECK(witness_fails(arguments(f.model, f.commitment, -1)));  // p - 1
+}
+
+TEST_CASE("weights that differ from the committed ones in one parameter are rejected", "[private-model][slow]") {
+    auto& f = fixture();
+    QuantizedModel changed = f.model;
+    changed.layers[0].dense.weights[400] += 1;
+    CHECK(witness_fails(arguments(changed, f.commitment, 0)));
+    QuantizedModel changed_bias = f.model;
+    changed_bias.layers[2].dense.biases[3] -= 1;
+    CHECK(witness_fails(arguments(changed_bias, f.commitment, 0)));
+}
+
+TEST_CASE("a wrong commitment is rejected", "[private-model][slow]") {
+    auto& f = fixture();
+    CHECK(witness_fails(arguments(f.model, f.commitment + FieldElement::from_int(1), 0)));
+}
+
+TEST_CASE("an out-of-range weight is rejected even when it packs to the committed value", "[private-model][slow]") {
+    // Weight i + 2^bits and weight i+1 - 1 give the same packed element: only the range check
+    // stops this second model from passing as the committed one.
+    auto& f = fixture();
+    const auto tensors = model_parameters(f.model);
+    QuantizedModel forged = f.model;
+    auto& w = forged.layers[0].dense.weights;
+    w[0] += std::int64_t(1) << tensors[0].bits;
+    w[1] -= 1;
+    CHECK(witness_fails(arguments(forged, f.commitment, 0)));
+}
+
+TEST_CASE("a changed label gives a different circuit and batch fingerprint", "[private-model]") {
+    const QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")), {8, 8});
+    const auto held_out = split_mnist(load_mnist()).test;
+    LabeledBatch batch = labeled_batch(model, {held_out[0], held_out[500]});
+    const Circuit before = generate_private_model_circuit(model, batch);
+    const std::string fingerprint = batch.fingerprint();
+    batch.labels[1] = (batch.labels[1] + 1) % 10;
+    CHECK(batch.fingerprint() != fingerprint);
+    CHECK(generate_private_model_circuit(model, batch).fingerprint() != before.fingerprint());
+    CHECK(before.files.at("main.zok").find(fingerprint) != std::string::npos);
+}
+
+TEST_CASE("the circuit carries the model's architecture and widths, never its weights", "[private-model]") {
+    QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")), {8, 8});
+    const auto held_out = split_mnist(load_mnist()).test;
+    const LabeledBatch batch = labeled_batch(model, {held_out[0]});
+    const Circuit before = generate_private_model_circuit(model, batch);
+    model.layers[0].dense.weights[300] = model.layers[0].dense.weights[300] == 5 ? 6 : 5;  // same widths
+    CHECK(generate_private_model_circuit(model, batch).files == before.files);
+}
+
+TEST_CASE("a model of another shape cannot become a private-model circuit", "[private-model]") {
+    QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
+    model.layers.pop_back();
+    CHECK_THROWS_WITH(generate_private_model_circuit(model, {{std::vector<std::int64_t>(784, 0)}, {0}}),
+                      Catch::Contains("Dense, ReLU, Dense, Argmax"));
+}
