@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "files.hpp"
+#include "zokml/commitment.hpp"
 
 namespace zokml {
 namespace {
@@ -59,15 +60,21 @@ PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedMode
           return CircuitProver(toolchain, std::move(circuit), work_dir, scheme, generate_s);
       }()) {}
 
+std::vector<Value> PrivateInputProver::arguments(const std::vector<std::int64_t>& input,
+                                                std::optional<int> claimed_class) const {
+    std::optional<FieldElement> input_hash;
+    if (options_.hash_input) input_hash = hash_input(model_, input);
+    return private_input_arguments(options_, input, claimed_class, input_hash);
+}
+
 PrivateInputOutput PrivateInputProver::evaluate(const std::vector<std::int64_t>& input,
                                                 std::optional<int> claimed_class) const {
-    return decode_private_input_output(options_,
-                                       prover_.evaluate(private_input_arguments(options_, input, claimed_class)).output);
+    return decode_private_input_output(options_, prover_.evaluate(arguments(input, claimed_class)).output);
 }
 
 PrivateInputProof PrivateInputProver::prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) {
     PrivateInputProof result;
-    result.proof = prover_.prove(private_input_arguments(options_, input, claimed_class));
+    result.proof = prover_.prove(arguments(input, claimed_class));
     result.output = decode_private_input_output(options_, result.proof);
     return result;
 }

@@ -6,6 +6,7 @@
 #include "templates.hpp"
 #include "zok_code.hpp"
 #include "zokml/circuit.hpp"
+#include "zokml/commitment.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
@@ -149,11 +150,27 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     }
     body += "\n    // Argmax.\n" + detail::argmax_statements(*steps.back().output_bounds);
 
-    std::string return_type = "field", returned = "class", claimed, public_summary = "the predicted class";
+    std::string return_type = "field", returned = "class", public_parameters, public_summary = "the predicted class";
+    std::string input_checks = detail::input_range_checks(model.input_size, model.input_bits), input_note;
     if (options.claimed_class) {
-        claimed = ", field claimed_class";
+        public_parameters += ", field claimed_class";
         body += "    assert(class == claimed_class);\n";
-        public_summary = "the claimed class (asserted equal to the prediction), then the predicted class";
+        public_summary = "the claimed class (asserted equal to the prediction), " + public_summary;
+    }
+    if (options.hash_input) {
+        // The packing range checks every value and feeds the hash: it replaces the checks loop.
+        const CommittedTensor input{"input", std::vector<std::int64_t>(model.input_size), model.input_bits, false};
+        const std::string pack = detail::pack_module_name(model.input_bits, false);
+        circuit.files[pack + ".zok"] = detail::pack_module(model.input_bits, false);
+        circuit.files["absorb.zok"] = render_template("absorb.zok", {});
+        imports += fmt::format("import \"./{}\" as {};\nimport \"./absorb\" as absorb;\n", pack, pack);
+        public_parameters += ", field input_hash";
+        input_checks = fmt::format("    // The input's hash (docs/commitment.md); packing range checks every value.\n"
+                                   "    field mut state = {};\n{}    assert(state == input_hash);\n",
+                                   commitment_seed("zokml-input-v1", {input}).to_decimal(),
+                                   detail::absorb_statement(input, "x"));
+        input_note = "\n//              and hashed: the hash is a public input";
+        public_summary = "the input's hash, " + public_summary;
     }
     if (options.expose_logits) {
         std::vector<std::string> logits;
@@ -173,19 +190,24 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
                                    {"layer_summary", layer_summary(model)},
                                    {"public_summary", public_summary},
                                    {"imports", imports},
-                                   {"claimed_parameter", claimed},
+                                   {"public_parameters", public_parameters},
+                                   {"input_checks", input_checks},
+                                   {"input_note", input_note},
                                    {"return_type", return_type},
-                                   {"bits_sum", detail::bits_sum(model.input_bits)},
                                    {"body", body}});
     return circuit;
 }
 
 std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
-                                           std::optional<int> claimed_class) {
+                                           std::optional<int> claimed_class, std::optional<FieldElement> input_hash) {
     std::vector<Value> arguments{Value::fields(input)};
     if (options.claimed_class) {
         if (!claimed_class) throw std::invalid_argument("this circuit takes a claimed class");
         arguments.push_back(Value::of_field(*claimed_class));
+    }
+    if (options.hash_input) {
+        if (!input_hash) throw std::invalid_argument("this circuit takes the input's hash");
+        arguments.push_back(Value::of_field(*input_hash));
     }
     return arguments;
 }
@@ -212,8 +234,8 @@ PrivateInputOutput decode_private_input_output(const PrivateInputOptions& option
 }
 
 PrivateInputOutput decode_private_input_output(const PrivateInputOptions& options, const Proof& proof) {
-    // Public inputs: the claimed class (when taken), then the outputs in order.
-    const std::size_t first = options.claimed_class ? 1 : 0;
+    // Public inputs: the claimed class and the input hash (when taken), then the outputs in order.
+    const std::size_t first = (options.claimed_class ? 1 : 0) + (options.hash_input ? 1 : 0);
     if (proof.inputs.size() <= first) throw std::invalid_argument("the proof has no public outputs");
     PrivateInputOutput out;
     out.predicted_class = static_cast<int>(signed_value(proof.inputs[first]));

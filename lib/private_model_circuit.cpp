@@ -53,22 +53,6 @@ std::vector<std::string> parameter_names(const Shape& s) {
     return names;
 }
 
-std::string pack_module(unsigned bits) {
-    return render_template("pack.zok", {{"bits", std::to_string(bits)},
-                                        {"offset", std::to_string(std::uint64_t(1) << (bits - 1))},
-                                        {"bits_sum", detail::bits_sum(bits)},
-                                        {"description", "signed, offset by 2^(bits-1)"}});
-}
-
-// "state = absorb::<K5, G>(state, [...pack(x), ...[0; pad]]);" for one tensor.
-std::string absorb_statement(const CommittedTensor& t, const std::string& variable) {
-    const unsigned per = values_per_element(t.bits);
-    const std::size_t k = (t.values.size() + per - 1) / per, k5 = (k + 4) / 5 * 5;
-    std::string packed = fmt::format("pack_s{}::<{}, {}, {}>({})", t.bits, t.values.size(), k, per, variable);
-    if (k5 != k) packed = fmt::format("[...{}, ...[0; {}]]", packed, k5 - k);
-    return fmt::format("    state = absorb::<{}, {}>(state, {});\n", k5, k5 / 5, packed);
-}
-
 // Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
 std::string group_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Chunking& chunks,
                          Interval weights, Interval biases, std::vector<Interval>& relu_bounds) {
@@ -180,13 +164,13 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
     std::string imports, commitment, parameter_summary;
     std::vector<std::string> parameters;
     for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const std::string pack = fmt::format("pack_s{}.zok", tensors[t].bits);
-        if (!circuit.files.count(pack)) {
-            circuit.files[pack] = pack_module(tensors[t].bits);
-            imports += fmt::format("import \"./pack_s{}\" as pack_s{};\n", tensors[t].bits, tensors[t].bits);
+        const std::string pack = detail::pack_module_name(tensors[t].bits, true);
+        if (!circuit.files.count(pack + ".zok")) {
+            circuit.files[pack + ".zok"] = detail::pack_module(tensors[t].bits, true);
+            imports += fmt::format("import \"./{}\" as {};\n", pack, pack);
         }
         parameters.push_back(fmt::format("private field[{}] {}", tensors[t].values.size(), names[t]));
-        commitment += absorb_statement(tensors[t], names[t]);
+        commitment += detail::absorb_statement(tensors[t], names[t]);
     }
     const Interval w0 = signed_range(tensors[0].bits), b0 = signed_range(tensors[s.hidden].bits);
     const Interval w1 = signed_range(tensors[s.hidden + 1].bits), b1 = signed_range(tensors.back().bits);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "templates.hpp"
+
 namespace zokml::detail {
 namespace {
 
@@ -80,6 +82,33 @@ std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, cons
         body += fmt::format("    field[{}] {}_c{} = [{}];\n", chunks.length(k), name, k, fmt::join(names, ", "));
     }
     return body;
+}
+
+std::string input_range_checks(std::size_t size, unsigned bits) {
+    return fmt::format("    // Range checks: 0 <= x[i] < 2^{1}. Written as an assertion because the compiler\n"
+                       "    // deletes an unpack whose bits are never used, and with it the check.\n"
+                       "    for u32 i in 0..{0} {{\n        bool[{1}] bits = unpack::<{1}>(x[i]);\n"
+                       "        assert(x[i] == {2});\n    }}\n",
+                       size, bits, bits_sum(bits));
+}
+
+std::string pack_module_name(unsigned bits, bool is_signed) { return fmt::format("pack_{}{}", is_signed ? 's' : 'u', bits); }
+
+std::string pack_module(unsigned bits, bool is_signed) {
+    const std::uint64_t offset = is_signed ? std::uint64_t(1) << (bits - 1) : 0;
+    return render_template("pack.zok", {{"bits", std::to_string(bits)},
+                                        {"offset", std::to_string(offset)},
+                                        {"bits_sum", bits_sum(bits)},
+                                        {"description", is_signed ? "signed, offset by 2^(bits-1)" : "unsigned"}});
+}
+
+std::string absorb_statement(const CommittedTensor& t, const std::string& variable) {
+    const unsigned per = values_per_element(t.bits);
+    const std::size_t k = (t.values.size() + per - 1) / per, k5 = (k + 4) / 5 * 5;
+    std::string packed =
+        fmt::format("{}::<{}, {}, {}>({})", pack_module_name(t.bits, t.is_signed), t.values.size(), k, per, variable);
+    if (k5 != k) packed = fmt::format("[...{}, ...[0; {}]]", packed, k5 - k);
+    return fmt::format("    state = absorb::<{}, {}>(state, {});\n", k5, k5 / 5, packed);
 }
 
 }  // namespace zokml::detail

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "zokml/commitment.hpp"
 #include "zokml/quantize.hpp"
 
 namespace zokml::detail {
@@ -45,5 +46,18 @@ std::string bits_sum(unsigned n, const std::string& bits = "bits");
 
 // "field[len] {name}_c{k} = [...];" lines splitting the variables {prefix}0.. into chunks.
 std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, const std::string& name);
+
+// A loop asserting 0 <= x[i] < 2^bits for every x[i] of main's input (needs EMBED's unpack).
+// An assertion, because the compiler deletes an unpack whose bits are never used.
+std::string input_range_checks(std::size_t size, unsigned bits);
+
+// The module "pack_{s|u}{bits}.zok" that range checks values of that width and packs them as
+// pack_tensor does; its file name and alias are pack_module_name(...).
+std::string pack_module_name(unsigned bits, bool is_signed);
+std::string pack_module(unsigned bits, bool is_signed);
+
+// "state = absorb::<K5, G>(state, [...pack(variable), ...[0; pad]]);": the tensor held in
+// `variable` absorbed into the chain as commit() does (needs absorb.zok and the pack module).
+std::string absorb_statement(const CommittedTensor& tensor, const std::string& variable);
 
 }  // namespace zokml::detail

@@ -5,6 +5,7 @@
 
 #include "support.hpp"
 #include "zokml/circuit.hpp"
+#include "zokml/commitment.hpp"
 #include "zokml/mnist.hpp"
 #include "zokml/pipeline.hpp"
 #include "zokml/reference.hpp"
@@ -30,6 +31,7 @@ struct Provers {
     test::TempDir dir;
     PrivateInputProver plain{test::real_toolchain(), small_model(), dir / "plain"};
     PrivateInputProver full{test::real_toolchain(), small_model(), dir / "full", {true, true, 56}};
+    PrivateInputProver hashed{test::real_toolchain(), small_model(), dir / "hashed", {false, false, 56, true}};
 };
 
 Provers& provers() {
@@ -139,4 +141,51 @@ TEST_CASE("a model without an argmax head cannot become a private-input circuit"
     QuantizedModel headless = small_model();
     headless.layers.pop_back();
     CHECK_THROWS_WITH(generate_private_input_circuit(headless), Catch::Contains("argmax"));
+}
+
+TEST_CASE("a hashed-input proof binds the proof to the input's public hash", "[private-input][slow]") {
+    auto& prover = provers().hashed;
+    const auto input = input_of(held_out()[17]);
+    const PrivateInputProof proof = prover.prove(input);
+    REQUIRE(proof.proof.inputs.size() == 2);
+    CHECK(proof.proof.inputs[0] == hash_input(small_model(), input));
+    CHECK(proof.output.predicted_class == run_reference(small_model(), input).predicted_class);
+    CHECK(prover.verify(proof.proof));
+    Proof other = proof.proof;
+    other.inputs[0] = hash_input(small_model(), input_of(held_out()[18]));
+    CHECK_FALSE(prover.verify(other));
+}
+
+namespace {
+
+bool hashed_witness_fails(const std::vector<std::int64_t>& input, const FieldElement& claimed_hash) {
+    const auto& prover = provers().hashed;
+    const test::TempDir dir;
+    try {
+        test::real_toolchain().compute_witness(
+            prover.program(), private_input_arguments(prover.options(), input, {}, claimed_hash), dir.path());
+        return false;
+    } catch (const ToolchainError& e) {
+        return e.tool_output().find("Execution failed") != std::string::npos;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a hashed-input witness fails for another input's hash", "[private-input][slow]") {
+    const auto input = input_of(held_out()[19]);
+    CHECK_FALSE(hashed_witness_fails(input, hash_input(small_model(), input)));
+    CHECK(hashed_witness_fails(input, hash_input(small_model(), input_of(held_out()[20]))));
+}
+
+TEST_CASE("a hashed-input witness fails for an out-of-range pixel that packs to the same hash", "[private-input][slow]") {
+    // Pixel 0 + 256 and pixel 1 - 1 pack to the same element: only the range check refuses it.
+    const auto input = input_of(held_out()[21]);
+    auto forged = input;
+    forged[1] = 1;
+    auto original = forged;
+    original[0] = 0;
+    forged[0] = 256;
+    forged[1] = 0;
+    CHECK(hashed_witness_fails(forged, hash_input(small_model(), original)));
 }

@@ -30,17 +30,19 @@ struct PrivateInputOptions {
     bool expose_logits = false;   // also output the logits (public; leaks more than the class)
     bool claimed_class = false;   // take a public claimed class and assert the prediction equals it
     std::size_t chunk_size = 56;  // inputs per chunk module: small modules compile in linear time
+    bool hash_input = false;      // take the input's hash (hash_input in commitment.hpp) as public input
 };
 
-// The private-input circuit: main(private field[n] x[, field claimed_class]) -> class, or
-// (class, logits) with expose_logits. Inputs are range checked to [0, input_max]; ReLU and
+// The private-input circuit: main(private field[n] x[, field claimed_class][, field input_hash])
+// -> class, or (class, logits) with expose_logits. Inputs are range checked to [0, input_max]; ReLU and
 // argmax use sign tests of the width the static bounds need. Throws InputError for models it
 // cannot express (no Argmax head, a ReLU not after a Dense layer).
 Circuit generate_private_input_circuit(const QuantizedModel& model, const PrivateInputOptions& options = {});
 
-// The arguments of the private-input circuit for one input.
+// The arguments of the private-input circuit for one input (input_hash: with hash_input).
 std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
-                                           std::optional<int> claimed_class = {});
+                                           std::optional<int> claimed_class = {},
+                                           std::optional<FieldElement> input_hash = {});
 
 // What the private-input circuit makes public, read from its witness output or from a proof.
 struct PrivateInputOutput {

@@ -70,6 +70,8 @@ public:
     const StepTimes& times() const { return prover_.times(); }
 
 private:
+    std::vector<Value> arguments(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) const;
+
     QuantizedModel model_;
     PrivateInputOptions options_;
     CircuitProver prover_;
