@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
+#include "int128.hpp"
 #include "templates.hpp"
 #include "zok_code.hpp"
 #include "zokml/commitment.hpp"
@@ -18,14 +20,14 @@ namespace {
 using detail::Chunking;
 using detail::render_template;
 
-constexpr __int128 kLimit = __int128(1) << 62;
+constexpr detail::int128 kLimit = detail::int128(1) << 62;
 
 Interval signed_range(unsigned bits) {
     const std::int64_t half = std::int64_t(1) << (bits - 1);
     return {-half, half - 1};
 }
 
-std::int64_t checked(__int128 v, const std::string& where) {
+std::int64_t checked(detail::int128 v, const std::string& where) {
     if (v >= kLimit || v <= -kLimit) throw InputError("", where, "static bounds exceed 2^62");
     return static_cast<std::int64_t>(v);
 }
@@ -53,6 +55,55 @@ std::vector<std::string> parameter_names(const Shape& s) {
     return names;
 }
 
+// Main's private parameters in commitment order, the modules and statements that commit to
+// them, and the ranges their widths allow: layer 0 weights and biases, layer 1 weights and biases.
+struct CommittedParameters {
+    std::string imports;       // pack modules, absorb, sign, dot
+    std::string parameters;    // "private field[784] w0_0, ..."
+    std::string commitment;    // "    field mut state = seed; state = absorb...; assert(state == commitment);"
+    std::string summary;       // header comment lines
+    std::array<Interval, 4> ranges;
+};
+
+CommittedParameters committed_parameters(const QuantizedModel& model, const Shape& s, Circuit& circuit) {
+    const auto tensors = model_parameters(model);
+    const auto names = parameter_names(s);
+    circuit.files["sign.zok"] = render_template("sign.zok", {});
+    circuit.files["absorb.zok"] = render_template("absorb.zok", {});
+    circuit.files["dot.zok"] = render_template("dot.zok", {});
+    CommittedParameters p;
+    p.imports = "import \"./sign\" as is_nonnegative;\nimport \"./absorb\" as absorb;\nimport \"./dot\" as dot;\n";
+    p.commitment = fmt::format("    field mut state = {};\n", commitment_seed("zokml-model-v1", tensors).to_decimal());
+    std::vector<std::string> parameters;
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const std::string pack = detail::pack_module_name(tensors[t].bits, true);
+        if (!circuit.files.count(pack + ".zok")) {
+            circuit.files[pack + ".zok"] = detail::pack_module(tensors[t].bits, true);
+            p.imports += fmt::format("import \"./{}\" as {};\n", pack, pack);
+        }
+        parameters.push_back(fmt::format("private field[{}] {}", tensors[t].values.size(), names[t]));
+        p.commitment += detail::absorb_statement(tensors[t], names[t]);
+    }
+    p.commitment += "    assert(state == commitment);\n";
+    p.parameters = fmt::format("{}", fmt::join(parameters, ", "));
+    const CommittedTensor& w0 = tensors[0];
+    const CommittedTensor& b0 = tensors[s.hidden];
+    const CommittedTensor& w1 = tensors[s.hidden + 1];
+    const CommittedTensor& b1 = tensors.back();
+    p.ranges = {signed_range(w0.bits), signed_range(b0.bits), signed_range(w1.bits), signed_range(b1.bits)};
+    p.summary = fmt::format("//   layer 0: {} x {} weights of {} bits, {} biases of {} bits\n"
+                            "//   layer 1: {} x {} weights of {} bits, {} biases of {} bits\n",
+                            s.hidden, s.inputs, w0.bits, s.hidden, b0.bits, s.classes, s.hidden, w1.bits, s.classes, b1.bits);
+    return p;
+}
+
+// Logit bounds when hidden values lie in [0, relu_hi]: h * w spans [relu_hi * w.lo, relu_hi * w.hi].
+Interval logit_bounds(std::int64_t relu_hi, std::size_t hidden, Interval weights, Interval biases) {
+    const detail::int128 h = relu_hi;
+    return {checked(h * weights.lo * detail::int128(hidden) + biases.lo, "bounds"),
+            checked(h * weights.hi * detail::int128(hidden) + biases.hi, "bounds")};
+}
+
 // Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
 std::string group_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Chunking& chunks,
                          Interval weights, Interval biases, std::vector<Interval>& relu_bounds) {
@@ -62,7 +113,7 @@ std::string group_module(const LabeledBatch& batch, std::size_t first, std::size
     for (std::size_t i = 0; i < size; ++i) {
         const auto& x = batch.inputs[first + i];
         std::vector<std::pair<std::int64_t, std::string>> terms;
-        __int128 sum = 0;
+        detail::int128 sum = 0;
         for (std::size_t j = 0; j < x.size(); ++j) {
             const std::size_t k = j / chunks.chunk;
             terms.emplace_back(x[j], fmt::format("c{}[{}]", k, j - chunks.begin(k)));
@@ -98,10 +149,7 @@ std::string classify_module(const LabeledBatch& batch, std::size_t first, std::s
         for (std::size_t j = 0; j < s.hidden; ++j) column.push_back(fmt::format("h{}[{}]", j, i));
         statements += fmt::format("    // Input {} of the batch, labelled {}.\n    field[{}] x{} = [{}];\n", first + i,
                                   batch.labels[first + i], s.hidden, i, fmt::join(column, ", "));
-        // Hidden values are >= 0, so h * w spans [hi * w.lo, hi * w.hi] summed over the neurons.
-        const __int128 h = relu_bounds[first + i].hi;
-        const Interval y{checked(h * weights.lo * __int128(s.hidden) + biases.lo, "bounds"),
-                         checked(h * weights.hi * __int128(s.hidden) + biases.hi, "bounds")};
+        const Interval y = logit_bounds(relu_bounds[first + i].hi, s.hidden, weights, biases);
         for (std::size_t o = 0; o < s.classes; ++o)
             statements += fmt::format("    field y{}_{} = dot::<{}>(x{}, w{}) + b[{}];\n", i, o, s.hidden, i, o, o);
         statements += detail::argmax_statements(std::vector<Interval>(s.classes, y), fmt::format("y{}_", i),
@@ -153,31 +201,10 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
     }
     if (options.group_size == 0 || options.chunk_size == 0) throw InputError("", "options", "sizes must be positive");
 
-    const auto tensors = model_parameters(model);
-    const auto names = parameter_names(s);
     Circuit circuit;
-    circuit.files["sign.zok"] = render_template("sign.zok", {});
-    circuit.files["absorb.zok"] = render_template("absorb.zok", {});
-    circuit.files["dot.zok"] = render_template("dot.zok", {});
-
-    // The commitment chain and the parameters.
-    std::string imports, commitment, parameter_summary;
-    std::vector<std::string> parameters;
-    for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const std::string pack = detail::pack_module_name(tensors[t].bits, true);
-        if (!circuit.files.count(pack + ".zok")) {
-            circuit.files[pack + ".zok"] = detail::pack_module(tensors[t].bits, true);
-            imports += fmt::format("import \"./{}\" as {};\n", pack, pack);
-        }
-        parameters.push_back(fmt::format("private field[{}] {}", tensors[t].values.size(), names[t]));
-        commitment += detail::absorb_statement(tensors[t], names[t]);
-    }
-    const Interval w0 = signed_range(tensors[0].bits), b0 = signed_range(tensors[s.hidden].bits);
-    const Interval w1 = signed_range(tensors[s.hidden + 1].bits), b1 = signed_range(tensors.back().bits);
-    parameter_summary = fmt::format("//   layer 0: {} x {} weights of {} bits, {} biases of {} bits\n"
-                                    "//   layer 1: {} x {} weights of {} bits, {} biases of {} bits\n",
-                                    s.hidden, s.inputs, tensors[0].bits, s.hidden, tensors[s.hidden].bits, s.classes,
-                                    s.hidden, tensors[s.hidden + 1].bits, s.classes, tensors.back().bits);
+    const CommittedParameters p = committed_parameters(model, s, circuit);
+    std::string imports;
+    const Interval w0 = p.ranges[0], b0 = p.ranges[1], w1 = p.ranges[2], b1 = p.ranges[3];
 
     // Layer 0: one shared module per group of inputs, called for every hidden neuron.
     const Chunking chunks{s.inputs, options.chunk_size};
@@ -228,17 +255,77 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
         {{"model_name", model.name},
          {"batch_size", std::to_string(batch.inputs.size())},
          {"batch_fingerprint", batch.fingerprint()},
-         {"parameter_summary", parameter_summary},
-         {"imports", imports},
-         {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
-         {"seed", commitment_seed("zokml-model-v1", tensors).to_decimal()},
-         {"commitment", commitment},
+         {"parameter_summary", p.summary},
+         {"imports", p.imports + imports},
+         {"parameters", p.parameters},
+         {"commitment", p.commitment},
          {"hidden", hidden},
          {"correct_sum", fmt::format("{}", fmt::join(classify_calls, "\n        + "))},
          {"threshold_bits", std::to_string(threshold_bits)},
          {"threshold_sum", detail::bits_sum(threshold_bits, "threshold_bits")},
          {"compare_bits", std::to_string(sign_test_bits(compare))}});
     return circuit;
+}
+
+Circuit generate_both_private_circuit(const QuantizedModel& model, const PrivateModelOptions& options) {
+    const Shape s = shape_of(model);
+    if (options.chunk_size == 0) throw InputError("", "options", "sizes must be positive");
+    Circuit circuit;
+    const CommittedParameters p = committed_parameters(model, s, circuit);
+    const Interval w0 = p.ranges[0], b0 = p.ranges[1], w1 = p.ranges[2], b1 = p.ranges[3];
+
+    // Inputs lie in [0, input_max], so x * w spans [input_max * w.lo, input_max * w.hi] each.
+    const detail::int128 x_sum = detail::int128(model.input_max) * detail::int128(s.inputs);
+    const Interval v{checked(x_sum * w0.lo + b0.lo, "bounds"), checked(x_sum * w0.hi + b0.hi, "bounds")};
+    const Chunking chunks{s.inputs, options.chunk_size};
+    std::string chunk_code;
+    std::vector<std::string> dots;
+    for (std::size_t k = 0; k < chunks.count(); ++k) {
+        const std::size_t b = chunks.begin(k), e = b + chunks.length(k);
+        chunk_code += fmt::format("    field d{} = dot::<{}>(x[{}..{}], w[{}..{}]);\n", k, chunks.length(k), b, e, b, e);
+        dots.push_back(fmt::format("d{}", k));
+    }
+    circuit.files["neuron.zok"] = render_template("both_private_neuron.zok",
+                                                  {{"lo", std::to_string(v.lo)},
+                                                   {"hi", std::to_string(v.hi)},
+                                                   {"inputs", std::to_string(s.inputs)},
+                                                   {"chunks", chunk_code},
+                                                   {"sum", fmt::format("{}", fmt::join(dots, " + "))},
+                                                   {"activation", detail::relu_expression(v, "v")}});
+
+    std::string hidden, logits;
+    std::vector<std::string> h;
+    for (std::size_t o = 0; o < s.hidden; ++o) {
+        hidden += fmt::format("    field h{} = neuron(x, w0_{}, b0[{}]);\n", o, o, o);
+        h.push_back(fmt::format("h{}", o));
+    }
+    hidden += fmt::format("    field[{}] h = [{}];\n", s.hidden, fmt::join(h, ", "));
+    for (std::size_t o = 0; o < s.classes; ++o)
+        logits += fmt::format("    field y{} = dot::<{}>(h, w1_{}) + b1[{}];\n", o, s.hidden, o, o);
+    const Interval y = logit_bounds(std::max<std::int64_t>(v.hi, 0), s.hidden, w1, b1);
+
+    circuit.files[circuit.main_file] = render_template(
+        "both_private_main.zok", {{"model_name", model.name},
+                                  {"input_size", std::to_string(s.inputs)},
+                                  {"input_max", std::to_string(model.input_max)},
+                                  {"input_bits", std::to_string(model.input_bits)},
+                                  {"parameter_summary", p.summary},
+                                  {"imports", p.imports},
+                                  {"parameters", p.parameters},
+                                  {"input_checks", detail::input_range_checks(s.inputs, model.input_bits)},
+                                  {"commitment", p.commitment},
+                                  {"hidden", hidden},
+                                  {"logits", logits},
+                                  {"argmax", detail::argmax_statements(std::vector<Interval>(s.classes, y))}});
+    return circuit;
+}
+
+std::vector<Value> both_private_arguments(const QuantizedModel& model, const std::vector<std::int64_t>& input,
+                                          const FieldElement& commitment) {
+    std::vector<Value> arguments{Value::fields(input)};
+    for (const auto& tensor : model_parameters(model)) arguments.push_back(Value::fields(tensor.values));
+    arguments.push_back(Value::of_field(commitment));
+    return arguments;
 }
 
 std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,

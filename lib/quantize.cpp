@@ -6,13 +6,14 @@
 #include <cmath>
 
 #include "zokml/digest.hpp"
+#include "int128.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
 namespace {
 
 // Values stay below 2^62 so that the int64 reference is exact and sums of two never overflow.
-constexpr __int128 kLimit = __int128(1) << 62;
+constexpr detail::int128 kLimit = detail::int128(1) << 62;
 
 // The largest shift s with round(max_abs * 2^s) < 2^(bits-1).
 int weight_shift(double max_abs, unsigned bits) {
@@ -25,7 +26,7 @@ int weight_shift(double max_abs, unsigned bits) {
     return shift;
 }
 
-std::int64_t checked(__int128 v, const std::string& model, const std::string& field) {
+std::int64_t checked(detail::int128 v, const std::string& model, const std::string& field) {
     if (v >= kLimit || v <= -kLimit)
         throw InputError(model, field, "quantized values exceed 2^62; use fewer weight bits or a smaller input range");
     return static_cast<std::int64_t>(v);
@@ -56,10 +57,10 @@ std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<In
     std::vector<Interval> out;
     out.reserve(q.outputs);
     for (std::size_t o = 0; o < q.outputs; ++o) {
-        __int128 lo = q.biases[o], hi = q.biases[o];
+        detail::int128 lo = q.biases[o], hi = q.biases[o];
         for (std::size_t i = 0; i < q.inputs; ++i) {
-            const __int128 w = q.weights[o * q.inputs + i];
-            const __int128 a = w * in[i].lo, b = w * in[i].hi;
+            const detail::int128 w = q.weights[o * q.inputs + i];
+            const detail::int128 a = w * in[i].lo, b = w * in[i].hi;
             lo += std::min(a, b);
             hi += std::max(a, b);
         }
@@ -72,7 +73,7 @@ std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<In
 
 unsigned sign_test_bits(Interval values) {
     unsigned n = 1;  // [-1, 0] needs one bit
-    while (values.lo < -(__int128(1) << (n - 1)) || values.hi >= (__int128(1) << (n - 1))) ++n;
+    while (values.lo < -(detail::int128(1) << (n - 1)) || values.hi >= (detail::int128(1) << (n - 1))) ++n;
     return n;  // at most 64 for int64 values
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "int128.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
@@ -23,8 +24,8 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
                 out.resize(d.outputs);
                 for (std::size_t o = 0; o < d.outputs; ++o) {
                     // The static bounds keep every output below 2^62; partial sums may pass it.
-                    __int128 sum = d.biases[o];
-                    for (std::size_t i = 0; i < d.inputs; ++i) sum += __int128(d.weights[o * d.inputs + i]) * (*values)[i];
+                    detail::int128 sum = d.biases[o];
+                    for (std::size_t i = 0; i < d.inputs; ++i) sum += detail::int128(d.weights[o * d.inputs + i]) * (*values)[i];
                     out[o] = static_cast<std::int64_t>(sum);
                 }
                 break;

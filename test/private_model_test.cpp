@@ -13,6 +13,17 @@ namespace {
 
 // A small real model (784-4-10, trained here in a fraction of a second) and 8 held-out digits
 // of different labels: small enough to compile in the default test run.
+const QuantizedModel& small_model() {
+    static const QuantizedModel model = [] {
+        const MnistSplit split = split_mnist(load_mnist());
+        TrainingOptions options;
+        options.hidden_sizes = {4};
+        options.epochs = 3;
+        return quantize(train_mlp(split.train, options), {8, 8});
+    }();
+    return model;
+}
+
 struct Fixture {
     QuantizedModel model;
     LabeledBatch batch;
@@ -21,16 +32,9 @@ struct Fixture {
     test::TempDir dir;
     CircuitProver prover;
 
-    Fixture() : Fixture(make_model()) {}
+    Fixture() : Fixture(small_model()) {}
 
 private:
-    static QuantizedModel make_model() {
-        const MnistSplit split = split_mnist(load_mnist());
-        TrainingOptions options;
-        options.hidden_sizes = {4};
-        options.epochs = 3;
-        return quantize(train_mlp(split.train, options), {8, 8});
-    }
     static LabeledBatch make_batch(const QuantizedModel& model) {
         const auto held_out = split_mnist(load_mnist()).test;
         std::vector<Digit> digits;
@@ -152,4 +156,69 @@ TEST_CASE("a model of another shape cannot become a private-model circuit", "[pr
     model.layers.pop_back();
     CHECK_THROWS_WITH(generate_private_model_circuit(model, {{std::vector<std::int64_t>(784, 0)}, {0}}),
                       Catch::Contains("Dense, ReLU, Dense, Argmax"));
+}
+
+namespace {
+
+// The same model with a private input too: public commitment, public class.
+struct BothPrivate {
+    test::TempDir dir;
+    CircuitProver prover{test::real_toolchain(), generate_both_private_circuit(small_model()), dir / "both-private"};
+    FieldElement commitment = commit_model(small_model());
+};
+
+BothPrivate& both_private() {
+    static BothPrivate b;
+    return b;
+}
+
+std::vector<std::int64_t> held_out_input(std::size_t i) {
+    static const auto held_out = split_mnist(load_mnist()).test;
+    return digit_input(small_model(), held_out[i]);
+}
+
+bool both_private_fails(const std::vector<Value>& args) {
+    try {
+        both_private().prover.evaluate(args);
+        return false;
+    } catch (const ToolchainError& e) {
+        return e.tool_output().find("Execution failed") != std::string::npos;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("both private: the class equals the reference on real held-out digits", "[private-model][slow]") {
+    auto& b = both_private();
+    for (std::size_t i : {0, 400, 800, 1200, 1600}) {
+        const auto x = held_out_input(i);
+        const Witness w = b.prover.evaluate(both_private_arguments(small_model(), x, b.commitment));
+        CHECK(w.output == Value::of_field(run_reference(small_model(), x).predicted_class));
+    }
+}
+
+TEST_CASE("both private: a proof shows the commitment and class, and fails with another commitment", "[private-model][slow]") {
+    auto& b = both_private();
+    const auto x = held_out_input(900);
+    const Proof proof = b.prover.prove(both_private_arguments(small_model(), x, b.commitment));
+    REQUIRE(proof.inputs.size() == 2);
+    CHECK(proof.inputs[0] == b.commitment);
+    CHECK(proof.inputs[1] == FieldElement::from_int(run_reference(small_model(), x).predicted_class));
+    CHECK(b.prover.verify(proof));
+    Proof other = proof;
+    other.inputs[0] = b.commitment + FieldElement::from_int(1);
+    CHECK_FALSE(b.prover.verify(other));
+}
+
+TEST_CASE("both private: other weights, a wrong commitment or an out-of-range pixel are rejected", "[private-model][slow]") {
+    auto& b = both_private();
+    const auto x = held_out_input(1000);
+    CHECK_FALSE(both_private_fails(both_private_arguments(small_model(), x, b.commitment)));
+    QuantizedModel changed = small_model();
+    changed.layers[2].dense.weights[5] += 1;
+    CHECK(both_private_fails(both_private_arguments(changed, x, b.commitment)));
+    CHECK(both_private_fails(both_private_arguments(small_model(), x, b.commitment + FieldElement::from_int(1))));
+    auto bad = x;
+    bad[0] = 256;
+    CHECK(both_private_fails(both_private_arguments(small_model(), bad, b.commitment)));
 }

@@ -35,6 +35,12 @@ struct PrivateModelOptions {
 Circuit generate_private_model_circuit(const QuantizedModel& model, const LabeledBatch& batch,
                                        const PrivateModelOptions& options = {});
 
+// Private input and committed private model: main(private field[n] x, private parameters...,
+// field commitment) -> class. Same model shapes as the private-model circuit.
+Circuit generate_both_private_circuit(const QuantizedModel& model, const PrivateModelOptions& options = {});
+std::vector<Value> both_private_arguments(const QuantizedModel& model, const std::vector<std::int64_t>& input,
+                                          const FieldElement& commitment);
+
 // The arguments: every parameter tensor in commitment order, then the commitment and threshold.
 std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,
                                            std::int64_t threshold);
