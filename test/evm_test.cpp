@@ -1,0 +1,168 @@
+// The exported Solidity verifiers, compiled with solc and run in an in-process EVM
+// (tools/evm-verify.mjs), called with the call data zokml::VerifyTxCall encodes.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <memory>
+
+#include "../lib/subprocess.hpp"
+#include "support.hpp"
+#include "zokml/calldata.hpp"
+#include "zokml/mnist.hpp"
+#include "zokml/pipeline.hpp"
+#include "zokml/reference.hpp"
+
+using namespace zokml;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct EvmAnswer {
+    bool verified = false;
+    long deploy_gas = 0;
+    long verify_gas = 0;
+    bool reverted = false;
+};
+
+// A circuit's Solidity verifier, exported once, and the EVM command run against it.
+class EvmVerifier {
+public:
+    EvmVerifier(const Keypair& keypair, const fs::path& dir) : dir_(dir) {
+        fs::create_directories(dir_);
+        std::ofstream(dir_ / "verifier.sol") << test::real_toolchain().export_verifier(keypair, dir_ / "export");
+    }
+
+    // Runs `node tools/evm-verify.mjs --verifier verifier.sol <flag> <file with text>`.
+    detail::ProcessResult run_raw(const std::string& flag, const std::string& text) const {
+        const fs::path file = dir_ / ("call-" + std::to_string(calls_++));
+        std::ofstream(file) << text;
+        const fs::path script = Toolchain::bundled().parent_path() / "evm-verify.mjs";
+        return detail::run_process("/usr/bin/env", {"node", script.string(), "--verifier", "verifier.sol", flag, file.string()}, dir_,
+                                   "", std::chrono::minutes(2));
+    }
+    // The command's answer; it must give one (exit code 0).
+    EvmAnswer run(const std::string& flag, const std::string& text) const {
+        const auto result = run_raw(flag, text);
+        INFO(flag << " " << text << "\n" << result.out << result.err);
+        REQUIRE(result.exit_code == 0);
+        const auto json = nlohmann::json::parse(result.out);
+        return {json.at("verified").get<bool>(), json.at("deploy_gas").get<long>(), json.at("verify_gas").get<long>(),
+                json.contains("reverted")};
+    }
+    EvmAnswer call(const VerifyTxCall& call) const { return run("--calldata", call.calldata_hex()); }
+    EvmAnswer call(const Proof& proof) const { return call(VerifyTxCall::from_proof(proof)); }
+
+private:
+    fs::path dir_;
+    mutable int calls_ = 0;
+};
+
+// Swaps the G1 points a and c: both still on the curve, no longer a proof.
+Proof swapped_a_c(Proof proof) {
+    std::swap(proof.points["a"], proof.points["c"]);
+    return proof;
+}
+
+Circuit program(const std::string& fixture) {
+    Circuit circuit;
+    std::ifstream in(test::data_path(fixture));
+    circuit.files[circuit.main_file].assign(std::istreambuf_iterator<char>(in), {});
+    return circuit;
+}
+
+// square.zok (private a, public b, returns a + b) proven for a = 3, b = 9, and its verifier;
+// set up once per scheme and test process.
+struct Square {
+    test::TempDir dir;
+    CircuitProver prover;
+    Proof proof;
+    EvmVerifier evm;
+    explicit Square(Scheme scheme)
+        : prover(test::real_toolchain(), program("toolchain/square.zok"), dir / "circuit", scheme),
+          proof(prover.prove({Value::of_field(3), Value::of_field(9)})),
+          evm(prover.keypair(), dir / "evm") {}
+};
+
+const Square& square(Scheme scheme) {
+    static std::map<Scheme, std::unique_ptr<Square>> proven;
+    auto& entry = proven[scheme];
+    if (!entry) entry = std::make_unique<Square>(scheme);
+    return *entry;
+}
+
+}  // namespace
+
+TEST_CASE("the exported g16 verifier accepts the real proof in the EVM, given zokml's call data", "[evm][slow]") {
+    const auto& s = square(Scheme::G16);
+    const auto answer = s.evm.call(s.proof);
+    CHECK(answer.verified);
+    CHECK_FALSE(answer.reverted);
+    CHECK(answer.deploy_gas > 100000);
+    CHECK(answer.verify_gas > 21000);
+}
+
+TEST_CASE("the EVM rejects a g16 proof with points a and c swapped", "[evm][slow]") {
+    const auto& s = square(Scheme::G16);
+    CHECK_FALSE(s.evm.call(swapped_a_c(s.proof)).verified);
+}
+
+TEST_CASE("the EVM rejects a g16 proof with a changed public input", "[evm][slow]") {
+    const auto& s = square(Scheme::G16);
+    auto call = VerifyTxCall::from_proof(s.proof);
+    call.inputs[1] = FieldElement::from_int(13);  // claims a + b = 13
+    CHECK_FALSE(s.evm.call(call).verified);
+}
+
+TEST_CASE("the remix JSON arguments and proof.json itself verify in the EVM too", "[evm][slow]") {
+    const auto& s = square(Scheme::G16);
+    CHECK(s.evm.run("--arguments", VerifyTxCall::from_proof(s.proof).to_json().dump()).verified);
+    CHECK(s.evm.run("--proof", s.proof.to_json().dump()).verified);
+}
+
+TEST_CASE("call data for another function is an error, not a rejected proof", "[evm][slow]") {
+    const auto& s = square(Scheme::G16);
+    std::string calldata = VerifyTxCall::from_proof(s.proof).calldata_hex();
+    calldata.replace(2, 8, "a9059cbb");  // transfer(address,uint256)
+    const auto result = s.evm.run_raw("--calldata", calldata);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("0xa9059cbb") && Catch::Contains("0x43cd76fc"));
+}
+
+TEST_CASE("the exported gm17 verifier accepts the real proof and rejects tampered ones in the EVM", "[evm][slow]") {
+    const auto& s = square(Scheme::GM17);
+    const auto answer = s.evm.call(s.proof);
+    CHECK(answer.verified);
+    CHECK(answer.deploy_gas > 100000);  // the verifier and its BN256G2 library
+    CHECK_FALSE(s.evm.call(swapped_a_c(s.proof)).verified);
+    auto call = VerifyTxCall::from_proof(s.proof);
+    call.inputs[0] = FieldElement::from_int(10);  // claims b = 10
+    CHECK_FALSE(s.evm.call(call).verified);
+}
+
+TEST_CASE("a verifier without public inputs takes verifyTx(proof) in the EVM", "[evm][slow]") {
+    const test::TempDir dir;
+    CircuitProver prover(test::real_toolchain(), program("evm/no_inputs.zok"), dir / "circuit");
+    const auto proof = prover.prove({Value::of_field(3)});
+    REQUIRE(proof.inputs.empty());
+    const EvmVerifier evm(prover.keypair(), dir / "evm");
+    CHECK(evm.call(proof).verified);
+    CHECK_FALSE(evm.call(swapped_a_c(proof)).verified);
+}
+
+TEST_CASE("a private MNIST digit's class proof verifies in the EVM, and a different class does not", "[evm][slow]") {
+    const test::TempDir dir;
+    const auto model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
+    const Digit digit = split_mnist(load_mnist()).test.at(0);
+    PrivateInputProver prover(test::real_toolchain(), model, dir / "mnist");
+    const auto proven = prover.prove(digit_input(model, digit));
+    const EvmVerifier evm(prover.keypair(), dir / "evm");
+
+    const auto answer = evm.call(proven.proof);
+    CHECK(answer.verified);
+    auto call = VerifyTxCall::from_proof(proven.proof);
+    REQUIRE(call.inputs.size() == 1);  // the public class
+    CHECK(call.inputs[0] == FieldElement::from_int(proven.output.predicted_class));
+    call.inputs[0] = FieldElement::from_int((proven.output.predicted_class + 1) % 10);
+    CHECK_FALSE(evm.call(call).verified);
+}
