@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -12,6 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "zokml/pipeline.hpp"
+#include "zokml/reference.hpp"
 
 namespace zokml::bench {
 
@@ -64,6 +68,43 @@ inline void merge_results(const std::filesystem::path& file, const std::vector<n
     const auto tmp = file.string() + ".tmp";
     std::ofstream(tmp) << all.dump(2) << "\n";
     std::filesystem::rename(tmp, file);
+}
+
+// The end of a benchmark: prints the table and merges the rows into the results file.
+inline void report(const std::vector<nlohmann::json>& rows, const std::filesystem::path& results) {
+    print_table(rows);
+    merge_results(results, rows);
+    fmt::print("rows written to {}\n", results.string());
+}
+
+// A row of results.json: the constraint count, each step's seconds, peak memory and accuracies.
+inline nlohmann::json row_of(const std::string& label, const std::string& variant, const CompiledProgram& program,
+                             const StepTimes& t, const Fidelity& fidelity) {
+    return {{"model", label},
+            {"variant", variant},
+            {"constraints", program.constraints},
+            {"compile_s", t.compile_s},
+            {"setup_s", t.setup_s},
+            {"witness_s", t.witness_s},
+            {"prove_s", t.prove_s},
+            {"verify_s", t.verify_s},
+            {"peak_rss_mb", peak_rss_mb()},
+            {"accuracy_float", fidelity.float_accuracy},
+            {"accuracy_circuit", fidelity.quantized_accuracy}};
+}
+
+// One "private-input" row: proves `input` through the private-input circuit of `quantized`
+// (generate, compile, setup, prove, verify in a temporary folder) with the accuracies of `fidelity`.
+inline nlohmann::json private_input_row(const std::string& label, const QuantizedModel& quantized,
+                                        const Fidelity& fidelity, const std::vector<std::int64_t>& input) {
+    const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
+    const Toolchain toolchain;
+    PrivateInputProver prover(toolchain, quantized, work);
+    const PrivateInputProof proof = prover.prove(input);
+    if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
+    nlohmann::json row = row_of(label, "private-input", prover.program(), prover.times(), fidelity);
+    std::filesystem::remove_all(work);
+    return row;
 }
 
 }  // namespace zokml::bench

@@ -22,27 +22,9 @@ nlohmann::json run_one(const std::filesystem::path& model_file) {
     const auto held_out = split_mnist(load_mnist()).test;
     const Fidelity fidelity = measure_fidelity(model, quantized, held_out);
 
-    const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
-    const Toolchain toolchain;
-    PrivateInputProver prover(toolchain, quantized, work);
-    const PrivateInputProof proof = prover.prove(digit_input(quantized, held_out.front()));
-    if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
-    const StepTimes& t = prover.times();
     std::string label = model_file.stem().string();  // mnist-784-56-10 -> 784-56-10
     if (label.starts_with("mnist-")) label = label.substr(6);
-    nlohmann::json row = {{"model", label},
-                          {"variant", "private-input"},
-                          {"constraints", prover.program().constraints},
-                          {"compile_s", t.compile_s},
-                          {"setup_s", t.setup_s},
-                          {"witness_s", t.witness_s},
-                          {"prove_s", t.prove_s},
-                          {"verify_s", t.verify_s},
-                          {"peak_rss_mb", bench::peak_rss_mb()},
-                          {"accuracy_float", fidelity.float_accuracy},
-                          {"accuracy_circuit", fidelity.quantized_accuracy}};
-    std::filesystem::remove_all(work);
-    return row;
+    return bench::private_input_row(label, quantized, fidelity, digit_input(quantized, held_out.front()));
 }
 
 }  // namespace
@@ -68,9 +50,7 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "running 784-{}-10 ...\n", h);
             rows.push_back(bench::run_row(fmt::format("'{}' --row '{}'", argv[0], model)));
         }
-        bench::print_table(rows);
-        bench::merge_results(results, rows);
-        fmt::print("rows written to {}\n", results.string());
+        bench::report(rows, results);
         return 0;
     } catch (const std::exception& e) {
         fmt::print(stderr, "error: {}\n", e.what());

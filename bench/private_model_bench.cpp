@@ -45,18 +45,7 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
     CircuitProver prover(toolchain, std::move(circuit), work);
     const Proof proof = prover.prove(arguments);
     if (!prover.verify(proof)) throw std::runtime_error("the proof did not verify");
-    const StepTimes& t = prover.times();
-    nlohmann::json row = {{"model", fmt::format("784-{}-10", hidden)},
-                          {"variant", variant},
-                          {"constraints", prover.program().constraints},
-                          {"compile_s", t.compile_s},
-                          {"setup_s", t.setup_s},
-                          {"witness_s", t.witness_s},
-                          {"prove_s", t.prove_s},
-                          {"verify_s", t.verify_s},
-                          {"peak_rss_mb", bench::peak_rss_mb()},
-                          {"accuracy_float", fidelity.float_accuracy},
-                          {"accuracy_circuit", fidelity.quantized_accuracy}};
+    nlohmann::json row = bench::row_of(fmt::format("784-{}-10", hidden), variant, prover.program(), prover.times(), fidelity);
     if (variant == "private-model") row["images"] = digit_count;
     std::filesystem::remove_all(work);
     return row;

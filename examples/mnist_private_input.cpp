@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "zokml/errors.hpp"
+#include "example_main.hpp"
 #include "zokml/mnist.hpp"
 #include "zokml/model.hpp"
 #include "zokml/pipeline.hpp"
@@ -85,16 +85,5 @@ int run(const Arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(parse(argc, argv));
-    } catch (const InputError& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 3;
-    } catch (const ToolchainError& e) {
-        fmt::print(stderr, "error: {}\n{}\n", e.what(), e.tool_output());
-        return 4;
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 2;
-    }
+    return examples::guarded_main([&] { return run(parse(argc, argv)); });
 }

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <string>
 
+#include "example_main.hpp"
 #include "zokml/commitment.hpp"
-#include "zokml/errors.hpp"
 #include "zokml/pipeline.hpp"
 #include "zokml/private_model.hpp"
 #include "zokml/reference.hpp"
@@ -64,6 +64,8 @@ int run(const Arguments& args) {
     fmt::print("reference: {} of {} correct ({:.1f}%), threshold {} ({}%)\n", correct, args.digits,
                100.0 * static_cast<double>(correct) / static_cast<double>(args.digits), threshold, args.threshold_percent);
 
+    if (correct < static_cast<std::size_t>(threshold))
+        fmt::print("below the threshold: the witness will fail, no proof of a false claim exists\n");
     const Toolchain toolchain;
     CircuitProver prover(toolchain, generate_private_model_circuit(model, batch), args.work);
     fmt::print("compile   {:7.2f} s  ({} constraints)\n", prover.times().compile_s, prover.program().constraints);
@@ -80,17 +82,5 @@ int run(const Arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(parse(argc, argv));
-    } catch (const InputError& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 3;
-    } catch (const ToolchainError& e) {
-        // A count below the threshold fails the witness: the model owner cannot prove it.
-        fmt::print(stderr, "error: {}\n{}\n", e.what(), e.tool_output());
-        return 4;
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 2;
-    }
+    return examples::guarded_main([&] { return run(parse(argc, argv)); });
 }

@@ -68,6 +68,9 @@ std::vector<CommittedTensor> model_parameters(const QuantizedModel& model) {
     std::vector<CommittedTensor> tensors;
     for (std::size_t l = 0; l < model.layers.size(); ++l) {
         const auto& layer = model.layers[l];
+        // Committing only some parameters would look like a commitment to all of them.
+        if (layer.kind == Layer::Kind::Conv2D)
+            throw InputError(model.name, fmt::format("layers[{}]", l), "commitments cover Dense layers only, not Conv2D");
         if (layer.kind != Layer::Kind::Dense) continue;
         const auto& d = layer.dense;
         const unsigned weight_bits = signed_width(d.weights);

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "zokml/errors.hpp"
+
 namespace zokml::detail {
 
 namespace fs = std::filesystem;
@@ -42,6 +44,16 @@ std::string read_file(const fs::path& path) {
     std::ostringstream contents;
     contents << in.rdbuf();
     return contents.str();
+}
+
+std::string read_input_file(const fs::path& path) {
+    if (!fs::is_regular_file(path))
+        throw InputError(path, "(file)", fs::exists(path) ? "is not a regular file" : "does not exist");
+    try {
+        return read_file(path);
+    } catch (const std::runtime_error&) {
+        throw InputError(path, "(file)", "cannot be read");
+    }
 }
 
 void make_private_dir(const fs::path& dir) {

@@ -7,11 +7,13 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
 
 #include "files.hpp"
+#include "window.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
@@ -69,6 +71,23 @@ public:
         fail(field, fmt::format("is {}, expected a positive integer", value.dump()));
     }
 
+    // A size that may be zero (a padding): an integer >= 0.
+    std::size_t size(const json& value, const std::string& field) const {
+        if (!value.is_number_integer()) fail(field, expected("a non-negative integer", value));
+        if (value.get<std::int64_t>() >= 0) return value.get<std::size_t>();
+        fail(field, fmt::format("is {}, expected a non-negative integer", value.dump()));
+    }
+
+    // An array of `n` integers, each >= 1 (positive) or >= 0.
+    std::vector<std::size_t> sizes(const json& value, const std::string& field, std::size_t n, const char* size_name,
+                                   bool positive) const {
+        array(value, field, n, size_name);
+        std::vector<std::size_t> out;
+        for (std::size_t i = 0; i < n; ++i)
+            out.push_back(positive ? count(value[i], index_path(field, i)) : size(value[i], index_path(field, i)));
+        return out;
+    }
+
     // Strings such as "NaN" are refused like any string; NaN and infinities can only arrive in a
     // document built in memory (JSON text cannot hold them and the parser refuses overflow).
     double number(const json& value, const std::string& field) const {
@@ -104,9 +123,23 @@ private:
     const fs::path& file_;
 };
 
-// One parser per layer type; a new type (conv2d, maxpool...) is one function and one entry in
-// kLayerTypes. `size` is the number of values entering the layer; it returns the layer.
+// One parser per layer type; a new type is one function and one entry in kLayerTypes. `size` is
+// the number of values entering the layer; it returns the layer.
 using LayerParser = Layer (*)(const Reader&, const json& layer, const std::string& field, std::size_t size);
+
+// `rows` rows of `columns` numbers, concatenated.
+std::vector<double> matrix(const Reader& r, const json& layer, const std::string& field, const char* key,
+                           std::size_t rows, const char* row_name, std::size_t columns, const char* column_name) {
+    const std::string matrix_field = member_path(field, key);
+    const json& value = r.array(r.member(layer, field, key), matrix_field, rows, row_name);
+    std::vector<double> out;
+    out.reserve(rows * columns);
+    for (std::size_t o = 0; o < rows; ++o) {
+        const auto row = r.numbers(value[o], index_path(matrix_field, o), columns, column_name);
+        out.insert(out.end(), row.begin(), row.end());
+    }
+    return out;
+}
 
 Layer parse_dense(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
     r.only_members(layer, field, {"type", "inputs", "outputs", "weights", "biases"});
@@ -118,25 +151,72 @@ Layer parse_dense(const Reader& r, const json& layer, const std::string& field, 
     if (d.inputs != size)
         r.fail(member_path(field, "inputs"),
                fmt::format("is {}, but {} values enter this layer", d.inputs, size));
-    const std::string weights_field = member_path(field, "weights");
-    const json& rows = r.array(r.member(layer, field, "weights"), weights_field, d.outputs, "one row per output");
-    d.weights.reserve(d.outputs * d.inputs);
-    for (std::size_t o = 0; o < d.outputs; ++o) {
-        const auto row = r.numbers(rows[o], index_path(weights_field, o), d.inputs, "one weight per input");
-        d.weights.insert(d.weights.end(), row.begin(), row.end());
-    }
+    d.weights = matrix(r, layer, field, "weights", d.outputs, "one row per output", d.inputs, "one weight per input");
     d.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), d.outputs, "one per output");
     return out;
 }
 
-Layer parse_relu(const Reader& r, const json& layer, const std::string& field, std::size_t) {
-    r.only_members(layer, field, {"type"});
-    return Layer{Layer::Kind::ReLU, {}};
+// "input": [channels, height, width], matching the values that enter the layer.
+Shape3 parse_shape(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    const std::string shape_field = member_path(field, "input");
+    const auto dims = r.sizes(r.member(layer, field, "input"), shape_field, 3, "channels, height, width", true);
+    const Shape3 shape{dims[0], dims[1], dims[2]};
+    if (shape.size() != size)
+        r.fail(shape_field, fmt::format("is {} x {} x {} = {} values, but {} values enter this layer", shape.channels,
+                                        shape.height, shape.width, shape.size(), size));
+    return shape;
 }
 
-Layer parse_argmax(const Reader& r, const json& layer, const std::string& field, std::size_t) {
+// "kernel": [height, width], "stride": [height, width] and, with padding, "padding": [top, left,
+// bottom, right]; the window must fit the (padded) input at least once.
+Window2D parse_window(const Reader& r, const json& layer, const std::string& field, const Shape3& input, bool padding) {
+    const auto kernel = r.sizes(r.member(layer, field, "kernel"), member_path(field, "kernel"), 2, "height, width", true);
+    const auto stride = r.sizes(r.member(layer, field, "stride"), member_path(field, "stride"), 2, "height, width", true);
+    Window2D w{kernel[0], kernel[1], stride[0], stride[1]};
+    if (padding) {
+        const auto pads = r.sizes(r.member(layer, field, "padding"), member_path(field, "padding"), 4,
+                                  "top, left, bottom, right", false);
+        w.pad_top = pads[0], w.pad_left = pads[1], w.pad_bottom = pads[2], w.pad_right = pads[3];
+    }
+    const Shape3 out = window_output(input, w, 1);
+    if (out.height == 0 || out.width == 0)
+        r.fail(member_path(field, "kernel"), fmt::format("is {} x {}, larger than the {}input ({} x {})", w.kernel_height,
+                                                         w.kernel_width, padding ? "padded " : "",
+                                                         input.height + w.pad_top + w.pad_bottom,
+                                                         input.width + w.pad_left + w.pad_right));
+    return w;
+}
+
+Layer parse_conv2d(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    r.only_members(layer, field, {"type", "input", "filters", "kernel", "stride", "padding", "weights", "biases"});
+    Layer out;
+    out.kind = Layer::Kind::Conv2D;
+    Conv2DLayer& c = out.conv;
+    c.input = parse_shape(r, layer, field, size);
+    c.filters = r.count(r.member(layer, field, "filters"), member_path(field, "filters"));
+    c.window = parse_window(r, layer, field, c.input, true);
+    c.weights = matrix(r, layer, field, "weights", c.filters, "one row per filter", c.weights_per_filter(),
+                       "channels x kernel height x kernel width");
+    c.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), c.filters, "one per filter");
+    return out;
+}
+
+template <Layer::Kind kind>
+Layer parse_pool(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    r.only_members(layer, field, {"type", "input", "kernel", "stride"});
+    Layer out;
+    out.kind = kind;
+    out.pool.input = parse_shape(r, layer, field, size);
+    out.pool.window = parse_window(r, layer, field, out.pool.input, false);
+    return out;
+}
+
+template <Layer::Kind kind>
+Layer parse_bare(const Reader& r, const json& layer, const std::string& field, std::size_t) {
     r.only_members(layer, field, {"type"});
-    return Layer{Layer::Kind::Argmax, {}};
+    Layer out;
+    out.kind = kind;
+    return out;
 }
 
 struct LayerType {
@@ -146,15 +226,13 @@ struct LayerType {
 };
 constexpr LayerType kLayerTypes[] = {
     {Layer::Kind::Dense, "dense", parse_dense},
-    {Layer::Kind::ReLU, "relu", parse_relu},
-    {Layer::Kind::Argmax, "argmax", parse_argmax},
+    {Layer::Kind::ReLU, "relu", parse_bare<Layer::Kind::ReLU>},
+    {Layer::Kind::Argmax, "argmax", parse_bare<Layer::Kind::Argmax>},
+    {Layer::Kind::Conv2D, "conv2d", parse_conv2d},
+    {Layer::Kind::MaxPool, "maxpool", parse_pool<Layer::Kind::MaxPool>},
+    {Layer::Kind::AvgPool, "avgpool", parse_pool<Layer::Kind::AvgPool>},
+    {Layer::Kind::Flatten, "flatten", parse_bare<Layer::Kind::Flatten>},
 };
-
-const char* type_name(Layer::Kind kind) {
-    for (const auto& t : kLayerTypes)
-        if (t.kind == kind) return t.name;
-    throw std::logic_error("layer kind without a name");
-}
 
 std::string supported_types() {
     std::vector<std::string> names;
@@ -204,7 +282,8 @@ private:
 
     static std::vector<std::string> ordered_keys(const json& object) {
         static constexpr const char* kOrder[] = {"format", "version", "name", "type",   "input",   "size", "min",
-                                                 "max",    "inputs",  "outputs", "biases", "weights", "layers"};
+                                                 "max",    "inputs",  "outputs", "filters", "kernel", "stride",
+                                                 "padding", "biases", "weights", "layers"};
         const auto rank = [](const std::string& key) {
             return std::find(std::begin(kOrder), std::end(kOrder), key) - std::begin(kOrder);
         };
@@ -261,12 +340,34 @@ private:
 
 }  // namespace
 
+Shape3 window_output(const Shape3& input, const Window2D& w, std::size_t channels) {
+    const auto along = [](std::size_t size, std::size_t before, std::size_t after, std::size_t kernel, std::size_t stride) {
+        const std::size_t padded = size + before + after;
+        return padded < kernel || stride == 0 ? 0 : (padded - kernel) / stride + 1;
+    };
+    return {channels, along(input.height, w.pad_top, w.pad_bottom, w.kernel_height, w.stride_height),
+            along(input.width, w.pad_left, w.pad_right, w.kernel_width, w.stride_width)};
+}
+
+const char* layer_type_name(Layer::Kind kind) {
+    for (const auto& t : kLayerTypes)
+        if (t.kind == kind) return t.name;
+    throw std::logic_error("layer kind without a name");
+}
+
 std::vector<std::size_t> Model::layer_output_sizes() const {
     std::vector<std::size_t> sizes;
     std::size_t size = input_size;
     for (const auto& layer : layers) {
-        if (layer.kind == Layer::Kind::Dense) size = layer.dense.outputs;
-        if (layer.kind == Layer::Kind::Argmax) size = 1;
+        switch (layer.kind) {
+            case Layer::Kind::Dense: size = layer.dense.outputs; break;
+            case Layer::Kind::Argmax: size = 1; break;
+            case Layer::Kind::Conv2D: size = layer.conv.output().size(); break;
+            case Layer::Kind::MaxPool:
+            case Layer::Kind::AvgPool: size = layer.pool.output().size(); break;
+            case Layer::Kind::ReLU:
+            case Layer::Kind::Flatten: break;
+        }
         sizes.push_back(size);
     }
     return sizes;
@@ -274,8 +375,10 @@ std::vector<std::size_t> Model::layer_output_sizes() const {
 
 std::size_t Model::parameter_count() const {
     std::size_t count = 0;
-    for (const auto& layer : layers)
+    for (const auto& layer : layers) {
         if (layer.kind == Layer::Kind::Dense) count += layer.dense.weights.size() + layer.dense.biases.size();
+        if (layer.kind == Layer::Kind::Conv2D) count += layer.conv.weights.size() + layer.conv.biases.size();
+    }
     return count;
 }
 
@@ -321,14 +424,7 @@ Model model_from_json(const json& document, const fs::path& file) {
 }
 
 Model load_model(const fs::path& file) {
-    if (!fs::is_regular_file(file))
-        throw InputError(file, kWholeFile, fs::exists(file) ? "is not a regular file" : "does not exist");
-    std::string text;
-    try {
-        text = detail::read_file(file);
-    } catch (const std::runtime_error&) {
-        throw InputError(file, kWholeFile, "cannot be read");
-    }
+    const std::string text = detail::read_input_file(file);
     json document;
     try {
         document = json::parse(text);
@@ -338,20 +434,45 @@ Model load_model(const fs::path& file) {
     return model_from_json(document, file);
 }
 
+namespace {
+
+json rows_of(const std::vector<double>& values, std::size_t rows, std::size_t columns) {
+    json out = json::array();
+    for (std::size_t o = 0; o < rows; ++o)
+        out.push_back(std::vector<double>(values.begin() + o * columns, values.begin() + (o + 1) * columns));
+    return out;
+}
+
+json shape_json(const Shape3& s) { return {s.channels, s.height, s.width}; }
+
+void window_json(json& j, const Window2D& w, bool padding) {
+    j["kernel"] = {w.kernel_height, w.kernel_width};
+    j["stride"] = {w.stride_height, w.stride_width};
+    if (padding) j["padding"] = {w.pad_top, w.pad_left, w.pad_bottom, w.pad_right};
+}
+
+}  // namespace
+
 json model_to_json(const Model& model) {
     json layers = json::array();
     for (const auto& layer : model.layers) {
-        json j = {{"type", type_name(layer.kind)}};
+        json j = {{"type", layer_type_name(layer.kind)}};
         if (layer.kind == Layer::Kind::Dense) {
             const DenseLayer& d = layer.dense;
-            json rows = json::array();
-            for (std::size_t o = 0; o < d.outputs; ++o)
-                rows.push_back(std::vector<double>(d.weights.begin() + o * d.inputs,
-                                                   d.weights.begin() + (o + 1) * d.inputs));
             j["inputs"] = d.inputs;
             j["outputs"] = d.outputs;
-            j["weights"] = std::move(rows);
+            j["weights"] = rows_of(d.weights, d.outputs, d.inputs);
             j["biases"] = d.biases;
+        } else if (layer.kind == Layer::Kind::Conv2D) {
+            const Conv2DLayer& c = layer.conv;
+            j["input"] = shape_json(c.input);
+            j["filters"] = c.filters;
+            window_json(j, c.window, true);
+            j["weights"] = rows_of(c.weights, c.filters, c.weights_per_filter());
+            j["biases"] = c.biases;
+        } else if (layer.kind == Layer::Kind::MaxPool || layer.kind == Layer::Kind::AvgPool) {
+            j["input"] = shape_json(layer.pool.input);
+            window_json(j, layer.pool.window, false);
         }
         layers.push_back(std::move(j));
     }
@@ -362,10 +483,72 @@ json model_to_json(const Model& model) {
             {"layers", std::move(layers)}};
 }
 
+void check_model(const Model& model, const fs::path& file) { model_from_json(model_to_json(model), file); }
+
 void save_model(const Model& model, const fs::path& file) {
     const json document = model_to_json(model);
-    model_from_json(document, file);  // never write a file that would not load
+    model_from_json(document, file);  // never write a file that would not load (check_model)
     detail::write_file_atomically(file, Layout().write(document));
+}
+
+namespace {
+
+std::vector<double> float_layer(const Layer& layer, const std::vector<double>& values) {
+    switch (layer.kind) {
+        case Layer::Kind::Dense: {
+            const DenseLayer& d = layer.dense;
+            std::vector<double> out(d.biases);
+            for (std::size_t o = 0; o < d.outputs; ++o)
+                for (std::size_t i = 0; i < d.inputs; ++i) out[o] += d.weights[o * d.inputs + i] * values[i];
+            return out;
+        }
+        case Layer::Kind::Conv2D: {
+            const Conv2DLayer& c = layer.conv;
+            std::vector<double> out;
+            out.reserve(c.output().size());
+            detail::for_each_conv_output(c.input, c.window, c.filters, [&](std::size_t o, auto&& taps) {
+                double sum = c.biases[o];
+                taps([&](std::size_t i, std::size_t k) { sum += c.weights[k] * values[i]; });
+                out.push_back(sum);
+            });
+            return out;
+        }
+        case Layer::Kind::MaxPool:
+        case Layer::Kind::AvgPool: {
+            const Pool2DLayer& p = layer.pool;
+            const bool max = layer.kind == Layer::Kind::MaxPool;
+            const double n = static_cast<double>(p.window.kernel_height * p.window.kernel_width);
+            std::vector<double> out;
+            out.reserve(p.output().size());
+            detail::for_each_pool_output(p.input, p.window, [&](auto&& taps) {
+                double acc = max ? -std::numeric_limits<double>::infinity() : 0.0;
+                taps([&](std::size_t i) { acc = max ? std::max(acc, values[i]) : acc + values[i]; });
+                out.push_back(max ? acc : acc / n);
+            });
+            return out;
+        }
+        case Layer::Kind::ReLU: {
+            std::vector<double> out(values);
+            for (double& v : out) v = std::max(v, 0.0);
+            return out;
+        }
+        case Layer::Kind::Argmax:  // max_element returns the first of equal maxima
+            return {static_cast<double>(std::max_element(values.begin(), values.end()) - values.begin())};
+        case Layer::Kind::Flatten: return values;
+    }
+    throw std::logic_error("unknown layer kind");
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> run_float_layers(const Model& model, const std::vector<double>& input) {
+    if (input.size() != model.input_size)
+        throw std::invalid_argument(
+            fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
+    std::vector<std::vector<double>> outputs;
+    outputs.reserve(model.layers.size());
+    for (const auto& layer : model.layers) outputs.push_back(float_layer(layer, outputs.empty() ? input : outputs.back()));
+    return outputs;
 }
 
 std::vector<double> run_float(const Model& model, const std::vector<double>& input) {
@@ -373,24 +556,7 @@ std::vector<double> run_float(const Model& model, const std::vector<double>& inp
         throw std::invalid_argument(
             fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
     std::vector<double> values = input;
-    for (const auto& layer : model.layers) {
-        switch (layer.kind) {
-            case Layer::Kind::Dense: {
-                const DenseLayer& d = layer.dense;
-                std::vector<double> out(d.biases);
-                for (std::size_t o = 0; o < d.outputs; ++o)
-                    for (std::size_t i = 0; i < d.inputs; ++i) out[o] += d.weights[o * d.inputs + i] * values[i];
-                values = std::move(out);
-                break;
-            }
-            case Layer::Kind::ReLU:
-                for (double& v : values) v = std::max(v, 0.0);
-                break;
-            case Layer::Kind::Argmax:  // max_element returns the first of equal maxima
-                values = {static_cast<double>(std::max_element(values.begin(), values.end()) - values.begin())};
-                break;
-        }
-    }
+    for (const auto& layer : model.layers) values = float_layer(layer, values);
     return values;
 }
 

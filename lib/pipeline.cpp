@@ -30,6 +30,19 @@ CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const 
     keypair_ = timed(times_.setup_s, [&] { return toolchain_.setup(program_, scheme, work_dir_ / "keys"); });
 }
 
+CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const ArtifactStore& store,
+                             const std::filesystem::path& work_dir, Scheme scheme, double generate_s)
+    : toolchain_(toolchain), circuit_(std::move(circuit)), work_dir_(work_dir) {
+    detail::make_private_dir(work_dir_);
+    times_.generate_s = generate_s;
+    circuit_.write(work_dir_ / "circuit");
+    const auto compiled = timed(times_.compile_s, [&] { return store.compile(toolchain_, circuit_); });
+    const auto keys = timed(times_.setup_s, [&] { return store.setup(toolchain_, compiled.program, scheme); });
+    program_ = compiled.program;
+    keypair_ = keys.keypair;
+    cache_ = CacheOutcomes{compiled.outcome, keys.outcome};
+}
+
 Witness CircuitProver::evaluate(const std::vector<Value>& arguments) const {
     return timed(times_.witness_s, [&] { return toolchain_.compute_witness(program_, arguments, work_dir_ / "evaluate"); });
 }

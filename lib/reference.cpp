@@ -2,10 +2,71 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <optional>
+
 #include "int128.hpp"
+#include "window.hpp"
 #include "zokml/errors.hpp"
 
 namespace zokml {
+
+namespace {
+
+// The static bounds keep every output below 2^62; partial sums may pass it, hence int128.
+std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::vector<std::int64_t>& values) {
+    std::vector<std::int64_t> out;
+    switch (layer.kind) {
+        case Layer::Kind::Dense: {
+            const auto& d = layer.dense;
+            out.resize(d.outputs);
+            for (std::size_t o = 0; o < d.outputs; ++o) {
+                detail::int128 sum = d.biases[o];
+                for (std::size_t i = 0; i < d.inputs; ++i) sum += detail::int128(d.weights[o * d.inputs + i]) * values[i];
+                out[o] = static_cast<std::int64_t>(sum);
+            }
+            break;
+        }
+        case Layer::Kind::Conv2D: {
+            const auto& c = layer.conv;
+            out.reserve(c.output().size());
+            detail::for_each_conv_output(c.input, c.window, c.filters, [&](std::size_t o, auto&& taps) {
+                detail::int128 sum = c.biases[o];
+                taps([&](std::size_t i, std::size_t k) { sum += detail::int128(c.weights[k]) * values[i]; });
+                out.push_back(static_cast<std::int64_t>(sum));
+            });
+            break;
+        }
+        case Layer::Kind::MaxPool:
+        case Layer::Kind::AvgPool: {
+            // AvgPool outputs the window's sum (the mean at n times the scale), MaxPool the maximum.
+            const bool max = layer.kind == Layer::Kind::MaxPool;
+            out.reserve(layer.pool.output().size());
+            detail::for_each_pool_output(layer.pool.input, layer.pool.window, [&](auto&& taps) {
+                std::optional<std::int64_t> acc;
+                taps([&](std::size_t i) { acc = !acc ? values[i] : max ? std::max(*acc, values[i]) : *acc + values[i]; });
+                out.push_back(*acc);
+            });
+            break;
+        }
+        case Layer::Kind::ReLU:
+            for (const auto v : values) out.push_back(v > 0 ? v : 0);
+            break;
+        case Layer::Kind::Flatten: out = values; break;
+        case Layer::Kind::Argmax: {
+            std::size_t best = 0;
+            for (std::size_t i = 1; i < values.size(); ++i)
+                if (values[i] > values[best]) best = i;  // strictly greater: the first maximum wins
+            out = {static_cast<std::int64_t>(best)};
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace
 
 ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std::int64_t>& input) {
     if (input.size() != model.input_size)
@@ -17,32 +78,12 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
     ReferenceTrace trace;
     const std::vector<std::int64_t>* values = &input;
     for (const auto& layer : model.layers) {
-        std::vector<std::int64_t> out;
-        switch (layer.kind) {
-            case Layer::Kind::Dense: {
-                const auto& d = layer.dense;
-                out.resize(d.outputs);
-                for (std::size_t o = 0; o < d.outputs; ++o) {
-                    // The static bounds keep every output below 2^62; partial sums may pass it.
-                    detail::int128 sum = d.biases[o];
-                    for (std::size_t i = 0; i < d.inputs; ++i) sum += detail::int128(d.weights[o * d.inputs + i]) * (*values)[i];
-                    out[o] = static_cast<std::int64_t>(sum);
-                }
-                break;
-            }
-            case Layer::Kind::ReLU:
-                for (const auto v : *values) out.push_back(v > 0 ? v : 0);
-                break;
-            case Layer::Kind::Argmax: {
-                trace.logits = *values;
-                std::size_t best = 0;
-                for (std::size_t i = 1; i < values->size(); ++i)
-                    if ((*values)[i] > (*values)[best]) best = i;  // strictly greater: the first maximum wins
-                trace.predicted_class = static_cast<int>(best);
-                out = {static_cast<std::int64_t>(best)};
-                break;
-            }
+        std::vector<std::int64_t> out = integer_layer(layer, *values);
+        if (layer.kind == Layer::Kind::Argmax) {
+            trace.logits = *values;
+            trace.predicted_class = static_cast<int>(out[0]);
         }
+        for (auto& v : out) v = rescale_value(v, layer.rescale_bits);
         trace.layer_outputs.push_back(std::move(out));
         values = &trace.layer_outputs.back();
     }
@@ -72,6 +113,70 @@ Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, c
         f.agreement = agree / n;
     }
     return f;
+}
+
+namespace {
+
+unsigned weight_bits(const std::vector<std::int64_t>& weights) {
+    Interval all{0, 0};
+    for (const auto w : weights) all = {std::min(all.lo, w), std::max(all.hi, w)};
+    return sign_test_bits(all);
+}
+
+LayerFidelity describe(const QuantizedLayer& layer, std::size_t index) {
+    LayerFidelity f;
+    f.layer = index;
+    f.kind = layer.kind;
+    f.scale = layer.scale;
+    f.rescale_bits = layer.rescale_bits;
+    f.value_bits = sign_test_bits(hull(layer.bounds));
+    if (layer.kind == Layer::Kind::Dense) {
+        f.weight_shift = layer.dense.weight_shift;
+        f.weight_bits = weight_bits(layer.dense.weights);
+    } else if (layer.kind == Layer::Kind::Conv2D) {
+        f.weight_shift = layer.conv.weight_shift;
+        f.weight_bits = weight_bits(layer.conv.weights);
+    }
+    return f;
+}
+
+}  // namespace
+
+FidelityReport fidelity_report(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits,
+                               const CircuitClassifier& circuit, std::size_t circuit_digits) {
+    if (model.layers.size() != quantized.layers.size())
+        throw std::invalid_argument("the quantized model does not come from this model");
+    FidelityReport report;
+    report.fidelity = measure_fidelity(model, quantized, digits);
+    std::vector<std::size_t> compared;  // layer indices, Argmax left out
+    for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
+        if (quantized.layers[l].kind == Layer::Kind::Argmax) continue;
+        compared.push_back(l);
+        report.layers.push_back(describe(quantized.layers[l], l));
+    }
+    for (const auto& digit : digits) {
+        const auto floats = run_float_layers(model, digit.as_floats());
+        const ReferenceTrace trace = run_reference(quantized, digit_input(quantized, digit));
+        for (std::size_t k = 0; k < compared.size(); ++k) {
+            const std::size_t l = compared[k];
+            LayerFidelity& f = report.layers[k];
+            for (std::size_t i = 0; i < floats[l].size(); ++i) {
+                const double error = std::abs(floats[l][i] - static_cast<double>(trace.layer_outputs[l][i]) / f.scale);
+                f.max_abs_error = std::max(f.max_abs_error, error);
+                f.max_abs_float = std::max(f.max_abs_float, std::abs(floats[l][i]));
+            }
+        }
+    }
+    if (!circuit) return report;
+    report.circuit_digits = std::min(circuit_digits, digits.size());
+    for (std::size_t d = 0; d < report.circuit_digits; ++d) {
+        const auto input = digit_input(quantized, digits[d]);
+        const int circuit_class = circuit(input);
+        report.circuit_matches_reference += circuit_class == run_reference(quantized, input).predicted_class;
+        report.circuit_matches_float += circuit_class == static_cast<int>(run_float(model, digits[d].as_floats()).at(0));
+        report.circuit_correct += circuit_class == digits[d].label;
+    }
+    return report;
 }
 
 }  // namespace zokml

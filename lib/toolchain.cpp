@@ -91,7 +91,22 @@ private:
 
 }  // namespace
 
-fs::path Toolchain::bundled() { return ZOKML_BUNDLED_ZOKRATES; }
+// An installed zokml keeps the command in <prefix>/share/zokml/tools: found beside the running
+// program's <prefix>/bin, else under the install prefix configured at build time. A build tree
+// uses the source tree's tools/zokrates.
+fs::path Toolchain::bundled() {
+    std::vector<fs::path> candidates;
+    std::error_code error;
+    if (const fs::path self = fs::read_symlink("/proc/self/exe", error); !error)
+        candidates.push_back(self.parent_path().parent_path() / "share" / "zokml" / "tools" / "zokrates");
+    candidates.push_back(ZOKML_BUNDLED_ZOKRATES);
+#ifdef ZOKML_INSTALLED_ZOKRATES
+    candidates.push_back(ZOKML_INSTALLED_ZOKRATES);
+#endif
+    for (const auto& candidate : candidates)
+        if (is_executable(candidate)) return candidate;
+    return ZOKML_BUNDLED_ZOKRATES;  // missing: locate() says so
+}
 
 fs::path Toolchain::locate(const std::optional<fs::path>& explicit_path) {
     const auto not_found = [](const std::string& why) {

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
-  libfmt-dev nlohmann-json3-dev libssl-dev catch2)
+  libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev)
 
 missing=()
 for p in "${debian_packages[@]}"; do

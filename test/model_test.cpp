@@ -244,10 +244,10 @@ TEST_CASE("an argmax that is not the last layer is rejected", "[model]") {
 
 TEST_CASE("an unknown layer type is rejected listing the supported ones", "[model]") {
     json document = tiny_model();
-    document["layers"][1]["type"] = "conv2d";
+    document["layers"][1]["type"] = "lstm";
     const InputError e = rejection(document);
     CHECK(e.field() == "layers[1].type");
-    CHECK(e.reason() == "unknown layer type \"conv2d\" (supported: dense, relu, argmax)");
+    CHECK(e.reason() == "unknown layer type \"lstm\" (supported: dense, relu, argmax, conv2d, maxpool, avgpool, flatten)");
 }
 
 TEST_CASE("an input range whose min is not below its max is rejected", "[model]") {

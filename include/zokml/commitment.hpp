@@ -41,7 +41,7 @@ FieldElement commit(const std::string& domain, const std::vector<CommittedTensor
 
 // A quantized model's parameters in commitment order: for each Dense layer, each weight row
 // (one per output neuron), then its biases. Widths: the signed width of the layer's largest
-// weight, and of its largest bias.
+// weight, and of its largest bias. Throws InputError for a model with Conv2D layers.
 std::vector<CommittedTensor> model_parameters(const QuantizedModel& model);
 FieldElement commit_model(const QuantizedModel& model);  // commit("zokml-model-v1", model_parameters(model))
 

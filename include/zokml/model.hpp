@@ -1,5 +1,5 @@
 // A trained float model: a chain of layers over a flat input vector.
-// Its JSON form is documented in docs/model-format.md.
+// Its JSON form is documented in docs/model-format.md; ONNX files load through onnx.hpp.
 #pragma once
 
 #include <cstddef>
@@ -19,13 +19,69 @@ struct DenseLayer {
     std::vector<double> biases;   // outputs
 };
 
+// The shape of the values a convolution or pooling layer reads: channels x height x width, stored
+// channel by channel, row by row (value (c, y, x) at index (c * height + y) * width + x, as a
+// flattened NCHW tensor of batch 1).
+struct Shape3 {
+    std::size_t channels = 0;
+    std::size_t height = 0;
+    std::size_t width = 0;
+    std::size_t size() const { return channels * height * width; }
+    bool operator==(const Shape3&) const = default;
+};
+
+// A sliding window: its size, its step, and zeros added around the input (convolution only).
+struct Window2D {
+    std::size_t kernel_height = 0;
+    std::size_t kernel_width = 0;
+    std::size_t stride_height = 1;
+    std::size_t stride_width = 1;
+    std::size_t pad_top = 0;
+    std::size_t pad_left = 0;
+    std::size_t pad_bottom = 0;
+    std::size_t pad_right = 0;
+    bool operator==(const Window2D&) const = default;
+};
+
+// The output shape of a window over `input` with `channels` output channels; height or width 0
+// when the window does not fit.
+Shape3 window_output(const Shape3& input, const Window2D& window, std::size_t channels);
+
+// 2-D convolution (cross-correlation, as in PyTorch and ONNX Conv with group 1, dilation 1):
+// out[o][y][x] = biases[o] + sum_{c, ky, kx} weights[o][c][ky][kx] * in[c][y*sh + ky - pad_top][x*sw + kx - pad_left],
+// where inputs outside the image are 0. weights[((o * C + c) * kh + ky) * kw + kx].
+struct Conv2DLayer {
+    Shape3 input;
+    std::size_t filters = 0;  // output channels
+    Window2D window;
+    std::vector<double> weights;  // filters * channels * kernel_height * kernel_width
+    std::vector<double> biases;   // filters
+    Shape3 output() const { return window_output(input, window, filters); }
+    std::size_t weights_per_filter() const { return input.channels * window.kernel_height * window.kernel_width; }
+};
+
+// Max or average over each window of each channel (no padding: every window lies inside the input).
+struct Pool2DLayer {
+    Shape3 input;
+    Window2D window;
+    Shape3 output() const { return window_output(input, window, input.channels); }
+};
+
 struct Layer {
     // Dense: an affine map; ReLU: max(0, v) elementwise; Argmax: the index of the largest value
-    // (the first one on ties), only as the last layer.
-    enum class Kind { Dense, ReLU, Argmax };
+    // (the first one on ties), only as the last layer; Conv2D: a convolution; MaxPool / AvgPool:
+    // the largest value / the mean of each window; Flatten: the same values as a flat vector (a
+    // no-op on zokml's flat representation, kept so that models read as they were built).
+    enum class Kind { Dense, ReLU, Argmax, Conv2D, MaxPool, AvgPool, Flatten };
     Kind kind = Kind::Dense;
-    DenseLayer dense;  // Dense only
+    DenseLayer dense;   // Dense only
+    Conv2DLayer conv{};  // Conv2D only
+    Pool2DLayer pool{};  // MaxPool and AvgPool only
 };
+
+// The layer type's name in the JSON format: "dense", "relu", "argmax", "conv2d", "maxpool",
+// "avgpool", "flatten".
+const char* layer_type_name(Layer::Kind kind);
 
 struct Model {
     std::string name;
@@ -49,7 +105,13 @@ nlohmann::json model_to_json(const Model& model);
 // Writes atomically (temporary file, then rename).
 void save_model(const Model& model, const std::filesystem::path& file);
 
+// Checks a model built in memory (or by a loader) as load_model checks a file: shapes chain, every
+// number is finite, Argmax is last. Throws InputError naming `file` and the field.
+void check_model(const Model& model, const std::filesystem::path& file = {});
+
 // Float inference: the output of the last layer (the class index for an Argmax head).
 std::vector<double> run_float(const Model& model, const std::vector<double>& input);
+// The output of every layer, in order (the last one is run_float's result).
+std::vector<std::vector<double>> run_float_layers(const Model& model, const std::vector<double>& input);
 
 }  // namespace zokml

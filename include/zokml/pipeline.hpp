@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "zokml/artifact_store.hpp"
 #include "zokml/circuit.hpp"
 #include "zokml/quantize.hpp"
 #include "zokml/toolchain.hpp"
@@ -27,6 +28,10 @@ class CircuitProver {
 public:
     CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
                   Scheme scheme = Scheme::G16, double generate_s = 0);
+    // The same with the compiled program and keypair reused from store (or built and added to it):
+    // program() and keypair() then point at files inside its entries; cache() says which were reused.
+    CircuitProver(const Toolchain& toolchain, Circuit circuit, const ArtifactStore& store,
+                  const std::filesystem::path& work_dir, Scheme scheme = Scheme::G16, double generate_s = 0);
 
     Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
     Proof prove(const std::vector<Value>& arguments);             // witness and proof (work_dir/proof)
@@ -37,6 +42,12 @@ public:
     const Keypair& keypair() const { return keypair_; }
     const StepTimes& times() const { return times_; }  // of the last run of each step
 
+    struct CacheOutcomes {
+        ArtifactStore::Outcome compile = ArtifactStore::Outcome::Built;
+        ArtifactStore::Outcome setup = ArtifactStore::Outcome::Built;
+    };
+    const std::optional<CacheOutcomes>& cache() const { return cache_; }  // with a store only
+
 private:
     const Toolchain& toolchain_;
     Circuit circuit_;
@@ -44,6 +55,7 @@ private:
     CompiledProgram program_;
     Keypair keypair_;
     mutable StepTimes times_;
+    std::optional<CacheOutcomes> cache_;
 };
 
 struct PrivateInputProof {

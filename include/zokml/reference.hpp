@@ -1,7 +1,9 @@
 // Exact integer inference: every value the circuit computes, predicted in C++.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "zokml/mnist.hpp"
@@ -29,5 +31,35 @@ struct Fidelity {
     double agreement = 0;           // the float and integer predictions are the same class
 };
 Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits);
+
+// How far one layer's integers, read back as floats (integer / scale), are from the float model's
+// values, and the bit widths quantization chose for it.
+struct LayerFidelity {
+    std::size_t layer = 0;
+    Layer::Kind kind = Layer::Kind::Dense;
+    double scale = 1;
+    int weight_shift = 0;       // Dense, Conv2D: weights are round(w * 2^weight_shift)
+    unsigned weight_bits = 0;   // Dense, Conv2D: bits with sign of the largest integer weight
+    unsigned rescale_bits = 0;  // values divided by 2^rescale_bits (rounded) after the layer
+    unsigned value_bits = 0;    // sign_test_bits of the hull of the layer's static bounds
+    double max_abs_error = 0;   // max over digits and values of |float - integer / scale|
+    double max_abs_float = 0;   // the largest |float value|, to read the error against
+};
+
+// Float vs quantized vs circuit on a set of digits, and per layer errors and widths.
+struct FidelityReport {
+    Fidelity fidelity;                  // float vs integer reference, every digit
+    std::vector<LayerFidelity> layers;  // every layer but an Argmax
+    std::size_t circuit_digits = 0;     // the first digits, also run through the circuit
+    std::size_t circuit_matches_reference = 0;
+    std::size_t circuit_matches_float = 0;
+    std::size_t circuit_correct = 0;
+};
+
+// The circuit's class for an integer input (a witness computation, e.g. PrivateInputProver::evaluate).
+using CircuitClassifier = std::function<int(const std::vector<std::int64_t>& input)>;
+// Runs `circuit` on the first circuit_digits digits (none without a classifier).
+FidelityReport fidelity_report(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits,
+                               const CircuitClassifier& circuit = {}, std::size_t circuit_digits = 0);
 
 }  // namespace zokml

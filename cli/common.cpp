@@ -1,0 +1,298 @@
+#include "common.hpp"
+
+#include <fmt/format.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "files.hpp"
+#include "zokml/errors.hpp"
+
+namespace zokml::cli {
+
+namespace fs = std::filesystem;
+
+void Output::text(const std::string& text) const {
+    if (!json) fmt::print("{}\n", text);
+    std::fflush(stdout);
+}
+
+void Output::result(const nlohmann::json& result) const {
+    if (json) fmt::print("{}\n", result.dump(2));
+}
+
+struct ProgressLine::Ticker {
+    std::string step;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool done = false;
+    std::thread thread;
+
+    void draw() const {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        fmt::print(stderr, "\r{:<10} {:6.1f} s ...", step, seconds);
+        std::fflush(stderr);
+    }
+    void loop() {
+        std::unique_lock lock(mutex);
+        do draw();
+        while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }));
+        fmt::print(stderr, "\r\033[K");  // the result line takes its place on stdout
+        std::fflush(stderr);
+    }
+};
+
+ProgressLine::ProgressLine(std::string step) {
+    if (!::isatty(STDERR_FILENO)) return;
+    ticker_ = new Ticker;
+    ticker_->step = std::move(step);
+    ticker_->thread = std::thread([t = ticker_] { t->loop(); });
+}
+
+ProgressLine::~ProgressLine() {
+    if (!ticker_) return;
+    {
+        const std::lock_guard lock(ticker_->mutex);
+        ticker_->done = true;
+    }
+    ticker_->wake.notify_one();
+    ticker_->thread.join();
+    delete ticker_;
+}
+
+std::vector<Option> options(std::initializer_list<std::vector<Option>> groups) {
+    std::vector<Option> all;
+    for (const auto& group : groups) all.insert(all.end(), group.begin(), group.end());
+    return all;
+}
+
+std::vector<Option> model_options() {
+    return {{"model", "FILE", "the float model (zokml's JSON format, docs/model-format.md)"},
+            {"input-bits", "N", "inputs are integers of N bits (default 8)"},
+            {"weight-bits", "N", "each layer's largest weight takes N bits with sign (default 10)"},
+            {"activation-bits", "N", "rescale activations before a ReLU to N signed bits (default 0: never)"}};
+}
+
+std::vector<Option> circuit_options() {
+    return {{"variant", "V", "private-input (default: private input, public model) or private-model"},
+            {"name", "NAME", "what the circuit is called (default: the model file's name)"},
+            {"expose-logits", "", "private-input: also make the logits public"},
+            {"claimed-class", "", "private-input: take a public claimed class and prove the prediction equals it"},
+            {"chunk-size", "N", "inputs (private-input) or weights (private-model) per module (default 56)"},
+            {"group-size", "N", "private-model: batch inputs per classification module (default 10)"},
+            {"batch-size", "N", "private-model: held-out MNIST digits in the public batch (default 10)"}};
+}
+
+std::vector<Option> zokrates_option() {
+    return {{"zokrates", "FILE", "the zokrates command (default: $ZOKML_ZOKRATES, zokrates on PATH, the bundled one)"}};
+}
+
+std::vector<Option> cache_option() {
+    return {{"cache-dir", "DIR", "the artifact cache (default: $ZOKML_CACHE_DIR, else ~/.cache/zokml)"}};
+}
+
+std::vector<Option> scheme_option() { return {{"scheme", "S", "the proving scheme: g16 (default) or gm17"}}; }
+
+std::vector<Option> folder_option(const std::string& help) { return {{"dir", "DIR", help}}; }
+
+std::vector<Option> prove_options() {
+    return {{"input", "FILE", "private-input: the private input, a JSON array of integers; - reads stdin"},
+            {"digit", "N", "private-input: use held-out MNIST digit N as the private input"},
+            {"claim", "C", "private-input with --claimed-class: the public claimed class"},
+            {"threshold", "T", "private-model: the public accuracy threshold (default: the model's correct count)"},
+            {"proof", "FILE", "where to write the proof (default: DIR/proof.json)"}};
+}
+
+std::vector<Option> vk_option() {
+    return {{"vk", "FILE", "the verification key (default: DIR/keys/verification.key)"}};
+}
+
+QuantizationOptions quantization_from(const Args& args) {
+    QuantizationOptions q;
+    q.input_bits = static_cast<unsigned>(args.integer_or("input-bits", q.input_bits, 1, 16));
+    q.weight_bits = static_cast<unsigned>(args.integer_or("weight-bits", q.weight_bits, 2, 30));
+    q.activation_bits = static_cast<unsigned>(args.integer_or("activation-bits", q.activation_bits, 0, 62));
+    return q;
+}
+
+Model model_from(const Args& args) { return load_model(args.required("model")); }
+
+CircuitSpec spec_from(const Args& args, const fs::path& folder) {
+    CircuitSpec spec;
+    spec.model = args.required("model");
+    spec.output = folder;
+    spec.name = args.get_or("name", spec.model.stem().string());
+    try {
+        spec.variant = variant_from_string(args.get_or("variant", "private-input"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--variant: ") + e.what());
+    }
+    spec.quantization = quantization_from(args);
+    const bool input = spec.variant == Variant::PrivateInput;
+    for (const char* name : {"expose-logits", "claimed-class", "group-size", "batch-size"}) {
+        const bool for_input = std::string(name) == "expose-logits" || std::string(name) == "claimed-class";
+        if (args.has(name) && for_input != input)
+            throw UsageError(fmt::format("--{} is an option of --variant {}", name, for_input ? "private-input" : "private-model"));
+    }
+    if (input) {
+        spec.private_input.expose_logits = args.has("expose-logits");
+        spec.private_input.claimed_class = args.has("claimed-class");
+        spec.private_input.chunk_size = args.integer_or("chunk-size", 56, 1, 1 << 20);
+    } else {
+        spec.private_model.chunk_size = args.integer_or("chunk-size", 56, 1, 1 << 20);
+        spec.private_model.group_size = args.integer_or("group-size", 10, 1, 1 << 20);
+        spec.batch_size = args.integer_or("batch-size", 10, 1, 1 << 20);
+    }
+    return spec;
+}
+
+Toolchain toolchain_from(const Args& args) {
+    ToolchainOptions options;
+    if (auto path = args.get("zokrates")) options.executable = *path;
+    return Toolchain(options);
+}
+
+ArtifactStore store_from(const Args& args) {
+    if (auto dir = args.get("cache-dir")) return ArtifactStore(*dir);
+    return ArtifactStore();
+}
+
+Scheme scheme_from(const Args& args) {
+    const std::string name = args.get_or("scheme", "g16");
+    if (name != "g16" && name != "gm17") throw UsageError("--scheme: expected g16 or gm17, got '" + name + "'");
+    return scheme_from_string(name);
+}
+
+fs::path folder_from(const Args& args) { return args.get_or("dir", "."); }
+
+fs::path verification_key_from(const Args& args, const fs::path& folder) {
+    return args.get_or("vk", (keys_folder(folder) / "verification.key").string());
+}
+
+ProveRequest prove_request_from(const Args& args) {
+    args.at_most_one_of({"input", "digit"});
+    ProveRequest request;
+    if (auto input = args.get("input")) request.input = *input;
+    if (auto digit = args.integer("digit", 0, 1 << 20)) request.digit = static_cast<std::size_t>(*digit);
+    if (auto claim = args.integer("claim", 0, 1 << 20)) request.claim = static_cast<int>(*claim);
+    request.threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
+    if (auto proof = args.get("proof")) request.proof = *proof;
+    return request;
+}
+
+namespace {
+
+Interval hull(const std::vector<Interval>& intervals) {
+    Interval all{0, 0};
+    if (!intervals.empty()) all = intervals[0];
+    for (const auto& b : intervals) all = {std::min(all.lo, b.lo), std::max(all.hi, b.hi)};
+    return all;
+}
+
+Interval range_of(const std::vector<std::int64_t>& values) {
+    std::vector<Interval> points;
+    for (const auto v : values) points.push_back({v, v});
+    return hull(points);
+}
+
+std::string shape_text(const Shape3& shape) { return fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width); }
+
+}  // namespace
+
+nlohmann::json layer_rows(const QuantizedModel& model) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t l = 0; l < model.layers.size(); ++l) {
+        const QuantizedLayer& layer = model.layers[l];
+        const Interval values = hull(layer.bounds);
+        nlohmann::json row = {{"layer", l},
+                              {"kind", layer_type_name(layer.kind)},
+                              {"shape", std::to_string(layer.bounds.size())},
+                              {"outputs", layer.bounds.size()},
+                              {"scale", layer.scale},
+                              {"values", {values.lo, values.hi}},
+                              {"sign_test_bits", sign_test_bits(values)}};
+        const auto weighted = [&](const std::string& shape, int shift, const std::vector<std::int64_t>& weights,
+                                  const std::vector<std::int64_t>& biases) {
+            row["shape"] = shape;
+            row["weight_shift"] = shift;
+            row["weight_bits"] = sign_test_bits(range_of(weights));
+            row["bias_bits"] = sign_test_bits(range_of(biases));
+        };
+        if (layer.kind == Layer::Kind::Dense)
+            weighted(fmt::format("{} -> {}", layer.dense.inputs, layer.dense.outputs), layer.dense.weight_shift,
+                     layer.dense.weights, layer.dense.biases);
+        if (layer.kind == Layer::Kind::Conv2D)
+            weighted(shape_text(layer.conv.input) + " -> " + shape_text(layer.conv.output()), layer.conv.weight_shift,
+                     layer.conv.weights, layer.conv.biases);
+        if (layer.rescale_bits > 0) row["rescale_bits"] = layer.rescale_bits;
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+std::string layer_table(const nlohmann::json& rows) {
+    const auto line = [](const auto&... columns) {
+        return fmt::format("{:<6}{:<8}{:<20}{:<7}{:<12}{:<9}{:<8}{:<28}{}", columns...);
+    };
+    std::string text = line("layer", "kind", "shape", "shift", "scale", "weights", "biases", "values", "sign-test bits");
+    for (const auto& row : rows) {
+        const auto column = [&](const char* key, const std::string& prefix, const std::string& suffix) {
+            return row.contains(key) ? prefix + row[key].dump() + suffix : std::string("-");
+        };
+        text += "\n" + line(row["layer"].get<std::size_t>(), row["kind"].get<std::string>(), row["shape"].get<std::string>(),
+                             column("weight_shift", "2^", ""), fmt::format("{:.6g}", row["scale"].get<double>()),
+                             column("weight_bits", "", " b"), column("bias_bits", "", " b"),
+                             fmt::format("[{}, {}]", row["values"][0].get<std::int64_t>(), row["values"][1].get<std::int64_t>()),
+                             row["sign_test_bits"].get<unsigned>());
+        if (row.contains("rescale_bits")) text += fmt::format(" (rescaled by 2^{})", row["rescale_bits"].get<unsigned>());
+    }
+    return text;
+}
+
+const std::vector<Digit>& held_out_digits() {
+    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
+    return digits;
+}
+
+nlohmann::json read_json(const fs::path& file) {
+    std::string text;
+    if (file == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        if (!fs::is_regular_file(file)) throw InputError(file, "(file)", "no such file");
+        text = detail::read_file(file);
+    }
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw InputError(file == "-" ? "<stdin>" : file, "(file)", std::string("malformed JSON: ") + e.what());
+    }
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+    if (file.has_parent_path()) fs::create_directories(file.parent_path());
+    detail::write_file_atomically(file, text);
+}
+
+ScratchFolder::ScratchFolder(const fs::path& parent) {
+    detail::make_private_dir(parent);
+    std::string pattern = (parent / ".zokml-scratch-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + parent.string());
+    path_ = pattern;
+}
+
+ScratchFolder::~ScratchFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+}
+
+std::string zokml_version() { return ZOKML_VERSION; }
+
+}  // namespace zokml::cli

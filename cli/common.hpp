@@ -1,0 +1,125 @@
+// What the zokml subcommands share: exit codes, output, progress lines, option groups and the
+// readers of their values.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "args.hpp"
+#include "zokml/artifact_store.hpp"
+#include "zokml/manifest.hpp"
+#include "zokml/mnist.hpp"
+#include "zokml/model.hpp"
+#include "zokml/quantize.hpp"
+#include "zokml/toolchain.hpp"
+
+namespace zokml::cli {
+
+// Documented in docs/cli.md.
+enum ExitCode : int {
+    kOk = 0,
+    kVerificationFailed = 1,  // verify printed FAILED, or build --check found stale circuits
+    kUsage = 2,               // bad command-line arguments
+    kBadInput = 3,            // zokml::InputError: malformed or inconsistent files, inputs out of range
+    kToolchainFailed = 4,     // zokml::ToolchainError: a zokrates step failed
+    kOtherError = 5,          // anything else (an I/O error, a full disk)
+};
+
+// Results go to stdout: text lines, or one JSON object with --json.
+struct Output {
+    bool json = false;
+    void text(const std::string& text) const;             // printed now, unless --json
+    void result(const nlohmann::json& result) const;      // printed now, with --json only
+};
+
+// A line on stderr while a long step runs, "compile  3.2 s", redrawn every 100 ms and erased
+// when the step ends; only when stderr is a terminal.
+class ProgressLine {
+public:
+    explicit ProgressLine(std::string step);
+    ~ProgressLine();
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+
+private:
+    struct Ticker;
+    Ticker* ticker_ = nullptr;  // null when stderr is not a terminal
+};
+
+// Runs f, storing its wall-clock seconds; a long step (compile, setup, prove) shows a ProgressLine.
+template <typename F>
+auto timed(const std::string& step, bool long_step, double& seconds, F&& f) {
+    std::optional<ProgressLine> progress;
+    if (long_step) progress.emplace(step);
+    const auto start = std::chrono::steady_clock::now();
+    auto result = f();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+// Option groups, and a subcommand's options from them.
+std::vector<Option> options(std::initializer_list<std::vector<Option>> groups);
+std::vector<Option> model_options();      // --model, --input-bits, --weight-bits
+std::vector<Option> circuit_options();    // --variant and the options of each variant
+std::vector<Option> zokrates_option();    // --zokrates
+std::vector<Option> cache_option();       // --cache-dir
+std::vector<Option> scheme_option();      // --scheme
+std::vector<Option> folder_option(const std::string& help);  // --dir
+std::vector<Option> prove_options();      // --input, --digit, --claim, --threshold, --proof
+std::vector<Option> vk_option();          // --vk
+
+QuantizationOptions quantization_from(const Args& args);
+Model model_from(const Args& args);  // --model, loaded
+// The circuit the options describe, generated into folder.
+CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);
+Toolchain toolchain_from(const Args& args);
+ArtifactStore store_from(const Args& args);
+Scheme scheme_from(const Args& args);
+std::filesystem::path folder_from(const Args& args);  // --dir, else the current folder
+std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
+
+// What to prove: where the private input comes from, and the public claim or threshold.
+struct ProveRequest {
+    std::optional<std::filesystem::path> input;  // a JSON array of integers; "-" is stdin
+    std::optional<std::size_t> digit;            // a held-out MNIST digit
+    std::optional<int> claim;                    // private-input with claimed_class
+    std::optional<std::int64_t> threshold;       // private-model; default: the model's correct count
+    std::optional<std::filesystem::path> model;  // private-model: the private weights (default: the lock's)
+    std::optional<std::filesystem::path> proof;  // where to write proof.json (default: the folder)
+};
+ProveRequest prove_request_from(const Args& args);
+
+// Per layer of a quantized model: kind, shape, weight shift, scale, the widths of its weights
+// and biases, the static bounds of its values and the sign-test width they need (inspect, quantize).
+nlohmann::json layer_rows(const QuantizedModel& model);
+std::string layer_table(const nlohmann::json& rows);
+
+// The held-out MNIST digits (the fixed split), loaded once.
+const std::vector<Digit>& held_out_digits();
+
+// A JSON document from a file, or from stdin for "-"; InputError when unreadable or malformed.
+nlohmann::json read_json(const std::filesystem::path& file);
+// Writes text atomically (a temporary file renamed over it), creating its folder.
+void write_text(const std::filesystem::path& file, const std::string& text);
+
+// A private temporary folder (mode 0700) inside parent, removed with its contents at the end.
+class ScratchFolder {
+public:
+    explicit ScratchFolder(const std::filesystem::path& parent);
+    ~ScratchFolder();
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::string zokml_version();  // e.g. "0.1.0"
+
+}  // namespace zokml::cli

@@ -1,0 +1,57 @@
+// zokml run: every step for a model and a private input: generate, compile, setup, prove, verify.
+#include <fmt/format.h>
+
+#include "common.hpp"
+#include "steps.hpp"
+#include "subcommands.hpp"
+
+namespace zokml::cli {
+namespace {
+
+int run(const Args& args, const Output& out) {
+    const std::filesystem::path folder = args.get_or("dir", "work/zokml");
+    const CircuitSpec spec = spec_from(args, folder);
+    ProveRequest request = prove_request_from(args);
+    const Scheme scheme = scheme_from(args);
+    const Toolchain toolchain = toolchain_from(args);
+    const ArtifactStore store = store_from(args);
+
+    nlohmann::json steps = nlohmann::json::object();
+    const auto done = [&](const StepResult& step) {
+        out.text(step.line());
+        steps[step.step] = step.to_json();
+        return step;
+    };
+    out.text(fmt::format("model {} ({}), circuit folder {}", spec.name, to_string(spec.variant), folder.string()));
+    done(generate_step(spec));
+    done(compile_step(folder, toolchain, store));
+    done(setup_step(folder, scheme, toolchain, store));
+    const StepResult proved = done(prove_step(folder, request, toolchain, store));
+    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proved.details["proof"].get<std::string>(),
+                                                 toolchain, read_lock(folder)));
+    const bool passed = verified.details["verified"].get<bool>();
+    out.text("proof: " + proved.details["proof"].get<std::string>());
+    out.result({{"folder", folder.string()},
+                {"model", spec.model.string()},
+                {"variant", to_string(spec.variant)},
+                {"steps", steps},
+                {"public", proved.details["public"]},
+                {"verified", passed}});
+    return passed ? kOk : kVerificationFailed;
+}
+
+}  // namespace
+
+Subcommand run_command() {
+    return {"run",
+            "generate, compile, set up, prove and verify in one go (compile and setup come from the cache when unchanged)",
+            "--model FILE (--input FILE | --input - | --digit N) [--dir DIR] [options]",
+            "The circuit folder defaults to work/zokml. A second run on an unchanged model and settings\n"
+            "reuses the compiled program and keys from the artifact cache: only the proof is computed.",
+            options({model_options(), circuit_options(), folder_option("the circuit folder (default: work/zokml)"),
+                     scheme_option(), prove_options(), cache_option(), zokrates_option()}),
+            0,
+            run};
+}
+
+}  // namespace zokml::cli

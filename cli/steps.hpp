@@ -1,0 +1,50 @@
+// The steps on a circuit folder (generate, compile, setup, prove, verify): each subcommand runs
+// one of them, `zokml run` all of them in order. The folder's layout is manifest.hpp's: the lock
+// file, circuit/, keys/, and proof.json.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common.hpp"
+#include "zokml/artifacts.hpp"
+#include "zokml/manifest.hpp"
+
+namespace zokml::cli {
+
+struct StepResult {
+    explicit StepResult(std::string name) : step(std::move(name)) {}
+
+    std::string step;
+    double seconds = 0;
+    std::string note;  // e.g. "7776 constraints, cache hit"
+    nlohmann::json details = nlohmann::json::object();
+
+    std::string line() const;        // "compile      5.58 s  (7776 constraints, cache hit)"
+    nlohmann::json to_json() const;  // details and seconds
+    // With --json its JSON, else its line and, given a key of details naming a file, "key: file".
+    void print(const Output& out, const std::string& file_key = "") const;
+};
+
+// Writes spec.output's sources and lock file.
+StepResult generate_step(const CircuitSpec& spec);
+// Compiles the folder's sources through the store (details: constraints, cache, program).
+StepResult compile_step(const std::filesystem::path& folder, const Toolchain& toolchain, const ArtifactStore& store);
+// A keypair from the store (or a new one), linked into folder/keys.
+StepResult setup_step(const std::filesystem::path& folder, Scheme scheme, const Toolchain& toolchain,
+                      const ArtifactStore& store);
+// A proof for the request's private input (or private model); details["public"] is what it reveals.
+StepResult prove_step(const std::filesystem::path& folder, const ProveRequest& request, const Toolchain& toolchain,
+                      const ArtifactStore& store);
+// details["verified"]: PASSED. With the lock of the proof's circuit, details["public"] decodes
+// the public values.
+StepResult verify_step(const std::filesystem::path& verification_key, const std::filesystem::path& proof,
+                       const Toolchain& toolchain, const std::optional<CircuitLock>& lock);
+
+// A keypair for verifying and exporting: the verification key file alone.
+Keypair verification_keypair(const std::filesystem::path& verification_key);
+
+}  // namespace zokml::cli

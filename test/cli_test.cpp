@@ -1,0 +1,363 @@
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "../lib/files.hpp"
+#include "../lib/subprocess.hpp"
+#include "support.hpp"
+#include "zokml/commitment.hpp"
+#include "zokml/model.hpp"
+
+using namespace zokml;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    json parsed() const { return json::parse(out); }
+};
+
+// Runs the built zokml command.
+Result zokml_cli(const std::vector<std::string>& arguments, const std::string& stdin_data = "") {
+    const auto r = detail::run_process(ZOKML_CLI, arguments, fs::current_path(), stdin_data, std::chrono::minutes(5));
+    INFO(fmt::format("zokml {} printed:\n{}{}", fmt::join(arguments, " "), r.out, r.err));
+    REQUIRE_FALSE(r.timed_out);
+    return {r.exit_code, r.out, r.err};
+}
+
+// The tiny model of docs/model-format.md: 3 inputs, 2 hidden units, 2 classes; compiles in a second.
+fs::path tiny_model(const fs::path& file, double weight = -2.0) {
+    const Layer relu{Layer::Kind::ReLU, {}};
+    const Layer argmax{Layer::Kind::Argmax, {}};
+    const Model model{"tiny", 3, 0.0, 1.0,
+                      {Layer{Layer::Kind::Dense, {3, 2, {1.0, weight, 0.5, 0.25, 0.0, -1.0}, {0.1, -0.1}}}, relu,
+                       Layer{Layer::Kind::Dense, {2, 2, {1, 0, 0, 1}, {0, 0}}}, argmax}};
+    save_model(model, file);
+    return file;
+}
+
+// A zokrates command that logs each subcommand to `log`, then runs the real one.
+fs::path logging_toolchain(const fs::path& dir) {
+    const fs::path script = dir / "zokrates-logging";
+    detail::write_file_atomically(script, "#!/bin/sh\necho \"$1\" >> '" + (dir / "zokrates.log").string() + "'\nexec '" +
+                                              test::real_toolchain().executable().string() + "' \"$@\"\n");
+    fs::permissions(script, fs::perms::owner_all);
+    return script;
+}
+
+// How often the logging toolchain ran a subcommand since the log was last cleared.
+long invocations(const fs::path& dir, const std::string& subcommand) {
+    if (!fs::exists(dir / "zokrates.log")) return 0;
+    const std::string log = detail::read_file(dir / "zokrates.log");
+    std::stringstream lines(log);
+    long count = 0;
+    for (std::string line; std::getline(lines, line);) count += line == subcommand;
+    return count;
+}
+
+const std::string kSmallModel = test::example_model("mnist-784-16-10.json").string();
+
+}  // namespace
+
+TEST_CASE("every subcommand has --help, which exits 0 and shows its usage", "[cli]") {
+    for (const std::string name : {"inspect", "quantize", "commit", "generate", "compile", "setup", "prove", "verify",
+                                   "export-verifier", "run", "build"}) {
+        const Result r = zokml_cli({name, "--help"});
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("usage: zokml " + name));
+        CHECK_THAT(r.out, Catch::Contains("--json"));
+        CHECK_THAT(zokml_cli({"--help"}).out, Catch::Contains("  " + name + " "));
+    }
+}
+
+TEST_CASE("bad arguments are usage errors: exit code 2 and the usage line", "[cli]") {
+    const std::vector<std::vector<std::string>> bad = {
+        {},
+        {"frobnicate"},
+        {"inspect", "--model"},
+        {"inspect", "--modle", "m.json"},
+        {"inspect", "--model", "a.json", "--model", "b.json"},
+        {"inspect", "--model", kSmallModel, "--weight-bits", "ten"},
+        {"inspect", "--model", kSmallModel, "--weight-bits", "99"},
+        {"inspect", "--model", kSmallModel, "extra"},
+        {"inspect"},
+        {"generate", "--model", kSmallModel},
+        {"generate", "--model", kSmallModel, "--dir", "x", "--variant", "public"},
+        {"generate", "--model", kSmallModel, "--dir", "x", "--variant", "private-model", "--expose-logits"},
+        {"run", "--model", kSmallModel, "--input", "in.json", "--digit", "3"},
+        {"setup", "--scheme", "marlin"},
+        {"build", "a.json", "b.json"},
+        {"build", "--check", "--no-compile"},
+        {"verify", "--json=yes"},
+    };
+    for (const auto& arguments : bad) {
+        const Result r = zokml_cli(arguments);
+        INFO(fmt::format("zokml {}", fmt::join(arguments, " ")));
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("zokml"));
+        if (arguments.size() > 1) CHECK_THAT(r.err, Catch::Contains("usage: zokml " + arguments[0]));
+    }
+}
+
+TEST_CASE("malformed files and bad private inputs exit with code 3, naming the file", "[cli]") {
+    const test::TempDir dir;
+    detail::write_file_atomically(dir / "broken.json", R"({"format": "zokml-model", "version": 1, "name": )");
+    Result r = zokml_cli({"inspect", "--model", (dir / "broken.json").string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("broken.json"));
+
+    CHECK(zokml_cli({"compile", "--dir", dir.path().string()}).exit_code == 3);  // no circuit folder
+    CHECK(zokml_cli({"verify", "--dir", dir.path().string()}).exit_code == 3);   // no proof, no key
+
+    const fs::path folder = dir / "tiny";
+    REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+    detail::write_file_atomically(dir / "short.json", "[1, 2]");
+    r = zokml_cli({"prove", "--dir", folder.string(), "--input", (dir / "short.json").string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("expected a JSON array of 3 integers"));
+    r = zokml_cli({"prove", "--dir", folder.string(), "--input", "-"}, "[1, 2, 256]");
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("<stdin>: [2]: expected an integer from 0 to 255, got 256"));
+    CHECK(zokml_cli({"prove", "--dir", folder.string(), "--input", "-"}, "[1, 2,").exit_code == 3);
+    CHECK(zokml_cli({"prove", "--dir", folder.string(), "--digit", "0"}).exit_code == 3);  // not an MNIST model
+}
+
+TEST_CASE("with --json an error is a JSON object naming its kind", "[cli]") {
+    const Result r = zokml_cli({"inspect", "--model", "/no/such/model.json", "--json"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.parsed()["error"]["kind"] == "input");
+    CHECK(r.parsed()["error"]["exit_code"] == 3);
+    CHECK(zokml_cli({"inspect", "--json", "--bogus"}).parsed()["error"]["kind"] == "usage");
+}
+
+TEST_CASE("inspect reports the parameter count and the bit widths of each layer", "[cli]") {
+    const Result r = zokml_cli({"inspect", "--model", kSmallModel, "--json"});
+    REQUIRE(r.exit_code == 0);
+    const json j = r.parsed();
+    const QuantizedModel model = quantize(load_model(kSmallModel));
+    CHECK(j["parameters"] == 784 * 16 + 16 + 16 * 10 + 10);
+    CHECK(j["fingerprint"] == model.fingerprint());
+    REQUIRE(j["layers"].size() == 4);
+    CHECK(j["layers"][0]["kind"] == "dense");
+    CHECK(j["layers"][0]["weight_bits"] == 10);
+    CHECK(j["layers"][0]["weight_shift"] == model.layers[0].dense.weight_shift);
+    const Interval values{j["layers"][0]["values"][0], j["layers"][0]["values"][1]};
+    CHECK(j["layers"][0]["sign_test_bits"] == sign_test_bits(values));
+    CHECK_THAT(zokml_cli({"inspect", "--model", kSmallModel}).out, Catch::Contains("parameters   12730"));
+}
+
+TEST_CASE("quantize reports the fidelity on the held-out digits", "[cli]") {
+    const Result r = zokml_cli({"quantize", "--model", kSmallModel, "--json"});
+    REQUIRE(r.exit_code == 0);
+    const json fidelity = r.parsed()["fidelity"];
+    CHECK(fidelity["digits"] == 1996);
+    CHECK(fidelity["quantized_accuracy"].get<double>() > 0.9);
+    CHECK(fidelity["agreement"].get<double>() > 0.99);
+    CHECK(r.parsed()["layers"].size() == 4);
+}
+
+TEST_CASE("commit prints the model's commitment", "[cli]") {
+    const Result r = zokml_cli({"commit", "--model", kSmallModel});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == commit_model(quantize(load_model(kSmallModel))).to_decimal() + "\n");
+}
+
+TEST_CASE("build --check exits 1 while a committed circuit is stale, 0 once rebuilt", "[cli]") {
+    const test::TempDir dir;
+    tiny_model(dir / "a.json");
+    tiny_model(dir / "b.json");
+    detail::write_file_atomically(dir / "zokml.json", json{{"circuits",
+                                                           {{{"name", "a"}, {"model", "a.json"}, {"output", "out/a"}},
+                                                            {{"name", "b"}, {"model", "b.json"}, {"output", "out/b"}}}}}
+                                                          .dump());
+    const std::string manifest = (dir / "zokml.json").string();
+    CHECK(zokml_cli({"build", manifest, "--check"}).exit_code == 1);  // nothing generated yet
+    REQUIRE(zokml_cli({"build", manifest, "--no-compile"}).exit_code == 0);
+    CHECK(zokml_cli({"build", manifest, "--check"}).exit_code == 0);
+    tiny_model(dir / "b.json", -1.5);
+    const Result stale = zokml_cli({"build", manifest, "--check", "--json"});
+    CHECK(stale.exit_code == 1);
+    CHECK(stale.parsed()["circuits"][0]["up_to_date"] == true);
+    CHECK(stale.parsed()["circuits"][1]["up_to_date"] == false);
+    CHECK_THAT(zokml_cli({"build", manifest, "--check"}).out, Catch::Contains("stale (model changed"));
+    REQUIRE(zokml_cli({"build", manifest, "--no-compile"}).exit_code == 0);
+    CHECK(zokml_cli({"build", manifest, "--check"}).exit_code == 0);
+}
+
+TEST_CASE("zokml run proves a held-out digit with the small model; verify passes, and fails with exit 1 on a tampered proof",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const std::string folder = (dir / "small").string();
+    const Result run = zokml_cli({"run", "--model", kSmallModel, "--digit", "0", "--dir", folder, "--cache-dir",
+                                  (dir / "cache").string()});
+    REQUIRE(run.exit_code == 0);
+    CHECK_THAT(run.out, Catch::Contains("verify") && Catch::Contains("(PASSED)") && Catch::Contains("cache built"));
+
+    const Result verified = zokml_cli({"verify", "--dir", folder, "--json"});
+    CHECK(verified.exit_code == 0);
+    CHECK(verified.parsed()["verified"] == true);
+    CHECK(verified.parsed()["public"]["class"] == 0);  // held-out digit 0 is a 0
+
+    json proof = json::parse(detail::read_file(fs::path(folder) / "proof.json"));
+    proof["inputs"][0] = "0x0000000000000000000000000000000000000000000000000000000000000007";  // claim class 7
+    detail::write_file_atomically(dir / "tampered.json", proof.dump());
+    const Result tampered = zokml_cli({"verify", "--dir", folder, "--proof", (dir / "tampered.json").string()});
+    CHECK(tampered.exit_code == 1);
+    CHECK_THAT(tampered.out, Catch::Contains("FAILED"));
+
+    CHECK(zokml_cli({"export-verifier", "--dir", folder}).exit_code == 0);
+    CHECK_THAT(detail::read_file(fs::path(folder) / "verifier.sol"), Catch::Contains("contract Verifier"));
+}
+
+TEST_CASE("a second run on an unchanged model takes the program and keys from the cache: no compile, no setup",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const std::string model = tiny_model(dir / "tiny.json").string();
+    const std::vector<std::string> common = {"--model", model, "--input", "-", "--cache-dir", (dir / "cache").string(),
+                                             "--zokrates", logging_toolchain(dir.path()).string(), "--json"};
+    const auto run_in = [&](const std::string& folder) {
+        std::vector<std::string> arguments = {"run", "--dir", (dir / folder).string()};
+        arguments.insert(arguments.end(), common.begin(), common.end());
+        const Result r = zokml_cli(arguments, "[255, 128, 0]");  // the private input, on stdin
+        REQUIRE(r.exit_code == 0);
+        return r.parsed();
+    };
+    const json first = run_in("first");
+    CHECK(first["steps"]["compile"]["cache"] == "built");
+    CHECK(first["steps"]["setup"]["cache"] == "built");
+    CHECK(invocations(dir.path(), "compile") == 1);
+    CHECK(invocations(dir.path(), "setup") == 1);
+
+    const json second = run_in("second");  // a fresh folder: only the cache is shared
+    CHECK(second["steps"]["compile"]["cache"] == "hit");
+    CHECK(second["steps"]["setup"]["cache"] == "hit");
+    CHECK(invocations(dir.path(), "compile") == 1);  // the toolchain was not asked again
+    CHECK(invocations(dir.path(), "setup") == 1);
+    CHECK(invocations(dir.path(), "generate-proof") == 2);
+    CHECK(second["public"]["class"] == 1);
+    CHECK(second["verified"] == true);
+    CHECK(detail::read_file(dir / "first" / "keys" / "verification.key") ==
+          detail::read_file(dir / "second" / "keys" / "verification.key"));
+}
+
+TEST_CASE("a changed weight triggers exactly one rebuild in zokml build", "[cli][slow]") {
+    const test::TempDir dir;
+    tiny_model(dir / "a.json", -2.0);
+    tiny_model(dir / "b.json", -1.0);
+    detail::write_file_atomically(dir / "zokml.json", json{{"circuits",
+                                                           {{{"name", "a"}, {"model", "a.json"}, {"output", "out/a"}},
+                                                            {{"name", "b"}, {"model", "b.json"}, {"output", "out/b"}}}}}
+                                                          .dump());
+    const std::vector<std::string> build = {"build", (dir / "zokml.json").string(), "--json", "--cache-dir",
+                                            (dir / "cache").string(), "--zokrates", logging_toolchain(dir.path()).string()};
+    const Result first = zokml_cli(build);
+    REQUIRE(first.exit_code == 0);
+    CHECK(first.parsed()["circuits"][0]["cache"] == "built");
+    CHECK(first.parsed()["circuits"][1]["cache"] == "built");
+    CHECK(invocations(dir.path(), "compile") == 2);
+
+    tiny_model(dir / "b.json", -1.5);
+    const Result second = zokml_cli(build);
+    REQUIRE(second.exit_code == 0);
+    const json circuits = second.parsed()["circuits"];
+    CHECK(circuits[0]["up_to_date"] == true);
+    CHECK_FALSE(circuits[0].contains("cache"));
+    CHECK(circuits[1]["up_to_date"] == false);
+    CHECK(circuits[1]["cache"] == "built");
+    CHECK(invocations(dir.path(), "compile") == 3);  // exactly one more
+
+    const Result third = zokml_cli(build);
+    CHECK(third.parsed()["circuits"][1]["up_to_date"] == true);
+    CHECK(invocations(dir.path(), "compile") == 3);
+}
+
+TEST_CASE("a corrupted cache entry is rebuilt by the next run, never used", "[cli][slow]") {
+    const test::TempDir dir;
+    const std::vector<std::string> run = {"run", "--model", tiny_model(dir / "tiny.json").string(), "--input", "-",
+                                          "--dir", (dir / "w").string(), "--cache-dir", (dir / "cache").string(), "--json"};
+    const json first = zokml_cli(run, "[0, 0, 255]").parsed();
+    // Truncate the cached proving key (the folder's copy is a hard link to it: remove that first).
+    const fs::path entry = fs::path(first["steps"]["compile"]["program"].get<std::string>()).parent_path().parent_path() /
+                           first["steps"]["setup"]["key"].get<std::string>();
+    fs::remove(dir / "w" / "keys" / "proving.key");
+    fs::resize_file(entry / "proving.key", 100);
+
+    const Result second = zokml_cli(run, "[0, 0, 255]");
+    REQUIRE(second.exit_code == 0);
+    CHECK(second.parsed()["steps"]["compile"]["cache"] == "hit");
+    CHECK(second.parsed()["steps"]["setup"]["cache"] == "rebuilt");
+    CHECK(second.parsed()["verified"] == true);
+}
+
+TEST_CASE("two zokml processes running the same circuit at once both succeed, and it is compiled and set up once",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const std::string model = tiny_model(dir / "tiny.json").string();
+    const std::string toolchain = logging_toolchain(dir.path()).string();
+    std::vector<Result> results(2);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] {
+            const auto r = detail::run_process(ZOKML_CLI,
+                                               {"run", "--model", model, "--input", "-", "--dir", (dir / std::to_string(i)).string(),
+                                                "--cache-dir", (dir / "cache").string(), "--zokrates", toolchain, "--json"},
+                                               dir.path(), "[10, 20, 30]", std::chrono::minutes(2));
+            results[i] = {r.exit_code, r.out, r.err};
+        });
+    for (auto& t : threads) t.join();
+    std::multiset<std::string> outcomes;
+    for (const auto& r : results) {
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        outcomes.insert(r.parsed()["steps"]["compile"]["cache"].get<std::string>());
+        CHECK(r.parsed()["verified"] == true);
+    }
+    CHECK(outcomes == std::multiset<std::string>{"built", "hit"});
+    CHECK(invocations(dir.path(), "compile") == 1);
+    CHECK(invocations(dir.path(), "setup") == 1);
+}
+
+TEST_CASE("zokml run proves a private model's correct count on the public batch and reveals only its commitment",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    // The small model cut down to two hidden units: a private-model circuit that compiles in seconds.
+    Model model = load_model(kSmallModel);
+    model.name = "mnist-784-2-10";
+    auto& hidden = model.layers[0].dense;
+    hidden.outputs = 2;
+    hidden.weights.resize(2 * 784);
+    hidden.biases.resize(2);
+    auto& head = model.layers[2].dense;
+    std::vector<double> head_weights;
+    for (std::size_t o = 0; o < 10; ++o) head_weights.insert(head_weights.end(), {head.weights[o * 16], head.weights[o * 16 + 1]});
+    head.inputs = 2;
+    head.weights = head_weights;
+    save_model(model, dir / "m2.json");
+
+    const std::string folder = (dir / "pm").string();
+    const Result run = zokml_cli({"run", "--variant", "private-model", "--batch-size", "2", "--group-size", "2", "--model",
+                                  (dir / "m2.json").string(), "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
+    REQUIRE(run.exit_code == 0);
+    const json revealed = run.parsed()["public"];
+    CHECK(revealed["commitment"] == commit_model(quantize(model)).to_decimal());
+    CHECK(revealed["threshold"] == revealed["correct"]);  // the default threshold: the true count
+    CHECK(run.parsed()["verified"] == true);
+    CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
+
+    const std::int64_t correct = revealed["correct"];
+    const Result too_high = zokml_cli({"prove", "--dir", folder, "--threshold", std::to_string(correct + 1), "--cache-dir",
+                                       (dir / "cache").string()});
+    CHECK(too_high.exit_code == 3);
+    CHECK_THAT(too_high.err, Catch::Contains("fewer than " + std::to_string(correct + 1)));
+    CHECK(zokml_cli({"prove", "--dir", folder, "--digit", "0"}).exit_code == 2);  // no private input here
+}
+

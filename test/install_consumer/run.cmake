@@ -1,0 +1,53 @@
+# The install test (CTest entry install-consumer): installs the build tree into a fresh prefix,
+# builds test/install_consumer against it with find_package(zokml), and checks that the consumer
+# and the installed zokml command agree on a model's fingerprint and commitment, and that the
+# installed command finds the installed toolchain.
+#   cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DMODEL=... -P run.cmake
+foreach(var BUILD_DIR CONSUMER_DIR WORK_DIR MODEL)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    string(REPLACE ";" " " command "${ARGN}")
+    message(FATAL_ERROR "${command} failed (${code}):\n${out}${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
+foreach(installed bin/zokml include/zokml/pipeline.hpp lib/cmake/zokml/zokmlConfig.cmake
+        share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs share/zokml/tools/package-lock.json)
+  if(NOT EXISTS "${prefix}/${installed}")
+    message(FATAL_ERROR "not installed: ${installed}")
+  endif()
+endforeach()
+
+run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${prefix}")
+run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
+run("${WORK_DIR}/build/consumer" "${MODEL}")
+set(consumer "${out}")
+message(STATUS "consumer: ${consumer}")
+
+run("${prefix}/bin/zokml" inspect --model "${MODEL}")
+string(REGEX MATCH "fingerprint  ([0-9a-f]+)" _ "${out}")
+if(NOT consumer MATCHES "fingerprint ${CMAKE_MATCH_1}\n")
+  message(FATAL_ERROR "the installed zokml says fingerprint ${CMAKE_MATCH_1}, the consumer:\n${consumer}")
+endif()
+run("${prefix}/bin/zokml" commit --model "${MODEL}")
+if(NOT consumer MATCHES "commitment ${out}")
+  message(FATAL_ERROR "the installed zokml says commitment ${out}, the consumer:\n${consumer}")
+endif()
+
+if(EXISTS "${prefix}/share/zokml/tools/node_modules/zokrates-js")
+  run("${prefix}/bin/zokml" --version)
+  if(NOT out MATCHES "toolchain ${prefix}/share/zokml/tools/zokrates \\(ZoKrates")
+    message(FATAL_ERROR "the installed zokml does not use the installed toolchain:\n${out}")
+  endif()
+endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
