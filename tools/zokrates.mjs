@@ -12,6 +12,7 @@
 //  - zokrates-js does not refuse programs with unconstrained variables (e.g. an unused private
 //    input), which the native compile rejects with "Error: Found N unconstrained variable(s)".
 import fs from "node:fs";
+import * as nodeModule from "node:module";
 import path from "node:path";
 
 const CURVES = ["bn128", "bls12_381", "bls12_377", "bw6_761", "pallas", "vesta"];
@@ -207,6 +208,8 @@ function commandHelp(name) {
 const panicMessages = [];
 
 async function zokrates(options = {}) {
+  // Cache the inflated WebAssembly module (inflate-cache.mjs); Node before 20.6 has no hooks.
+  if (typeof nodeModule.register === "function") nodeModule.register("./module-hooks.mjs", import.meta.url);
   const { initialize } = await import("zokrates-js");
   console.error = (...parts) => panicMessages.push(parts.join(" "));
   const provider = await initialize();
