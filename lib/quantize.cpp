@@ -49,6 +49,20 @@ std::vector<std::int64_t> rounded(const std::vector<double>& weights, int shift)
     return out;
 }
 
+// Biases at the output scale; a non-zero float input minimum shifts every input, so W * min
+// (each output's row of `per_output` weights) is folded into its bias.
+std::vector<std::int64_t> scaled_biases(const std::vector<double>& weights, const std::vector<double>& biases,
+                                        std::size_t per_output, double input_offset, double out_scale) {
+    std::vector<std::int64_t> out;
+    out.reserve(biases.size());
+    for (std::size_t o = 0; o < biases.size(); ++o) {
+        double bias = biases[o];
+        for (std::size_t i = 0; i < per_output; ++i) bias += weights[o * per_output + i] * input_offset;
+        out.push_back(std::llround(bias * out_scale));
+    }
+    return out;
+}
+
 QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions& options, double in_scale,
                               double input_offset, double& out_scale) {
     QuantizedDense q;
@@ -57,12 +71,7 @@ QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions
     q.weight_shift = largest_shift(dense.weights, options);
     out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
     q.weights = rounded(dense.weights, q.weight_shift);
-    for (std::size_t o = 0; o < dense.outputs; ++o) {
-        // A non-zero float input minimum shifts every input: fold W * min into the bias.
-        double bias = dense.biases[o];
-        for (std::size_t i = 0; i < dense.inputs; ++i) bias += dense.weights[o * dense.inputs + i] * input_offset;
-        q.biases.push_back(std::llround(bias * out_scale));
-    }
+    q.biases = scaled_biases(dense.weights, dense.biases, dense.inputs, input_offset, out_scale);
     return q;
 }
 
@@ -77,12 +86,7 @@ QuantizedConv2D quantize_conv(const Conv2DLayer& conv, const QuantizationOptions
     q.weight_shift = largest_shift(conv.weights, options);
     out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
     q.weights = rounded(conv.weights, q.weight_shift);
-    const std::size_t per_filter = conv.weights_per_filter();
-    for (std::size_t o = 0; o < conv.filters; ++o) {
-        double bias = conv.biases[o];
-        for (std::size_t i = 0; i < per_filter; ++i) bias += conv.weights[o * per_filter + i] * input_offset;
-        q.biases.push_back(std::llround(bias * out_scale));
-    }
+    q.biases = scaled_biases(conv.weights, conv.biases, conv.weights_per_filter(), input_offset, out_scale);
     return q;
 }
 
