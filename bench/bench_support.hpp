@@ -14,8 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 namespace zokml::bench {
 

@@ -9,9 +9,10 @@
 #include <sstream>
 
 #include "bench_support.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/onnx.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/onnx.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

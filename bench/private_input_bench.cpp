@@ -8,9 +8,10 @@
 #include <sstream>
 
 #include "bench_support.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

@@ -9,10 +9,11 @@
 #include <sstream>
 
 #include "bench_support.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/private_model.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/circuit/private_model.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

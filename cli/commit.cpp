@@ -3,7 +3,7 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
-#include "zokml/commitment.hpp"
+#include "zokml/crypto/commitment.hpp"
 
 namespace zokml::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include <system_error>
 #include <thread>
 
-#include "files.hpp"
-#include "zokml/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/errors.hpp"
 
 namespace zokml::cli {
 
@@ -267,7 +267,7 @@ nlohmann::json read_json(const fs::path& file) {
         text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     } else {
         if (!fs::is_regular_file(file)) throw InputError(file, "(file)", "no such file");
-        text = detail::read_file(file);
+        text = read_file(file);
     }
     try {
         return nlohmann::json::parse(text);
@@ -278,11 +278,11 @@ nlohmann::json read_json(const fs::path& file) {
 
 void write_text(const fs::path& file, const std::string& text) {
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
-    detail::write_file_atomically(file, text);
+    write_file_atomically(file, text);
 }
 
 ScratchFolder::ScratchFolder(const fs::path& parent) {
-    detail::make_private_dir(parent);
+    make_private_dir(parent);
     std::string pattern = (parent / ".zokml-scratch-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + parent.string());
     path_ = pattern;

@@ -11,12 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "args.hpp"
-#include "zokml/artifact_store.hpp"
-#include "zokml/manifest.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/model.hpp"
-#include "zokml/quantize.hpp"
-#include "zokml/toolchain.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/project/manifest.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::cli {
 

@@ -9,7 +9,7 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
-#include "zokml/errors.hpp"
+#include "zokml/core/errors.hpp"
 
 using namespace zokml;
 using namespace zokml::cli;

@@ -3,8 +3,9 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 namespace zokml::cli {
 namespace {

@@ -4,11 +4,12 @@
 
 #include <algorithm>
 
-#include "files.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/private_model.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/circuit/private_model.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 namespace zokml::cli {
 
@@ -196,7 +197,7 @@ StepResult setup_step(const fs::path& folder, Scheme scheme, const Toolchain& to
     const auto keys = timed(r.step, true, r.seconds, [&] {
         const auto compiled = compile_folder(folder, toolchain, store);
         auto cached = store.setup(toolchain, compiled.program, scheme);
-        detail::make_private_dir(keys_folder(folder));
+        make_private_dir(keys_folder(folder));
         link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
         link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
         CircuitLock lock = read_lock(folder);

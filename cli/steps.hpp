@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
-#include "zokml/artifacts.hpp"
-#include "zokml/manifest.hpp"
+#include "zokml/toolchain/artifacts.hpp"
+#include "zokml/project/manifest.hpp"
 
 namespace zokml::cli {
 

@@ -6,8 +6,8 @@
 
 #include <exception>
 
-#include "zokml/errors.hpp"
-#include "zokml/toolchain.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::examples {
 

@@ -8,10 +8,11 @@
 #include <string>
 
 #include "example_main.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/model.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

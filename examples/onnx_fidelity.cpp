@@ -11,11 +11,12 @@
 #include <string>
 
 #include "example_main.hpp"
-#include "zokml/circuit.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/onnx.hpp"
-#include "zokml/reference.hpp"
-#include "zokml/toolchain.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/onnx.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
+#include "zokml/toolchain/toolchain.hpp"
 
 using namespace zokml;
 

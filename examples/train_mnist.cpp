@@ -9,8 +9,8 @@
 #include <exception>
 #include <string>
 
-#include "zokml/mnist.hpp"
-#include "zokml/train.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/data/train.hpp"
 
 namespace {
 

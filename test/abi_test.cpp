@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "zokml/abi.hpp"
+#include "zokml/toolchain/abi.hpp"
 
 using namespace zokml;
 using Kind = AbiType::Kind;

@@ -10,11 +10,11 @@
 #include <set>
 #include <thread>
 
-#include "../lib/files.hpp"
+#include "zokml/core/files.hpp"
 #include "support.hpp"
-#include "zokml/artifact_store.hpp"
-#include "zokml/digest.hpp"
-#include "zokml/pipeline.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/project/provers.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;
@@ -30,9 +30,9 @@ ArtifactStore::Builder writing(const std::string& text, std::atomic<int>& calls,
     return [&calls, text, pause](const fs::path& dir) {
         ++calls;
         std::this_thread::sleep_for(pause);
-        detail::write_file_atomically(dir / "artifact.txt", text);
+        write_file_atomically(dir / "artifact.txt", text);
         fs::create_directories(dir / "nested");
-        detail::write_file_atomically(dir / "nested" / "more.txt", text + text);
+        write_file_atomically(dir / "nested" / "more.txt", text + text);
         return nlohmann::json{{"text", text}};
     };
 }
@@ -57,20 +57,20 @@ TEST_CASE("an entry is built once, then reused while it is sound", "[store]") {
     CHECK(second.outcome == Outcome::Hit);
     CHECK(calls == 1);
     CHECK(second.dir == dir.path() / "entries" / kKey);
-    CHECK(detail::read_file(second.dir / "artifact.txt") == "one");
+    CHECK(read_file(second.dir / "artifact.txt") == "one");
     CHECK(second.metadata["text"] == "one");
     CHECK(fs::is_empty(dir.path() / "tmp"));  // the build folder was renamed into place
 }
 
 TEST_CASE("a modified, truncated or missing file or a tampered entry.json makes the entry corrupt, and it is rebuilt", "[store]") {
     const std::vector<std::pair<std::string, std::function<void(const fs::path&)>>> damages = {
-        {"a changed byte", [](const fs::path& e) { detail::write_file_atomically(e / "artifact.txt", "onf"); }},
+        {"a changed byte", [](const fs::path& e) { write_file_atomically(e / "artifact.txt", "onf"); }},
         {"a truncated file", [](const fs::path& e) { fs::resize_file(e / "nested" / "more.txt", 2); }},
         {"a missing file", [](const fs::path& e) { fs::remove(e / "artifact.txt"); }},
         {"edited metadata", [](const fs::path& e) {
-             std::string entry = detail::read_file(e / "entry.json");
+             std::string entry = read_file(e / "entry.json");
              entry.replace(entry.find("\"one\""), 5, "\"two\"");
-             detail::write_file_atomically(e / "entry.json", entry);
+             write_file_atomically(e / "entry.json", entry);
          }},
         {"a truncated entry.json", [](const fs::path& e) { fs::resize_file(e / "entry.json", 10); }},
         {"no entry.json", [](const fs::path& e) { fs::remove(e / "entry.json"); }},
@@ -85,7 +85,7 @@ TEST_CASE("a modified, truncated or missing file or a tampered entry.json makes 
             const auto rebuilt = store.get(kKey, writing("one", calls));
             CHECK(rebuilt.outcome == Outcome::Rebuilt);
             CHECK(calls == 2);
-            CHECK(detail::read_file(rebuilt.dir / "artifact.txt") == "one");
+            CHECK(read_file(rebuilt.dir / "artifact.txt") == "one");
             CHECK(store.find(kKey));
         }
     }
@@ -95,7 +95,7 @@ TEST_CASE("a builder that throws stores nothing", "[store]") {
     const test::TempDir dir;
     const ArtifactStore store(dir.path());
     CHECK_THROWS_WITH(store.get(kKey, [](const fs::path& d) -> nlohmann::json {
-        detail::write_file_atomically(d / "half.txt", "half");
+        write_file_atomically(d / "half.txt", "half");
         throw std::runtime_error("compile failed");
     }), "compile failed");
     CHECK_FALSE(store.find(kKey));
@@ -123,7 +123,7 @@ TEST_CASE("threads building the same entry at once build it once and share it", 
     for (auto& t : threads) t.join();
     CHECK(calls == 1);
     CHECK(std::count_if(entries.begin(), entries.end(), [](const auto& e) { return e.outcome == Outcome::Built; }) == 1);
-    for (const auto& entry : entries) CHECK(detail::read_file(entry.dir / "artifact.txt") == "shared");
+    for (const auto& entry : entries) CHECK(read_file(entry.dir / "artifact.txt") == "shared");
 }
 
 TEST_CASE("two processes building the same entry at once build it once", "[store]") {
@@ -135,10 +135,10 @@ TEST_CASE("two processes building the same entry at once build it once", "[store
         const auto entry = store.get(kKey, [&](const fs::path& d) {
             std::ofstream(log, std::ios::app) << ::getpid() << "\n";
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
-            detail::write_file_atomically(d / "artifact.txt", "from a process");
+            write_file_atomically(d / "artifact.txt", "from a process");
             return nlohmann::json::object();
         });
-        return detail::read_file(entry.dir / "artifact.txt") == "from a process" ? static_cast<int>(entry.outcome) : 9;
+        return read_file(entry.dir / "artifact.txt") == "from a process" ? static_cast<int>(entry.outcome) : 9;
     };
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
@@ -148,7 +148,7 @@ TEST_CASE("two processes building the same entry at once build it once", "[store
     REQUIRE(::waitpid(child, &status, 0) == child);
     REQUIRE(WIFEXITED(status));
     const int child_outcome = WEXITSTATUS(status);
-    const std::string builds = detail::read_file(log);
+    const std::string builds = read_file(log);
     CHECK(std::count(builds.begin(), builds.end(), '\n') == 1);
     const std::set<int> outcomes = {parent_outcome, child_outcome};
     CHECK(outcomes == std::set<int>{static_cast<int>(Outcome::Hit), static_cast<int>(Outcome::Built)});
@@ -172,7 +172,7 @@ TEST_CASE("a builder that loses the rename race to a sound entry uses the winner
         return writing("loser", calls)(d);
     });
     CHECK(entry.outcome == Outcome::Hit);
-    CHECK(detail::read_file(entry.dir / "artifact.txt") == "winner");
+    CHECK(read_file(entry.dir / "artifact.txt") == "winner");
     CHECK(fs::is_empty(dir / "cache" / "tmp"));
 }
 

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "support.hpp"
-#include "zokml/calldata.hpp"
+#include "zokml/verifier/calldata.hpp"
 
 using namespace zokml;
 

@@ -7,11 +7,11 @@
 #include <sstream>
 #include <thread>
 
-#include "../lib/files.hpp"
-#include "../lib/subprocess.hpp"
+#include "zokml/core/files.hpp"
+#include "toolchain/subprocess.hpp"
 #include "support.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/model.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/model/model.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;
@@ -48,7 +48,7 @@ fs::path tiny_model(const fs::path& file, double weight = -2.0) {
 // A zokrates command that logs each subcommand to `log`, then runs the real one.
 fs::path logging_toolchain(const fs::path& dir) {
     const fs::path script = dir / "zokrates-logging";
-    detail::write_file_atomically(script, "#!/bin/sh\necho \"$1\" >> '" + (dir / "zokrates.log").string() + "'\nexec '" +
+    write_file_atomically(script, "#!/bin/sh\necho \"$1\" >> '" + (dir / "zokrates.log").string() + "'\nexec '" +
                                               test::real_toolchain().executable().string() + "' \"$@\"\n");
     fs::permissions(script, fs::perms::owner_all);
     return script;
@@ -57,7 +57,7 @@ fs::path logging_toolchain(const fs::path& dir) {
 // How often the logging toolchain ran a subcommand since the log was last cleared.
 long invocations(const fs::path& dir, const std::string& subcommand) {
     if (!fs::exists(dir / "zokrates.log")) return 0;
-    const std::string log = detail::read_file(dir / "zokrates.log");
+    const std::string log = read_file(dir / "zokrates.log");
     std::stringstream lines(log);
     long count = 0;
     for (std::string line; std::getline(lines, line);) count += line == subcommand;
@@ -110,7 +110,7 @@ TEST_CASE("bad arguments are usage errors: exit code 2 and the usage line", "[cl
 
 TEST_CASE("malformed files and bad private inputs exit with code 3, naming the file", "[cli]") {
     const test::TempDir dir;
-    detail::write_file_atomically(dir / "broken.json", R"({"format": "zokml-model", "version": 1, "name": )");
+    write_file_atomically(dir / "broken.json", R"({"format": "zokml-model", "version": 1, "name": )");
     Result r = zokml_cli({"inspect", "--model", (dir / "broken.json").string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("broken.json"));
@@ -120,7 +120,7 @@ TEST_CASE("malformed files and bad private inputs exit with code 3, naming the f
 
     const fs::path folder = dir / "tiny";
     REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
-    detail::write_file_atomically(dir / "short.json", "[1, 2]");
+    write_file_atomically(dir / "short.json", "[1, 2]");
     r = zokml_cli({"prove", "--dir", folder.string(), "--input", (dir / "short.json").string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("expected a JSON array of 3 integers"));
@@ -175,7 +175,7 @@ TEST_CASE("build --check exits 1 while a committed circuit is stale, 0 once rebu
     const test::TempDir dir;
     tiny_model(dir / "a.json");
     tiny_model(dir / "b.json");
-    detail::write_file_atomically(dir / "zokml.json", json{{"circuits",
+    write_file_atomically(dir / "zokml.json", json{{"circuits",
                                                            {{{"name", "a"}, {"model", "a.json"}, {"output", "out/a"}},
                                                             {{"name", "b"}, {"model", "b.json"}, {"output", "out/b"}}}}}
                                                           .dump());
@@ -207,15 +207,15 @@ TEST_CASE("zokml run proves a held-out digit with the small model; verify passes
     CHECK(verified.parsed()["verified"] == true);
     CHECK(verified.parsed()["public"]["class"] == 0);  // held-out digit 0 is a 0
 
-    json proof = json::parse(detail::read_file(fs::path(folder) / "proof.json"));
+    json proof = json::parse(read_file(fs::path(folder) / "proof.json"));
     proof["inputs"][0] = "0x0000000000000000000000000000000000000000000000000000000000000007";  // claim class 7
-    detail::write_file_atomically(dir / "tampered.json", proof.dump());
+    write_file_atomically(dir / "tampered.json", proof.dump());
     const Result tampered = zokml_cli({"verify", "--dir", folder, "--proof", (dir / "tampered.json").string()});
     CHECK(tampered.exit_code == 1);
     CHECK_THAT(tampered.out, Catch::Contains("FAILED"));
 
     CHECK(zokml_cli({"export-verifier", "--dir", folder}).exit_code == 0);
-    CHECK_THAT(detail::read_file(fs::path(folder) / "verifier.sol"), Catch::Contains("contract Verifier"));
+    CHECK_THAT(read_file(fs::path(folder) / "verifier.sol"), Catch::Contains("contract Verifier"));
 }
 
 TEST_CASE("a second run on an unchanged model takes the program and keys from the cache: no compile, no setup",
@@ -245,15 +245,15 @@ TEST_CASE("a second run on an unchanged model takes the program and keys from th
     CHECK(invocations(dir.path(), "generate-proof") == 2);
     CHECK(second["public"]["class"] == 1);
     CHECK(second["verified"] == true);
-    CHECK(detail::read_file(dir / "first" / "keys" / "verification.key") ==
-          detail::read_file(dir / "second" / "keys" / "verification.key"));
+    CHECK(read_file(dir / "first" / "keys" / "verification.key") ==
+          read_file(dir / "second" / "keys" / "verification.key"));
 }
 
 TEST_CASE("a changed weight triggers exactly one rebuild in zokml build", "[cli][slow]") {
     const test::TempDir dir;
     tiny_model(dir / "a.json", -2.0);
     tiny_model(dir / "b.json", -1.0);
-    detail::write_file_atomically(dir / "zokml.json", json{{"circuits",
+    write_file_atomically(dir / "zokml.json", json{{"circuits",
                                                            {{{"name", "a"}, {"model", "a.json"}, {"output", "out/a"}},
                                                             {{"name", "b"}, {"model", "b.json"}, {"output", "out/b"}}}}}
                                                           .dump());

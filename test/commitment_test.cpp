@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/poseidon.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/crypto/poseidon.hpp"
 
 using namespace zokml;
 

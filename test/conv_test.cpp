@@ -8,14 +8,15 @@
 #include <regex>
 #include <set>
 
-#include "../lib/templates.hpp"
+#include "circuit/templates.hpp"
 #include "support.hpp"
-#include "zokml/circuit.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/onnx.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/onnx.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 using Catch::Contains;

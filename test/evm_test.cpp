@@ -6,12 +6,13 @@
 #include <map>
 #include <memory>
 
-#include "../lib/subprocess.hpp"
+#include "toolchain/subprocess.hpp"
 #include "support.hpp"
-#include "zokml/calldata.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/verifier/calldata.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "zokml/field.hpp"
+#include "zokml/core/field.hpp"
 
 using zokml::FieldElement;
 

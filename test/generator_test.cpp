@@ -3,9 +3,9 @@
 #include <regex>
 #include <set>
 
-#include "../lib/templates.hpp"
+#include "circuit/templates.hpp"
 #include "support.hpp"
-#include "zokml/circuit.hpp"
+#include "zokml/circuit/private_input.hpp"
 
 using namespace zokml;
 using Catch::Contains;

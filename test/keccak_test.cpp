@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "../lib/keccak.hpp"
+#include "core/keccak.hpp"
 
 using zokml::detail::keccak256;
 

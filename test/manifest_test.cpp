@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
-#include "../lib/files.hpp"
+#include "zokml/core/files.hpp"
 #include "support.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/manifest.hpp"
-#include "zokml/model.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/project/manifest.hpp"
+#include "zokml/model/model.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;
@@ -28,7 +29,7 @@ struct Project {
                 {"options", {{"expose_logits", true}}}, {"output", "circuits/b"}}});
     }
     void write(const json& circuits) const {
-        detail::write_file_atomically(manifest_file, json{{"circuits", circuits}}.dump(2));
+        write_file_atomically(manifest_file, json{{"circuits", circuits}}.dump(2));
     }
     Manifest manifest() const { return load_manifest(manifest_file); }
     void change_a_weight(const std::string& model) const {
@@ -137,15 +138,15 @@ TEST_CASE("changed settings and hand-edited sources are stale; check writes noth
     const Project project;
     build_manifest(project.manifest());
     const fs::path main_zok = project.dir / "circuits" / "a" / "circuit" / "main.zok";
-    detail::write_file_atomically(main_zok, detail::read_file(main_zok) + "// edited\n");
+    write_file_atomically(main_zok, read_file(main_zok) + "// edited\n");
     project.write({{{"name", "a"}, {"model", "models/a.json"}, {"output", "circuits/a"}},
                    {{"name", "b"}, {"model", "models/b.json"}, {"options", {{"chunk_size", 112}}}, {"output", "circuits/b"}}});
     const auto checked = check_manifest(project.manifest());
     CHECK(status_of(checked, "a").changes == std::vector<std::string>{"sources differ from what the model generates now"});
     CHECK(has_change(status_of(checked, "b"), "settings changed"));
-    CHECK(detail::read_file(main_zok).ends_with("// edited\n"));
+    CHECK(read_file(main_zok).ends_with("// edited\n"));
     build_manifest(project.manifest());
-    CHECK_FALSE(detail::read_file(main_zok).ends_with("// edited\n"));
+    CHECK_FALSE(read_file(main_zok).ends_with("// edited\n"));
 }
 
 TEST_CASE("regenerating unchanged sources keeps the compiled and keys records; changed sources drop them", "[manifest]") {
@@ -157,7 +158,7 @@ TEST_CASE("regenerating unchanged sources keeps the compiled and keys records; c
     lock.keys = CircuitLock::Keys{"keys", "k", Scheme::G16};
     write_lock(spec.output, lock);
     fs::create_directories(keys_folder(spec.output));
-    detail::write_file_atomically(keys_folder(spec.output) / "verification.key", "{}");
+    write_file_atomically(keys_folder(spec.output) / "verification.key", "{}");
 
     CHECK(write_generated(spec, generated).compiled);
     CHECK(read_lock(spec.output).keys);

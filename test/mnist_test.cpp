@@ -8,8 +8,8 @@
 #include <string>
 
 #include "support.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/mnist.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/mnist.hpp"
 
 using namespace zokml;
 using Catch::Matchers::Contains;

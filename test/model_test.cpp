@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/model.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/model/model.hpp"
 
 using namespace zokml;
 using Catch::Matchers::Contains;

@@ -9,11 +9,12 @@
 #include <set>
 
 #include "support.hpp"
-#include "zokml/circuit.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/onnx.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/onnx.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 using Catch::Contains;

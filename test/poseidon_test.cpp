@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "../lib/fr.hpp"
+#include "crypto/fr.hpp"
 #include "support.hpp"
-#include "zokml/poseidon.hpp"
+#include "zokml/crypto/poseidon.hpp"
 
 using namespace zokml;
 using zokml::test::TempDir;

@@ -4,11 +4,12 @@
 #include <set>
 
 #include "support.hpp"
-#include "zokml/circuit.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;

@@ -1,11 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
-#include "zokml/commitment.hpp"
-#include "zokml/pipeline.hpp"
-#include "zokml/private_model.hpp"
-#include "zokml/reference.hpp"
-#include "zokml/train.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/circuit/private_model.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
+#include "zokml/data/train.hpp"
 
 using namespace zokml;
 

@@ -7,9 +7,9 @@
 #include <limits>
 
 #include "support.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/quantize.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

@@ -3,8 +3,9 @@
 #include <random>
 
 #include "support.hpp"
-#include "zokml/errors.hpp"
-#include "zokml/reference.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 

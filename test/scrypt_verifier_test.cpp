@@ -5,8 +5,8 @@
 #include <regex>
 
 #include "support.hpp"
-#include "zokml/digest.hpp"
-#include "zokml/scrypt_verifier.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/verifier/scrypt_verifier.hpp"
 
 using namespace zokml;
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "zokml/toolchain.hpp"
+#include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::test {
 

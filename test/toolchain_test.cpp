@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
-#include "zokml/toolchain.hpp"
+#include "zokml/toolchain/toolchain.hpp"
 
 using namespace zokml;
 using zokml::test::TempDir;

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "support.hpp"
-#include "zokml/mnist.hpp"
-#include "zokml/model.hpp"
-#include "zokml/train.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/data/train.hpp"
 
 using namespace zokml;
 

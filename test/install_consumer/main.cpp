@@ -2,9 +2,9 @@
 // toolchain needed.
 #include <iostream>
 
-#include "zokml/commitment.hpp"
-#include "zokml/model.hpp"
-#include "zokml/quantize.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/quantize/quantize.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {

@@ -21,7 +21,7 @@ endfunction()
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
-foreach(installed bin/zokml include/zokml/pipeline.hpp lib/cmake/zokml/zokmlConfig.cmake
+foreach(installed bin/zokml include/zokml/project/provers.hpp lib/cmake/zokml/zokmlConfig.cmake
         share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs share/zokml/tools/package-lock.json)
   if(NOT EXISTS "${prefix}/${installed}")
     message(FATAL_ERROR "not installed: ${installed}")

@@ -1,0 +1,102 @@
+// Fixed-point quantization of a float model, with sound static bounds on every value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zokml/model/model.hpp"
+
+namespace zokml {
+
+// An inclusive integer range [lo, hi].
+struct Interval {
+    std::int64_t lo = 0;
+    std::int64_t hi = 0;
+    bool operator==(const Interval&) const = default;
+};
+
+// The smallest interval holding every one of `intervals` ({0, 0} for none).
+Interval hull(std::span<const Interval> intervals);
+
+// The bits N of a sign test for values in the interval: the smallest N with
+// -2^(N-1) <= lo and hi < 2^(N-1), so that v + 2^(N-1) has an N-bit decomposition whose top
+// bit is 1 exactly when v >= 0.
+unsigned sign_test_bits(Interval values);
+
+struct QuantizationOptions {
+    unsigned input_bits = 8;    // inputs are integers in [0, 2^input_bits - 1]
+    unsigned weight_bits = 10;  // each layer's largest |weight| uses at most this many bits with sign
+    // Rescaling between layers (docs/quantization.md). 0 (the default): never; every value keeps
+    // full precision. N > 0: the outputs of a Dense, Conv2D or AvgPool layer followed by a ReLU
+    // (possibly after a Flatten) are divided by the power of two 2^k, rounded to nearest, that
+    // brings their static bounds within N signed bits. The circuit fuses the rescale with the
+    // ReLU's sign test, so it costs no extra constraint; later layers' values stay small. CNNs
+    // need it (16 suits MNIST), two-layer MLPs do not.
+    unsigned activation_bits = 0;
+};
+
+// Integer Dense layer: y = W x + b exactly, W = round(w * 2^weight_shift), b at y's scale.
+struct QuantizedDense {
+    std::size_t inputs = 0;
+    std::size_t outputs = 0;
+    int weight_shift = 0;
+    std::vector<std::int64_t> weights;  // outputs * inputs, row by row as in DenseLayer
+    std::vector<std::int64_t> biases;
+};
+
+// Integer Conv2D layer: the float layer's geometry, W = round(w * 2^weight_shift), b at the
+// output's scale (before any rescale).
+struct QuantizedConv2D {
+    Shape3 input;
+    std::size_t filters = 0;
+    Window2D window;
+    int weight_shift = 0;
+    std::vector<std::int64_t> weights;  // as Conv2DLayer::weights
+    std::vector<std::int64_t> biases;
+    Shape3 output() const { return window_output(input, window, filters); }
+    std::size_t weights_per_filter() const { return input.channels * window.kernel_height * window.kernel_width; }
+};
+
+struct QuantizedLayer {
+    Layer::Kind kind = Layer::Kind::Dense;
+    QuantizedDense dense;          // Dense only
+    double scale = 1.0;            // integer value = scale * float value (1 for Argmax)
+    std::vector<Interval> bounds;  // every value this layer outputs lies in its interval
+    QuantizedConv2D conv{};        // Conv2D only
+    Pool2DLayer pool{};            // MaxPool and AvgPool only (an AvgPool outputs the window's sum)
+    // Dense, Conv2D, AvgPool: when k = rescale_bits > 0 the layer outputs floor((v + 2^(k-1)) / 2^k),
+    // v / 2^k rounded half up, of its exact values v; `bounds` and `scale` are those after the
+    // rescale, `exact_bounds` those of v.
+    unsigned rescale_bits = 0;
+    std::vector<Interval> exact_bounds;  // with rescale_bits > 0 only
+};
+
+// floor((v + 2^(k-1)) / 2^k) for k > 0, v for k = 0: the rescale of one value.
+std::int64_t rescale_value(std::int64_t v, unsigned k);
+
+struct QuantizedModel {
+    std::string name;
+    std::size_t input_size = 0;
+    unsigned input_bits = 8;
+    std::int64_t input_max = 255;  // inputs are integers in [0, input_max]
+    double input_min_float = 0.0;  // float input = input_min_float + integer / input_scale
+    double input_scale = 255.0;
+    std::vector<QuantizedLayer> layers;
+
+    // SHA-256 of the canonical text of every integer and scale: the model's identity.
+    std::string fingerprint() const;
+    std::string canonical_text() const;
+};
+
+// Throws InputError when the model cannot be quantized (empty, or bounds beyond 2^62, which
+// would no longer be exact in int64 reference arithmetic; rescaling with activation_bits keeps
+// deep models below it).
+QuantizedModel quantize(const Model& model, const QuantizationOptions& options = {});
+
+// A float input in [min, max] as the integer the circuit takes (rounded, clamped to range).
+std::vector<std::int64_t> quantize_input(const QuantizedModel& model, const std::vector<double>& input);
+
+}  // namespace zokml

@@ -1,0 +1,89 @@
+// A content-addressed cache of compiled programs and keypairs: an artifact is reused while what
+// determines it (the generated sources, the toolchain version, the scheme, the curve) is unchanged.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/toolchain/artifacts.hpp"
+#include "zokml/toolchain/circuit.hpp"
+#include "zokml/toolchain/toolchain.hpp"
+
+namespace zokml {
+
+// Entries live in root/entries/<key>/: the artifact's files and entry.json, the SHA-256 and size of
+// every file. Each read verifies them; a corrupt or truncated entry is never used but rebuilt.
+// Safe across threads and processes: an entry is built in a private folder under root/tmp and
+// renamed into place, and builders of the same key take turns (flock on root/locks/<key>).
+class ArtifactStore {
+public:
+    // $ZOKML_CACHE_DIR, else $XDG_CACHE_HOME/zokml, else ~/.cache/zokml.
+    static std::filesystem::path default_root();
+
+    explicit ArtifactStore(std::filesystem::path root = default_root());
+    const std::filesystem::path& root() const { return root_; }
+
+    enum class Outcome {
+        Hit,      // a verified entry was reused
+        Built,    // there was none: built now
+        Rebuilt,  // the entry was corrupt: built again and replaced
+    };
+
+    struct Entry {
+        std::filesystem::path dir;  // root/entries/<key>
+        nlohmann::json metadata;    // what the builder returned
+        Outcome outcome = Outcome::Hit;
+    };
+
+    // Writes an artifact's files into an empty private folder; returns metadata kept beside them.
+    using Builder = std::function<nlohmann::json(const std::filesystem::path& dir)>;
+
+    // The entry under key (64 hex digits), verified, or built with build when missing or corrupt.
+    // When build throws, nothing is stored and the exception propagates.
+    Entry get(const std::string& key, const Builder& build) const;
+    // The verified entry under key; nullopt when it is missing or corrupt. Never builds.
+    std::optional<Entry> find(const std::string& key) const;
+
+    // A compiled program (program and abi_file inside the entry) and the key it is stored under.
+    struct CachedProgram {
+        CompiledProgram program;
+        std::string key;
+        Outcome outcome = Outcome::Hit;
+    };
+    CachedProgram compile(const Toolchain& toolchain, const Circuit& circuit) const;
+
+    // A keypair for a compiled program (proving and verification key files inside the entry).
+    // G16 and GM17 only: Marlin's universal setup is not cached (std::invalid_argument).
+    struct CachedKeypair {
+        Keypair keypair;
+        std::string key;
+        Outcome outcome = Outcome::Hit;
+    };
+    CachedKeypair setup(const Toolchain& toolchain, const CompiledProgram& program, Scheme scheme) const;
+
+    // The toolchain's version line (e.g. "ZoKrates 0.8.8"), asked once per executable.
+    const std::string& toolchain_version(const Toolchain& toolchain) const;
+
+    // The keys: SHA-256 over a domain tag and every input, one per line.
+    static std::string compile_key(const std::string& circuit_fingerprint, const std::string& toolchain_version);
+    static std::string setup_key(const std::string& program_sha256, Scheme scheme, const std::string& toolchain_version);
+
+private:
+    struct Versions {
+        std::mutex mutex;
+        std::map<std::filesystem::path, std::string> by_executable;
+    };
+    std::filesystem::path root_;
+    std::shared_ptr<Versions> versions_ = std::make_shared<Versions>();  // shared by copies
+};
+
+std::string to_string(ArtifactStore::Outcome outcome);  // "hit", "built", "rebuilt"
+
+}  // namespace zokml

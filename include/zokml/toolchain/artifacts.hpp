@@ -1,0 +1,62 @@
+// What each toolchain step produces, as plain values with JSON round trips.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/toolchain/abi.hpp"
+
+namespace zokml {
+
+enum class Scheme { G16, GM17, Marlin };
+std::string to_string(Scheme scheme);   // "g16", "gm17", "marlin"
+Scheme scheme_from_string(const std::string& name);
+
+struct CompiledProgram {
+    std::filesystem::path program;   // the compiled program ("out")
+    std::filesystem::path abi_file;  // abi.json
+    std::size_t constraints = 0;
+    Abi abi;
+};
+
+// A verification key as ZoKrates writes it: scheme, curve and the scheme's named points,
+// kept as JSON because each scheme names different points.
+struct VerificationKey {
+    std::string scheme;
+    std::string curve;
+    nlohmann::json points;  // every member but "scheme" and "curve"
+
+    static VerificationKey from_json(const nlohmann::json& json);
+    nlohmann::json to_json() const;
+    bool operator==(const VerificationKey&) const = default;
+};
+
+struct Keypair {
+    Scheme scheme = Scheme::G16;
+    std::filesystem::path proving_key;
+    std::filesystem::path verification_key_file;
+    VerificationKey verification_key;
+};
+
+struct Witness {
+    std::filesystem::path file;
+    Value output;  // main's return value, decoded against the ABI
+};
+
+// A proof as in proof.json: the scheme's points (hex coordinates) and the public inputs.
+struct Proof {
+    std::string scheme;
+    std::string curve;
+    nlohmann::json points;               // e.g. {"a": [x, y], "b": [[..],[..]], "c": [x, y]}
+    std::vector<FieldElement> inputs;    // public inputs, then main's outputs
+
+    static Proof from_json(const nlohmann::json& json);
+    nlohmann::json to_json() const;
+    bool operator==(const Proof&) const = default;
+};
+
+}  // namespace zokml

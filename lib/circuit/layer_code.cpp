@@ -1,0 +1,276 @@
+#include "layer_code.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "templates.hpp"
+#include "model/window.hpp"
+#include "zok_code.hpp"
+
+namespace zokml::detail {
+namespace {
+
+constexpr std::size_t kTermsPerStatement = 28;  // as linear_combination (zok_code.hpp)
+
+// The alias each helper module is imported as.
+const char* alias_of(const std::string& helper) { return helper == "sign" ? "is_nonnegative" : helper.c_str(); }
+
+std::string row_parameter(std::size_t channel, std::size_t row) { return fmt::format("r{}_{}", channel, row); }
+
+std::string window_text(const Window2D& w) {
+    std::string text = fmt::format("{}x{}, stride {}x{}", w.kernel_height, w.kernel_width, w.stride_height, w.stride_width);
+    if (w.pad_top || w.pad_left || w.pad_bottom || w.pad_right)
+        text += fmt::format(", padding {},{},{},{}", w.pad_top, w.pad_left, w.pad_bottom, w.pad_right);
+    return text;
+}
+
+std::string columns_text(Columns columns, std::size_t width) {
+    return columns.begin == 0 && columns.end == width ? "" : fmt::format(", columns {}..{}", columns.begin, columns.end - 1);
+}
+
+std::string shape_text(const Shape3& s) { return fmt::format("{}x{}x{}", s.channels, s.height, s.width); }
+
+// What the module's comment says about its values and their activation.
+std::string activation_note(const QuantizedLayer& layer, bool relu, std::size_t first, std::size_t count) {
+    const bool rescaled = layer.rescale_bits > 0;
+    const Interval values = hull(std::span(rescaled ? layer.exact_bounds : layer.bounds).subspan(first, count));
+    std::string note = fmt::format("Values lie in [{}, {}] (static bounds)", values.lo, values.hi);
+    if (rescaled)
+        note += fmt::format("; each v includes the rounding offset 2^{} and is rescaled to floor(v / 2^{})",
+                            layer.rescale_bits - 1, layer.rescale_bits);
+    if (relu) note += rescaled ? ", then ReLU (one decomposition for both)" : ", then ReLU (a sign test)";
+    return note + ".";
+}
+
+// "field v{x} = ...;" for a sum of plain terms, in statements of at most 28 terms.
+std::string sum_statements(const std::vector<std::string>& names, std::int64_t constant, const std::string& v) {
+    if (names.size() <= kTermsPerStatement)
+        return fmt::format("    field {} = {};\n", v, with_constant(fmt::format("{}", fmt::join(names, " + ")), constant));
+    std::string text;
+    std::vector<std::string> parts;
+    for (std::size_t begin = 0; begin < names.size(); begin += kTermsPerStatement) {
+        const auto end = names.begin() + static_cast<std::ptrdiff_t>(std::min(begin + kTermsPerStatement, names.size()));
+        parts.push_back(fmt::format("{}_{}", v, parts.size()));
+        text += fmt::format("    field {} = {};\n", parts.back(), fmt::join(names.begin() + static_cast<std::ptrdiff_t>(begin), end, " + "));
+    }
+    return text + fmt::format("    field {} = {};\n", v, with_constant(fmt::format("{}", fmt::join(parts, " + ")), constant));
+}
+
+// The larger of the window's values as nested max::<N>(a, b) calls, paired as a balanced tree;
+// a comparison the bounds decide is not written.
+std::pair<std::string, Interval> max_tree(std::vector<std::pair<std::string, Interval>> values, Helpers& helpers) {
+    while (values.size() > 1) {
+        std::vector<std::pair<std::string, Interval>> next;
+        for (std::size_t i = 0; i + 1 < values.size(); i += 2) {
+            const auto& [a, ia] = values[i];
+            const auto& [b, ib] = values[i + 1];
+            const Interval both{std::max(ia.lo, ib.lo), std::max(ia.hi, ib.hi)};
+            if (ia.lo >= ib.hi) next.emplace_back(a, both);
+            else if (ib.lo >= ia.hi) next.emplace_back(b, both);
+            else {
+                helpers.names.insert("max");
+                next.emplace_back(fmt::format("max::<{}>({}, {})", sign_test_bits({ia.lo - ib.hi, ia.hi - ib.lo}), a, b), both);
+            }
+        }
+        if (values.size() % 2) next.push_back(values.back());
+        values = std::move(next);
+    }
+    return values.front();
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> window_rows(const Shape3& in, const Window2D& w, std::size_t row) {
+    std::vector<std::pair<std::size_t, std::size_t>> rows;
+    for (std::size_t c = 0; c < in.channels; ++c)
+        for (std::size_t ky = 0; ky < w.kernel_height; ++ky) {
+            const std::size_t iy = row * w.stride_height + ky;
+            if (iy >= w.pad_top && iy - w.pad_top < in.height) rows.emplace_back(c, iy - w.pad_top);
+        }
+    return rows;
+}
+
+RowModule row_module(std::vector<std::pair<std::size_t, std::size_t>> rows, std::size_t width, std::size_t size,
+                     const std::string& description, const std::string& explanation, const std::string& statements,
+                     const std::vector<std::string>& results, const Helpers& helpers) {
+    std::vector<std::string> parameters;
+    for (const auto& [c, y] : rows) parameters.push_back(fmt::format("field[{}] {}", width, row_parameter(c, y)));
+    return {render_template("row_module.zok", {{"description", description},
+                                               {"explanation", explanation},
+                                               {"imports", helpers.imports(1)},
+                                               {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+                                               {"size", std::to_string(size)},
+                                               {"statements", statements},
+                                               {"results", fmt::format("{}", fmt::join(results, ", "))}}),
+            std::move(rows)};
+}
+
+}  // namespace
+
+std::string Helpers::imports(std::size_t depth) const {
+    std::string up;
+    for (std::size_t i = 0; i < depth; ++i) up += "../";
+    if (up.empty()) up = "./";
+    std::string lines;
+    for (const auto& name : names) lines += fmt::format("import \"{}{}\" as {};\n", up, name, alias_of(name));
+    return lines;
+}
+
+std::int64_t rounding_offset(const QuantizedLayer& layer) {
+    return layer.rescale_bits ? std::int64_t(1) << (layer.rescale_bits - 1) : 0;
+}
+
+std::string activation(const QuantizedLayer& layer, bool relu, std::size_t i, const std::string& v, Helpers& helpers) {
+    const unsigned k = layer.rescale_bits;
+    if (k == 0) {
+        const std::string expression = relu ? relu_expression(layer.bounds[i], v) : v;
+        if (expression.find("is_nonnegative") != std::string::npos) helpers.names.insert("sign");
+        return expression;
+    }
+    const Interval out = layer.bounds[i];  // after the rescale, before the ReLU
+    if (out.lo == out.hi) return with_constant("", relu ? std::max<std::int64_t>(out.lo, 0) : out.lo);
+    if (relu && out.hi <= 0) return "0";
+    const Interval exact = layer.exact_bounds[i];
+    const std::int64_t h = rounding_offset(layer);
+    // y = floor(v / 2^k) needs at least one bit above the remainder's k.
+    const unsigned m = std::max(sign_test_bits({exact.lo + h, exact.hi + h}), k + 1);
+    const char* helper = relu && out.lo < 0 ? "relu_rescale" : "rescale";
+    helpers.names.insert(helper);
+    return fmt::format("{}::<{}, {}>({})", helper, m, k, v);
+}
+
+RowModule conv_row_module(const QuantizedLayer& layer, bool relu, std::size_t filter, std::size_t row, Columns columns,
+                          const std::string& step, Helpers& helpers) {
+    const QuantizedConv2D& c = layer.conv;
+    const Shape3 out = c.output();
+    const std::size_t per_channel = c.window.kernel_height * c.window.kernel_width;
+    std::string statements;
+    std::vector<std::string> results;
+    for (std::size_t x = columns.begin; x < columns.end; ++x) {
+        std::vector<std::pair<std::int64_t, std::string>> terms;
+        for (std::size_t ch = 0; ch < c.input.channels; ++ch)
+            for_window(c.input, c.window, ch, row, x, [&](std::size_t i, std::size_t k) {
+                terms.emplace_back(c.weights[(filter * c.input.channels + ch) * per_channel + k],
+                                   fmt::format("{}[{}]", row_parameter(ch, i / c.input.width % c.input.height),
+                                               i % c.input.width));
+            });
+        const std::string v = fmt::format("v{}", x);
+        const LinearCode code = linear_combination(terms, v + "_");
+        if (!code.statements.empty()) statements += code.statements + "\n";
+        statements += fmt::format("    field {} = {};\n", v, with_constant(code.result, c.biases[filter] + rounding_offset(layer)));
+        results.push_back(activation(layer, relu, (filter * out.height + row) * out.width + x, v, helpers));
+    }
+    return row_module(window_rows(c.input, c.window, row), c.input.width, columns.end - columns.begin,
+                      fmt::format("{}: filter {}, output row {}{}", step, filter, row,
+                                  columns_text(columns, out.width)),
+                      "Each output is a dot product with constant weights (no constraint). " +
+                          activation_note(layer, relu, (filter * out.height + row) * out.width + columns.begin,
+                                          columns.end - columns.begin),
+                      statements, results, helpers);
+}
+
+RowModule pool_row_module(const QuantizedLayer& layer, const std::vector<Interval>& input_bounds, bool relu,
+                          std::size_t channel, std::size_t row, Columns columns, const std::string& step,
+                          Helpers& helpers) {
+    const Pool2DLayer& p = layer.pool;
+    const Shape3 out = p.output();
+    const bool max = layer.kind == Layer::Kind::MaxPool;
+    std::string statements;
+    std::vector<std::string> results;
+    for (std::size_t x = columns.begin; x < columns.end; ++x) {
+        std::vector<std::pair<std::string, Interval>> window;
+        for_window(p.input, p.window, channel, row, x, [&](std::size_t i, std::size_t) {
+            window.emplace_back(fmt::format("{}[{}]", row_parameter(channel, i / p.input.width % p.input.height),
+                                            i % p.input.width),
+                                input_bounds[i]);
+        });
+        const std::string v = fmt::format("v{}", x);
+        if (max) {
+            statements += fmt::format("    field {} = {};\n", v, max_tree(window, helpers).first);
+        } else {
+            std::vector<std::string> names;
+            for (const auto& [name, bounds] : window) names.push_back(name);
+            statements += sum_statements(names, rounding_offset(layer), v);
+        }
+        results.push_back(activation(layer, relu, (channel * out.height + row) * out.width + x, v, helpers));
+    }
+    const std::string explanation =
+        max ? "Each output is the largest value of its window (pairwise, a sign test per comparison). "
+            : "Each output is the sum of its window (no constraint): the mean at n times the scale. ";
+    return row_module(window_rows(p.input, p.window, row), p.input.width, columns.end - columns.begin,
+                      fmt::format("{}: channel {}, output row {}{}", step, channel, row,
+                                  columns_text(columns, out.width)),
+                      explanation + activation_note(layer, relu, (channel * out.height + row) * out.width + columns.begin,
+                                                    columns.end - columns.begin),
+                      statements, results, helpers);
+}
+
+RowModule blocks_row_module(const std::vector<std::pair<std::size_t, std::size_t>>& rows, std::size_t width,
+                            std::size_t size, const std::string& description, const std::vector<Block>& blocks) {
+    std::vector<std::string> arguments, results;
+    for (const auto& [c, y] : rows) arguments.push_back(row_parameter(c, y));
+    std::string imports;
+    for (const auto& block : blocks) {
+        imports += fmt::format("import \"./{}\" as {};\n", block.file, block.file);
+        results.push_back(fmt::format("...{}({})", block.file, fmt::join(arguments, ", ")));
+    }
+    std::vector<std::string> parameters;
+    for (const auto& [c, y] : rows) parameters.push_back(fmt::format("field[{}] {}", width, row_parameter(c, y)));
+    return {render_template("row_module.zok",
+                            {{"description", description},
+                             {"explanation", "The row in blocks of outputs, one module each: small modules compile fast."},
+                             {"imports", imports},
+                             {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+                             {"size", std::to_string(size)},
+                             {"statements", ""},
+                             {"results", fmt::format("{}", fmt::join(results, ", "))}}),
+            rows};
+}
+
+std::size_t terms_per_output(const QuantizedLayer& layer) {
+    if (layer.kind == Layer::Kind::Conv2D) return layer.conv.weights_per_filter();
+    return layer.pool.window.kernel_height * layer.pool.window.kernel_width;
+}
+
+QuantizedLayer fuse_conv_avgpool(const QuantizedLayer& conv, const QuantizedLayer& pool) {
+    const QuantizedConv2D& c = conv.conv;
+    const Window2D& cw = c.window;
+    const Window2D& pw = pool.pool.window;
+    QuantizedLayer fused = pool;  // the pool's scale, bounds and rescale
+    fused.kind = Layer::Kind::Conv2D;
+    QuantizedConv2D& f = fused.conv;
+    f = c;
+    f.window.kernel_height = (pw.kernel_height - 1) * cw.stride_height + cw.kernel_height;
+    f.window.kernel_width = (pw.kernel_width - 1) * cw.stride_width + cw.kernel_width;
+    f.window.stride_height = pw.stride_height * cw.stride_height;
+    f.window.stride_width = pw.stride_width * cw.stride_width;
+    const std::size_t kh = cw.kernel_height, kw = cw.kernel_width, fh = f.window.kernel_height, fw = f.window.kernel_width;
+    f.weights.assign(c.filters * c.input.channels * fh * fw, 0);
+    // W'[o][ch][py * sh + ky][px * sw + kx] sums W[o][ch][ky][kx] over the pool's offsets (py, px).
+    for (std::size_t oc = 0; oc < c.filters * c.input.channels; ++oc)
+        for (std::size_t py = 0; py < pw.kernel_height; ++py)
+            for (std::size_t px = 0; px < pw.kernel_width; ++px)
+                for (std::size_t ky = 0; ky < kh; ++ky)
+                    for (std::size_t kx = 0; kx < kw; ++kx)
+                        f.weights[(oc * fh + py * cw.stride_height + ky) * fw + px * cw.stride_width + kx] +=
+                            c.weights[(oc * kh + ky) * kw + kx];
+    const auto n = static_cast<std::int64_t>(pw.kernel_height * pw.kernel_width);
+    for (auto& b : f.biases) b *= n;
+    return fused;
+}
+
+std::string layer_shape_text(const QuantizedLayer& layer) {
+    switch (layer.kind) {
+        case Layer::Kind::Conv2D:
+            return fmt::format("conv2d {} -> {} ({})", shape_text(layer.conv.input), shape_text(layer.conv.output()),
+                               window_text(layer.conv.window));
+        case Layer::Kind::MaxPool:
+        case Layer::Kind::AvgPool:
+            return fmt::format("{} {} -> {} ({})", layer_type_name(layer.kind), shape_text(layer.pool.input),
+                               shape_text(layer.pool.output()), window_text(layer.pool.window));
+        case Layer::Kind::Dense: return fmt::format("dense {} -> {}", layer.dense.inputs, layer.dense.outputs);
+        default: return layer_type_name(layer.kind);
+    }
+}
+
+}  // namespace zokml::detail

@@ -1,0 +1,63 @@
+// Pieces of ZoKrates source shared by the circuit generators.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/quantize/quantize.hpp"
+
+namespace zokml::detail {
+
+// A vector of `size` values split into chunks of at most `chunk` values.
+struct Chunking {
+    std::size_t size;
+    std::size_t chunk;
+    std::size_t count() const { return (size + chunk - 1) / chunk; }
+    std::size_t begin(std::size_t k) const { return k * chunk; }
+    std::size_t length(std::size_t k) const { return std::min(chunk, size - k * chunk); }
+};
+
+// sum_i coefficient_i * variable_i as statements "field s0 = ...;" of at most 28 terms each
+// (longer expressions overflow the WebAssembly compiler's stack), zero coefficients skipped.
+struct LinearCode {
+    std::string statements;  // empty when every coefficient is zero
+    std::string result;      // "s0 + s1 + ..."; "0" when every coefficient is zero
+};
+LinearCode linear_combination(const std::vector<std::pair<std::int64_t, std::string>>& terms,
+                              const std::string& prefix = "s");
+
+// "sum + c" or "sum - |c|"; just c (as a field expression) for an empty sum.
+std::string with_constant(const std::string& sum, std::int64_t c);
+
+// ReLU of `value` with a sign test as wide as its bounds need; a constant when they decide it.
+std::string relu_expression(Interval bounds, const std::string& value);
+
+// Statements computing `class`, the first index of the largest of y0..y{n-1} (variables named
+// {prefix}0..), with a sign test as wide as each comparison's static bounds need.
+std::string argmax_statements(const std::vector<Interval>& bounds, const std::string& prefix = "y",
+                              const std::string& class_name = "class");
+
+// The value of big-endian bits[0..n) of an array named `bits` as a field expression.
+std::string bits_sum(unsigned n, const std::string& bits = "bits");
+
+// "field[len] {name}_c{k} = [...];" lines splitting the variables {prefix}0.. into chunks.
+std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, const std::string& name);
+
+// A loop asserting 0 <= x[i] < 2^bits for every x[i] of main's input (needs EMBED's unpack).
+// An assertion, because the compiler deletes an unpack whose bits are never used.
+std::string input_range_checks(std::size_t size, unsigned bits);
+
+// The module "pack_{s|u}{bits}.zok" that range checks values of that width and packs them as
+// pack_tensor does; its file name and alias are pack_module_name(...).
+std::string pack_module_name(unsigned bits, bool is_signed);
+std::string pack_module(unsigned bits, bool is_signed);
+
+// "state = absorb::<K5, G>(state, [...pack(variable), ...[0; pad]]);": the tensor held in
+// `variable` absorbed into the chain as commit() does (needs absorb.zok and the pack module).
+std::string absorb_statement(const CommittedTensor& tensor, const std::string& variable);
+
+}  // namespace zokml::detail

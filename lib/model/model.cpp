@@ -1,0 +1,563 @@
+#include "zokml/model/model.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
+
+#include "zokml/core/files.hpp"
+#include "model/window.hpp"
+#include "zokml/core/errors.hpp"
+
+namespace zokml {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kFormat = "zokml-model";
+constexpr int kVersion = 1;
+// The field named by errors about the document as a whole (unreadable, not JSON).
+constexpr const char* kWholeFile = "(file)";
+
+std::string member_path(const std::string& parent, const std::string& key) {
+    return parent.empty() ? key : parent + "." + key;
+}
+std::string index_path(const std::string& parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
+
+// Reads the fields of one model document; every error names the file and the field.
+class Reader {
+public:
+    explicit Reader(const fs::path& file) : file_(file) {}
+
+    [[noreturn]] void fail(const std::string& field, const std::string& reason) const {
+        throw InputError(file_, field, reason);
+    }
+
+    const json& object(const json& value, const std::string& field) const {
+        if (!value.is_object()) fail(field.empty() ? "(root)" : field, expected("an object", value));
+        return value;
+    }
+
+    // Unknown members are refused: they would be dropped silently on the next save.
+    void only_members(const json& object, const std::string& field, std::initializer_list<const char*> keys) const {
+        for (const auto& [key, ignored] : object.items())
+            if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; }))
+                fail(member_path(field, key), fmt::format("unknown member (expected {})", fmt::join(keys, ", ")));
+    }
+
+    const json& member(const json& object, const std::string& field, const char* key) const {
+        const auto it = object.find(key);
+        if (it == object.end()) fail(member_path(field, key), "missing");
+        return *it;
+    }
+
+    std::string string(const json& value, const std::string& field) const {
+        if (!value.is_string()) fail(field, expected("a string", value));
+        return value.get<std::string>();
+    }
+
+    // A count of values: an integer >= 1.
+    std::size_t count(const json& value, const std::string& field) const {
+        if (!value.is_number_integer()) fail(field, expected("a positive integer", value));
+        if (value.get<std::int64_t>() >= 1) return value.get<std::size_t>();
+        fail(field, fmt::format("is {}, expected a positive integer", value.dump()));
+    }
+
+    // A size that may be zero (a padding): an integer >= 0.
+    std::size_t size(const json& value, const std::string& field) const {
+        if (!value.is_number_integer()) fail(field, expected("a non-negative integer", value));
+        if (value.get<std::int64_t>() >= 0) return value.get<std::size_t>();
+        fail(field, fmt::format("is {}, expected a non-negative integer", value.dump()));
+    }
+
+    // An array of `n` integers, each >= 1 (positive) or >= 0.
+    std::vector<std::size_t> sizes(const json& value, const std::string& field, std::size_t n, const char* size_name,
+                                   bool positive) const {
+        array(value, field, n, size_name);
+        std::vector<std::size_t> out;
+        for (std::size_t i = 0; i < n; ++i)
+            out.push_back(positive ? count(value[i], index_path(field, i)) : size(value[i], index_path(field, i)));
+        return out;
+    }
+
+    // Strings such as "NaN" are refused like any string; NaN and infinities can only arrive in a
+    // document built in memory (JSON text cannot hold them and the parser refuses overflow).
+    double number(const json& value, const std::string& field) const {
+        if (!value.is_number()) fail(field, expected("a number", value));
+        const double v = value.get<double>();
+        if (!std::isfinite(v)) fail(field, fmt::format("is {}, expected a finite number", v));
+        return v;
+    }
+
+    const json& array(const json& value, const std::string& field, std::size_t size, const char* size_name) const {
+        if (!value.is_array()) fail(field, expected("an array", value));
+        if (value.size() != size)
+            fail(field, fmt::format("has {} entries, expected {} ({})", value.size(), size, size_name));
+        return value;
+    }
+
+    std::vector<double> numbers(const json& value, const std::string& field, std::size_t size,
+                                const char* size_name) const {
+        array(value, field, size, size_name);
+        std::vector<double> out;
+        out.reserve(size);
+        for (std::size_t i = 0; i < size; ++i) out.push_back(number(value[i], index_path(field, i)));
+        return out;
+    }
+
+private:
+    static std::string expected(const char* what, const json& value) {
+        if (value.is_structured()) return fmt::format("expected {}, got an {}", what, value.type_name());
+        std::string shown = value.dump();
+        if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+        return fmt::format("expected {}, got {} {}", what, value.type_name(), shown);
+    }
+    const fs::path& file_;
+};
+
+// One parser per layer type; a new type is one function and one entry in kLayerTypes. `size` is
+// the number of values entering the layer; it returns the layer.
+using LayerParser = Layer (*)(const Reader&, const json& layer, const std::string& field, std::size_t size);
+
+// `rows` rows of `columns` numbers, concatenated.
+std::vector<double> matrix(const Reader& r, const json& layer, const std::string& field, const char* key,
+                           std::size_t rows, const char* row_name, std::size_t columns, const char* column_name) {
+    const std::string matrix_field = member_path(field, key);
+    const json& value = r.array(r.member(layer, field, key), matrix_field, rows, row_name);
+    std::vector<double> out;
+    out.reserve(rows * columns);
+    for (std::size_t o = 0; o < rows; ++o) {
+        const auto row = r.numbers(value[o], index_path(matrix_field, o), columns, column_name);
+        out.insert(out.end(), row.begin(), row.end());
+    }
+    return out;
+}
+
+Layer parse_dense(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    r.only_members(layer, field, {"type", "inputs", "outputs", "weights", "biases"});
+    Layer out;
+    out.kind = Layer::Kind::Dense;
+    DenseLayer& d = out.dense;
+    d.inputs = r.count(r.member(layer, field, "inputs"), member_path(field, "inputs"));
+    d.outputs = r.count(r.member(layer, field, "outputs"), member_path(field, "outputs"));
+    if (d.inputs != size)
+        r.fail(member_path(field, "inputs"),
+               fmt::format("is {}, but {} values enter this layer", d.inputs, size));
+    d.weights = matrix(r, layer, field, "weights", d.outputs, "one row per output", d.inputs, "one weight per input");
+    d.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), d.outputs, "one per output");
+    return out;
+}
+
+// "input": [channels, height, width], matching the values that enter the layer.
+Shape3 parse_shape(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    const std::string shape_field = member_path(field, "input");
+    const auto dims = r.sizes(r.member(layer, field, "input"), shape_field, 3, "channels, height, width", true);
+    const Shape3 shape{dims[0], dims[1], dims[2]};
+    if (shape.size() != size)
+        r.fail(shape_field, fmt::format("is {} x {} x {} = {} values, but {} values enter this layer", shape.channels,
+                                        shape.height, shape.width, shape.size(), size));
+    return shape;
+}
+
+// "kernel": [height, width], "stride": [height, width] and, with padding, "padding": [top, left,
+// bottom, right]; the window must fit the (padded) input at least once.
+Window2D parse_window(const Reader& r, const json& layer, const std::string& field, const Shape3& input, bool padding) {
+    const auto kernel = r.sizes(r.member(layer, field, "kernel"), member_path(field, "kernel"), 2, "height, width", true);
+    const auto stride = r.sizes(r.member(layer, field, "stride"), member_path(field, "stride"), 2, "height, width", true);
+    Window2D w{kernel[0], kernel[1], stride[0], stride[1]};
+    if (padding) {
+        const auto pads = r.sizes(r.member(layer, field, "padding"), member_path(field, "padding"), 4,
+                                  "top, left, bottom, right", false);
+        w.pad_top = pads[0], w.pad_left = pads[1], w.pad_bottom = pads[2], w.pad_right = pads[3];
+    }
+    const Shape3 out = window_output(input, w, 1);
+    if (out.height == 0 || out.width == 0)
+        r.fail(member_path(field, "kernel"), fmt::format("is {} x {}, larger than the {}input ({} x {})", w.kernel_height,
+                                                         w.kernel_width, padding ? "padded " : "",
+                                                         input.height + w.pad_top + w.pad_bottom,
+                                                         input.width + w.pad_left + w.pad_right));
+    return w;
+}
+
+Layer parse_conv2d(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    r.only_members(layer, field, {"type", "input", "filters", "kernel", "stride", "padding", "weights", "biases"});
+    Layer out;
+    out.kind = Layer::Kind::Conv2D;
+    Conv2DLayer& c = out.conv;
+    c.input = parse_shape(r, layer, field, size);
+    c.filters = r.count(r.member(layer, field, "filters"), member_path(field, "filters"));
+    c.window = parse_window(r, layer, field, c.input, true);
+    c.weights = matrix(r, layer, field, "weights", c.filters, "one row per filter", c.weights_per_filter(),
+                       "channels x kernel height x kernel width");
+    c.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), c.filters, "one per filter");
+    return out;
+}
+
+template <Layer::Kind kind>
+Layer parse_pool(const Reader& r, const json& layer, const std::string& field, std::size_t size) {
+    r.only_members(layer, field, {"type", "input", "kernel", "stride"});
+    Layer out;
+    out.kind = kind;
+    out.pool.input = parse_shape(r, layer, field, size);
+    out.pool.window = parse_window(r, layer, field, out.pool.input, false);
+    return out;
+}
+
+template <Layer::Kind kind>
+Layer parse_bare(const Reader& r, const json& layer, const std::string& field, std::size_t) {
+    r.only_members(layer, field, {"type"});
+    Layer out;
+    out.kind = kind;
+    return out;
+}
+
+struct LayerType {
+    Layer::Kind kind;
+    const char* name;
+    LayerParser parse;
+};
+constexpr LayerType kLayerTypes[] = {
+    {Layer::Kind::Dense, "dense", parse_dense},
+    {Layer::Kind::ReLU, "relu", parse_bare<Layer::Kind::ReLU>},
+    {Layer::Kind::Argmax, "argmax", parse_bare<Layer::Kind::Argmax>},
+    {Layer::Kind::Conv2D, "conv2d", parse_conv2d},
+    {Layer::Kind::MaxPool, "maxpool", parse_pool<Layer::Kind::MaxPool>},
+    {Layer::Kind::AvgPool, "avgpool", parse_pool<Layer::Kind::AvgPool>},
+    {Layer::Kind::Flatten, "flatten", parse_bare<Layer::Kind::Flatten>},
+};
+
+std::string supported_types() {
+    std::vector<std::string> names;
+    for (const auto& t : kLayerTypes) names.emplace_back(t.name);
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// The byte where parsing stopped, for errors that nlohmann reports without one (a number that
+// overflows a double is refused as out_of_range, not as a parse_error).
+std::size_t failing_byte(const std::string& text) {
+    struct Locator : json::json_sax_t {
+        std::size_t position = 0;
+        bool null() override { return true; }
+        bool boolean(bool) override { return true; }
+        bool number_integer(number_integer_t) override { return true; }
+        bool number_unsigned(number_unsigned_t) override { return true; }
+        bool number_float(number_float_t, const string_t&) override { return true; }
+        bool string(string_t&) override { return true; }
+        bool binary(binary_t&) override { return true; }
+        bool start_object(std::size_t) override { return true; }
+        bool key(string_t&) override { return true; }
+        bool end_object() override { return true; }
+        bool start_array(std::size_t) override { return true; }
+        bool end_array() override { return true; }
+        bool parse_error(std::size_t at, const std::string&, const json::exception&) override {
+            position = at;
+            return false;
+        }
+    } locator;
+    json::sax_parse(text, &locator);
+    return locator.position;
+}
+
+// Writes JSON for people reading a model: one member a line, arrays of numbers (a weight row,
+// the biases) on one line, members in a reading order rather than alphabetical.
+class Layout {
+public:
+    std::string write(const json& document) {
+        write_value(document, 0);
+        out_ += '\n';
+        return std::move(out_);
+    }
+
+private:
+    static bool is_container(const json& v) { return v.is_object() || v.is_array(); }
+    static bool is_flat(const json& v) { return std::none_of(v.begin(), v.end(), is_container); }
+
+    static std::vector<std::string> ordered_keys(const json& object) {
+        static constexpr const char* kOrder[] = {"format", "version", "name", "type",   "input",   "size", "min",
+                                                 "max",    "inputs",  "outputs", "filters", "kernel", "stride",
+                                                 "padding", "biases", "weights", "layers"};
+        const auto rank = [](const std::string& key) {
+            return std::find(std::begin(kOrder), std::end(kOrder), key) - std::begin(kOrder);
+        };
+        std::vector<std::string> keys;
+        for (const auto& [key, ignored] : object.items()) keys.push_back(key);
+        std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+        return keys;
+    }
+
+    void write_value(const json& v, int indent) {
+        if (v.is_object()) return write_object(v, indent);
+        if (v.is_array()) return write_array(v, indent);
+        if (v.is_number_float()) return write_double(v.get<double>());
+        out_ += v.dump();
+    }
+
+    void write_object(const json& v, int indent) {
+        const bool flat = is_flat(v);
+        const std::string inner = flat ? "" : "\n" + std::string(indent + 2, ' ');
+        out_ += '{';
+        const char* separator = "";
+        for (const auto& key : ordered_keys(v)) {
+            out_ += separator + inner + json(key).dump() + ": ";
+            write_value(v[key], indent + 2);
+            separator = flat ? ", " : ",";
+        }
+        out_ += (flat ? "" : "\n" + std::string(indent, ' ')) + '}';
+    }
+
+    void write_array(const json& v, int indent) {
+        const bool flat = is_flat(v);  // numbers packed without spaces: rows are long
+        const std::string inner = flat ? "" : "\n" + std::string(indent + 2, ' ');
+        out_ += '[';
+        const char* separator = "";
+        for (const auto& element : v) {
+            out_ += separator + inner;
+            write_value(element, indent + 2);
+            separator = ",";
+        }
+        out_ += (flat ? "" : "\n" + std::string(indent, ' ')) + ']';
+    }
+
+    // The shortest decimal that parses back to the same double (nlohmann's dump gives up to
+    // 17 digits for about 1 number in 700); ".0" keeps whole numbers visibly floats.
+    void write_double(double v) {
+        char text[32];
+        const std::string_view shortest(text, std::to_chars(text, text + sizeof text, v).ptr - text);
+        out_ += shortest;
+        if (shortest.find_first_of(".e") == std::string_view::npos) out_ += ".0";
+    }
+
+    std::string out_;
+};
+
+}  // namespace
+
+Shape3 window_output(const Shape3& input, const Window2D& w, std::size_t channels) {
+    const auto along = [](std::size_t size, std::size_t before, std::size_t after, std::size_t kernel, std::size_t stride) {
+        const std::size_t padded = size + before + after;
+        return padded < kernel || stride == 0 ? 0 : (padded - kernel) / stride + 1;
+    };
+    return {channels, along(input.height, w.pad_top, w.pad_bottom, w.kernel_height, w.stride_height),
+            along(input.width, w.pad_left, w.pad_right, w.kernel_width, w.stride_width)};
+}
+
+const char* layer_type_name(Layer::Kind kind) {
+    for (const auto& t : kLayerTypes)
+        if (t.kind == kind) return t.name;
+    throw std::logic_error("layer kind without a name");
+}
+
+std::vector<std::size_t> Model::layer_output_sizes() const {
+    std::vector<std::size_t> sizes;
+    std::size_t size = input_size;
+    for (const auto& layer : layers) {
+        switch (layer.kind) {
+            case Layer::Kind::Dense: size = layer.dense.outputs; break;
+            case Layer::Kind::Argmax: size = 1; break;
+            case Layer::Kind::Conv2D: size = layer.conv.output().size(); break;
+            case Layer::Kind::MaxPool:
+            case Layer::Kind::AvgPool: size = layer.pool.output().size(); break;
+            case Layer::Kind::ReLU:
+            case Layer::Kind::Flatten: break;
+        }
+        sizes.push_back(size);
+    }
+    return sizes;
+}
+
+std::size_t Model::parameter_count() const {
+    std::size_t count = 0;
+    for (const auto& layer : layers) {
+        if (layer.kind == Layer::Kind::Dense) count += layer.dense.weights.size() + layer.dense.biases.size();
+        if (layer.kind == Layer::Kind::Conv2D) count += layer.conv.weights.size() + layer.conv.biases.size();
+    }
+    return count;
+}
+
+Model model_from_json(const json& document, const fs::path& file) {
+    const Reader r(file);
+    r.object(document, "");
+    r.only_members(document, "", {"format", "version", "name", "input", "layers"});
+    const std::string format = r.string(r.member(document, "", "format"), "format");
+    if (format != kFormat) r.fail("format", fmt::format("is \"{}\", expected \"{}\"", format, kFormat));
+    const json& version = r.member(document, "", "version");
+    if (version != kVersion)
+        r.fail("version", fmt::format("is {}, but this zokml reads version {}", version.dump(), kVersion));
+
+    Model model;
+    model.name = r.string(r.member(document, "", "name"), "name");
+    const json& input = r.object(r.member(document, "", "input"), "input");
+    r.only_members(input, "input", {"size", "min", "max"});
+    model.input_size = r.count(r.member(input, "input", "size"), "input.size");
+    model.input_min = r.number(r.member(input, "input", "min"), "input.min");
+    model.input_max = r.number(r.member(input, "input", "max"), "input.max");
+    if (!(model.input_min < model.input_max))
+        r.fail("input.max", fmt::format("is {}, not above input.min ({})", model.input_max, model.input_min));
+
+    const json& layers = r.member(document, "", "layers");
+    if (!layers.is_array()) r.fail("layers", fmt::format("expected an array, got {}", layers.type_name()));
+    if (layers.empty()) r.fail("layers", "is empty; a model needs at least one layer");
+    std::size_t size = model.input_size;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const std::string field = index_path("layers", i);
+        const json& layer = r.object(layers[i], field);
+        const std::string type = r.string(r.member(layer, field, "type"), field + ".type");
+        const auto known = std::find_if(std::begin(kLayerTypes), std::end(kLayerTypes),
+                                        [&](const LayerType& t) { return type == t.name; });
+        if (known == std::end(kLayerTypes))
+            r.fail(field + ".type", fmt::format("unknown layer type \"{}\" (supported: {})", type, supported_types()));
+        if (!model.layers.empty() && model.layers.back().kind == Layer::Kind::Argmax)
+            r.fail(index_path("layers", i - 1) + ".type",
+                   fmt::format("argmax must be the last layer, but {} follows it", field));
+        model.layers.push_back(known->parse(r, layer, field, size));
+        size = model.layer_output_sizes().back();
+    }
+    return model;
+}
+
+Model load_model(const fs::path& file) {
+    const std::string text = read_input_file(file);
+    json document;
+    try {
+        document = json::parse(text);
+    } catch (const json::exception& e) {
+        throw InputError(file, kWholeFile, fmt::format("not valid JSON at byte {}: {}", failing_byte(text), e.what()));
+    }
+    return model_from_json(document, file);
+}
+
+namespace {
+
+json rows_of(const std::vector<double>& values, std::size_t rows, std::size_t columns) {
+    json out = json::array();
+    for (std::size_t o = 0; o < rows; ++o)
+        out.push_back(std::vector<double>(values.begin() + o * columns, values.begin() + (o + 1) * columns));
+    return out;
+}
+
+json shape_json(const Shape3& s) { return {s.channels, s.height, s.width}; }
+
+void window_json(json& j, const Window2D& w, bool padding) {
+    j["kernel"] = {w.kernel_height, w.kernel_width};
+    j["stride"] = {w.stride_height, w.stride_width};
+    if (padding) j["padding"] = {w.pad_top, w.pad_left, w.pad_bottom, w.pad_right};
+}
+
+}  // namespace
+
+json model_to_json(const Model& model) {
+    json layers = json::array();
+    for (const auto& layer : model.layers) {
+        json j = {{"type", layer_type_name(layer.kind)}};
+        if (layer.kind == Layer::Kind::Dense) {
+            const DenseLayer& d = layer.dense;
+            j["inputs"] = d.inputs;
+            j["outputs"] = d.outputs;
+            j["weights"] = rows_of(d.weights, d.outputs, d.inputs);
+            j["biases"] = d.biases;
+        } else if (layer.kind == Layer::Kind::Conv2D) {
+            const Conv2DLayer& c = layer.conv;
+            j["input"] = shape_json(c.input);
+            j["filters"] = c.filters;
+            window_json(j, c.window, true);
+            j["weights"] = rows_of(c.weights, c.filters, c.weights_per_filter());
+            j["biases"] = c.biases;
+        } else if (layer.kind == Layer::Kind::MaxPool || layer.kind == Layer::Kind::AvgPool) {
+            j["input"] = shape_json(layer.pool.input);
+            window_json(j, layer.pool.window, false);
+        }
+        layers.push_back(std::move(j));
+    }
+    return {{"format", kFormat},
+            {"version", kVersion},
+            {"name", model.name},
+            {"input", {{"size", model.input_size}, {"min", model.input_min}, {"max", model.input_max}}},
+            {"layers", std::move(layers)}};
+}
+
+void check_model(const Model& model, const fs::path& file) { model_from_json(model_to_json(model), file); }
+
+void save_model(const Model& model, const fs::path& file) {
+    const json document = model_to_json(model);
+    model_from_json(document, file);  // never write a file that would not load (check_model)
+    write_file_atomically(file, Layout().write(document));
+}
+
+namespace {
+
+std::vector<double> float_layer(const Layer& layer, const std::vector<double>& values) {
+    switch (layer.kind) {
+        case Layer::Kind::Dense: {
+            const DenseLayer& d = layer.dense;
+            std::vector<double> out(d.biases);
+            for (std::size_t o = 0; o < d.outputs; ++o)
+                for (std::size_t i = 0; i < d.inputs; ++i) out[o] += d.weights[o * d.inputs + i] * values[i];
+            return out;
+        }
+        case Layer::Kind::Conv2D: {
+            const Conv2DLayer& c = layer.conv;
+            std::vector<double> out;
+            out.reserve(c.output().size());
+            detail::for_each_conv_output(c.input, c.window, c.filters, [&](std::size_t o, auto&& taps) {
+                double sum = c.biases[o];
+                taps([&](std::size_t i, std::size_t k) { sum += c.weights[k] * values[i]; });
+                out.push_back(sum);
+            });
+            return out;
+        }
+        case Layer::Kind::MaxPool:
+        case Layer::Kind::AvgPool: {
+            const Pool2DLayer& p = layer.pool;
+            const bool max = layer.kind == Layer::Kind::MaxPool;
+            const double n = static_cast<double>(p.window.kernel_height * p.window.kernel_width);
+            std::vector<double> out;
+            out.reserve(p.output().size());
+            detail::for_each_pool_output(p.input, p.window, [&](auto&& taps) {
+                double acc = max ? -std::numeric_limits<double>::infinity() : 0.0;
+                taps([&](std::size_t i) { acc = max ? std::max(acc, values[i]) : acc + values[i]; });
+                out.push_back(max ? acc : acc / n);
+            });
+            return out;
+        }
+        case Layer::Kind::ReLU: {
+            std::vector<double> out(values);
+            for (double& v : out) v = std::max(v, 0.0);
+            return out;
+        }
+        case Layer::Kind::Argmax:  // max_element returns the first of equal maxima
+            return {static_cast<double>(std::max_element(values.begin(), values.end()) - values.begin())};
+        case Layer::Kind::Flatten: return values;
+    }
+    throw std::logic_error("unknown layer kind");
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> run_float_layers(const Model& model, const std::vector<double>& input) {
+    if (input.size() != model.input_size)
+        throw std::invalid_argument(
+            fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
+    std::vector<std::vector<double>> outputs;
+    outputs.reserve(model.layers.size());
+    for (const auto& layer : model.layers) outputs.push_back(float_layer(layer, outputs.empty() ? input : outputs.back()));
+    return outputs;
+}
+
+std::vector<double> run_float(const Model& model, const std::vector<double>& input) {
+    if (input.size() != model.input_size)
+        throw std::invalid_argument(
+            fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
+    std::vector<double> values = input;
+    for (const auto& layer : model.layers) values = float_layer(layer, values);
+    return values;
+}
+
+}  // namespace zokml

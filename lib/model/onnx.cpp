@@ -1,0 +1,587 @@
+// ONNX import: a chain of supported nodes over one float input becomes a zokml Model.
+#include "zokml/model/onnx.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <set>
+
+#include <onnx/onnx_pb.h>
+
+#include "zokml/core/files.hpp"
+#include "zokml/core/errors.hpp"
+
+namespace zokml {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kWholeFile = "(file)";
+// No tensor of a model zokml can prove comes near this; a corrupt file's shape might.
+constexpr std::size_t kMaxValues = std::size_t(1) << 32;
+
+// A constant tensor: float weights or int64 shapes.
+struct Constant {
+    std::vector<std::int64_t> dims;
+    std::vector<double> floats;        // FLOAT tensors
+    std::vector<std::int64_t> ints;    // INT64 tensors
+    bool is_float = true;
+    std::size_t size() const { return is_float ? floats.size() : ints.size(); }
+};
+
+std::string shape_text(const std::vector<std::int64_t>& dims) { return fmt::format("[{}]", fmt::join(dims, ", ")); }
+
+std::string type_name(int type) {
+    return onnx::TensorProto_DataType_IsValid(type)
+               ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
+               : fmt::format("type {}", type);
+}
+
+// Reads every node of the graph in order, keeping the shape of the value flowing down the chain.
+class GraphReader {
+public:
+    GraphReader(const fs::path& file, const onnx::GraphProto& graph, const OnnxOptions& options)
+        : file_(file), graph_(graph), options_(options) {}
+
+    Model read() {
+        for (const auto& tensor : graph_.initializer())
+            constants_[tensor.name()] = constant(tensor, fmt::format("graph.initializer \"{}\"", tensor.name()));
+        read_input();
+        for (int i = 0; i < graph_.node_size(); ++i) read_node(graph_.node(i), i);
+        if (graph_.output_size() != 1)
+            fail("graph.output", fmt::format("has {} outputs; zokml reads graphs with one output", graph_.output_size()));
+        if (graph_.output(0).name() != current_)
+            fail("graph.output", fmt::format("is \"{}\", but the chain of layers ends in \"{}\"", graph_.output(0).name(),
+                                             current_));
+        if (model_.layers.empty()) fail("graph.node", "the graph has no layer");
+        if (options_.add_argmax) model_.layers.push_back(bare(Layer::Kind::Argmax));
+        check_model(model_, file_);
+        return std::move(model_);
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& field, const std::string& reason) const {
+        throw InputError(file_, field, reason);
+    }
+
+    static Layer bare(Layer::Kind kind) {
+        Layer layer;
+        layer.kind = kind;
+        return layer;
+    }
+
+    Constant constant(const onnx::TensorProto& t, const std::string& field) const {
+        if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
+            fail(field, "its data is in an external file; zokml reads tensors stored in the model");
+        Constant c;
+        c.dims.assign(t.dims().begin(), t.dims().end());
+        std::size_t count = 1;
+        for (const auto d : c.dims) {
+            if (d < 0) fail(field, fmt::format("has a negative dimension in {}", shape_text(c.dims)));
+            if (d > 0 && count > kMaxValues / static_cast<std::size_t>(d))
+                fail(field, fmt::format("has the shape {}, more than 2^32 values", shape_text(c.dims)));
+            count *= static_cast<std::size_t>(d);
+        }
+        if (t.data_type() == onnx::TensorProto_DataType_FLOAT) {
+            if (t.has_raw_data()) {
+                const std::string& raw = t.raw_data();
+                if (raw.size() != count * 4)
+                    fail(field, fmt::format("holds {} bytes, but {} floats need {}", raw.size(), count, count * 4));
+                for (std::size_t i = 0; i < count; ++i) {
+                    float v;  // little-endian IEEE 754, as the ONNX format specifies (and as x86 stores it)
+                    std::memcpy(&v, raw.data() + 4 * i, 4);
+                    c.floats.push_back(v);
+                }
+            } else {
+                c.floats.assign(t.float_data().begin(), t.float_data().end());
+            }
+        } else if (t.data_type() == onnx::TensorProto_DataType_INT64) {
+            c.is_float = false;
+            if (t.has_raw_data()) {
+                const std::string& raw = t.raw_data();
+                if (raw.size() != count * 8)
+                    fail(field, fmt::format("holds {} bytes, but {} int64 values need {}", raw.size(), count, count * 8));
+                for (std::size_t i = 0; i < count; ++i) {
+                    std::int64_t v;
+                    std::memcpy(&v, raw.data() + 8 * i, 8);
+                    c.ints.push_back(v);
+                }
+            } else {
+                c.ints.assign(t.int64_data().begin(), t.int64_data().end());
+            }
+        } else {
+            fail(field, fmt::format("has element type {}; zokml reads FLOAT tensors (and INT64 shapes)",
+                                    type_name(t.data_type())));
+        }
+        if (c.size() != count)
+            fail(field, fmt::format("holds {} values, but its shape {} has {}", c.size(), shape_text(c.dims), count));
+        return c;
+    }
+
+    // The one graph input that is not an initializer: FLOAT, [batch, features] or [batch, C, H, W],
+    // with a batch of 1 or a symbolic batch (zokml proves one input at a time).
+    void read_input() {
+        std::vector<const onnx::ValueInfoProto*> inputs;
+        for (const auto& input : graph_.input())
+            if (!constants_.count(input.name())) inputs.push_back(&input);
+        if (inputs.size() != 1)
+            fail("graph.input", fmt::format("the graph has {} inputs besides its initializers; zokml reads one",
+                                            inputs.size()));
+        const onnx::ValueInfoProto& input = *inputs[0];
+        const std::string field = fmt::format("graph.input \"{}\"", input.name());
+        if (!input.type().has_tensor_type()) fail(field, "is not a tensor");
+        const auto& tensor = input.type().tensor_type();
+        if (tensor.elem_type() != onnx::TensorProto_DataType_FLOAT)
+            fail(field, fmt::format("has element type {}; zokml reads FLOAT inputs", type_name(tensor.elem_type())));
+        if (!tensor.has_shape()) fail(field, "has no shape; zokml needs a fixed input shape");
+        std::vector<std::string> shown;
+        for (const auto& dim : tensor.shape().dim())
+            shown.push_back(dim.has_dim_value() ? std::to_string(dim.dim_value())
+                                                : dim.dim_param().empty() ? "?" : dim.dim_param());
+        std::vector<std::size_t> dims;
+        for (int d = 0; d < tensor.shape().dim_size(); ++d) {
+            const auto& dim = tensor.shape().dim(d);
+            if (d == 0) {
+                if (dim.has_dim_value() && dim.dim_value() != 1)
+                    fail(field, fmt::format("has a batch of {}; zokml reads one input at a time (batch 1 or symbolic)",
+                                            dim.dim_value()));
+                continue;
+            }
+            if (!dim.has_dim_value() || dim.dim_value() < 1)
+                fail(field, fmt::format("has the dynamic shape [{}]: dimension {} is not a fixed number",
+                                        fmt::join(shown, ", "), d));
+            dims.push_back(static_cast<std::size_t>(dim.dim_value()));
+        }
+        if (dims.size() != 1 && dims.size() != 3)
+            fail(field, fmt::format("has shape [{}]; zokml reads [batch, features] or [batch, channels, height, width]",
+                                    fmt::join(shown, ", ")));
+        model_.input_size = std::accumulate(dims.begin(), dims.end(), std::size_t{1}, std::multiplies<>());
+        if (model_.input_size > kMaxValues) fail(field, fmt::format("has shape [{}], more than 2^32 values", fmt::join(shown, ", ")));
+        shape_ = dims;
+        current_ = input.name();
+        model_.input_min = options_.input_min;
+        model_.input_max = options_.input_max;
+    }
+
+    // ---- nodes -------------------------------------------------------------------------------
+
+    struct Node {
+        const onnx::NodeProto& proto;
+        std::string field;  // graph.node[3] "name" (Op)
+        std::set<std::string> used_attributes;
+    };
+
+    void read_node(const onnx::NodeProto& proto, int index) {
+        Node node{proto, fmt::format("graph.node[{}] \"{}\" ({})", index, proto.name(), proto.op_type()), {}};
+        if (!proto.domain().empty() && proto.domain() != "ai.onnx")
+            fail(node.field, fmt::format("is in the operator domain \"{}\"; zokml reads the default ONNX domain",
+                                         proto.domain()));
+        const std::string& op = proto.op_type();
+        if (op == "Constant") return read_constant(node);
+        if (op == "Gemm") read_gemm(node);
+        else if (op == "MatMul") read_matmul(node);
+        else if (op == "Add") read_add(node);
+        else if (op == "Relu") read_relu(node);
+        else if (op == "Conv") read_conv(node);
+        else if (op == "MaxPool" || op == "AveragePool") read_pool(node);
+        else if (op == "Flatten") read_flatten(node);
+        else if (op == "Reshape") read_reshape(node);
+        else if (op == "Pad") read_pad(node);
+        else
+            fail(node.field, fmt::format("unsupported operator {} (supported: {})", op, fmt::join(onnx_operators(), ", ")));
+        for (const auto& attribute : proto.attribute())
+            if (!node.used_attributes.count(attribute.name()))
+                fail(node.field, fmt::format("unsupported attribute {} of {}", attribute.name(), op));
+        // Only the first output flows on (a MaxPool's indices, if any, can be read by no other node:
+        // every node reads the chain's value or constants).
+        if (proto.output_size() < 1 || proto.output(0).empty()) fail(node.field, "has no output");
+        current_ = proto.output(0);
+        // Add reads its constant as the bias of the affine layer right before it.
+        affine_output_ = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "Add" ? current_ : "";
+    }
+
+    // The chain: a node's data input is the previous node's output (or the graph input).
+    void expect_chain_input(const Node& node, const std::string& name) const {
+        if (name != current_)
+            fail(node.field, fmt::format("reads \"{}\", which is neither the previous layer's output (\"{}\") nor a "
+                                         "constant; zokml reads a chain of layers",
+                                         name, current_));
+    }
+
+    const Constant& constant_input(const Node& node, int i, const char* role) const {
+        if (node.proto.input_size() <= i || node.proto.input(i).empty())
+            fail(node.field, fmt::format("has no {} (input {})", role, i));
+        const auto it = constants_.find(node.proto.input(i));
+        if (it == constants_.end())
+            fail(node.field, fmt::format("its {} \"{}\" is not a constant (an initializer or a Constant node); "
+                                         "zokml needs constant weights",
+                                         role, node.proto.input(i)));
+        return it->second;
+    }
+
+    void expect_inputs(const Node& node, int least, int most) const {
+        const int n = node.proto.input_size();
+        if (n < least || n > most)
+            fail(node.field, fmt::format("has {} inputs, expected {}", n,
+                                         least == most ? std::to_string(least) : fmt::format("{} to {}", least, most)));
+        expect_chain_input(node, node.proto.input(0));
+    }
+
+    void expect_float(const Node& node, const Constant& c, const char* role) const {
+        if (!c.is_float) fail(node.field, fmt::format("its {} is an INT64 tensor; zokml needs FLOAT weights", role));
+    }
+
+    std::size_t flat_size(const Node& node) const {
+        if (shape_.size() != 1)
+            fail(node.field, fmt::format("takes a flat input, but the values have shape [{}] (add a Flatten)",
+                                         fmt::join(shape_, ", ")));
+        return shape_[0];
+    }
+
+    Shape3 image_shape(const Node& node) const {
+        if (shape_.size() != 3)
+            fail(node.field, fmt::format("takes a channels x height x width input, but the values have shape [{}]",
+                                         fmt::join(shape_, ", ")));
+        return {shape_[0], shape_[1], shape_[2]};
+    }
+
+    // ---- attributes ---------------------------------------------------------------------------
+
+    const onnx::AttributeProto* attribute(Node& node, const char* name) const {
+        for (const auto& a : node.proto.attribute())
+            if (a.name() == name) {
+                node.used_attributes.insert(name);
+                return &a;
+            }
+        return nullptr;
+    }
+
+    std::int64_t int_attribute(Node& node, const char* name, std::int64_t otherwise) const {
+        const auto* a = attribute(node, name);
+        if (!a) return otherwise;
+        if (a->type() != onnx::AttributeProto_AttributeType_INT) fail(node.field, fmt::format("attribute {} is not an integer", name));
+        return a->i();
+    }
+
+    double float_attribute(Node& node, const char* name, double otherwise) const {
+        const auto* a = attribute(node, name);
+        if (!a) return otherwise;
+        if (a->type() != onnx::AttributeProto_AttributeType_FLOAT) fail(node.field, fmt::format("attribute {} is not a float", name));
+        return a->f();
+    }
+
+    std::vector<std::int64_t> ints_attribute(Node& node, const char* name, std::vector<std::int64_t> otherwise) const {
+        const auto* a = attribute(node, name);
+        if (!a) return otherwise;
+        if (a->type() != onnx::AttributeProto_AttributeType_INTS)
+            fail(node.field, fmt::format("attribute {} is not a list of integers", name));
+        return {a->ints().begin(), a->ints().end()};
+    }
+
+    std::string string_attribute(Node& node, const char* name, const std::string& otherwise) const {
+        const auto* a = attribute(node, name);
+        if (!a) return otherwise;
+        if (a->type() != onnx::AttributeProto_AttributeType_STRING) fail(node.field, fmt::format("attribute {} is not a string", name));
+        return a->s();
+    }
+
+    void require(Node& node, bool ok, const char* attribute_name, const std::string& supported) const {
+        if (!ok) fail(node.field, fmt::format("unsupported {} (supported: {})", attribute_name, supported));
+    }
+
+    // ---- operators ----------------------------------------------------------------------------
+
+    void read_constant(Node& node) {
+        const auto* value = attribute(node, "value");
+        if (!value || value->type() != onnx::AttributeProto_AttributeType_TENSOR || node.proto.attribute_size() != 1)
+            fail(node.field, "only Constant nodes with a tensor `value` are supported");
+        if (node.proto.output_size() != 1) fail(node.field, "has no single output");
+        constants_[node.proto.output(0)] = constant(value->t(), node.field);
+    }
+
+    void push_dense(std::size_t inputs, std::size_t outputs, std::vector<double> weights, std::vector<double> biases) {
+        Layer layer;
+        layer.kind = Layer::Kind::Dense;
+        layer.dense = {inputs, outputs, std::move(weights), std::move(biases)};
+        model_.layers.push_back(std::move(layer));
+        shape_ = {outputs};
+    }
+
+    // Y = alpha * A * op(B) + beta * C with op(B) = B or B^T; C broadcasts over the outputs.
+    void read_gemm(Node& node) {
+        expect_inputs(node, 2, 3);
+        const std::size_t k = flat_size(node);
+        const double alpha = float_attribute(node, "alpha", 1.0), beta = float_attribute(node, "beta", 1.0);
+        require(node, int_attribute(node, "transA", 0) == 0, "transA", "0");
+        const bool trans_b = int_attribute(node, "transB", 0) != 0;
+        const Constant& b = constant_input(node, 1, "weight matrix B");
+        expect_float(node, b, "weight matrix B");
+        if (b.dims.size() != 2) fail(node.field, fmt::format("its weight matrix B has shape {}, expected 2 dimensions", shape_text(b.dims)));
+        const std::size_t rows = static_cast<std::size_t>(b.dims[0]), columns = static_cast<std::size_t>(b.dims[1]);
+        const std::size_t in = trans_b ? columns : rows, n = trans_b ? rows : columns;
+        if (in != k)
+            fail(node.field, fmt::format("its weight matrix B{} has shape {}: {} inputs, but {} values enter",
+                                         trans_b ? " (transposed)" : "", shape_text(b.dims), in, k));
+        std::vector<double> weights(n * k);
+        for (std::size_t o = 0; o < n; ++o)
+            for (std::size_t i = 0; i < k; ++i) weights[o * k + i] = alpha * (trans_b ? b.floats[o * k + i] : b.floats[i * n + o]);
+        std::vector<double> biases(n, 0.0);
+        if (node.proto.input_size() == 3 && !node.proto.input(2).empty()) {
+            const Constant& c = constant_input(node, 2, "bias C");
+            expect_float(node, c, "bias C");
+            biases = per_output(node, c, n, "bias C");
+            for (double& v : biases) v *= beta;
+        }
+        push_dense(k, n, std::move(weights), std::move(biases));
+    }
+
+    // A bias broadcast over n outputs: a scalar, [n] or [1, n].
+    std::vector<double> per_output(const Node& node, const Constant& c, std::size_t n, const char* role) const {
+        const bool scalar = c.size() == 1 && std::all_of(c.dims.begin(), c.dims.end(), [](auto d) { return d == 1; });
+        const bool vector = c.size() == n && (c.dims.size() == 1 || (c.dims.size() == 2 && c.dims[0] == 1));
+        if (scalar) return std::vector<double>(n, c.floats[0]);
+        if (vector) return c.floats;
+        fail(node.field, fmt::format("its {} has shape {}; expected [{}], [1, {}] or a scalar", role, shape_text(c.dims), n, n));
+    }
+
+    void read_matmul(Node& node) {
+        expect_inputs(node, 2, 2);
+        const std::size_t k = flat_size(node);
+        const Constant& b = constant_input(node, 1, "weight matrix");
+        expect_float(node, b, "weight matrix");
+        if (b.dims.size() != 2 || static_cast<std::size_t>(b.dims[0]) != k)
+            fail(node.field, fmt::format("its weight matrix has shape {}, expected [{}, outputs]", shape_text(b.dims), k));
+        const std::size_t n = static_cast<std::size_t>(b.dims[1]);
+        std::vector<double> weights(n * k);
+        for (std::size_t o = 0; o < n; ++o)
+            for (std::size_t i = 0; i < k; ++i) weights[o * k + i] = b.floats[i * n + o];
+        push_dense(k, n, std::move(weights), std::vector<double>(n, 0.0));
+    }
+
+    // Adding a constant right after a Dense (MatMul, Gemm) or Conv layer: its bias.
+    void read_add(Node& node) {
+        if (node.proto.input_size() != 2) fail(node.field, fmt::format("has {} inputs, expected 2", node.proto.input_size()));
+        const int data = node.proto.input(0) == current_ ? 0 : 1;
+        expect_chain_input(node, node.proto.input(data));
+        const Constant& c = constant_input(node, 1 - data, "addend");
+        expect_float(node, c, "addend");
+        Layer* last = model_.layers.empty() ? nullptr : &model_.layers.back();
+        if (!last || affine_output_ != current_ ||
+            (last->kind != Layer::Kind::Dense && last->kind != Layer::Kind::Conv2D))
+            fail(node.field, "adds a constant that is not the bias of a Dense (MatMul, Gemm) or Conv layer right before "
+                             "it; zokml reads Add only as such a bias");
+        if (last->kind == Layer::Kind::Dense) {
+            const auto bias = per_output(node, c, last->dense.outputs, "addend");
+            for (std::size_t o = 0; o < bias.size(); ++o) last->dense.biases[o] += bias[o];
+        } else {
+            // Per channel: [F, 1, 1], [1, F, 1, 1] or a scalar.
+            const std::size_t f = last->conv.filters;
+            const auto filters = static_cast<std::int64_t>(f);
+            const bool per_channel = c.size() == f && ((c.dims.size() == 3 && c.dims[0] == filters) ||
+                                                       (c.dims.size() == 4 && c.dims[1] == filters));
+            if (c.size() != 1 && !per_channel)
+                fail(node.field, fmt::format("its addend has shape {}; a convolution's bias is [{}, 1, 1], [1, {}, 1, 1] or a "
+                                             "scalar",
+                                             shape_text(c.dims), f, f));
+            for (std::size_t o = 0; o < f; ++o) last->conv.biases[o] += c.floats[c.size() == 1 ? 0 : o];
+        }
+    }
+
+    void read_relu(Node& node) {
+        expect_inputs(node, 1, 1);
+        model_.layers.push_back(bare(Layer::Kind::ReLU));
+    }
+
+    // "kernel_shape", "strides", "dilations" (all 1) and "auto_pad" / "pads" of a 2-D window.
+    Window2D window(Node& node, const Shape3& in, std::vector<std::int64_t> kernel, bool padding) {
+        kernel = ints_attribute(node, "kernel_shape", kernel);
+        if (kernel.size() != 2 || kernel[0] < 1 || kernel[1] < 1)
+            fail(node.field, fmt::format("has kernel_shape {}; zokml reads 2-D windows", shape_text(kernel)));
+        const auto strides = ints_attribute(node, "strides", {1, 1});
+        if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1)
+            fail(node.field, fmt::format("has strides {}, expected two positive numbers", shape_text(strides)));
+        const auto dilations = ints_attribute(node, "dilations", {1, 1});
+        require(node, dilations == std::vector<std::int64_t>{1, 1}, "dilations", "[1, 1]");
+        Window2D w{static_cast<std::size_t>(kernel[0]), static_cast<std::size_t>(kernel[1]),
+                   static_cast<std::size_t>(strides[0]), static_cast<std::size_t>(strides[1])};
+        const std::string auto_pad = string_attribute(node, "auto_pad", "NOTSET");
+        auto pads = ints_attribute(node, "pads", {0, 0, 0, 0});
+        if (pads.size() != 4 || std::any_of(pads.begin(), pads.end(), [](auto p) { return p < 0; }))
+            fail(node.field, fmt::format("has pads {}, expected [top, left, bottom, right] >= 0", shape_text(pads)));
+        if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+            // Output size ceil(in / stride); the odd padding goes to the end (UPPER) or the start.
+            const auto same = [&](std::size_t size, std::size_t k, std::size_t s, bool upper) {
+                const std::size_t out = (size + s - 1) / s;
+                const std::size_t total = std::max<std::int64_t>(0, static_cast<std::int64_t>((out - 1) * s + k) -
+                                                                        static_cast<std::int64_t>(size));
+                const std::size_t small = total / 2, large = total - small;
+                return std::pair<std::int64_t, std::int64_t>{upper ? small : large, upper ? large : small};
+            };
+            const bool upper = auto_pad == "SAME_UPPER";
+            const auto [top, bottom] = same(in.height, w.kernel_height, w.stride_height, upper);
+            const auto [left, right] = same(in.width, w.kernel_width, w.stride_width, upper);
+            pads = {top, left, bottom, right};
+        } else if (auto_pad == "VALID") {
+            pads = {0, 0, 0, 0};
+        } else {
+            require(node, auto_pad == "NOTSET", "auto_pad", "NOTSET, VALID, SAME_UPPER, SAME_LOWER");
+        }
+        if (!padding)
+            require(node, pads == std::vector<std::int64_t>{0, 0, 0, 0}, "pads", "none for pooling");
+        w.pad_top = pads[0], w.pad_left = pads[1], w.pad_bottom = pads[2], w.pad_right = pads[3];
+        const Shape3 out = window_output(in, w, 1);
+        if (out.height == 0 || out.width == 0)
+            fail(node.field, fmt::format("its {} x {} window does not fit the {} x {} input", w.kernel_height,
+                                         w.kernel_width, in.height, in.width));
+        return w;
+    }
+
+    void read_conv(Node& node) {
+        expect_inputs(node, 2, 3);
+        const Shape3 in = image_shape(node);
+        require(node, int_attribute(node, "group", 1) == 1, "group", "1");
+        const Constant& w = constant_input(node, 1, "weights");
+        expect_float(node, w, "weights");
+        if (w.dims.size() != 4 || static_cast<std::size_t>(w.dims[1]) != in.channels)
+            fail(node.field, fmt::format("its weights have shape {}, expected [filters, {}, height, width]",
+                                         shape_text(w.dims), in.channels));
+        Layer layer;
+        layer.kind = Layer::Kind::Conv2D;
+        Conv2DLayer& c = layer.conv;
+        c.input = in;
+        c.filters = static_cast<std::size_t>(w.dims[0]);
+        c.window = window(node, in, {w.dims[2], w.dims[3]}, true);
+        if (static_cast<std::int64_t>(c.window.kernel_height) != w.dims[2] ||
+            static_cast<std::int64_t>(c.window.kernel_width) != w.dims[3])
+            fail(node.field, fmt::format("its kernel_shape differs from its weights' shape {}", shape_text(w.dims)));
+        c.weights = w.floats;
+        c.biases.assign(c.filters, 0.0);
+        if (node.proto.input_size() == 3 && !node.proto.input(2).empty()) {
+            const Constant& b = constant_input(node, 2, "bias");
+            expect_float(node, b, "bias");
+            if (b.size() != c.filters || b.dims.size() != 1)
+                fail(node.field, fmt::format("its bias has shape {}, expected [{}]", shape_text(b.dims), c.filters));
+            c.biases = b.floats;
+        }
+        const Shape3 out = c.output();
+        shape_ = {out.channels, out.height, out.width};
+        model_.layers.push_back(std::move(layer));
+    }
+
+    void read_pool(Node& node) {
+        expect_inputs(node, 1, 1);
+        const bool max = node.proto.op_type() == "MaxPool";
+        Layer layer;
+        layer.kind = max ? Layer::Kind::MaxPool : Layer::Kind::AvgPool;
+        layer.pool.input = image_shape(node);
+        require(node, int_attribute(node, "ceil_mode", 0) == 0, "ceil_mode", "0");
+        if (max) require(node, int_attribute(node, "storage_order", 0) == 0, "storage_order", "0");
+        else int_attribute(node, "count_include_pad", 0);  // no padding: either way the mean of the window
+        if (!attribute(node, "kernel_shape")) fail(node.field, "has no kernel_shape");
+        layer.pool.window = window(node, layer.pool.input, {}, false);
+        const Shape3 out = layer.pool.output();
+        shape_ = {out.channels, out.height, out.width};
+        model_.layers.push_back(std::move(layer));
+    }
+
+    void push_flatten() {
+        const std::size_t size = std::accumulate(shape_.begin(), shape_.end(), std::size_t{1}, std::multiplies<>());
+        if (shape_.size() != 1) model_.layers.push_back(bare(Layer::Kind::Flatten));
+        shape_ = {size};
+    }
+
+    // Flatten keeps the batch apart (axis 1) or folds it in (axis 0, batch 1): the values in order.
+    void read_flatten(Node& node) {
+        expect_inputs(node, 1, 1);
+        auto axis = int_attribute(node, "axis", 1);
+        if (axis < 0) axis += static_cast<std::int64_t>(shape_.size()) + 1;  // counted from the end, batch included
+        require(node, axis == 0 || axis == 1, "axis", "0 or 1: everything but the batch");
+        push_flatten();
+    }
+
+    // A reshape keeps the values in order: [1, n] (or [n]) flattens, [1, C, H, W] gives an image
+    // shape. The target shape must be a constant; 0 copies a dimension, -1 is inferred.
+    void read_reshape(Node& node) {
+        expect_inputs(node, 2, 2);
+        int_attribute(node, "allowzero", 0);
+        const Constant& target = constant_input(node, 1, "shape");
+        if (target.is_float) fail(node.field, "its shape is a FLOAT tensor, expected INT64");
+        std::vector<std::int64_t> from{1};
+        for (const auto d : shape_) from.push_back(static_cast<std::int64_t>(d));
+        const std::int64_t size = std::accumulate(from.begin(), from.end(), std::int64_t{1}, std::multiplies<>());
+        std::vector<std::int64_t> to = target.ints;
+        std::int64_t known = 1;
+        std::optional<std::size_t> inferred;
+        for (std::size_t i = 0; i < to.size(); ++i) {
+            if (to[i] == 0 && i < from.size()) to[i] = from[i];
+            if (to[i] == -1 && !inferred) inferred = i;
+            else if (to[i] < 1) fail(node.field, fmt::format("has the target shape {}", shape_text(target.ints)));
+            else known *= to[i];
+        }
+        if (inferred) to[*inferred] = known > 0 && size % known == 0 ? size / known : -1;
+        const std::int64_t product = std::accumulate(to.begin(), to.end(), std::int64_t{1}, std::multiplies<>());
+        if (product != size || (to.size() > 1 && to[0] != 1) || (to.size() != 1 && to.size() != 2 && to.size() != 4))
+            fail(node.field, fmt::format("reshapes {} values to {}; zokml reads [1, n], [n] and [1, C, H, W]",
+                                         size, shape_text(to)));
+        if (to.size() == 4) shape_ = {static_cast<std::size_t>(to[1]), static_cast<std::size_t>(to[2]),
+                                      static_cast<std::size_t>(to[3])};
+        else push_flatten();
+    }
+
+    // torch.onnx.export writes AvgPool2d as a Pad of zeros followed by AveragePool: a Pad that adds
+    // nothing is read (as nothing); any real padding is refused.
+    void read_pad(Node& node) {
+        expect_inputs(node, 1, 4);
+        require(node, string_attribute(node, "mode", "constant") == "constant", "mode", "constant");
+        std::vector<std::int64_t> pads = ints_attribute(node, "pads", {});  // opsets before 11
+        float_attribute(node, "value", 0.0);  // the padding value: nothing is padded
+        if (node.proto.input_size() > 1 && !node.proto.input(1).empty()) {
+            const Constant& c = constant_input(node, 1, "pads");
+            if (c.is_float) fail(node.field, "its pads are a FLOAT tensor, expected INT64");
+            pads = c.ints;
+        }
+        if (std::any_of(pads.begin(), pads.end(), [](auto p) { return p != 0; }))
+            fail(node.field, fmt::format("pads by {}; zokml reads only a Pad that adds nothing (pad a Conv through its "
+                                         "own pads instead)",
+                                         shape_text(pads)));
+    }
+
+    const fs::path& file_;
+    const onnx::GraphProto& graph_;
+    const OnnxOptions& options_;
+    std::map<std::string, Constant> constants_;
+    std::vector<std::size_t> shape_;  // of the current value, without the batch
+    std::string current_;             // the name of the value flowing down the chain
+    std::string affine_output_;  // the output of the last Gemm, MatMul, Conv or bias Add, if it is current_
+    Model model_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& onnx_operators() {
+    static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Conv",    "MaxPool",
+                                                    "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant"};
+    return operators;
+}
+
+Model model_from_onnx(const std::string& bytes, const fs::path& file, const OnnxOptions& options) {
+    onnx::ModelProto proto;
+    if (!proto.ParseFromString(bytes))
+        throw InputError(file, kWholeFile, "not an ONNX model: the bytes do not parse as an ONNX ModelProto");
+    if (!proto.has_graph()) throw InputError(file, kWholeFile, "not an ONNX model: it has no graph");
+    Model model = GraphReader(file, proto.graph(), options).read();
+    model.name = !options.name.empty() ? options.name : !file.empty() ? file.stem().string() : proto.graph().name();
+    if (model.name.empty()) model.name = "onnx-model";
+    return model;
+}
+
+Model load_onnx(const fs::path& file, const OnnxOptions& options) {
+    return model_from_onnx(read_input_file(file), file, options);
+}
+
+}  // namespace zokml

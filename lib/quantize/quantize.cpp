@@ -1,0 +1,319 @@
+#include "zokml/quantize/quantize.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "zokml/core/digest.hpp"
+#include "core/int128.hpp"
+#include "model/window.hpp"
+#include "zokml/core/errors.hpp"
+
+namespace zokml {
+namespace {
+
+// Values stay below 2^62 so that the int64 reference is exact and sums of two never overflow.
+constexpr detail::int128 kLimit = detail::int128(1) << 62;
+
+// The largest shift s with round(max_abs * 2^s) < 2^(bits-1).
+int weight_shift(double max_abs, unsigned bits) {
+    if (max_abs == 0.0) return 0;
+    const double limit = std::ldexp(1.0, static_cast<int>(bits) - 1) - 1;
+    int shift = static_cast<int>(std::floor(std::log2(limit / max_abs)));
+    // The logarithm is only an estimate near powers of two: settle on the exact largest shift.
+    while (std::llround(std::ldexp(max_abs, shift)) > limit) --shift;
+    while (std::llround(std::ldexp(max_abs, shift + 1)) <= limit) ++shift;
+    return shift;
+}
+
+std::int64_t checked(detail::int128 v, const std::string& model, const std::string& field) {
+    if (v >= kLimit || v <= -kLimit)
+        throw InputError(model, field,
+                         "quantized values exceed 2^62; use fewer weight bits, a smaller input range, or rescaling "
+                         "between layers (QuantizationOptions::activation_bits, e.g. 16)");
+    return static_cast<std::int64_t>(v);
+}
+
+int largest_shift(const std::vector<double>& weights, const QuantizationOptions& options) {
+    double max_abs = 0.0;
+    for (const double w : weights) max_abs = std::max(max_abs, std::abs(w));
+    return weight_shift(max_abs, options.weight_bits);
+}
+
+std::vector<std::int64_t> rounded(const std::vector<double>& weights, int shift) {
+    std::vector<std::int64_t> out;
+    out.reserve(weights.size());
+    for (const double w : weights) out.push_back(std::llround(std::ldexp(w, shift)));
+    return out;
+}
+
+// Biases at the output scale; a non-zero float input minimum shifts every input, so W * min
+// (each output's row of `per_output` weights) is folded into its bias.
+std::vector<std::int64_t> scaled_biases(const std::vector<double>& weights, const std::vector<double>& biases,
+                                        std::size_t per_output, double input_offset, double out_scale) {
+    std::vector<std::int64_t> out;
+    out.reserve(biases.size());
+    for (std::size_t o = 0; o < biases.size(); ++o) {
+        double bias = biases[o];
+        for (std::size_t i = 0; i < per_output; ++i) bias += weights[o * per_output + i] * input_offset;
+        out.push_back(std::llround(bias * out_scale));
+    }
+    return out;
+}
+
+QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions& options, double in_scale,
+                              double input_offset, double& out_scale) {
+    QuantizedDense q;
+    q.inputs = dense.inputs;
+    q.outputs = dense.outputs;
+    q.weight_shift = largest_shift(dense.weights, options);
+    out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
+    q.weights = rounded(dense.weights, q.weight_shift);
+    q.biases = scaled_biases(dense.weights, dense.biases, dense.inputs, input_offset, out_scale);
+    return q;
+}
+
+// As quantize_dense; an input offset is folded the same way (the caller allows it only without
+// padding, where every window lies inside the input).
+QuantizedConv2D quantize_conv(const Conv2DLayer& conv, const QuantizationOptions& options, double in_scale,
+                              double input_offset, double& out_scale) {
+    QuantizedConv2D q;
+    q.input = conv.input;
+    q.filters = conv.filters;
+    q.window = conv.window;
+    q.weight_shift = largest_shift(conv.weights, options);
+    out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
+    q.weights = rounded(conv.weights, q.weight_shift);
+    q.biases = scaled_biases(conv.weights, conv.biases, conv.weights_per_filter(), input_offset, out_scale);
+    return q;
+}
+
+std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<Interval>& in, const std::string& model,
+                                   const std::string& field) {
+    std::vector<Interval> out;
+    out.reserve(q.outputs);
+    for (std::size_t o = 0; o < q.outputs; ++o) {
+        detail::int128 lo = q.biases[o], hi = q.biases[o];
+        for (std::size_t i = 0; i < q.inputs; ++i) {
+            const detail::int128 w = q.weights[o * q.inputs + i];
+            const detail::int128 a = w * in[i].lo, b = w * in[i].hi;
+            lo += std::min(a, b);
+            hi += std::max(a, b);
+        }
+        out.push_back({checked(lo, model, field), checked(hi, model, field)});
+    }
+    return out;
+}
+
+// Interval arithmetic per output position: padding contributes exactly 0.
+std::vector<Interval> conv_bounds(const QuantizedConv2D& q, const std::vector<Interval>& in, const std::string& model,
+                                  const std::string& field) {
+    std::vector<Interval> out;
+    out.reserve(q.output().size());
+    detail::for_each_conv_output(q.input, q.window, q.filters, [&](std::size_t o, auto&& taps) {
+        detail::int128 lo = q.biases[o], hi = q.biases[o];
+        taps([&](std::size_t i, std::size_t k) {
+            const detail::int128 a = detail::int128(q.weights[k]) * in[i].lo, b = detail::int128(q.weights[k]) * in[i].hi;
+            lo += std::min(a, b);
+            hi += std::max(a, b);
+        });
+        out.push_back({checked(lo, model, field), checked(hi, model, field)});
+    });
+    return out;
+}
+
+// An AvgPool's window sum ([sum lo, sum hi]) or a MaxPool's maximum ([max lo, max hi]).
+std::vector<Interval> pool_bounds(const Pool2DLayer& p, bool max, const std::vector<Interval>& in,
+                                  const std::string& model, const std::string& field) {
+    std::vector<Interval> out;
+    out.reserve(p.output().size());
+    detail::for_each_pool_output(p.input, p.window, [&](auto&& taps) {
+        std::optional<Interval> largest;
+        detail::int128 lo = 0, hi = 0;
+        taps([&](std::size_t i) {
+            if (max) largest = largest ? Interval{std::max(largest->lo, in[i].lo), std::max(largest->hi, in[i].hi)} : in[i];
+            lo += in[i].lo;
+            hi += in[i].hi;
+        });
+        out.push_back(max ? *largest : Interval{checked(lo, model, field), checked(hi, model, field)});
+    });
+    return out;
+}
+
+// Whether layer l's outputs reach a ReLU, directly or through Flatten layers.
+bool feeds_relu(const Model& model, std::size_t l) {
+    for (std::size_t next = l + 1; next < model.layers.size(); ++next) {
+        if (model.layers[next].kind == Layer::Kind::ReLU) return true;
+        if (model.layers[next].kind != Layer::Kind::Flatten) return false;
+    }
+    return false;
+}
+
+// Divides the layer's values by 2^k (rounded) so that they fit activation_bits signed bits.
+void rescale(QuantizedLayer& layer, unsigned activation_bits, double& scale) {
+    const unsigned bits = sign_test_bits(hull(layer.bounds));
+    if (bits <= activation_bits) return;
+    layer.exact_bounds = std::move(layer.bounds);
+    // Rounding up can reach the next power of two ([0, 1020] / 8 gives [0, 128]): one more bit then.
+    for (unsigned k = bits - activation_bits;; ++k) {
+        layer.bounds.clear();
+        for (const auto& b : layer.exact_bounds) layer.bounds.push_back({rescale_value(b.lo, k), rescale_value(b.hi, k)});
+        if (sign_test_bits(hull(layer.bounds)) <= activation_bits) {
+            layer.rescale_bits = k;
+            break;
+        }
+    }
+    scale = std::ldexp(scale, -static_cast<int>(layer.rescale_bits));
+}
+
+// With a non-zero float input minimum, the integer inputs measure the distance from it: only a
+// first Dense layer, or a first Conv2D whose windows never touch padding, can fold that offset
+// into its biases.
+void check_input_offset(const Model& model) {
+    if (model.input_min == 0.0) return;
+    std::size_t first = 0;
+    while (first < model.layers.size() && model.layers[first].kind == Layer::Kind::Flatten) ++first;
+    if (first == model.layers.size()) return;
+    const Layer& layer = model.layers[first];
+    const Window2D& w = layer.conv.window;
+    const bool padded = w.pad_top || w.pad_left || w.pad_bottom || w.pad_right;
+    if (layer.kind == Layer::Kind::Dense || (layer.kind == Layer::Kind::Conv2D && !padded)) return;
+    throw InputError(model.name, fmt::format("layers[{}]", first),
+                     "a non-zero input minimum needs a Dense first layer (or a Conv2D without padding)");
+}
+
+}  // namespace
+
+Interval hull(std::span<const Interval> intervals) {
+    if (intervals.empty()) return {0, 0};
+    Interval all = intervals.front();
+    for (const auto& b : intervals) all = {std::min(all.lo, b.lo), std::max(all.hi, b.hi)};
+    return all;
+}
+
+unsigned sign_test_bits(Interval values) {
+    unsigned n = 1;  // [-1, 0] needs one bit
+    while (values.lo < -(detail::int128(1) << (n - 1)) || values.hi >= (detail::int128(1) << (n - 1))) ++n;
+    return n;  // at most 64 for int64 values
+}
+
+std::int64_t rescale_value(std::int64_t v, unsigned k) {
+    if (k == 0) return v;
+    // v < 2^62 and 2^(k-1) <= 2^61: no overflow; >> of a negative value rounds toward -infinity.
+    return (v + (std::int64_t(1) << (k - 1))) >> k;
+}
+
+QuantizedModel quantize(const Model& model, const QuantizationOptions& options) {
+    if (model.layers.empty()) throw InputError(model.name, "layers", "the model has no layers");
+    if (options.input_bits < 1 || options.input_bits > 32 || options.weight_bits < 2 || options.weight_bits > 32)
+        throw InputError(model.name, "quantization", "input_bits must be 1..32 and weight_bits 2..32");
+    if (options.activation_bits > 62)
+        throw InputError(model.name, "quantization", "activation_bits must be 0 (no rescaling) or 1..62");
+    check_input_offset(model);
+    QuantizedModel q;
+    q.name = model.name;
+    q.input_size = model.input_size;
+    q.input_bits = options.input_bits;
+    q.input_max = (std::int64_t(1) << options.input_bits) - 1;
+    q.input_min_float = model.input_min;
+    q.input_scale = static_cast<double>(q.input_max) / (model.input_max - model.input_min);
+
+    double scale = q.input_scale;
+    double offset = model.input_min;  // folded into the first affine layer's biases
+    std::vector<Interval> bounds(model.input_size, Interval{0, q.input_max});
+    for (std::size_t l = 0; l < model.layers.size(); ++l) {
+        const Layer& layer = model.layers[l];
+        const std::string field = fmt::format("layers[{}]", l);
+        QuantizedLayer ql;
+        ql.kind = layer.kind;
+        switch (layer.kind) {
+            case Layer::Kind::Dense:
+                ql.dense = quantize_dense(layer.dense, options, scale, offset, scale);
+                ql.bounds = dense_bounds(ql.dense, bounds, model.name, field);
+                offset = 0.0;
+                break;
+            case Layer::Kind::Conv2D:
+                ql.conv = quantize_conv(layer.conv, options, scale, offset, scale);
+                ql.bounds = conv_bounds(ql.conv, bounds, model.name, field);
+                offset = 0.0;
+                break;
+            case Layer::Kind::MaxPool:
+            case Layer::Kind::AvgPool: {
+                const bool max = layer.kind == Layer::Kind::MaxPool;
+                ql.pool = layer.pool;
+                ql.bounds = pool_bounds(layer.pool, max, bounds, model.name, field);
+                // The integer output is the window's sum: the mean at n times the scale.
+                if (!max) scale *= static_cast<double>(layer.pool.window.kernel_height * layer.pool.window.kernel_width);
+                break;
+            }
+            case Layer::Kind::ReLU:
+                for (const auto& b : bounds) ql.bounds.push_back({std::max<std::int64_t>(b.lo, 0), std::max<std::int64_t>(b.hi, 0)});
+                break;
+            case Layer::Kind::Flatten: ql.bounds = bounds; break;
+            case Layer::Kind::Argmax:
+                ql.bounds = {{0, static_cast<std::int64_t>(bounds.size()) - 1}};
+                scale = 1.0;
+                break;
+        }
+        const bool produces = layer.kind == Layer::Kind::Dense || layer.kind == Layer::Kind::Conv2D ||
+                              layer.kind == Layer::Kind::AvgPool;
+        if (options.activation_bits > 0 && produces && feeds_relu(model, l)) rescale(ql, options.activation_bits, scale);
+        ql.scale = scale;
+        bounds = ql.bounds;
+        q.layers.push_back(std::move(ql));
+    }
+    return q;
+}
+
+std::vector<std::int64_t> quantize_input(const QuantizedModel& model, const std::vector<double>& input) {
+    if (input.size() != model.input_size)
+        throw InputError("", "input", fmt::format("expected {} values, got {}", model.input_size, input.size()));
+    std::vector<std::int64_t> q;
+    q.reserve(input.size());
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        if (!std::isfinite(input[i])) throw InputError("", fmt::format("input[{}]", i), "not a finite number");
+        const auto v = std::llround((input[i] - model.input_min_float) * model.input_scale);
+        q.push_back(std::clamp<std::int64_t>(v, 0, model.input_max));
+    }
+    return q;
+}
+
+std::string QuantizedModel::canonical_text() const {
+    std::string text = fmt::format("zokml-quantized-model 1\ninput {} bits {} max {}\n", input_size, input_bits, input_max);
+    const auto window = [](const Window2D& w) {
+        return fmt::format("kernel {} {} stride {} {}", w.kernel_height, w.kernel_width, w.stride_height, w.stride_width);
+    };
+    for (const auto& layer : layers) {
+        switch (layer.kind) {
+            case Layer::Kind::Dense:
+                text += fmt::format("dense {} {} shift {}\nweights {}\nbiases {}\n", layer.dense.inputs, layer.dense.outputs,
+                                    layer.dense.weight_shift, fmt::join(layer.dense.weights, " "),
+                                    fmt::join(layer.dense.biases, " "));
+                break;
+            case Layer::Kind::Conv2D: {
+                const auto& c = layer.conv;
+                text += fmt::format("conv2d {} {} {} filters {} {} padding {} {} {} {} shift {}\nweights {}\nbiases {}\n",
+                                    c.input.channels, c.input.height, c.input.width, c.filters, window(c.window),
+                                    c.window.pad_top, c.window.pad_left, c.window.pad_bottom, c.window.pad_right,
+                                    c.weight_shift, fmt::join(c.weights, " "), fmt::join(c.biases, " "));
+                break;
+            }
+            case Layer::Kind::MaxPool:
+            case Layer::Kind::AvgPool:
+                text += fmt::format("{} {} {} {} {}\n", layer_type_name(layer.kind), layer.pool.input.channels,
+                                    layer.pool.input.height, layer.pool.input.width, window(layer.pool.window));
+                break;
+            case Layer::Kind::ReLU: text += "relu\n"; break;
+            case Layer::Kind::Argmax: text += "argmax\n"; break;
+            case Layer::Kind::Flatten: text += "flatten\n"; break;
+        }
+        if (layer.rescale_bits > 0) text += fmt::format("rescale {}\n", layer.rescale_bits);
+    }
+    return text;
+}
+
+std::string QuantizedModel::fingerprint() const { return sha256_hex(canonical_text()); }
+
+}  // namespace zokml

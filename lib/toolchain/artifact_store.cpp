@@ -1,0 +1,259 @@
+#include "zokml/toolchain/artifact_store.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <system_error>
+
+#include "zokml/core/files.hpp"
+#include "zokml/core/digest.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kEntryFile = "entry.json";
+constexpr const char* kCurve = "bn128";  // the only curve zokml compiles for
+constexpr auto kStaleTemporary = std::chrono::hours(24);
+
+void check_key(const std::string& key) {
+    const bool hex = key.size() == 64 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex) throw std::invalid_argument("artifact key '" + key + "' is not 64 lowercase hex digits");
+}
+
+std::system_error os_error(const std::string& what) { return {errno, std::generic_category(), what}; }
+
+// A new folder parent/prefix.XXXXXX (mode 0700), removed with its contents unless released.
+class TempFolder {
+public:
+    TempFolder(const fs::path& parent, const std::string& prefix) {
+        std::string pattern = (parent / (prefix + ".XXXXXX")).string();
+        if (!::mkdtemp(pattern.data())) throw os_error("cannot create a folder in " + parent.string());
+        path_ = pattern;
+    }
+    ~TempFolder() {
+        std::error_code ignored;
+        if (!path_.empty()) fs::remove_all(path_, ignored);
+    }
+    TempFolder(const TempFolder&) = delete;
+    TempFolder& operator=(const TempFolder&) = delete;
+    const fs::path& path() const { return path_; }
+    void release() { path_.clear(); }
+
+private:
+    fs::path path_;
+};
+
+// An exclusive flock on a file, held while the object lives. Two opens of the same file conflict
+// even within one process, so threads take turns as processes do.
+class FileLock {
+public:
+    explicit FileLock(const fs::path& file) : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        if (fd_ < 0) throw os_error("cannot open lock file " + file.string());
+        while (::flock(fd_, LOCK_EX) != 0)
+            if (errno != EINTR) {
+                const auto error = os_error("cannot lock " + file.string());
+                ::close(fd_);
+                throw error;
+            }
+    }
+    ~FileLock() { ::close(fd_); }  // releases the lock
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
+
+// Every regular file below dir (but entry.json) with its SHA-256 and size.
+json describe_files(const fs::path& dir) {
+    json files = json::object();
+    for (const auto& item : fs::recursive_directory_iterator(dir)) {
+        if (!item.is_regular_file()) continue;
+        const std::string name = item.path().lexically_relative(dir).generic_string();
+        if (name == kEntryFile) continue;
+        const std::string contents = read_file(item.path());
+        files[name] = {{"sha256", sha256_hex(contents)}, {"size", contents.size()}};
+    }
+    return files;
+}
+
+// entry.json: the key, the files and the metadata, sealed with a SHA-256 of the three.
+json seal(const std::string& key, const json& files, const json& metadata) {
+    json body = {{"key", key}, {"files", files}, {"metadata", metadata}};
+    return {{"format", "zokml-artifact"}, {"version", 1}, {"sha256", sha256_hex(body.dump())}, {"body", body}};
+}
+
+// The entry's metadata when every file is as entry.json records it; nullopt otherwise.
+std::optional<json> verified_metadata(const fs::path& dir, const std::string& key) {
+    try {
+        const json entry = json::parse(read_file(dir / kEntryFile));
+        const json& body = entry.at("body");
+        if (entry.at("format") != "zokml-artifact" || entry.at("version") != 1 || body.at("key") != key ||
+            entry.at("sha256") != sha256_hex(body.dump()))
+            return std::nullopt;
+        for (const auto& [name, expected] : body.at("files").items()) {
+            if (name.empty() || fs::path(name).is_absolute() || name.find("..") != std::string::npos) return std::nullopt;
+            const fs::path file = dir / name;
+            if (!fs::is_regular_file(file) || fs::file_size(file) != expected.at("size").get<std::uintmax_t>())
+                return std::nullopt;
+            if (sha256_hex(read_file(file)) != expected.at("sha256")) return std::nullopt;
+        }
+        return body.at("metadata");
+    } catch (const std::exception&) {  // unreadable, malformed or incomplete: corrupt
+        return std::nullopt;
+    }
+}
+
+// Moves a (corrupt) entry out of the way into tmp_dir, then deletes it. Another process may
+// have done so already.
+void discard(const fs::path& entry, const fs::path& tmp_dir) {
+    std::error_code error;
+    if (!fs::is_directory(fs::symlink_status(entry))) {
+        fs::remove(entry, error);
+        return;
+    }
+    TempFolder trash(tmp_dir, "discarded");  // an empty folder: rename(2) replaces it
+    if (::rename(entry.c_str(), trash.path().c_str()) != 0 && errno != ENOENT)
+        throw os_error("cannot move the corrupt entry " + entry.string() + " aside");
+}
+
+// Temporary folders left behind by builders that were killed.
+void remove_stale_temporaries(const fs::path& tmp_dir) {
+    std::error_code error;
+    const auto now = fs::file_time_type::clock::now();
+    for (const auto& item : fs::directory_iterator(tmp_dir, error)) {
+        const auto written = fs::last_write_time(item.path(), error);
+        if (!error && now - written > kStaleTemporary) fs::remove_all(item.path(), error);
+    }
+}
+
+std::string key_of(const std::string& domain, std::initializer_list<std::string> inputs) {
+    std::string text = domain + "\n";
+    for (const auto& input : inputs) text += input + "\n";
+    return sha256_hex(text);
+}
+
+json parse_json_file(const fs::path& file) { return json::parse(read_file(file)); }
+
+}  // namespace
+
+std::string to_string(ArtifactStore::Outcome outcome) {
+    switch (outcome) {
+        case ArtifactStore::Outcome::Hit: return "hit";
+        case ArtifactStore::Outcome::Built: return "built";
+        case ArtifactStore::Outcome::Rebuilt: return "rebuilt";
+    }
+    return "?";
+}
+
+fs::path ArtifactStore::default_root() {
+    if (const char* dir = std::getenv("ZOKML_CACHE_DIR"); dir && *dir) return dir;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "zokml";
+    if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "zokml";
+    throw std::runtime_error("no cache folder: set ZOKML_CACHE_DIR (HOME is not set)");
+}
+
+ArtifactStore::ArtifactStore(fs::path root) : root_(std::move(root)) {}
+
+std::optional<ArtifactStore::Entry> ArtifactStore::find(const std::string& key) const {
+    check_key(key);
+    const fs::path dir = root_ / "entries" / key;
+    auto metadata = verified_metadata(dir, key);
+    if (!metadata) return std::nullopt;
+    return Entry{dir, std::move(*metadata), Outcome::Hit};
+}
+
+ArtifactStore::Entry ArtifactStore::get(const std::string& key, const Builder& build) const {
+    if (auto hit = find(key)) return *hit;
+    for (const char* sub : {"entries", "tmp", "locks"}) make_private_dir(root_ / sub);
+    const FileLock lock(root_ / "locks" / key);
+    if (auto hit = find(key)) return *hit;  // built by whoever held the lock before us
+
+    const fs::path final_dir = root_ / "entries" / key;
+    const Outcome outcome = fs::exists(fs::symlink_status(final_dir)) ? Outcome::Rebuilt : Outcome::Built;
+    remove_stale_temporaries(root_ / "tmp");
+    TempFolder building(root_ / "tmp", key);
+    const json metadata = build(building.path());
+    write_file_atomically(building.path() / kEntryFile, seal(key, describe_files(building.path()), metadata).dump(1));
+
+    // A process that does not honour the lock (another zokml on a file system without flock)
+    // may have renamed its entry into place first: then use the winner's entry if it is sound.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (::rename(building.path().c_str(), final_dir.c_str()) == 0) {
+            building.release();
+            return Entry{final_dir, metadata, outcome};
+        }
+        if (errno != EEXIST && errno != ENOTEMPTY && errno != ENOTDIR) throw os_error("cannot store " + final_dir.string());
+        if (auto winner = find(key)) return *winner;
+        discard(final_dir, root_ / "tmp");
+    }
+    throw std::runtime_error("cannot store " + final_dir.string() + ": it keeps being replaced by a corrupt entry");
+}
+
+const std::string& ArtifactStore::toolchain_version(const Toolchain& toolchain) const {
+    const std::lock_guard guard(versions_->mutex);
+    auto& versions = versions_->by_executable;
+    auto it = versions.find(toolchain.executable());
+    if (it == versions.end()) it = versions.emplace(toolchain.executable(), toolchain.version()).first;
+    return it->second;
+}
+
+std::string ArtifactStore::compile_key(const std::string& circuit_fingerprint, const std::string& toolchain_version) {
+    return key_of("zokml-compile-v1", {circuit_fingerprint, toolchain_version, kCurve});
+}
+
+std::string ArtifactStore::setup_key(const std::string& program_sha256, Scheme scheme, const std::string& toolchain_version) {
+    return key_of("zokml-setup-v1", {program_sha256, to_string(scheme), toolchain_version, kCurve});
+}
+
+ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, const Circuit& circuit) const {
+    const std::string& version = toolchain_version(toolchain);
+    const std::string fingerprint = circuit.fingerprint();
+    CachedProgram result;
+    result.key = compile_key(fingerprint, version);
+    const Entry entry = get(result.key, [&](const fs::path& dir) {
+        circuit.write(dir / "sources");
+        const CompiledProgram program = toolchain.compile(dir / "sources" / circuit.main_file, dir);
+        fs::remove_all(dir / "sources");  // the caller keeps its own copy of the sources
+        return json{{"kind", "program"},      {"circuit", fingerprint}, {"toolchain", version},
+                    {"curve", kCurve},        {"constraints", program.constraints}};
+    });
+    result.outcome = entry.outcome;
+    result.program.program = entry.dir / "out";
+    result.program.abi_file = entry.dir / "abi.json";
+    result.program.constraints = entry.metadata.at("constraints").get<std::size_t>();
+    result.program.abi = Abi::from_json(parse_json_file(result.program.abi_file));
+    return result;
+}
+
+ArtifactStore::CachedKeypair ArtifactStore::setup(const Toolchain& toolchain, const CompiledProgram& program,
+                                                  Scheme scheme) const {
+    if (scheme == Scheme::Marlin) throw std::invalid_argument("marlin keypairs are not cached (universal setup)");
+    const std::string& version = toolchain_version(toolchain);
+    const std::string program_sha256 = sha256_hex(read_file(program.program));
+    CachedKeypair result;
+    result.key = setup_key(program_sha256, scheme, version);
+    const Entry entry = get(result.key, [&](const fs::path& dir) {
+        toolchain.setup(program, scheme, dir);
+        return json{{"kind", "keypair"}, {"program", program_sha256}, {"scheme", to_string(scheme)},
+                    {"toolchain", version}, {"curve", kCurve}};
+    });
+    result.outcome = entry.outcome;
+    result.keypair.scheme = scheme;
+    result.keypair.proving_key = entry.dir / "proving.key";
+    result.keypair.verification_key_file = entry.dir / "verification.key";
+    result.keypair.verification_key = VerificationKey::from_json(parse_json_file(result.keypair.verification_key_file));
+    return result;
+}
+
+}  // namespace zokml

@@ -1,0 +1,78 @@
+#include "zokml/toolchain/artifacts.hpp"
+
+#include <stdexcept>
+
+namespace zokml {
+
+std::string to_string(Scheme scheme) {
+    switch (scheme) {
+        case Scheme::G16: return "g16";
+        case Scheme::GM17: return "gm17";
+        case Scheme::Marlin: return "marlin";
+    }
+    throw std::logic_error("unreachable");
+}
+
+Scheme scheme_from_string(const std::string& name) {
+    for (const auto s : {Scheme::G16, Scheme::GM17, Scheme::Marlin})
+        if (to_string(s) == name) return s;
+    throw std::invalid_argument("unknown proving scheme '" + name + "' (expected g16, gm17 or marlin)");
+}
+
+namespace {
+
+// Splits {"scheme", "curve", ...rest} as ZoKrates writes keys and proofs.
+void split_tagged(const nlohmann::json& json, const char* what, std::string& scheme, std::string& curve,
+                  nlohmann::json& rest) {
+    if (!json.is_object() || !json.contains("scheme") || !json.contains("curve"))
+        throw std::invalid_argument(std::string(what) + ": expected an object with \"scheme\" and \"curve\"");
+    scheme = json["scheme"].get<std::string>();
+    curve = json["curve"].get<std::string>();
+    rest = json;
+    rest.erase("scheme");
+    rest.erase("curve");
+}
+
+}  // namespace
+
+VerificationKey VerificationKey::from_json(const nlohmann::json& json) {
+    VerificationKey vk;
+    split_tagged(json, "verification key", vk.scheme, vk.curve, vk.points);
+    return vk;
+}
+
+nlohmann::json VerificationKey::to_json() const {
+    nlohmann::json j = {{"scheme", scheme}, {"curve", curve}};
+    j.update(points);
+    return j;
+}
+
+Proof Proof::from_json(const nlohmann::json& json) {
+    Proof proof;
+    nlohmann::json rest;
+    split_tagged(json, "proof", proof.scheme, proof.curve, rest);
+    if (!rest.contains("proof") || !rest.contains("inputs") || !rest["inputs"].is_array())
+        throw std::invalid_argument("proof: expected \"proof\" and an \"inputs\" array");
+    proof.points = rest["proof"];
+    for (const auto& input : rest["inputs"]) {
+        const std::string hex = input.get<std::string>();
+        if (!hex.starts_with("0x") || hex.size() != 66) throw std::invalid_argument("proof: malformed input '" + hex + "'");
+        std::array<std::uint8_t, 32> bytes{};
+        for (std::size_t i = 0; i < 32; ++i) bytes[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 + 2 * i, 2), nullptr, 16));
+        proof.inputs.push_back(FieldElement::from_bytes(bytes));
+    }
+    return proof;
+}
+
+nlohmann::json Proof::to_json() const {
+    nlohmann::json inputs_json = nlohmann::json::array();
+    for (const auto& input : inputs) {
+        std::string hex = "0x";
+        static constexpr char kDigits[] = "0123456789abcdef";
+        for (const auto byte : input.bytes()) hex += {kDigits[byte >> 4], kDigits[byte & 15]};
+        inputs_json.push_back(hex);
+    }
+    return {{"scheme", scheme}, {"curve", curve}, {"proof", points}, {"inputs", inputs_json}};
+}
+
+}  // namespace zokml
