@@ -27,7 +27,7 @@ const std::map<std::string, std::string> kLabels = {
 nlohmann::json run_one(const std::filesystem::path& model_file, const std::string& label, unsigned activation_bits) {
     const Model model = load_onnx(model_file);
     const QuantizedModel quantized = quantize(model, {8, 10, activation_bits});
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(model, quantized, held_out);
 
     return bench::private_input_row(label, quantized, fidelity, digit_input(quantized, held_out.front()));

@@ -20,7 +20,7 @@ namespace {
 nlohmann::json run_one(const std::filesystem::path& model_file) {
     const Model model = load_model(model_file);
     const QuantizedModel quantized = quantize(model);
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(model, quantized, held_out);
 
     std::string label = model_file.stem().string();  // mnist-784-56-10 -> 784-56-10

@@ -23,7 +23,7 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
     const auto file = fmt::format("{}/examples/models/mnist-784-{}-10.json", ZOKML_SOURCE_DIR, hidden);
     const Model float_model = load_model(file);
     const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(float_model, model, held_out);
     const FieldElement commitment = commit_model(model);
     const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
@@ -32,9 +32,7 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
     std::vector<Value> arguments;
     Circuit circuit;
     if (variant == "private-model") {
-        std::vector<Digit> digits;
-        for (std::size_t i = 0; i < digit_count; ++i) digits.push_back(held_out[i * held_out.size() / digit_count]);
-        const LabeledBatch batch = labeled_batch(model, digits);
+        const LabeledBatch batch = labeled_batch(model, spread_digits(held_out, digit_count));
         circuit = generate_private_model_circuit(model, batch);
         arguments = private_model_arguments(model, commitment, static_cast<std::int64_t>(count_correct(model, batch)));
     } else if (variant == "both-private") {

@@ -13,6 +13,7 @@
 
 #include "zokml/core/files.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/core/json.hpp"
 
 namespace zokml::cli {
 
@@ -189,19 +190,6 @@ ProveRequest prove_request_from(const Args& args) {
 
 namespace {
 
-Interval hull(const std::vector<Interval>& intervals) {
-    Interval all{0, 0};
-    if (!intervals.empty()) all = intervals[0];
-    for (const auto& b : intervals) all = {std::min(all.lo, b.lo), std::max(all.hi, b.hi)};
-    return all;
-}
-
-Interval range_of(const std::vector<std::int64_t>& values) {
-    std::vector<Interval> points;
-    for (const auto v : values) points.push_back({v, v});
-    return hull(points);
-}
-
 std::string shape_text(const Shape3& shape) { return fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width); }
 
 }  // namespace
@@ -222,8 +210,8 @@ nlohmann::json layer_rows(const QuantizedModel& model) {
                                   const std::vector<std::int64_t>& biases) {
             row["shape"] = shape;
             row["weight_shift"] = shift;
-            row["weight_bits"] = sign_test_bits(range_of(weights));
-            row["bias_bits"] = sign_test_bits(range_of(biases));
+            row["weight_bits"] = signed_width(weights);
+            row["bias_bits"] = signed_width(biases);
         };
         if (layer.kind == Layer::Kind::Dense)
             weighted(fmt::format("{} -> {}", layer.dense.inputs, layer.dense.outputs), layer.dense.weight_shift,
@@ -256,41 +244,15 @@ std::string layer_table(const nlohmann::json& rows) {
     return text;
 }
 
-const std::vector<Digit>& held_out_digits() {
-    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
-    return digits;
-}
-
 nlohmann::json read_json(const fs::path& file) {
-    std::string text;
-    if (file == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        if (!fs::is_regular_file(file)) throw InputError(file, "(file)", "no such file");
-        text = read_file(file);
-    }
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(file == "-" ? "<stdin>" : file, "(file)", std::string("malformed JSON: ") + e.what());
-    }
+    if (file != "-") return read_json_file(file);
+    const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    return parse_json(text, "<stdin>");
 }
 
 void write_text(const fs::path& file, const std::string& text) {
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
     write_file_atomically(file, text);
-}
-
-ScratchFolder::ScratchFolder(const fs::path& parent) {
-    make_private_dir(parent);
-    std::string pattern = (parent / ".zokml-scratch-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + parent.string());
-    path_ = pattern;
-}
-
-ScratchFolder::~ScratchFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
 }
 
 std::string zokml_version() { return ZOKML_VERSION; }

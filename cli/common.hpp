@@ -2,7 +2,6 @@
 // readers of their values.
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "args.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/timing.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
@@ -56,10 +57,7 @@ template <typename F>
 auto timed(const std::string& step, bool long_step, double& seconds, F&& f) {
     std::optional<ProgressLine> progress;
     if (long_step) progress.emplace(step);
-    const auto start = std::chrono::steady_clock::now();
-    auto result = f();
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
+    return zokml::timed(seconds, std::forward<F>(f));
 }
 
 // Option groups, and a subcommand's options from them.
@@ -99,25 +97,16 @@ ProveRequest prove_request_from(const Args& args);
 nlohmann::json layer_rows(const QuantizedModel& model);
 std::string layer_table(const nlohmann::json& rows);
 
-// The held-out MNIST digits (the fixed split), loaded once.
-const std::vector<Digit>& held_out_digits();
 
 // A JSON document from a file, or from stdin for "-"; InputError when unreadable or malformed.
 nlohmann::json read_json(const std::filesystem::path& file);
 // Writes text atomically (a temporary file renamed over it), creating its folder.
 void write_text(const std::filesystem::path& file, const std::string& text);
 
-// A private temporary folder (mode 0700) inside parent, removed with its contents at the end.
-class ScratchFolder {
+// A private folder inside parent for files that must not outlive the command (a witness).
+class ScratchFolder : public TempFolder {
 public:
-    explicit ScratchFolder(const std::filesystem::path& parent);
-    ~ScratchFolder();
-    ScratchFolder(const ScratchFolder&) = delete;
-    ScratchFolder& operator=(const ScratchFolder&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
+    explicit ScratchFolder(const std::filesystem::path& parent) : TempFolder(parent, ".zokml-scratch") {}
 };
 
 std::string zokml_version();  // e.g. "0.1.0"

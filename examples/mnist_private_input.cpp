@@ -49,7 +49,7 @@ Arguments parse(int argc, char** argv) {
 int run(const Arguments& args) {
     const Model model = load_model(args.model);
     const QuantizedModel quantized = quantize(model);
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(model, quantized, held_out);
     fmt::print("model {} ({} parameters), fingerprint {}\n", model.name, model.parameter_count(), quantized.fingerprint());
     fmt::print("held-out accuracy on {} digits: float {:.2f}%, quantized {:.2f}%, agreement {:.2f}%\n", fidelity.digits,

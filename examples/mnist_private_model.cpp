@@ -45,18 +45,10 @@ Arguments parse(int argc, char** argv) {
     return a;
 }
 
-// `count` held-out digits spread evenly over the held-out set (which is ordered by label).
-std::vector<Digit> spread(const std::vector<Digit>& held_out, std::size_t count) {
-    if (count == 0 || count > held_out.size()) throw std::invalid_argument("--digits must be 1.." + std::to_string(held_out.size()));
-    std::vector<Digit> digits;
-    for (std::size_t i = 0; i < count; ++i) digits.push_back(held_out[i * held_out.size() / count]);
-    return digits;
-}
-
 int run(const Arguments& args) {
     // 8-bit weights: no accuracy lost on the shipped models, and fewer constraints per weight.
     const QuantizedModel model = quantize(load_model(args.model), {8, 8});
-    const LabeledBatch batch = labeled_batch(model, spread(split_mnist(load_mnist()).test, args.digits));
+    const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), args.digits));
     const FieldElement commitment = commit_model(model);
     const std::size_t correct = count_correct(model, batch);
     const auto threshold = static_cast<std::int64_t>(std::ceil(args.threshold_percent / 100.0 * static_cast<double>(args.digits)));

@@ -70,7 +70,7 @@ int run(const Arguments& args) {
     const bool onnx = std::filesystem::path(args.model).extension() == ".onnx";
     const Model model = onnx ? load_onnx(args.model) : load_model(args.model);
     const QuantizedModel quantized = quantize(model, args.quantization);
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     fmt::print("model {} ({} parameters) from {}\n", model.name, model.parameter_count(), args.model);
     fmt::print("quantization: {}-bit inputs, {}-bit weights, {}; fingerprint {}\n", args.quantization.input_bits,
                args.quantization.weight_bits,

@@ -89,11 +89,6 @@ const QuantizedModel& pooling_quantized() {
     return model;
 }
 
-const std::vector<Digit>& held_out() {
-    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
-    return digits;
-}
-
 // 1 x 2 x 2 input -> one 2x2 filter [[1, -1], [0.5, 0]] with padding 1 all round -> 1 x 3 x 3.
 Model padded_conv() {
     return Model{"padded", 4, 0.0, 1.0, {conv({1, 2, 2}, 1, {2, 2, 1, 1, 1, 1, 1, 1}, {1, -1, 0.5, 0}, {0.25})}};
@@ -207,7 +202,7 @@ TEST_CASE("with activation_bits a layer before a ReLU is rescaled to fit them, a
 TEST_CASE("the reference's values of every new layer lie within their static bounds on real digits", "[conv]") {
     for (const QuantizedModel* model : {&pooling_quantized(), &small_cnn_quantized()}) {
         for (std::size_t d = 0; d < 40; ++d) {
-            const auto trace = run_reference(*model, digit_input(*model, held_out()[d * 41]));
+            const auto trace = run_reference(*model, digit_input(*model, held_out_digits()[d * 41]));
             for (std::size_t l = 0; l < model->layers.size(); ++l)
                 for (std::size_t i = 0; i < trace.layer_outputs[l].size(); ++i) {
                     const Interval b = model->layers[l].bounds[i];
@@ -222,7 +217,7 @@ TEST_CASE("the reference's values of every new layer lie within their static bou
 TEST_CASE("the fidelity report follows every layer of the shipped CNN within its rounding", "[conv]") {
     const Model model = load_onnx(test::example_model("mnist-cnn.onnx"));
     const QuantizedModel q = quantize(model, {8, 10, 16});
-    const std::vector<Digit> digits(held_out().begin(), held_out().begin() + 100);
+    const std::vector<Digit> digits(held_out_digits().begin(), held_out_digits().begin() + 100);
     const FidelityReport report = fidelity_report(model, q, digits);
     REQUIRE(report.layers.size() == model.layers.size() - 1);  // every layer but the Argmax
     CHECK(report.fidelity.digits == 100);
@@ -331,7 +326,7 @@ void check_against_reference(const QuantizedModel& model, const Compiled& compil
                              std::size_t least_classes) {
     std::set<int> classes;
     for (std::size_t d = 0; d < digits; ++d) {
-        const Digit& digit = held_out()[d * step];
+        const Digit& digit = held_out_digits()[d * step];
         const auto input = digit_input(model, digit);
         const ReferenceTrace expected = run_reference(model, input);
         INFO(model.name << ": held-out digit " << d * step << ", label " << digit.label);
@@ -406,7 +401,7 @@ TEST_CASE("the LeNet-style CNN's witness equals the reference on real digits", "
 }
 
 TEST_CASE("an out-of-range pixel makes the CNN witness fail", "[cnn][slow]") {
-    auto input = digit_input(small_cnn_quantized(), held_out()[5]);
+    auto input = digit_input(small_cnn_quantized(), held_out_digits()[5]);
     CHECK_FALSE(small_cnn_circuit().fails(private_input_arguments(kWithLogits, input)));
     input[14 * 28 + 14] = 256;
     CHECK(small_cnn_circuit().fails(private_input_arguments(kWithLogits, input)));
@@ -415,7 +410,7 @@ TEST_CASE("an out-of-range pixel makes the CNN witness fail", "[cnn][slow]") {
 TEST_CASE("a proof of a real digit through the small CNN verifies", "[cnn][slow]") {
     test::TempDir dir;
     PrivateInputProver prover(test::real_toolchain(), small_cnn_quantized(), dir / "prover");
-    const auto input = digit_input(small_cnn_quantized(), held_out()[9]);
+    const auto input = digit_input(small_cnn_quantized(), held_out_digits()[9]);
     const PrivateInputProof proof = prover.prove(input);
     CHECK(proof.output.predicted_class == run_reference(small_cnn_quantized(), input).predicted_class);
     CHECK(prover.verify(proof.proof));

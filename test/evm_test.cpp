@@ -154,7 +154,7 @@ TEST_CASE("a verifier without public inputs takes verifyTx(proof) in the EVM", "
 TEST_CASE("a private MNIST digit's class proof verifies in the EVM, and a different class does not", "[evm][slow]") {
     const test::TempDir dir;
     const auto model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
-    const Digit digit = split_mnist(load_mnist()).test.at(0);
+    const Digit digit = held_out_digits().at(0);
     PrivateInputProver prover(test::real_toolchain(), model, dir / "mnist");
     const auto proven = prover.prove(digit_input(model, digit));
     const EvmVerifier evm(prover.keypair(), dir / "evm");

@@ -3,19 +3,10 @@
 #include <string>
 
 #include "core/keccak.hpp"
+#include "zokml/core/digest.hpp"
 
 using zokml::detail::keccak256;
-
-namespace {
-
-std::string hex(const std::array<std::uint8_t, 32>& digest) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const auto byte : digest) out += {kDigits[byte >> 4], kDigits[byte & 15]};
-    return out;
-}
-
-}  // namespace
+constexpr auto hex = [](const auto& digest) { return zokml::to_hex(digest); };
 
 TEST_CASE("keccak-256 of the empty string is Ethereum's empty-code hash", "[keccak]") {
     CHECK(hex(keccak256("")) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");

@@ -151,11 +151,6 @@ Model json_mlp_float32() {
     return model;
 }
 
-const std::vector<Digit>& held_out() {
-    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
-    return digits;
-}
-
 }  // namespace
 
 TEST_CASE("the shipped ONNX MLP loads as Dense, ReLU, Dense and an Argmax head", "[onnx]") {
@@ -183,10 +178,10 @@ TEST_CASE("the shipped ONNX CNN loads layer by layer, torch's zero Pad before ea
 TEST_CASE("float inference of the shipped ONNX models reaches PyTorch's held-out accuracy", "[onnx]") {
     // examples/train_onnx.py printed 97.90% (MLP) and 98.15% (CNN) for the same digits in float32.
     const Fidelity mlp = measure_fidelity(load_onnx(test::example_model("mnist-mlp.onnx")),
-                                          quantize(load_onnx(test::example_model("mnist-mlp.onnx"))), held_out());
+                                          quantize(load_onnx(test::example_model("mnist-mlp.onnx"))), held_out_digits());
     CHECK(mlp.float_accuracy == Approx(0.9790).margin(0.001));
     const Model cnn = load_onnx(test::example_model("mnist-cnn.onnx"));
-    const Fidelity f = measure_fidelity(cnn, quantize(cnn, {8, 10, 16}), held_out());
+    const Fidelity f = measure_fidelity(cnn, quantize(cnn, {8, 10, 16}), held_out_digits());
     CHECK(f.float_accuracy == Approx(0.9815).margin(0.001));
     CHECK(f.quantized_accuracy >= 0.97);
 }
@@ -445,7 +440,7 @@ TEST_CASE("the ONNX export of the JSON MLP gives the JSON MLP's circuit outputs 
     const auto program = test::real_toolchain().compile(dir / "circuit" / "main.zok", dir / "build");
     std::set<int> classes;
     for (std::size_t i = 0; i < 6; ++i) {
-        const Digit& digit = held_out()[i * 331];
+        const Digit& digit = held_out_digits()[i * 331];
         const auto input = digit_input(from_json, digit);
         const auto witness = test::real_toolchain().compute_witness(program, private_input_arguments(options, input), dir / "w");
         const PrivateInputOutput out = decode_private_input_output(options, witness.output);

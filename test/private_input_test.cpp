@@ -21,11 +21,6 @@ const QuantizedModel& small_model() {
     return model;
 }
 
-const std::vector<Digit>& held_out() {
-    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
-    return digits;
-}
-
 // Two circuits for the small model, compiled and set up once per test process: the default one
 // (public class only), and one that also takes a claimed class and exposes the logits.
 struct Provers {
@@ -58,7 +53,7 @@ TEST_CASE("the circuit's class and logits equal the integer reference on 20 real
     auto& prover = provers().full;
     std::set<int> classes;
     for (std::size_t i = 0; i < 20; ++i) {
-        const Digit& digit = held_out()[i * 97];  // spread over the labels
+        const Digit& digit = held_out_digits()[i * 97];  // spread over the labels
         const auto input = input_of(digit);
         const ReferenceTrace expected = run_reference(small_model(), input);
         INFO("held-out digit " << i * 97 << " label " << digit.label);
@@ -72,7 +67,7 @@ TEST_CASE("the circuit's class and logits equal the integer reference on 20 real
 
 TEST_CASE("a proof of a real digit verifies and shows the reference class", "[private-input][slow]") {
     auto& prover = provers().plain;
-    const auto input = input_of(held_out()[3]);
+    const auto input = input_of(held_out_digits()[3]);
     const PrivateInputProof proof = prover.prove(input);
     CHECK(proof.output.predicted_class == run_reference(small_model(), input).predicted_class);
     CHECK(proof.proof.inputs.size() == 1);  // only the class is public
@@ -81,20 +76,20 @@ TEST_CASE("a proof of a real digit verifies and shows the reference class", "[pr
 
 TEST_CASE("a tampered proof fails verification", "[private-input][slow]") {
     auto& prover = provers().plain;
-    PrivateInputProof proof = prover.prove(input_of(held_out()[5]));
+    PrivateInputProof proof = prover.prove(input_of(held_out_digits()[5]));
     std::swap(proof.proof.points["a"], proof.proof.points["c"]);
     CHECK_FALSE(prover.verify(proof.proof));
 }
 
 TEST_CASE("a proof presented with another class fails verification", "[private-input][slow]") {
     auto& prover = provers().plain;
-    PrivateInputProof proof = prover.prove(input_of(held_out()[7]));
+    PrivateInputProof proof = prover.prove(input_of(held_out_digits()[7]));
     proof.proof.inputs[0] = FieldElement::from_int((proof.output.predicted_class + 1) % 10);
     CHECK_FALSE(prover.verify(proof.proof));
 }
 
 TEST_CASE("a false claimed class makes the witness fail", "[private-input][slow]") {
-    const auto input = input_of(held_out()[11]);
+    const auto input = input_of(held_out_digits()[11]);
     const int truth = run_reference(small_model(), input).predicted_class;
     CHECK_FALSE(witness_fails(provers().full, input, truth));
     CHECK(witness_fails(provers().full, input, (truth + 1) % 10));
@@ -102,7 +97,7 @@ TEST_CASE("a false claimed class makes the witness fail", "[private-input][slow]
 
 TEST_CASE("an out-of-range pixel makes the witness fail", "[private-input][slow]") {
     const auto& prover = provers().plain;
-    auto input = input_of(held_out()[13]);
+    auto input = input_of(held_out_digits()[13]);
     // A border pixel: its weights are zero, so only the range check sees it.
     SECTION("256") { input[0] = 256; }
     SECTION("p - 1, that is -1") { input[0] = -1; }
@@ -146,14 +141,14 @@ TEST_CASE("a model without an argmax head cannot become a private-input circuit"
 
 TEST_CASE("a hashed-input proof binds the proof to the input's public hash", "[private-input][slow]") {
     auto& prover = provers().hashed;
-    const auto input = input_of(held_out()[17]);
+    const auto input = input_of(held_out_digits()[17]);
     const PrivateInputProof proof = prover.prove(input);
     REQUIRE(proof.proof.inputs.size() == 2);
     CHECK(proof.proof.inputs[0] == hash_input(small_model(), input));
     CHECK(proof.output.predicted_class == run_reference(small_model(), input).predicted_class);
     CHECK(prover.verify(proof.proof));
     Proof other = proof.proof;
-    other.inputs[0] = hash_input(small_model(), input_of(held_out()[18]));
+    other.inputs[0] = hash_input(small_model(), input_of(held_out_digits()[18]));
     CHECK_FALSE(prover.verify(other));
 }
 
@@ -174,14 +169,14 @@ bool hashed_witness_fails(const std::vector<std::int64_t>& input, const FieldEle
 }  // namespace
 
 TEST_CASE("a hashed-input witness fails for another input's hash", "[private-input][slow]") {
-    const auto input = input_of(held_out()[19]);
+    const auto input = input_of(held_out_digits()[19]);
     CHECK_FALSE(hashed_witness_fails(input, hash_input(small_model(), input)));
-    CHECK(hashed_witness_fails(input, hash_input(small_model(), input_of(held_out()[20]))));
+    CHECK(hashed_witness_fails(input, hash_input(small_model(), input_of(held_out_digits()[20]))));
 }
 
 TEST_CASE("a hashed-input witness fails for an out-of-range pixel that packs to the same hash", "[private-input][slow]") {
     // Pixel 0 + 256 and pixel 1 - 1 pack to the same element: only the range check refuses it.
-    const auto input = input_of(held_out()[21]);
+    const auto input = input_of(held_out_digits()[21]);
     auto forged = input;
     forged[1] = 1;
     auto original = forged;

@@ -37,7 +37,7 @@ struct Fixture {
 
 private:
     static LabeledBatch make_batch(const QuantizedModel& model) {
-        const auto held_out = split_mnist(load_mnist()).test;
+        const auto& held_out = held_out_digits();
         std::vector<Digit> digits;
         for (std::size_t i = 0; i < 8; ++i) digits.push_back(held_out[i * 249]);
         return labeled_batch(model, digits);
@@ -133,7 +133,7 @@ TEST_CASE("an out-of-range weight is rejected even when it packs to the committe
 
 TEST_CASE("a changed label gives a different circuit and batch fingerprint", "[private-model]") {
     const QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")), {8, 8});
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     LabeledBatch batch = labeled_batch(model, {held_out[0], held_out[500]});
     const Circuit before = generate_private_model_circuit(model, batch);
     const std::string fingerprint = batch.fingerprint();
@@ -145,7 +145,7 @@ TEST_CASE("a changed label gives a different circuit and batch fingerprint", "[p
 
 TEST_CASE("the circuit carries the model's architecture and widths, never its weights", "[private-model]") {
     QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")), {8, 8});
-    const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     const LabeledBatch batch = labeled_batch(model, {held_out[0]});
     const Circuit before = generate_private_model_circuit(model, batch);
     model.layers[0].dense.weights[300] = model.layers[0].dense.weights[300] == 5 ? 6 : 5;  // same widths
@@ -174,7 +174,7 @@ BothPrivate& both_private() {
 }
 
 std::vector<std::int64_t> held_out_input(std::size_t i) {
-    static const auto held_out = split_mnist(load_mnist()).test;
+    const auto& held_out = held_out_digits();
     return digit_input(small_model(), held_out[i]);
 }
 

@@ -4,22 +4,15 @@
 #include <filesystem>
 #include <string>
 
+#include "zokml/core/files.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::test {
 
 // A fresh folder under the system's temporary folder, removed when the test ends.
-class TempDir {
+class TempDir : public TempFolder {
 public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
+    TempDir() : TempFolder(std::filesystem::temp_directory_path(), "zokml-test") {}
 };
 
 inline std::filesystem::path data_path(const std::string& name) { return std::filesystem::path(ZOKML_TEST_DATA) / name; }

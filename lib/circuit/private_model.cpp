@@ -5,7 +5,7 @@
 #include <array>
 #include <bit>
 
-#include "core/int128.hpp"
+#include "quantize/value_limit.hpp"
 #include "templates.hpp"
 #include "zok_code.hpp"
 #include "zokml/crypto/commitment.hpp"
@@ -20,17 +20,12 @@ namespace {
 using detail::Chunking;
 using detail::render_template;
 
-constexpr detail::int128 kLimit = detail::int128(1) << 62;
-
 Interval signed_range(unsigned bits) {
     const std::int64_t half = std::int64_t(1) << (bits - 1);
     return {-half, half - 1};
 }
 
-std::int64_t checked(detail::int128 v, const std::string& where) {
-    if (v >= kLimit || v <= -kLimit) throw InputError("", where, "static bounds exceed 2^62");
-    return static_cast<std::int64_t>(v);
-}
+std::int64_t checked(detail::int128 v) { return detail::within_value_limit(v, "", "bounds"); }
 
 // The shape this circuit takes: Dense (n -> h), ReLU, Dense (h -> c), Argmax.
 struct Shape {
@@ -100,8 +95,8 @@ CommittedParameters committed_parameters(const QuantizedModel& model, const Shap
 // Logit bounds when hidden values lie in [0, relu_hi]: h * w spans [relu_hi * w.lo, relu_hi * w.hi].
 Interval logit_bounds(std::int64_t relu_hi, std::size_t hidden, Interval weights, Interval biases) {
     const detail::int128 h = relu_hi;
-    return {checked(h * weights.lo * detail::int128(hidden) + biases.lo, "bounds"),
-            checked(h * weights.hi * detail::int128(hidden) + biases.hi, "bounds")};
+    return {checked(h * weights.lo * detail::int128(hidden) + biases.lo),
+            checked(h * weights.hi * detail::int128(hidden) + biases.hi)};
 }
 
 // Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
@@ -120,7 +115,7 @@ std::string group_module(const LabeledBatch& batch, std::size_t first, std::size
             sum += x[j];
         }
         // Inputs are >= 0, so w * x spans [w.lo * x, w.hi * x].
-        const Interval v{checked(sum * weights.lo + biases.lo, "bounds"), checked(sum * weights.hi + biases.hi, "bounds")};
+        const Interval v{checked(sum * weights.lo + biases.lo), checked(sum * weights.hi + biases.hi)};
         relu_bounds.push_back({std::max<std::int64_t>(v.lo, 0), std::max<std::int64_t>(v.hi, 0)});
         const auto code = detail::linear_combination(terms, fmt::format("s{}_", i));
         statements += fmt::format("    // Input {} of the batch: values in [{}, {}].\n{}{}    field v{} = {} + b;\n", first + i,
@@ -254,7 +249,7 @@ Circuit generate_both_private_circuit(const QuantizedModel& model, const Private
 
     // Inputs lie in [0, input_max], so x * w spans [input_max * w.lo, input_max * w.hi] each.
     const detail::int128 x_sum = detail::int128(model.input_max) * detail::int128(s.inputs);
-    const Interval v{checked(x_sum * w0.lo + b0.lo, "bounds"), checked(x_sum * w0.hi + b0.hi, "bounds")};
+    const Interval v{checked(x_sum * w0.lo + b0.lo), checked(x_sum * w0.hi + b0.hi)};
     const Chunking chunks{s.inputs, options.chunk_size};
     std::string chunk_code;
     std::vector<std::string> dots;

@@ -15,10 +15,13 @@ std::array<std::uint8_t, 32> sha256(std::string_view data) {
     return digest;
 }
 
-std::string sha256_hex(std::string_view data) {
-    static constexpr char kHex[] = "0123456789abcdef";
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
     std::string hex;
-    for (const auto byte : sha256(data)) hex += {kHex[byte >> 4], kHex[byte & 15]};
+    hex.reserve(2 * bytes.size());
+    for (const auto byte : bytes) hex += {kDigits[byte >> 4], kDigits[byte & 15]};
     return hex;
 }
 

@@ -1,6 +1,7 @@
 #include "zokml/core/files.hpp"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "zokml/core/errors.hpp"
 
@@ -60,6 +62,19 @@ void make_private_dir(const fs::path& dir) {
     if (fs::is_directory(dir)) return;
     fs::create_directories(dir);
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+TempFolder::TempFolder(const fs::path& parent, const std::string& prefix) {
+    make_private_dir(parent);
+    std::string pattern = (parent / (prefix + ".XXXXXX")).string();
+    if (!::mkdtemp(pattern.data()))
+        throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + parent.string());
+    path_ = pattern;
+}
+
+TempFolder::~TempFolder() {
+    std::error_code ignored;
+    if (!path_.empty()) fs::remove_all(path_, ignored);
 }
 
 }  // namespace zokml

@@ -54,16 +54,6 @@ FieldElement commit(const std::string& domain, const std::vector<CommittedTensor
     return state;
 }
 
-namespace {
-
-unsigned signed_width(const std::vector<std::int64_t>& values) {
-    Interval range{0, 0};
-    for (const auto v : values) range = {std::min(range.lo, v), std::max(range.hi, v)};
-    return sign_test_bits(range);
-}
-
-}  // namespace
-
 std::vector<CommittedTensor> model_parameters(const QuantizedModel& model) {
     std::vector<CommittedTensor> tensors;
     for (std::size_t l = 0; l < model.layers.size(); ++l) {

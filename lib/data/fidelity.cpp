@@ -32,12 +32,6 @@ Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, c
 
 namespace {
 
-unsigned weight_bits(const std::vector<std::int64_t>& weights) {
-    Interval all{0, 0};
-    for (const auto w : weights) all = {std::min(all.lo, w), std::max(all.hi, w)};
-    return sign_test_bits(all);
-}
-
 LayerFidelity describe(const QuantizedLayer& layer, std::size_t index) {
     LayerFidelity f;
     f.layer = index;
@@ -47,10 +41,10 @@ LayerFidelity describe(const QuantizedLayer& layer, std::size_t index) {
     f.value_bits = sign_test_bits(hull(layer.bounds));
     if (layer.kind == Layer::Kind::Dense) {
         f.weight_shift = layer.dense.weight_shift;
-        f.weight_bits = weight_bits(layer.dense.weights);
+        f.weight_bits = signed_width(layer.dense.weights);
     } else if (layer.kind == Layer::Kind::Conv2D) {
         f.weight_shift = layer.conv.weight_shift;
-        f.weight_bits = weight_bits(layer.conv.weights);
+        f.weight_bits = signed_width(layer.conv.weights);
     }
     return f;
 }

@@ -135,4 +135,17 @@ MnistSplit split_mnist(const std::vector<Digit>& digits) {
     return split;
 }
 
+const std::vector<Digit>& held_out_digits() {
+    static const std::vector<Digit> digits = split_mnist(load_mnist()).test;
+    return digits;
+}
+
+std::vector<Digit> spread_digits(const std::vector<Digit>& digits, std::size_t count) {
+    if (count == 0 || count > digits.size())
+        throw InputError("", "batch_size", fmt::format("expected 1 to {} digits, got {}", digits.size(), count));
+    std::vector<Digit> spread;
+    for (std::size_t i = 0; i < count; ++i) spread.push_back(digits[i * digits.size() / count]);
+    return spread;
+}
+
 }  // namespace zokml

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
 #include "model/window.hpp"
 #include "zokml/core/errors.hpp"
 
@@ -240,32 +241,6 @@ std::string supported_types() {
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
-// The byte where parsing stopped, for errors that nlohmann reports without one (a number that
-// overflows a double is refused as out_of_range, not as a parse_error).
-std::size_t failing_byte(const std::string& text) {
-    struct Locator : json::json_sax_t {
-        std::size_t position = 0;
-        bool null() override { return true; }
-        bool boolean(bool) override { return true; }
-        bool number_integer(number_integer_t) override { return true; }
-        bool number_unsigned(number_unsigned_t) override { return true; }
-        bool number_float(number_float_t, const string_t&) override { return true; }
-        bool string(string_t&) override { return true; }
-        bool binary(binary_t&) override { return true; }
-        bool start_object(std::size_t) override { return true; }
-        bool key(string_t&) override { return true; }
-        bool end_object() override { return true; }
-        bool start_array(std::size_t) override { return true; }
-        bool end_array() override { return true; }
-        bool parse_error(std::size_t at, const std::string&, const json::exception&) override {
-            position = at;
-            return false;
-        }
-    } locator;
-    json::sax_parse(text, &locator);
-    return locator.position;
-}
-
 // Writes JSON for people reading a model: one member a line, arrays of numbers (a weight row,
 // the biases) on one line, members in a reading order rather than alphabetical.
 class Layout {
@@ -424,14 +399,7 @@ Model model_from_json(const json& document, const fs::path& file) {
 }
 
 Model load_model(const fs::path& file) {
-    const std::string text = read_input_file(file);
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::exception& e) {
-        throw InputError(file, kWholeFile, fmt::format("not valid JSON at byte {}: {}", failing_byte(text), e.what()));
-    }
-    return model_from_json(document, file);
+    return model_from_json(read_json_file(file), file);
 }
 
 namespace {

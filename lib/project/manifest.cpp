@@ -7,6 +7,7 @@
 #include <set>
 
 #include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/model/model.hpp"
@@ -105,11 +106,6 @@ auto input_errors_named(const fs::path& file, F&& f) {
     }
 }
 
-json read_json_file(const fs::path& file) {
-    if (!fs::is_regular_file(file)) throw InputError(file, "(file)", "no such file");
-    return input_errors_named(file, [&] { return json::parse(read_file(file)); });
-}
-
 }  // namespace
 
 std::string to_string(Variant variant) { return variant == Variant::PrivateInput ? "private-input" : "private-model"; }
@@ -172,15 +168,7 @@ CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const
     return spec;
 }
 
-std::vector<Digit> batch_digits(std::size_t batch_size) {
-    const std::vector<Digit> held_out = split_mnist(load_mnist()).test;
-    if (batch_size == 0 || batch_size > held_out.size())
-        throw InputError("", "batch_size", fmt::format("expected 1 to {} held-out digits", held_out.size()));
-    const std::size_t step = held_out.size() / batch_size;
-    std::vector<Digit> digits;
-    for (std::size_t i = 0; i < batch_size; ++i) digits.push_back(held_out[i * step]);
-    return digits;
-}
+std::vector<Digit> batch_digits(std::size_t batch_size) { return spread_digits(held_out_digits(), batch_size); }
 
 GeneratedCircuit generate_circuit(const CircuitSpec& spec) {
     GeneratedCircuit generated;

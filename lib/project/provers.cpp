@@ -1,24 +1,11 @@
 #include "zokml/project/provers.hpp"
 
-#include <chrono>
 
 #include "zokml/core/files.hpp"
+#include "zokml/core/timing.hpp"
 #include "zokml/crypto/commitment.hpp"
 
 namespace zokml {
-namespace {
-
-// Runs f and stores its wall-clock seconds in seconds.
-template <typename F>
-auto timed(double& seconds, F&& f) {
-    const auto start = std::chrono::steady_clock::now();
-    auto result = f();
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
-}
-
-}  // namespace
-
 CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
                              Scheme scheme, double generate_s)
     : toolchain_(toolchain), circuit_(std::move(circuit)), work_dir_(work_dir) {

@@ -7,15 +7,12 @@
 #include <optional>
 
 #include "zokml/core/digest.hpp"
-#include "core/int128.hpp"
 #include "model/window.hpp"
+#include "value_limit.hpp"
 #include "zokml/core/errors.hpp"
 
 namespace zokml {
 namespace {
-
-// Values stay below 2^62 so that the int64 reference is exact and sums of two never overflow.
-constexpr detail::int128 kLimit = detail::int128(1) << 62;
 
 // The largest shift s with round(max_abs * 2^s) < 2^(bits-1).
 int weight_shift(double max_abs, unsigned bits) {
@@ -26,14 +23,6 @@ int weight_shift(double max_abs, unsigned bits) {
     while (std::llround(std::ldexp(max_abs, shift)) > limit) --shift;
     while (std::llround(std::ldexp(max_abs, shift + 1)) <= limit) ++shift;
     return shift;
-}
-
-std::int64_t checked(detail::int128 v, const std::string& model, const std::string& field) {
-    if (v >= kLimit || v <= -kLimit)
-        throw InputError(model, field,
-                         "quantized values exceed 2^62; use fewer weight bits, a smaller input range, or rescaling "
-                         "between layers (QuantizationOptions::activation_bits, e.g. 16)");
-    return static_cast<std::int64_t>(v);
 }
 
 int largest_shift(const std::vector<double>& weights, const QuantizationOptions& options) {
@@ -102,7 +91,7 @@ std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<In
             lo += std::min(a, b);
             hi += std::max(a, b);
         }
-        out.push_back({checked(lo, model, field), checked(hi, model, field)});
+        out.push_back({detail::within_value_limit(lo, model, field), detail::within_value_limit(hi, model, field)});
     }
     return out;
 }
@@ -119,7 +108,7 @@ std::vector<Interval> conv_bounds(const QuantizedConv2D& q, const std::vector<In
             lo += std::min(a, b);
             hi += std::max(a, b);
         });
-        out.push_back({checked(lo, model, field), checked(hi, model, field)});
+        out.push_back({detail::within_value_limit(lo, model, field), detail::within_value_limit(hi, model, field)});
     });
     return out;
 }
@@ -137,7 +126,7 @@ std::vector<Interval> pool_bounds(const Pool2DLayer& p, bool max, const std::vec
             lo += in[i].lo;
             hi += in[i].hi;
         });
-        out.push_back(max ? *largest : Interval{checked(lo, model, field), checked(hi, model, field)});
+        out.push_back(max ? *largest : Interval{detail::within_value_limit(lo, model, field), detail::within_value_limit(hi, model, field)});
     });
     return out;
 }
@@ -186,12 +175,32 @@ void check_input_offset(const Model& model) {
 
 }  // namespace
 
+namespace detail {
+
+std::int64_t within_value_limit(int128 v, const std::string& model, const std::string& field) {
+    if (v >= kValueLimit || v <= -kValueLimit)
+        throw InputError(model, field,
+                         "quantized values exceed 2^62; use fewer weight bits, a smaller input range, or rescaling "
+                         "between layers (QuantizationOptions::activation_bits, e.g. 16)");
+    return static_cast<std::int64_t>(v);
+}
+
+}  // namespace detail
+
 Interval hull(std::span<const Interval> intervals) {
     if (intervals.empty()) return {0, 0};
     Interval all = intervals.front();
     for (const auto& b : intervals) all = {std::min(all.lo, b.lo), std::max(all.hi, b.hi)};
     return all;
 }
+
+Interval range_of(std::span<const std::int64_t> values) {
+    Interval range{0, 0};
+    for (const auto v : values) range = {std::min(range.lo, v), std::max(range.hi, v)};
+    return range;
+}
+
+unsigned signed_width(std::span<const std::int64_t> values) { return sign_test_bits(range_of(values)); }
 
 unsigned sign_test_bits(Interval values) {
     unsigned n = 1;  // [-1, 0] needs one bit

@@ -32,27 +32,6 @@ void check_key(const std::string& key) {
 
 std::system_error os_error(const std::string& what) { return {errno, std::generic_category(), what}; }
 
-// A new folder parent/prefix.XXXXXX (mode 0700), removed with its contents unless released.
-class TempFolder {
-public:
-    TempFolder(const fs::path& parent, const std::string& prefix) {
-        std::string pattern = (parent / (prefix + ".XXXXXX")).string();
-        if (!::mkdtemp(pattern.data())) throw os_error("cannot create a folder in " + parent.string());
-        path_ = pattern;
-    }
-    ~TempFolder() {
-        std::error_code ignored;
-        if (!path_.empty()) fs::remove_all(path_, ignored);
-    }
-    TempFolder(const TempFolder&) = delete;
-    TempFolder& operator=(const TempFolder&) = delete;
-    const fs::path& path() const { return path_; }
-    void release() { path_.clear(); }
-
-private:
-    fs::path path_;
-};
-
 // An exclusive flock on a file, held while the object lives. Two opens of the same file conflict
 // even within one process, so threads take turns as processes do.
 class FileLock {

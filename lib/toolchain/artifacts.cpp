@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "zokml/core/digest.hpp"
+
 namespace zokml {
 
 std::string to_string(Scheme scheme) {
@@ -67,10 +69,7 @@ Proof Proof::from_json(const nlohmann::json& json) {
 nlohmann::json Proof::to_json() const {
     nlohmann::json inputs_json = nlohmann::json::array();
     for (const auto& input : inputs) {
-        std::string hex = "0x";
-        static constexpr char kDigits[] = "0123456789abcdef";
-        for (const auto byte : input.bytes()) hex += {kDigits[byte >> 4], kDigits[byte & 15]};
-        inputs_json.push_back(hex);
+        inputs_json.push_back("0x" + to_hex(input.bytes()));
     }
     return {{"scheme", scheme}, {"curve", curve}, {"proof", points}, {"inputs", inputs_json}};
 }

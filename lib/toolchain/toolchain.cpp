@@ -61,31 +61,19 @@ std::string last_line(const std::string& text) {
 // only when the step succeeded, and the folder is removed in every case.
 class Staging {
 public:
-    explicit Staging(const fs::path& out_dir) : out_dir_(fs::absolute(out_dir)) {
-        make_private_dir(out_dir_);
-        std::string pattern = (out_dir_ / ".staging-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-            throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + out_dir_.string());
-        dir_ = pattern;
-    }
-    ~Staging() {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-    Staging(const Staging&) = delete;
-    Staging& operator=(const Staging&) = delete;
+    explicit Staging(const fs::path& out_dir) : out_dir_(fs::absolute(out_dir)), folder_(out_dir_, ".staging") {}
 
-    const fs::path& dir() const { return dir_; }
-    fs::path path(const std::string& name) const { return dir_ / name; }
+    const fs::path& dir() const { return folder_.path(); }
+    fs::path path(const std::string& name) const { return folder_ / name; }
     // Moves a finished file into out_dir and returns its final path.
     fs::path publish(const std::string& name) const {
-        fs::rename(dir_ / name, out_dir_ / name);
+        fs::rename(folder_ / name, out_dir_ / name);
         return out_dir_ / name;
     }
 
 private:
     fs::path out_dir_;
-    fs::path dir_;
+    TempFolder folder_;
 };
 
 }  // namespace

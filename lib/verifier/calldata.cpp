@@ -1,19 +1,15 @@
 #include "zokml/verifier/calldata.hpp"
 
+#include <span>
 #include <stdexcept>
 
 #include "core/keccak.hpp"
+#include "zokml/core/digest.hpp"
 
 namespace zokml {
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-std::string hex_of(const std::uint8_t* bytes, std::size_t size) {
-    std::string hex = "0x";
-    for (std::size_t i = 0; i < size; ++i) hex += {kHexDigits[bytes[i] >> 4], kHexDigits[bytes[i] & 15]};
-    return hex;
-}
+std::string hex_of(std::span<const std::uint8_t> bytes) { return "0x" + to_hex(bytes); }
 
 Uint256 word(const nlohmann::json& json) {
     if (!json.is_string()) throw std::invalid_argument("expected a hex string, found " + json.dump());
@@ -35,7 +31,7 @@ auto at(const std::string& where, const nlohmann::json& json, Parse parse) {
     }
 }
 
-std::string hex_of(const FieldElement& e) { return hex_of(e.bytes().data(), e.bytes().size()); }
+std::string hex_of(const FieldElement& e) { return hex_of(e.bytes()); }
 
 }  // namespace
 
@@ -53,7 +49,7 @@ Uint256 Uint256::from_hex(std::string_view hex) {
     return value;
 }
 
-std::string Uint256::to_hex() const { return hex_of(bytes.data(), bytes.size()); }
+std::string Uint256::to_hex() const { return hex_of(bytes); }
 
 G1Point G1Point::from_json(const nlohmann::json& json) {
     pair(json);
@@ -109,7 +105,7 @@ std::vector<std::uint8_t> VerifyTxCall::abi_encode() const {
 
 std::string VerifyTxCall::calldata_hex() const {
     const auto data = abi_encode();
-    return hex_of(data.data(), data.size());
+    return hex_of(data);
 }
 
 nlohmann::json VerifyTxCall::to_json() const {

@@ -31,4 +31,12 @@ struct MnistSplit {
 };
 MnistSplit split_mnist(const std::vector<Digit>& digits);
 
+// The held-out digits of default_mnist_dir(), loaded on first use (thread-safe) and kept.
+const std::vector<Digit>& held_out_digits();
+
+// `count` digits spread evenly over `digits`, those at positions i * size / count: over the
+// label-ordered held-out digits, a batch with every label. Throws InputError naming "batch_size"
+// for 0 or more than there are.
+std::vector<Digit> spread_digits(const std::vector<Digit>& digits, std::size_t count);
+
 }  // namespace zokml

@@ -21,10 +21,15 @@ struct Interval {
 // The smallest interval holding every one of `intervals` ({0, 0} for none).
 Interval hull(std::span<const Interval> intervals);
 
+// The smallest interval holding 0 and every value.
+Interval range_of(std::span<const std::int64_t> values);
+
 // The bits N of a sign test for values in the interval: the smallest N with
 // -2^(N-1) <= lo and hi < 2^(N-1), so that v + 2^(N-1) has an N-bit decomposition whose top
 // bit is 1 exactly when v >= 0.
 unsigned sign_test_bits(Interval values);
+// The bits of a signed integer type holding every value: sign_test_bits(range_of(values)).
+unsigned signed_width(std::span<const std::int64_t> values);
 
 struct QuantizationOptions {
     unsigned input_bits = 8;    // inputs are integers in [0, 2^input_bits - 1]
