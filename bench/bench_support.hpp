@@ -7,6 +7,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "example_main.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -71,11 +76,45 @@ inline void merge_results(const std::filesystem::path& file, const std::vector<n
     std::filesystem::rename(tmp, file);
 }
 
-// The end of a benchmark: prints the table and merges the rows into the results file.
-inline void report(const std::vector<nlohmann::json>& rows, const std::filesystem::path& results) {
-    print_table(rows);
-    merge_results(results, rows);
-    fmt::print("rows written to {}\n", results.string());
+// A benchmark's main: runs each of the comma-separated `rows` (--rows overrides them) in a fresh
+// process (this program with --row NAME and the same flags), so that each row's peak memory is
+// its own; prints the table and merges the rows into the results file (--results). A row that
+// fails is reported and left out. `flags` are the benchmark's own (--name VALUE).
+using Flags = std::map<std::string, std::function<void(const std::string&)>>;
+inline int benchmark_main(int argc, char** argv, const std::string& usage, std::string rows, Flags flags,
+                          const std::function<nlohmann::json(const std::string& row)>& run_one) {
+    return examples::guarded_main([&] {
+        std::filesystem::path results = ZOKML_SOURCE_DIR "/bench/results.json";
+        std::optional<std::string> child_row;
+        std::string forwarded;  // the benchmark's own flags, for the row processes
+        for (auto& [name, handler] : flags)
+            handler = [&forwarded, name = name, set = handler](const std::string& value) {
+                forwarded += fmt::format(" '{}' '{}'", name, value);
+                set(value);
+            };
+        flags["--rows"] = [&](const std::string& v) { rows = v; };
+        flags["--results"] = [&](const std::string& v) { results = v; };
+        flags["--row"] = [&](const std::string& v) { child_row = v; };
+        examples::parse_flags(argc, argv, usage, flags);
+        if (child_row) {
+            fmt::print("{}\n", run_one(*child_row).dump());
+            return 0;
+        }
+        std::vector<nlohmann::json> done;
+        std::stringstream names(rows);
+        for (std::string name; std::getline(names, name, ',');) {
+            fmt::print(stderr, "running {} ...\n", name);
+            try {
+                done.push_back(run_row(fmt::format("'{}' --row '{}'{}", argv[0], name, forwarded)));
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "{} failed: {}\n", name, e.what());
+            }
+        }
+        print_table(done);
+        merge_results(results, done);
+        fmt::print("rows written to {}\n", results.string());
+        return 0;
+    });
 }
 
 // A row of results.json: the constraint count, each step's seconds, peak memory and accuracies.
@@ -103,7 +142,7 @@ inline nlohmann::json private_input_row(const std::string& label, const Quantize
     PrivateInputProver prover(toolchain, quantized, work);
     const PrivateInputProof proof = prover.prove(input);
     if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
-    nlohmann::json row = row_of(label, "private-input", prover.program(), prover.times(), fidelity);
+    nlohmann::json row = row_of(label, "private-input", prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
     std::filesystem::remove_all(work);
     return row;
 }

@@ -6,7 +6,6 @@
 //                       [--results bench/results.json]
 #include <fmt/format.h>
 
-#include <sstream>
 
 #include "bench_support.hpp"
 #include "zokml/crypto/commitment.hpp"
@@ -25,27 +24,25 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
     const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
     const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(float_model, model, held_out);
-    const FieldElement commitment = commit_model(model);
+    const std::string label = fmt::format("784-{}-10", hidden);
     const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
     const Toolchain toolchain;
 
-    std::vector<Value> arguments;
-    Circuit circuit;
+    nlohmann::json row;
     if (variant == "private-model") {
-        const LabeledBatch batch = labeled_batch(model, spread_digits(held_out, digit_count));
-        circuit = generate_private_model_circuit(model, batch);
-        arguments = private_model_arguments(model, commitment, static_cast<std::int64_t>(count_correct(model, batch)));
+        PrivateModelProver prover(toolchain, model, labeled_batch(model, spread_digits(held_out, digit_count)), work);
+        const PrivateModelProof proof = prover.prove(static_cast<std::int64_t>(prover.correct()));
+        if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
+        row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
+        row["images"] = digit_count;
     } else if (variant == "both-private") {
-        circuit = generate_both_private_circuit(model);
-        arguments = both_private_arguments(model, digit_input(model, held_out.front()), commitment);
+        BothPrivateProver prover(toolchain, model, work);
+        const BothPrivateProof proof = prover.prove(digit_input(model, held_out.front()));
+        if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
+        row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
     } else {
         throw std::invalid_argument("unknown variant " + variant);
     }
-    CircuitProver prover(toolchain, std::move(circuit), work);
-    const Proof proof = prover.prove(arguments);
-    if (!prover.verify(proof)) throw std::runtime_error("the proof did not verify");
-    nlohmann::json row = bench::row_of(fmt::format("784-{}-10", hidden), variant, prover.program(), prover.times(), fidelity);
-    if (variant == "private-model") row["images"] = digit_count;
     std::filesystem::remove_all(work);
     return row;
 }
@@ -53,39 +50,13 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        std::string rows_spec = "private-model:16,private-model:56,both-private:16,both-private:56";
-        std::size_t digits = 100;
-        std::filesystem::path results = ZOKML_SOURCE_DIR "/bench/results.json";
-        for (int i = 1; i + 1 < argc; i += 2) {
-            const std::string flag = argv[i];
-            if (flag == "--row" && i + 2 < argc) {
-                fmt::print("{}\n", run_one(argv[i + 1], argv[i + 2], std::stoul(argc > i + 3 ? argv[i + 3] : "100")).dump());
-                return 0;
-            }
-            if (flag == "--rows") rows_spec = argv[i + 1];
-            else if (flag == "--digits") digits = std::stoul(argv[i + 1]);
-            else if (flag == "--results") results = argv[i + 1];
-            else throw std::invalid_argument("unknown option " + flag);
-        }
-        std::vector<nlohmann::json> rows;
-        std::stringstream specs(rows_spec);
-        for (std::string spec; std::getline(specs, spec, ',');) {
-            const auto colon = spec.find(':');
-            const std::string variant = spec.substr(0, colon), hidden = spec.substr(colon + 1);
-            fmt::print(stderr, "running {} 784-{}-10 ...\n", variant, hidden);
-            try {
-                rows.push_back(bench::run_row(fmt::format("'{}' --row {} {} {}", argv[0], variant, hidden, digits)));
-            } catch (const std::exception& e) {
-                fmt::print(stderr, "{} 784-{}-10 failed: {}\n", variant, hidden, e.what());
-            }
-        }
-        bench::print_table(rows);
-        bench::merge_results(results, rows);
-        fmt::print("rows written to {}\n", results.string());
-        return 0;
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 1;
-    }
+    std::size_t digits = 100;
+    return bench::benchmark_main(
+        argc, argv, "usage: private_model_bench [--rows private-model:16,both-private:16] [--digits 100] [--results bench/results.json]",
+        "private-model:16,private-model:56,both-private:16,both-private:56",
+        {{"--digits", [&](const std::string& v) { digits = examples::count(v); }}}, [&](const std::string& row) {
+            const auto colon = row.find(':');
+            if (colon == std::string::npos) throw std::invalid_argument("a row is VARIANT:HIDDEN, not " + row);
+            return run_one(row.substr(0, colon), row.substr(colon + 1), digits);
+        });
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <iostream>
 #include <iterator>
@@ -14,6 +15,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/data/inputs.hpp"
 
 namespace zokml::cli {
 
@@ -74,21 +76,60 @@ std::vector<Option> options(std::initializer_list<std::vector<Option>> groups) {
     return all;
 }
 
+namespace {
+
+std::string flag_name(const std::string& setting) {
+    std::string flag = setting;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+}
+
+// The command-line option of a setting: its help names its default and the variants that take it.
+Option setting_flag(const SettingOption& setting) {
+    const CircuitSettings defaults;
+    std::string help = setting.help;
+    if (setting.variants.size() < all_variants().size()) {
+        std::vector<std::string> names;
+        for (const auto v : setting.variants) names.push_back(to_string(v));
+        help = fmt::format("{}: {}", fmt::join(names, ", "), help);
+    }
+    if (!setting.flag) help += fmt::format(" ({} to {}, default {})", setting.accepted.lo, setting.accepted.hi, setting.get(defaults));
+    return {flag_name(setting.name), setting.flag ? "" : "N", help};
+}
+
+bool is_quantization(const SettingOption& setting) {
+    return setting.name == "input_bits" || setting.name == "weight_bits" || setting.name == "activation_bits";
+}
+
+// The settings given as flags, onto `settings` (whose variant is decided).
+void apply_setting_flags(const Args& args, CircuitSettings& settings, bool quantization_only) {
+    for (const auto& setting : setting_options()) {
+        if (quantization_only && !is_quantization(setting)) continue;
+        const std::string flag = flag_name(setting.name);
+        if (!args.has(flag)) continue;
+        if (!setting.applies_to(settings.variant))
+            throw UsageError(fmt::format("--{} is not an option of --variant {}", flag, to_string(settings.variant)));
+        setting.set(settings, setting.flag ? 1 : *args.integer(flag, setting.accepted.lo, setting.accepted.hi));
+    }
+}
+
+}  // namespace
+
 std::vector<Option> model_options() {
-    return {{"model", "FILE", "the float model (zokml's JSON format, docs/model-format.md)"},
-            {"input-bits", "N", "inputs are integers of N bits (default 8)"},
-            {"weight-bits", "N", "each layer's largest weight takes N bits with sign (default 10)"},
-            {"activation-bits", "N", "rescale activations before a ReLU to N signed bits (default 0: never)"}};
+    std::vector<Option> list = {{"model", "FILE", "the float model (zokml's JSON format, docs/model-format.md)"}};
+    for (const auto& setting : setting_options())
+        if (is_quantization(setting)) list.push_back(setting_flag(setting));
+    return list;
 }
 
 std::vector<Option> circuit_options() {
-    return {{"variant", "V", "private-input (default: private input, public model) or private-model"},
-            {"name", "NAME", "what the circuit is called (default: the model file's name)"},
-            {"expose-logits", "", "private-input: also make the logits public"},
-            {"claimed-class", "", "private-input: take a public claimed class and prove the prediction equals it"},
-            {"chunk-size", "N", "inputs (private-input) or weights (private-model) per module (default 56)"},
-            {"group-size", "N", "private-model: batch inputs per classification module (default 10)"},
-            {"batch-size", "N", "private-model: held-out MNIST digits in the public batch (default 10)"}};
+    std::vector<std::string> variants;
+    for (const auto v : all_variants()) variants.push_back(to_string(v));
+    std::vector<Option> list = {{"variant", "V", fmt::format("the circuit: {} (default {})", fmt::join(variants, ", "), variants[0])},
+                                {"name", "NAME", "what the circuit is called (default: the model file's name)"}};
+    for (const auto& setting : setting_options())
+        if (!is_quantization(setting)) list.push_back(setting_flag(setting));
+    return list;
 }
 
 std::vector<Option> zokrates_option() {
@@ -104,8 +145,8 @@ std::vector<Option> scheme_option() { return {{"scheme", "S", "the proving schem
 std::vector<Option> folder_option(const std::string& help) { return {{"dir", "DIR", help}}; }
 
 std::vector<Option> prove_options() {
-    return {{"input", "FILE", "private-input: the private input, a JSON array of integers; - reads stdin"},
-            {"digit", "N", "private-input: use held-out MNIST digit N as the private input"},
+    return {{"input", "FILE", "private-input, both-private: the private input, a JSON array of integers; - reads stdin"},
+            {"digit", "N", "private-input, both-private: held-out MNIST digit N as the private input"},
             {"claim", "C", "private-input with --claimed-class: the public claimed class"},
             {"threshold", "T", "private-model: the public accuracy threshold (default: the model's correct count)"},
             {"proof", "FILE", "where to write the proof (default: DIR/proof.json)"}};
@@ -116,11 +157,9 @@ std::vector<Option> vk_option() {
 }
 
 QuantizationOptions quantization_from(const Args& args) {
-    QuantizationOptions q;
-    q.input_bits = static_cast<unsigned>(args.integer_or("input-bits", q.input_bits, 1, 16));
-    q.weight_bits = static_cast<unsigned>(args.integer_or("weight-bits", q.weight_bits, 2, 30));
-    q.activation_bits = static_cast<unsigned>(args.integer_or("activation-bits", q.activation_bits, 0, 62));
-    return q;
+    CircuitSettings settings;
+    apply_setting_flags(args, settings, true);
+    return settings.quantization;
 }
 
 Model model_from(const Args& args) { return load_model(args.required("model")); }
@@ -131,26 +170,11 @@ CircuitSpec spec_from(const Args& args, const fs::path& folder) {
     spec.output = folder;
     spec.name = args.get_or("name", spec.model.stem().string());
     try {
-        spec.variant = variant_from_string(args.get_or("variant", "private-input"));
+        spec.settings.variant = variant_from_string(args.get_or("variant", to_string(spec.settings.variant)));
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--variant: ") + e.what());
     }
-    spec.quantization = quantization_from(args);
-    const bool input = spec.variant == Variant::PrivateInput;
-    for (const char* name : {"expose-logits", "claimed-class", "group-size", "batch-size"}) {
-        const bool for_input = std::string(name) == "expose-logits" || std::string(name) == "claimed-class";
-        if (args.has(name) && for_input != input)
-            throw UsageError(fmt::format("--{} is an option of --variant {}", name, for_input ? "private-input" : "private-model"));
-    }
-    if (input) {
-        spec.private_input.expose_logits = args.has("expose-logits");
-        spec.private_input.claimed_class = args.has("claimed-class");
-        spec.private_input.chunk_size = args.integer_or("chunk-size", 56, 1, 1 << 20);
-    } else {
-        spec.private_model.chunk_size = args.integer_or("chunk-size", 56, 1, 1 << 20);
-        spec.private_model.group_size = args.integer_or("group-size", 10, 1, 1 << 20);
-        spec.batch_size = args.integer_or("batch-size", 10, 1, 1 << 20);
-    }
+    apply_setting_flags(args, spec.settings, false);
     return spec;
 }
 
@@ -177,14 +201,16 @@ fs::path verification_key_from(const Args& args, const fs::path& folder) {
     return args.get_or("vk", (keys_folder(folder) / "verification.key").string());
 }
 
-ProveRequest prove_request_from(const Args& args) {
+ProofRequest proof_request_from(const Args& args) {
     args.at_most_one_of({"input", "digit"});
-    ProveRequest request;
-    if (auto input = args.get("input")) request.input = *input;
+    ProofRequest request;
+    if (auto file = args.get("input")) {
+        request.input_name = *file == "-" ? fs::path("<stdin>") : fs::path(*file);
+        request.input = integer_input(read_json(*file), request.input_name);
+    }
     if (auto digit = args.integer("digit", 0, 1 << 20)) request.digit = static_cast<std::size_t>(*digit);
-    if (auto claim = args.integer("claim", 0, 1 << 20)) request.claim = static_cast<int>(*claim);
+    if (auto claim = args.integer("claim", 0, 1 << 20)) request.claimed_class = static_cast<int>(*claim);
     request.threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
-    if (auto proof = args.get("proof")) request.proof = *proof;
     return request;
 }
 
@@ -232,7 +258,7 @@ std::string layer_table(const nlohmann::json& rows) {
     std::string text = line("layer", "kind", "shape", "shift", "scale", "weights", "biases", "values", "sign-test bits");
     for (const auto& row : rows) {
         const auto column = [&](const char* key, const std::string& prefix, const std::string& suffix) {
-            return row.contains(key) ? prefix + row[key].dump() + suffix : std::string("-");
+            return row.contains(key) ? fmt::format("{}{}{}", prefix, row[key].dump(), suffix) : std::string("-");
         };
         text += "\n" + line(row["layer"].get<std::size_t>(), row["kind"].get<std::string>(), row["shape"].get<std::string>(),
                              column("weight_shift", "2^", ""), fmt::format("{:.6g}", row["scale"].get<double>()),

@@ -13,6 +13,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/project/folder_proof.hpp"
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
@@ -62,8 +63,8 @@ auto timed(const std::string& step, bool long_step, double& seconds, F&& f) {
 
 // Option groups, and a subcommand's options from them.
 std::vector<Option> options(std::initializer_list<std::vector<Option>> groups);
-std::vector<Option> model_options();      // --model, --input-bits, --weight-bits
-std::vector<Option> circuit_options();    // --variant and the options of each variant
+std::vector<Option> model_options();      // --model and the quantization settings (--input-bits ...)
+std::vector<Option> circuit_options();    // --variant, --name and every other setting (setting_options())
 std::vector<Option> zokrates_option();    // --zokrates
 std::vector<Option> cache_option();       // --cache-dir
 std::vector<Option> scheme_option();      // --scheme
@@ -81,16 +82,9 @@ Scheme scheme_from(const Args& args);
 std::filesystem::path folder_from(const Args& args);  // --dir, else the current folder
 std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
 
-// What to prove: where the private input comes from, and the public claim or threshold.
-struct ProveRequest {
-    std::optional<std::filesystem::path> input;  // a JSON array of integers; "-" is stdin
-    std::optional<std::size_t> digit;            // a held-out MNIST digit
-    std::optional<int> claim;                    // private-input with claimed_class
-    std::optional<std::int64_t> threshold;       // private-model; default: the model's correct count
-    std::optional<std::filesystem::path> model;  // private-model: the private weights (default: the lock's)
-    std::optional<std::filesystem::path> proof;  // where to write proof.json (default: the folder)
-};
-ProveRequest prove_request_from(const Args& args);
+// What to prove, from --input (a JSON array of integers, a file or - for stdin), --digit,
+// --claim and --threshold.
+ProofRequest proof_request_from(const Args& args);
 
 // Per layer of a quantized model: kind, shape, weight shift, scale, the widths of its weights
 // and biases, the static bounds of its values and the sign-test width they need (inspect, quantize).

@@ -11,7 +11,7 @@ namespace {
 int run(const Args& args, const Output& out) {
     const std::filesystem::path folder = args.get_or("dir", "work/zokml");
     const CircuitSpec spec = spec_from(args, folder);
-    ProveRequest request = prove_request_from(args);
+    const ProofRequest request = proof_request_from(args);
     const Scheme scheme = scheme_from(args);
     const Toolchain toolchain = toolchain_from(args);
     const ArtifactStore store = store_from(args);
@@ -22,18 +22,18 @@ int run(const Args& args, const Output& out) {
         steps[step.step] = step.to_json();
         return step;
     };
-    out.text(fmt::format("model {} ({}), circuit folder {}", spec.name, to_string(spec.variant), folder.string()));
+    out.text(fmt::format("model {} ({}), circuit folder {}", spec.name, to_string(spec.settings.variant), folder.string()));
     done(generate_step(spec));
     done(compile_step(folder, toolchain, store));
     done(setup_step(folder, scheme, toolchain, store));
-    const StepResult proved = done(prove_step(folder, request, toolchain, store));
-    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proved.details["proof"].get<std::string>(),
-                                                 toolchain, read_lock(folder)));
+    const std::filesystem::path proof = args.get_or("proof", (folder / "proof.json").string());
+    const StepResult proved = done(prove_step(folder, request, proof, toolchain, store));
+    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proof, toolchain, folder));
     const bool passed = verified.details["verified"].get<bool>();
     out.text("proof: " + proved.details["proof"].get<std::string>());
     out.result({{"folder", folder.string()},
                 {"model", spec.model.string()},
-                {"variant", to_string(spec.variant)},
+                {"variant", to_string(spec.settings.variant)},
                 {"steps", steps},
                 {"public", proved.details["public"]},
                 {"verified", passed}});

@@ -1,5 +1,5 @@
 // The steps on a circuit folder (generate, compile, setup, prove, verify): each subcommand runs
-// one of them, `zokml run` all of them in order. The folder's layout is manifest.hpp's: the lock
+// one of them, `zokml run` all of them in order. The folder's layout is circuit_folder.hpp's: the lock
 // file, circuit/, keys/, and proof.json.
 #pragma once
 
@@ -11,7 +11,8 @@
 
 #include "common.hpp"
 #include "zokml/toolchain/artifacts.hpp"
-#include "zokml/project/manifest.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/folder_proof.hpp"
 
 namespace zokml::cli {
 
@@ -36,15 +37,12 @@ StepResult compile_step(const std::filesystem::path& folder, const Toolchain& to
 // A keypair from the store (or a new one), linked into folder/keys.
 StepResult setup_step(const std::filesystem::path& folder, Scheme scheme, const Toolchain& toolchain,
                       const ArtifactStore& store);
-// A proof for the request's private input (or private model); details["public"] is what it reveals.
-StepResult prove_step(const std::filesystem::path& folder, const ProveRequest& request, const Toolchain& toolchain,
-                      const ArtifactStore& store);
-// details["verified"]: PASSED. With the lock of the proof's circuit, details["public"] decodes
-// the public values.
+// A proof written to proof_file; details["public"] is what it reveals.
+StepResult prove_step(const std::filesystem::path& folder, const ProofRequest& request,
+                      const std::filesystem::path& proof_file, const Toolchain& toolchain, const ArtifactStore& store);
+// details["verified"]: PASSED. With the circuit folder of the proof's circuit, details["public"]
+// decodes the public values.
 StepResult verify_step(const std::filesystem::path& verification_key, const std::filesystem::path& proof,
-                       const Toolchain& toolchain, const std::optional<CircuitLock>& lock);
-
-// A keypair for verifying and exporting: the verification key file alone.
-Keypair verification_keypair(const std::filesystem::path& verification_key);
+                       const Toolchain& toolchain, const std::optional<std::filesystem::path>& folder);
 
 }  // namespace zokml::cli

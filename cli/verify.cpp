@@ -10,10 +10,8 @@ namespace {
 
 int verify(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
-    std::optional<CircuitLock> lock;
-    if (std::filesystem::exists(lock_file(folder))) lock = read_lock(folder);
     const StepResult step = verify_step(verification_key_from(args, folder), args.get_or("proof", (folder / "proof.json").string()),
-                                        toolchain_from(args), lock);
+                                        toolchain_from(args), folder);
     step.print(out);
     if (step.details.contains("public") && !step.details["public"].empty())
         out.text("public: " + step.details["public"].dump());

@@ -1,7 +1,7 @@
 # Writes OUTPUT: a C++ file that defines zokml::detail::embedded_templates(), a map from the
-# file name of each template in TEMPLATE_DIR to its text, so the library carries its .zok
-# templates inside it.
-file(GLOB templates "${TEMPLATE_DIR}/*.zok")
+# file name of each template in TEMPLATE_DIR to its text, so the library carries its templates
+# inside it.
+file(GLOB templates "${TEMPLATE_DIR}/*.zok" "${TEMPLATE_DIR}/*.ts")
 list(SORT templates)
 set(body "")
 foreach(path ${templates})

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "example_main.hpp"
-#include "zokml/crypto/commitment.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/circuit/private_model.hpp"
 #include "zokml/data/fidelity.hpp"
@@ -28,20 +27,11 @@ struct Arguments {
 
 Arguments parse(int argc, char** argv) {
     Arguments a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            fmt::print("usage: mnist_private_model [--model FILE] [--digits N] [--threshold PERCENT] [--work DIR]\n");
-            std::exit(0);
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
-        const std::string value = argv[++i];
-        if (flag == "--model") a.model = value;
-        else if (flag == "--digits") a.digits = std::stoul(value);
-        else if (flag == "--threshold") a.threshold_percent = std::stod(value);
-        else if (flag == "--work") a.work = value;
-        else throw std::invalid_argument("unknown option " + flag);
-    }
+    examples::parse_flags(argc, argv, "usage: mnist_private_model [--model FILE] [--digits N] [--threshold PERCENT] [--work DIR]",
+                          {{"--model", [&](const std::string& v) { a.model = v; }},
+                           {"--digits", [&](const std::string& v) { a.digits = examples::count(v); }},
+                           {"--threshold", [&](const std::string& v) { a.threshold_percent = std::stod(v); }},
+                           {"--work", [&](const std::string& v) { a.work = v; }}});
     return a;
 }
 
@@ -49,26 +39,23 @@ int run(const Arguments& args) {
     // 8-bit weights: no accuracy lost on the shipped models, and fewer constraints per weight.
     const QuantizedModel model = quantize(load_model(args.model), {8, 8});
     const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), args.digits));
-    const FieldElement commitment = commit_model(model);
-    const std::size_t correct = count_correct(model, batch);
     const auto threshold = static_cast<std::int64_t>(std::ceil(args.threshold_percent / 100.0 * static_cast<double>(args.digits)));
-    fmt::print("model {}: published commitment {}\n", model.name, commitment.to_decimal());
-    fmt::print("public batch: {} held-out digits, SHA-256 {}\n", args.digits, batch.fingerprint());
-    fmt::print("reference: {} of {} correct ({:.1f}%), threshold {} ({}%)\n", correct, args.digits,
-               100.0 * static_cast<double>(correct) / static_cast<double>(args.digits), threshold, args.threshold_percent);
-
-    if (correct < static_cast<std::size_t>(threshold))
-        fmt::print("below the threshold: the witness will fail, no proof of a false claim exists\n");
     const Toolchain toolchain;
-    CircuitProver prover(toolchain, generate_private_model_circuit(model, batch), args.work);
-    fmt::print("compile   {:7.2f} s  ({} constraints)\n", prover.times().compile_s, prover.program().constraints);
-    fmt::print("setup     {:7.2f} s\n", prover.times().setup_s);
-    const Proof proof = prover.prove(private_model_arguments(model, commitment, threshold));
-    fmt::print("witness   {:7.2f} s\n", prover.times().witness_s);
-    fmt::print("prove     {:7.2f} s\n", prover.times().prove_s);
-    const bool verified = prover.verify(proof);
-    fmt::print("verify    {:7.2f} s  ({})\n", prover.times().verify_s, verified ? "PASSED" : "FAILED");
-    fmt::print("public: commitment, threshold {}, correct {}\n", threshold, proof.inputs.at(2).to_decimal());
+    PrivateModelProver prover(toolchain, model, batch, args.work);
+    fmt::print("model {}: published commitment {}\n", model.name, prover.commitment().to_decimal());
+    fmt::print("public batch: {} held-out digits, SHA-256 {}\n", args.digits, batch.fingerprint());
+    fmt::print("reference: {} of {} correct ({:.1f}%), threshold {} ({}%)\n", prover.correct(), args.digits,
+               100.0 * static_cast<double>(prover.correct()) / static_cast<double>(args.digits), threshold,
+               args.threshold_percent);
+    const CircuitProver& steps = prover.circuit_prover();
+    examples::print_step("compile", steps.times().compile_s, fmt::format("{} constraints", steps.program().constraints));
+    examples::print_step("setup", steps.times().setup_s);
+    const PrivateModelProof proof = prover.prove(threshold);  // InputError when the model falls short: no proof exists
+    examples::print_step("witness", steps.times().witness_s);
+    examples::print_step("prove", steps.times().prove_s);
+    const bool verified = prover.verify(proof.proof);
+    examples::print_step("verify", steps.times().verify_s, verified ? "PASSED" : "FAILED");
+    fmt::print("public: commitment, threshold {}, correct {}\n", proof.public_output.threshold, proof.public_output.correct);
     return verified ? 0 : 1;
 }
 

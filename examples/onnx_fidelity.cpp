@@ -16,6 +16,7 @@
 #include "zokml/model/onnx.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
+#include "zokml/toolchain/public_values.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 using namespace zokml;
@@ -31,22 +32,14 @@ struct Arguments {
 
 Arguments parse(int argc, char** argv) {
     Arguments a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            fmt::print("usage: onnx_fidelity [--model FILE.onnx|FILE.json] [--activation-bits N] [--weight-bits N] "
-                       "[--circuit-digits N] [--work DIR]\n");
-            std::exit(0);
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
-        const std::string value = argv[++i];
-        if (flag == "--model") a.model = value;
-        else if (flag == "--activation-bits") a.quantization.activation_bits = std::stoul(value);
-        else if (flag == "--weight-bits") a.quantization.weight_bits = std::stoul(value);
-        else if (flag == "--circuit-digits") a.circuit_digits = std::stoul(value);
-        else if (flag == "--work") a.work = value;
-        else throw std::invalid_argument("unknown option " + flag);
-    }
+    examples::parse_flags(
+        argc, argv,
+        "usage: onnx_fidelity [--model FILE.onnx|FILE.json] [--activation-bits N] [--weight-bits N] [--circuit-digits N] [--work DIR]",
+        {{"--model", [&](const std::string& v) { a.model = v; }},
+         {"--activation-bits", [&](const std::string& v) { a.quantization.activation_bits = static_cast<unsigned>(examples::count(v)); }},
+         {"--weight-bits", [&](const std::string& v) { a.quantization.weight_bits = static_cast<unsigned>(examples::count(v)); }},
+         {"--circuit-digits", [&](const std::string& v) { a.circuit_digits = examples::count(v); }},
+         {"--work", [&](const std::string& v) { a.work = v; }}});
     return a;
 }
 
@@ -92,9 +85,10 @@ int run(const Arguments& args) {
         fmt::print("circuit: {} modules, {} constraints, generated and compiled in {:.1f} s\n", generated.files.size(),
                    program.constraints, seconds_since(start));
         circuit = [&](const std::vector<std::int64_t>& input) {
-            const Witness witness = toolchain->compute_witness(program, private_input_arguments({}, input),
-                                                               std::filesystem::path(args.work) / "witness");
-            return decode_private_input_output({}, witness.output).predicted_class;
+            const auto arguments = private_input_arguments({}, input);
+            const Witness witness = toolchain->compute_witness(program, arguments, std::filesystem::path(args.work) / "witness");
+            return decode_private_input_public(program.abi, PublicValues::of_witness(program.abi, arguments, witness.output))
+                .predicted_class;
         };
     }
     const auto start = std::chrono::steady_clock::now();

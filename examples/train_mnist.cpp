@@ -2,7 +2,6 @@
 //   train_mnist --hidden 56 [--hidden 32 ...] [--epochs N] [--seed S] --out FILE [--mnist DIR]
 #include <fmt/format.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +10,7 @@
 
 #include "zokml/data/mnist.hpp"
 #include "zokml/data/train.hpp"
+#include "example_main.hpp"
 
 namespace {
 
@@ -23,33 +23,16 @@ struct Arguments {
     std::string mnist_dir;
 };
 
-std::uint64_t parse_number(const std::string& flag, const std::string& text) {
-    std::uint64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size())
-        throw std::invalid_argument(flag + " takes a non-negative integer, got '" + text + "'");
-    return value;
-}
-
 Arguments parse_arguments(int argc, char** argv) {
     Arguments args;
     args.options.hidden_sizes.clear();
     args.mnist_dir = zokml::default_mnist_dir().string();
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            fmt::print("{}", kUsage);
-            std::exit(0);
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
-        const std::string value = argv[++i];
-        if (flag == "--hidden") args.options.hidden_sizes.push_back(parse_number(flag, value));
-        else if (flag == "--epochs") args.options.epochs = parse_number(flag, value);
-        else if (flag == "--seed") args.options.seed = parse_number(flag, value);
-        else if (flag == "--out") args.out = value;
-        else if (flag == "--mnist") args.mnist_dir = value;
-        else throw std::invalid_argument("unknown option " + flag);
-    }
+    zokml::examples::parse_flags(argc, argv, kUsage,
+                                 {{"--hidden", [&](const std::string& v) { args.options.hidden_sizes.push_back(zokml::examples::count(v)); }},
+                                  {"--epochs", [&](const std::string& v) { args.options.epochs = zokml::examples::count(v); }},
+                                  {"--seed", [&](const std::string& v) { args.options.seed = zokml::examples::count(v); }},
+                                  {"--out", [&](const std::string& v) { args.out = v; }},
+                                  {"--mnist", [&](const std::string& v) { args.mnist_dir = v; }}});
     if (args.options.hidden_sizes.empty()) throw std::invalid_argument("give at least one --hidden size");
     if (args.out.empty()) throw std::invalid_argument("give the model file to write with --out");
     return args;

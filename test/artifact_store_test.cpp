@@ -25,11 +25,9 @@ namespace {
 const std::string kKey = sha256_hex("a test entry");
 
 // A builder that writes one file (and a nested one) and counts its calls.
-ArtifactStore::Builder writing(const std::string& text, std::atomic<int>& calls,
-                               std::chrono::milliseconds pause = std::chrono::milliseconds(0)) {
-    return [&calls, text, pause](const fs::path& dir) {
+ArtifactStore::Builder writing(const std::string& text, std::atomic<int>& calls) {
+    return [&calls, text](const fs::path& dir) {
         ++calls;
-        std::this_thread::sleep_for(pause);
         write_file_atomically(dir / "artifact.txt", text);
         fs::create_directories(dir / "nested");
         write_file_atomically(dir / "nested" / "more.txt", text + text);
@@ -118,8 +116,12 @@ TEST_CASE("threads building the same entry at once build it once and share it", 
     std::atomic<int> calls = 0;
     std::vector<ArtifactStore::Entry> entries(4);
     std::vector<std::thread> threads;
-    for (auto& entry : entries)
-        threads.emplace_back([&] { entry = store.get(kKey, writing("shared", calls, std::chrono::milliseconds(200))); });
+    // The first builder holds on until the three other threads wait for its lock: they overlap.
+    const auto build = [&](const fs::path& d) {
+        test::await_flock_waiters(dir / "locks" / kKey, entries.size() - 1);
+        return writing("shared", calls)(d);
+    };
+    for (auto& entry : entries) threads.emplace_back([&] { entry = store.get(kKey, build); });
     for (auto& t : threads) t.join();
     CHECK(calls == 1);
     CHECK(std::count_if(entries.begin(), entries.end(), [](const auto& e) { return e.outcome == Outcome::Built; }) == 1);
@@ -129,12 +131,13 @@ TEST_CASE("threads building the same entry at once build it once and share it", 
 TEST_CASE("two processes building the same entry at once build it once", "[store]") {
     const test::TempDir dir;
     const fs::path log = dir / "builds.log";
-    // Each build appends a line to the log; a process reports its outcome by its exit code.
+    // Each build appends a line to the log and holds on until the other process waits for its
+    // lock; a process reports its outcome by its exit code.
     const auto build_in_this_process = [&] {
         const ArtifactStore store(dir / "cache");
         const auto entry = store.get(kKey, [&](const fs::path& d) {
             std::ofstream(log, std::ios::app) << ::getpid() << "\n";
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            test::await_flock_waiters(dir / "cache" / "locks" / kKey, 1);
             write_file_atomically(d / "artifact.txt", "from a process");
             return nlohmann::json::object();
         });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -11,7 +12,10 @@
 #include "toolchain/subprocess.hpp"
 #include "support.hpp"
 #include "zokml/crypto/commitment.hpp"
+#include "zokml/data/fidelity.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;
@@ -46,10 +50,28 @@ fs::path tiny_model(const fs::path& file, double weight = -2.0) {
 }
 
 // A zokrates command that logs each subcommand to `log`, then runs the real one.
-fs::path logging_toolchain(const fs::path& dir) {
+// The real toolchain behind a script that logs each subcommand to dir/zokrates.log. With a cache
+// folder, compile first holds on until another process waits for a lock of that cache (it logs
+// "no-overlap" if none does within 30 s): two runs then certainly overlap.
+fs::path logging_toolchain(const fs::path& dir, const std::optional<fs::path>& overlap_in_cache = {}) {
     const fs::path script = dir / "zokrates-logging";
-    write_file_atomically(script, "#!/bin/sh\necho \"$1\" >> '" + (dir / "zokrates.log").string() + "'\nexec '" +
-                                              test::real_toolchain().executable().string() + "' \"$@\"\n");
+    const std::string log = "'" + (dir / "zokrates.log").string() + "'";
+    std::string text = "#!/bin/sh\necho \"$1\" >> " + log + "\n";
+    if (overlap_in_cache)
+        text += "waiting() {\n"
+                "  for f in '" + (*overlap_in_cache / "locks").string() + "'/*; do\n"
+                "    [ -e \"$f\" ] && grep -q -- \"-> FLOCK.*:$(stat -c %i \"$f\") \" /proc/locks && return 0\n"
+                "  done\n"
+                "  return 1\n"
+                "}\n"
+                "if [ \"$1\" = compile ]; then\n"
+                "  i=0\n"
+                "  until waiting; do\n"
+                "    i=$((i + 1)); if [ $i -gt 3000 ]; then echo no-overlap >> " + log + "; break; fi; sleep 0.01\n"
+                "  done\n"
+                "fi\n";
+    text += "exec '" + test::real_toolchain().executable().string() + "' \"$@\"\n";
+    write_file_atomically(script, text);
     fs::permissions(script, fs::perms::owner_all);
     return script;
 }
@@ -123,10 +145,10 @@ TEST_CASE("malformed files and bad private inputs exit with code 3, naming the f
     write_file_atomically(dir / "short.json", "[1, 2]");
     r = zokml_cli({"prove", "--dir", folder.string(), "--input", (dir / "short.json").string()});
     CHECK(r.exit_code == 3);
-    CHECK_THAT(r.err, Catch::Contains("expected a JSON array of 3 integers"));
+    CHECK_THAT(r.err, Catch::Contains("short.json: input: expected 3 values, got 2"));
     r = zokml_cli({"prove", "--dir", folder.string(), "--input", "-"}, "[1, 2, 256]");
     CHECK(r.exit_code == 3);
-    CHECK_THAT(r.err, Catch::Contains("<stdin>: [2]: expected an integer from 0 to 255, got 256"));
+    CHECK_THAT(r.err, Catch::Contains("<stdin>: input[2]: 256 is outside [0, 255]"));
     CHECK(zokml_cli({"prove", "--dir", folder.string(), "--input", "-"}, "[1, 2,").exit_code == 3);
     CHECK(zokml_cli({"prove", "--dir", folder.string(), "--digit", "0"}).exit_code == 3);  // not an MNIST model
 }
@@ -302,7 +324,7 @@ TEST_CASE("two zokml processes running the same circuit at once both succeed, an
           "[cli][slow]") {
     const test::TempDir dir;
     const std::string model = tiny_model(dir / "tiny.json").string();
-    const std::string toolchain = logging_toolchain(dir.path()).string();
+    const std::string toolchain = logging_toolchain(dir.path(), dir / "cache").string();
     std::vector<Result> results(2);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < results.size(); ++i)
@@ -322,14 +344,15 @@ TEST_CASE("two zokml processes running the same circuit at once both succeed, an
         CHECK(r.parsed()["verified"] == true);
     }
     CHECK(outcomes == std::multiset<std::string>{"built", "hit"});
+    CHECK(invocations(dir.path(), "no-overlap") == 0);  // the second run waited for the first's lock
     CHECK(invocations(dir.path(), "compile") == 1);
     CHECK(invocations(dir.path(), "setup") == 1);
 }
 
-TEST_CASE("zokml run proves a private model's correct count on the public batch and reveals only its commitment",
-          "[cli][slow]") {
-    const test::TempDir dir;
-    // The small model cut down to two hidden units: a private-model circuit that compiles in seconds.
+namespace {
+
+// The small model cut down to two hidden units: circuits with a private model that compile in seconds.
+Model two_hidden_units() {
     Model model = load_model(kSmallModel);
     model.name = "mnist-784-2-10";
     auto& hidden = model.layers[0].dense;
@@ -341,6 +364,15 @@ TEST_CASE("zokml run proves a private model's correct count on the public batch 
     for (std::size_t o = 0; o < 10; ++o) head_weights.insert(head_weights.end(), {head.weights[o * 16], head.weights[o * 16 + 1]});
     head.inputs = 2;
     head.weights = head_weights;
+    return model;
+}
+
+}  // namespace
+
+TEST_CASE("zokml run proves a private model's correct count on the public batch and reveals only its commitment",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const Model model = two_hidden_units();
     save_model(model, dir / "m2.json");
 
     const std::string folder = (dir / "pm").string();
@@ -357,7 +389,42 @@ TEST_CASE("zokml run proves a private model's correct count on the public batch 
     const Result too_high = zokml_cli({"prove", "--dir", folder, "--threshold", std::to_string(correct + 1), "--cache-dir",
                                        (dir / "cache").string()});
     CHECK(too_high.exit_code == 3);
-    CHECK_THAT(too_high.err, Catch::Contains("fewer than " + std::to_string(correct + 1)));
-    CHECK(zokml_cli({"prove", "--dir", folder, "--digit", "0"}).exit_code == 2);  // no private input here
+    CHECK_THAT(too_high.err, Catch::Contains("no proof of at least " + std::to_string(correct + 1) + " exists"));
+    const Result digit = zokml_cli({"prove", "--dir", folder, "--digit", "0"});  // no private input here
+    CHECK(digit.exit_code == 3);
+    CHECK_THAT(digit.err, Catch::Contains("not an input of private-model circuits"));
 }
 
+
+TEST_CASE("zokml run proves a committed private model's class of a private digit (both private)", "[cli][slow]") {
+    const test::TempDir dir;
+    const Model model = two_hidden_units();
+    save_model(model, dir / "m2.json");
+    const std::string folder = (dir / "bp").string();
+    const Result run = zokml_cli({"run", "--variant", "both-private", "--model", (dir / "m2.json").string(), "--digit", "3",
+                                  "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    const QuantizedModel quantized = quantize(model);
+    const json revealed = run.parsed()["public"];
+    CHECK(revealed["commitment"] == commit_model(quantized).to_decimal());
+    CHECK(revealed["class"] == run_reference(quantized, digit_input(quantized, held_out_digits()[3])).predicted_class);
+    CHECK(run.parsed()["verified"] == true);
+    CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
+    CHECK(zokml_cli({"prove", "--dir", folder, "--threshold", "1"}).exit_code == 3);  // a private-model input
+}
+
+TEST_CASE("zokml run --hash-input makes the private input's hash public", "[cli][slow]") {
+    const test::TempDir dir;
+    const std::string model = tiny_model(dir / "tiny.json").string();
+    const std::string folder = (dir / "hashed").string();
+    const Result run = zokml_cli({"run", "--hash-input", "--model", model, "--input", "-", "--dir", folder, "--cache-dir",
+                                  (dir / "cache").string(), "--json"},
+                                 "[10, 20, 30]");
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.parsed()["public"]["input_hash"] == hash_input(quantize(load_model(model)), {10, 20, 30}).to_decimal());
+    CHECK(run.parsed()["verified"] == true);
+    CHECK(read_lock(folder).spec.settings.private_input.hash_input);
+    CHECK(zokml_cli({"generate", "--model", model, "--dir", folder, "--group-size", "2"}).exit_code == 2);  // not its option
+}

@@ -8,7 +8,7 @@
 #include <regex>
 #include <set>
 
-#include "circuit/templates.hpp"
+#include "core/templates.hpp"
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/core/errors.hpp"
@@ -294,27 +294,9 @@ TEST_CASE("a ReLU on the input itself cannot become a private-input circuit", "[
 
 namespace {
 
-struct Compiled {
-    test::TempDir dir;
-    CompiledProgram program;
-    Compiled(const Circuit& circuit) {
-        circuit.write(dir / "circuit");
-        program = test::real_toolchain().compile(dir / "circuit" / circuit.main_file, dir / "build");
-    }
-    Value run(const std::vector<Value>& arguments) const {
-        return test::real_toolchain().compute_witness(program, arguments, dir / "witness").output;
-    }
-    bool fails(const std::vector<Value>& arguments) const {
-        try {
-            run(arguments);
-            return false;
-        } catch (const ToolchainError& e) {
-            return e.step() == Step::ComputeWitness && e.tool_output().find("Execution failed") != std::string::npos;
-        }
-    }
-};
+using Compiled = test::CompiledCircuit;
 
-const PrivateInputOptions kWithLogits{true, false, 56};
+const PrivateInputOptions kWithLogits{.expose_logits = true};
 
 const Compiled& small_cnn_circuit() {
     static const Compiled compiled(generate_private_input_circuit(small_cnn_quantized(), kWithLogits));
@@ -330,7 +312,8 @@ void check_against_reference(const QuantizedModel& model, const Compiled& compil
         const auto input = digit_input(model, digit);
         const ReferenceTrace expected = run_reference(model, input);
         INFO(model.name << ": held-out digit " << d * step << ", label " << digit.label);
-        const auto out = decode_private_input_output(kWithLogits, compiled.run(private_input_arguments(kWithLogits, input)));
+        const auto out = decode_private_input_public(compiled.program.abi,
+                                                     compiled.public_inputs(private_input_arguments(kWithLogits, input)));
         CHECK(out.predicted_class == expected.predicted_class);
         CHECK(out.logits == expected.logits);
         classes.insert(out.predicted_class);
@@ -344,7 +327,7 @@ const Compiled& wrapper(const std::string& main) {
     auto& slot = compiled[main];
     if (!slot) {
         Circuit circuit;
-        for (const char* helper : {"sign", "rescale", "relu_rescale", "max"})
+        for (const char* helper : {"is_nonnegative", "rescale", "relu_rescale", "max"})
             circuit.files[std::string(helper) + ".zok"] = detail::render_template(std::string(helper) + ".zok", {});
         circuit.files["main.zok"] = main;
         slot = std::make_unique<Compiled>(circuit);
@@ -412,7 +395,7 @@ TEST_CASE("a proof of a real digit through the small CNN verifies", "[cnn][slow]
     PrivateInputProver prover(test::real_toolchain(), small_cnn_quantized(), dir / "prover");
     const auto input = digit_input(small_cnn_quantized(), held_out_digits()[9]);
     const PrivateInputProof proof = prover.prove(input);
-    CHECK(proof.output.predicted_class == run_reference(small_cnn_quantized(), input).predicted_class);
+    CHECK(proof.public_output.predicted_class == run_reference(small_cnn_quantized(), input).predicted_class);
     CHECK(prover.verify(proof.proof));
 }
 
@@ -432,9 +415,9 @@ TEST_CASE("the rescale accepts no quotient whose remainder is outside [0, 2^k)",
 TEST_CASE("a value outside the rescale's static range makes the witness fail", "[cnn][slow]") {
     const Compiled& w = wrapper(kRescale);
     const std::int64_t half = std::int64_t(1) << 19;  // M = 20: v in [-2^19, 2^19)
-    CHECK(w.run(fields({-1000})).field == FieldElement::from_int(-4));
-    CHECK(w.run(fields({half - 1})).field == FieldElement::from_int(2047));
-    CHECK(w.run(fields({-half})).field == FieldElement::from_int(-2048));
+    CHECK(w.output(fields({-1000})).field == FieldElement::from_int(-4));
+    CHECK(w.output(fields({half - 1})).field == FieldElement::from_int(2047));
+    CHECK(w.output(fields({-half})).field == FieldElement::from_int(-2048));
     CHECK(w.fails(fields({half})));
     CHECK(w.fails(fields({-half - 1})));
 }
@@ -446,9 +429,9 @@ TEST_CASE("every bit of the rescale's decomposition survives compilation, the re
 
 TEST_CASE("a max comparison outside its static width makes the witness fail", "[cnn][slow]") {
     const Compiled& w = wrapper(kMax);  // N = 10: a - b in [-512, 512)
-    CHECK(w.run(fields({5, 9})).field == FieldElement::from_int(9));
-    CHECK(w.run(fields({-3, -7})).field == FieldElement::from_int(-3));
-    CHECK(w.run(fields({0, 512})).field == FieldElement::from_int(512));
+    CHECK(w.output(fields({5, 9})).field == FieldElement::from_int(9));
+    CHECK(w.output(fields({-3, -7})).field == FieldElement::from_int(-3));
+    CHECK(w.output(fields({0, 512})).field == FieldElement::from_int(512));
     CHECK(w.fails(fields({512, 0})));
     CHECK(w.fails(fields({0, 513})));
 }

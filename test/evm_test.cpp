@@ -157,13 +157,13 @@ TEST_CASE("a private MNIST digit's class proof verifies in the EVM, and a differ
     const Digit digit = held_out_digits().at(0);
     PrivateInputProver prover(test::real_toolchain(), model, dir / "mnist");
     const auto proven = prover.prove(digit_input(model, digit));
-    const EvmVerifier evm(prover.keypair(), dir / "evm");
+    const EvmVerifier evm(prover.circuit_prover().keypair(), dir / "evm");
 
     const auto answer = evm.call(proven.proof);
     CHECK(answer.verified);
     auto call = VerifyTxCall::from_proof(proven.proof);
     REQUIRE(call.inputs.size() == 1);  // the public class
-    CHECK(call.inputs[0] == FieldElement::from_int(proven.output.predicted_class));
-    call.inputs[0] = FieldElement::from_int((proven.output.predicted_class + 1) % 10);
+    CHECK(call.inputs[0] == FieldElement::from_int(proven.public_output.predicted_class));
+    call.inputs[0] = FieldElement::from_int((proven.public_output.predicted_class + 1) % 10);
     CHECK_FALSE(evm.call(call).verified);
 }

@@ -3,7 +3,7 @@
 #include <regex>
 #include <set>
 
-#include "circuit/templates.hpp"
+#include "core/templates.hpp"
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
 
@@ -68,19 +68,19 @@ std::string activation(const std::string& neuron) {
 
 TEST_CASE("a circuit has main, sign, one module per neuron and one per neuron and non-zero chunk", "[generator]") {
     // Chunks of 2: the 3 inputs make chunks {0, 1} and {2}; the 2 hidden values make one chunk.
-    const Circuit circuit = generate_private_input_circuit(tiny(), {false, false, 2});
-    CHECK(file_names(circuit) == std::set<std::string>{"main.zok", "sign.zok", "l0/n0.zok", "l0/n0_c0.zok", "l0/n0_c1.zok",
+    const Circuit circuit = generate_private_input_circuit(tiny(), {.chunk_size = 2});
+    CHECK(file_names(circuit) == std::set<std::string>{"main.zok", "is_nonnegative.zok", "l0/n0.zok", "l0/n0_c0.zok", "l0/n0_c1.zok",
                                                        "l0/n1.zok", "l0/n1_c0.zok", "l0/n1_c1.zok", "l1/n0.zok",
                                                        "l1/n0_c0.zok", "l1/n1.zok", "l1/n1_c0.zok"});
     CHECK(circuit.main_file == "main.zok");
 }
 
 TEST_CASE("main splits the input into chunk arrays and calls each neuron with them", "[generator]") {
-    const std::string main = generate_private_input_circuit(tiny(), {false, false, 2}).files.at("main.zok");
+    const std::string main = generate_private_input_circuit(tiny(), {.chunk_size = 2}).files.at("main.zok");
     CHECK_THAT(main, Contains("    field[2] x_c0 = x[0..2];\n    field[1] x_c1 = x[2..3];\n"));
     CHECK_THAT(main, Contains("    field a0_0 = l0_n0(x_c0, x_c1);\n"));
-    CHECK_THAT(main, Contains("    field[2] a0__c0 = [a0_0, a0_1];\n"));
-    CHECK_THAT(main, Contains("    field y1 = l1_n1(a0__c0);\n"));
+    CHECK_THAT(main, Contains("    field[2] a0_c0 = [a0_0, a0_1];\n"));
+    CHECK_THAT(main, Contains("    field y1 = l1_n1(a0_c0);\n"));
     CHECK_THAT(main, Contains("import \"./l1/n1\" as l1_n1;\n"));
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("a chunk of 56 non-zero weights is written as two statements of 28 ter
 
 TEST_CASE("a larger chunk is split into statements of at most 28 terms", "[generator]") {
     const Circuit circuit = generate_private_input_circuit(one_layer(100, std::vector<double>(100, 0.5), {0.0}, false),
-                                                           {false, false, 100});
+                                                           {.chunk_size = 100});
     CHECK(statement_terms(circuit.files.at("l0/n0_c0.zok")) == std::vector<std::size_t>{28, 28, 28, 16});
     CHECK_THAT(circuit.files.at("l0/n0_c0.zok"), Contains("    return s0 + s1 + s2 + s3;\n"));
 }
@@ -125,7 +125,7 @@ TEST_CASE("zero weights are left out of a chunk's sum", "[generator]") {
 
 TEST_CASE("a chunk whose weights are all zero has no module and is not summed", "[generator]") {
     // Chunks of 2: inputs {0, 1} have zero weights, input 2 has weight 1.
-    const Circuit circuit = generate_private_input_circuit(one_layer(3, {0.0, 0.0, 1.0}, {0.0}, false), {false, false, 2});
+    const Circuit circuit = generate_private_input_circuit(one_layer(3, {0.0, 0.0, 1.0}, {0.0}, false), {.chunk_size = 2});
     CHECK(circuit.files.count("l0/n0_c0.zok") == 0);
     REQUIRE(circuit.files.count("l0/n0_c1.zok") == 1);
     const std::string& neuron = circuit.files.at("l0/n0.zok");
@@ -219,7 +219,7 @@ TEST_CASE("a ReLU that does not follow a Dense layer is not expressed", "[genera
 }
 
 TEST_CASE("a chunk size of zero is rejected", "[generator]") {
-    CHECK_THROWS_WITH(generate_private_input_circuit(tiny(), {false, false, 0}), Contains("chunk_size"));
+    CHECK_THROWS_WITH(generate_private_input_circuit(tiny(), {.chunk_size = 0}), Contains("chunk_size"));
 }
 
 TEST_CASE("render_template fills every placeholder", "[generator]") {
@@ -239,7 +239,7 @@ TEST_CASE("render_template rejects a placeholder without a value", "[generator]"
 }
 
 TEST_CASE("render_template rejects a value without a placeholder", "[generator]") {
-    CHECK_THROWS_WITH(detail::render_template("sign.zok", {{"unknown", "x"}}), Contains("{{unknown}} does not appear"));
+    CHECK_THROWS_WITH(detail::render_template("is_nonnegative.zok", {{"unknown", "x"}}), Contains("{{unknown}} does not appear"));
 }
 
 TEST_CASE("render_template rejects an unknown template", "[generator]") {

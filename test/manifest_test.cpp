@@ -7,6 +7,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/project/manifest.hpp"
+#include "zokml/project/settings.hpp"
 #include "zokml/model/model.hpp"
 
 using namespace zokml;
@@ -67,11 +68,8 @@ TEST_CASE("manifest paths are relative to the manifest's folder and options take
     CHECK(a.name == "a");
     CHECK(a.model == project.dir / "models" / "a.json");
     CHECK(a.output == project.dir / "circuits" / "a");
-    CHECK(a.variant == Variant::PrivateInput);
-    CHECK(a.quantization.weight_bits == 10);
-    CHECK(a.private_input.chunk_size == 56);
-    CHECK_FALSE(a.private_input.expose_logits);
-    CHECK(manifest.circuits[1].private_input.expose_logits);
+    CHECK(a.settings == CircuitSettings{});
+    CHECK(manifest.circuits[1].settings.private_input.expose_logits);
 }
 
 TEST_CASE("manifest errors name the file and the field", "[manifest]") {
@@ -177,11 +175,12 @@ TEST_CASE("a private-model circuit records its public batch", "[manifest]") {
                     {"options", {{"batch_size", 3}, {"group_size", 3}}}, {"output", "circuits/pm"}}});
     build_manifest(project.manifest());
     const CircuitLock lock = read_lock(project.dir / "circuits" / "pm");
-    CHECK(lock.spec.variant == Variant::PrivateModel);
-    CHECK(lock.spec.batch_size == 3);
-    CHECK(lock.batch_fingerprint == labeled_batch(quantize(load_model(project.dir / "models" / "a.json")), batch_digits(3)).fingerprint());
-    CHECK(batch_digits(3).size() == 3);
-    CHECK(batch_digits(3)[1].label != batch_digits(3)[0].label);  // spread over the held-out set
+    CHECK(lock.spec.settings.variant == Variant::PrivateModel);
+    CHECK(lock.spec.settings.batch_size == 3);
+    const LabeledBatch batch = public_batch(quantize(load_model(project.dir / "models" / "a.json")), 3);
+    CHECK(lock.batch_fingerprint == batch.fingerprint());
+    CHECK(batch.inputs.size() == 3);
+    CHECK(batch.labels[1] != batch.labels[0]);  // spread over the held-out set
 }
 
 TEST_CASE("a folder without a lock file is no circuit folder", "[manifest]") {

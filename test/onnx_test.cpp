@@ -433,17 +433,14 @@ TEST_CASE("the ONNX export of the JSON MLP gives the JSON MLP's circuit outputs 
     // classes those of the JSON model itself, whose circuit the [private-input] tests check.
     const QuantizedModel from_onnx = quantize(onnx_of_mlp(json_mlp()).load());
     const QuantizedModel from_json = quantize(json_mlp()), from_json32 = quantize(json_mlp_float32());
-    const PrivateInputOptions options{true, false, 56};
-    test::TempDir dir;
-    const Circuit circuit = generate_private_input_circuit(from_onnx, options);
-    circuit.write(dir / "circuit");
-    const auto program = test::real_toolchain().compile(dir / "circuit" / "main.zok", dir / "build");
+    const PrivateInputOptions options{.expose_logits = true};
+    const test::CompiledCircuit compiled(generate_private_input_circuit(from_onnx, options));
     std::set<int> classes;
     for (std::size_t i = 0; i < 6; ++i) {
         const Digit& digit = held_out_digits()[i * 331];
         const auto input = digit_input(from_json, digit);
-        const auto witness = test::real_toolchain().compute_witness(program, private_input_arguments(options, input), dir / "w");
-        const PrivateInputOutput out = decode_private_input_output(options, witness.output);
+        const PrivateInputPublic out =
+            decode_private_input_public(compiled.program.abi, compiled.public_inputs(private_input_arguments(options, input)));
         CHECK(out.predicted_class == run_reference(from_json, input).predicted_class);
         CHECK(out.logits == run_reference(from_json32, input).logits);
         classes.insert(out.predicted_class);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
+#include "zokml/core/errors.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/circuit/private_model.hpp"
@@ -25,26 +26,20 @@ const QuantizedModel& small_model() {
     return model;
 }
 
+LabeledBatch small_batch(const QuantizedModel& model) {
+    const auto& held_out = held_out_digits();
+    std::vector<Digit> digits;
+    for (std::size_t i = 0; i < 8; ++i) digits.push_back(held_out[i * 249]);
+    return labeled_batch(model, digits);
+}
+
 struct Fixture {
-    QuantizedModel model;
-    LabeledBatch batch;
-    FieldElement commitment;
-    std::size_t correct = 0;
     test::TempDir dir;
-    CircuitProver prover;
-
-    Fixture() : Fixture(small_model()) {}
-
-private:
-    static LabeledBatch make_batch(const QuantizedModel& model) {
-        const auto& held_out = held_out_digits();
-        std::vector<Digit> digits;
-        for (std::size_t i = 0; i < 8; ++i) digits.push_back(held_out[i * 249]);
-        return labeled_batch(model, digits);
-    }
-    explicit Fixture(QuantizedModel m)
-        : model(std::move(m)), batch(make_batch(model)), commitment(commit_model(model)), correct(count_correct(model, batch)),
-          prover(test::real_toolchain(), generate_private_model_circuit(model, batch), dir / "private-model") {}
+    PrivateModelProver prover{test::real_toolchain(), small_model(), small_batch(small_model()), dir / "private-model"};
+    const QuantizedModel& model = prover.model();
+    const LabeledBatch& batch = prover.batch();
+    const FieldElement& commitment = prover.commitment();
+    const std::size_t correct = prover.correct();
 };
 
 Fixture& fixture() {
@@ -57,32 +52,27 @@ std::vector<Value> arguments(const QuantizedModel& model, const FieldElement& co
 }
 
 bool witness_fails(const std::vector<Value>& args) {
-    try {
-        fixture().prover.evaluate(args);
-        return false;
-    } catch (const ToolchainError& e) {
-        return e.step() == Step::ComputeWitness && e.tool_output().find("Execution failed") != std::string::npos;
-    }
+    return test::witness_fails(fixture().prover.circuit_prover().program(), args);
 }
 
 }  // namespace
 
 TEST_CASE("the committed model's correct count equals the reference count", "[private-model][slow]") {
     auto& f = fixture();
-    const Witness w = f.prover.evaluate(arguments(f.model, f.commitment, 0));
-    CHECK(w.output == Value::of_field(static_cast<std::int64_t>(f.correct)));
+    const auto public_inputs = f.prover.circuit_prover().evaluate_public(arguments(f.model, f.commitment, 0));
+    const PrivateModelPublic out = decode_private_model_public(f.prover.circuit_prover().program().abi, public_inputs);
+    CHECK(out.correct == static_cast<std::int64_t>(f.correct));
     CHECK(f.correct > 0);
     CHECK(f.correct < f.batch.inputs.size());  // the comparison with the labels really counts
 }
 
-TEST_CASE("a proof at the true count verifies; its public inputs are commitment, threshold and count", "[private-model][slow]") {
+TEST_CASE("a proof at the true count verifies; it shows the commitment, threshold and count", "[private-model][slow]") {
     auto& f = fixture();
     const auto threshold = static_cast<std::int64_t>(f.correct);
-    const Proof proof = f.prover.prove(arguments(f.model, f.commitment, threshold));
+    const PrivateModelProof proven = f.prover.prove(threshold);
+    CHECK(proven.public_output == PrivateModelPublic{f.commitment, threshold, threshold});
+    const Proof& proof = proven.proof;
     REQUIRE(proof.inputs.size() == 3);
-    CHECK(proof.inputs[0] == f.commitment);
-    CHECK(proof.inputs[1] == FieldElement::from_int(threshold));
-    CHECK(proof.inputs[2] == FieldElement::from_int(threshold));
     CHECK(f.prover.verify(proof));
 
     Proof other_commitment = proof;
@@ -95,6 +85,7 @@ TEST_CASE("a proof at the true count verifies; its public inputs are commitment,
 
 TEST_CASE("a threshold one above the true count is rejected", "[private-model][slow]") {
     auto& f = fixture();
+    CHECK_THROWS_AS(f.prover.prove(static_cast<std::int64_t>(f.correct) + 1), InputError);
     CHECK_FALSE(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct))));
     CHECK(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct) + 1)));
 }
@@ -164,8 +155,8 @@ namespace {
 // The same model with a private input too: public commitment, public class.
 struct BothPrivate {
     test::TempDir dir;
-    CircuitProver prover{test::real_toolchain(), generate_both_private_circuit(small_model()), dir / "both-private"};
-    FieldElement commitment = commit_model(small_model());
+    BothPrivateProver prover{test::real_toolchain(), small_model(), dir / "both-private"};
+    const FieldElement& commitment = prover.commitment();
 };
 
 BothPrivate& both_private() {
@@ -173,18 +164,10 @@ BothPrivate& both_private() {
     return b;
 }
 
-std::vector<std::int64_t> held_out_input(std::size_t i) {
-    const auto& held_out = held_out_digits();
-    return digit_input(small_model(), held_out[i]);
-}
+std::vector<std::int64_t> held_out_input(std::size_t i) { return digit_input(small_model(), held_out_digits()[i]); }
 
 bool both_private_fails(const std::vector<Value>& args) {
-    try {
-        both_private().prover.evaluate(args);
-        return false;
-    } catch (const ToolchainError& e) {
-        return e.tool_output().find("Execution failed") != std::string::npos;
-    }
+    return test::witness_fails(both_private().prover.circuit_prover().program(), args);
 }
 
 }  // namespace
@@ -193,18 +176,20 @@ TEST_CASE("both private: the class equals the reference on real held-out digits"
     auto& b = both_private();
     for (std::size_t i : {0, 400, 800, 1200, 1600}) {
         const auto x = held_out_input(i);
-        const Witness w = b.prover.evaluate(both_private_arguments(small_model(), x, b.commitment));
-        CHECK(w.output == Value::of_field(run_reference(small_model(), x).predicted_class));
+        const CircuitProver& circuit = b.prover.circuit_prover();
+        const auto public_inputs = circuit.evaluate_public(both_private_arguments(small_model(), x, b.commitment));
+        CHECK(decode_both_private_public(circuit.program().abi, public_inputs).predicted_class ==
+              run_reference(small_model(), x).predicted_class);
     }
 }
 
 TEST_CASE("both private: a proof shows the commitment and class, and fails with another commitment", "[private-model][slow]") {
     auto& b = both_private();
     const auto x = held_out_input(900);
-    const Proof proof = b.prover.prove(both_private_arguments(small_model(), x, b.commitment));
+    const BothPrivateProof proven = b.prover.prove(x);
+    CHECK(proven.public_output == BothPrivatePublic{b.commitment, run_reference(small_model(), x).predicted_class});
+    const Proof& proof = proven.proof;
     REQUIRE(proof.inputs.size() == 2);
-    CHECK(proof.inputs[0] == b.commitment);
-    CHECK(proof.inputs[1] == FieldElement::from_int(run_reference(small_model(), x).predicted_class));
     CHECK(b.prover.verify(proof));
     Proof other = proof;
     other.inputs[0] = b.commitment + FieldElement::from_int(1);

@@ -1,10 +1,75 @@
 #include "support.hpp"
 
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "zokml/toolchain/public_values.hpp"
+
 namespace zokml::test {
 
 const Toolchain& real_toolchain() {
     static const Toolchain toolchain;
     return toolchain;
+}
+
+bool witness_fails(const CompiledProgram& program, const std::vector<Value>& arguments) {
+    const TempDir dir;
+    try {
+        real_toolchain().compute_witness(program, arguments, dir.path());
+        return false;
+    } catch (const ToolchainError& e) {
+        const bool rejected = e.step() == Step::ComputeWitness && e.kind() == ToolchainError::Kind::Failed &&
+                              e.tool_output().find("Execution failed") != std::string::npos;
+        if (!rejected) throw;
+        return true;
+    }
+}
+
+std::size_t flock_waiters(const std::filesystem::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return 0;
+    const std::string inode = ":" + std::to_string(st.st_ino) + " ";
+    std::ifstream locks("/proc/locks");
+    std::size_t waiters = 0;
+    for (std::string line; std::getline(locks, line);)
+        waiters += line.find("-> FLOCK") != std::string::npos && line.find(inode) != std::string::npos;
+    return waiters;
+}
+
+void await_flock_waiters(const std::filesystem::path& file, std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (flock_waiters(file) < count) {
+        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("nobody waits for " + file.string());
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+bool process_ends(int pid) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string pid_field, name, state;
+        if (!(stat >> pid_field >> name >> state) || state == "Z") return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
+CompiledCircuit::CompiledCircuit(const Circuit& circuit) {
+    circuit.write(dir / "circuit");
+    program = real_toolchain().compile(dir / "circuit" / circuit.main_file, dir / "build");
+}
+
+Value CompiledCircuit::output(const std::vector<Value>& arguments) const {
+    return real_toolchain().compute_witness(program, arguments, dir / "witness").output;
+}
+
+std::vector<FieldElement> CompiledCircuit::public_inputs(const std::vector<Value>& arguments) const {
+    return PublicValues::of_witness(program.abi, arguments, output(arguments));
 }
 
 }  // namespace zokml::test

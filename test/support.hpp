@@ -3,8 +3,10 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "zokml/core/files.hpp"
+#include "zokml/toolchain/circuit.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::test {
@@ -23,5 +25,30 @@ inline std::filesystem::path example_model(const std::string& name) {
 
 // The real ZoKrates toolchain as the library finds it (the bundled zokrates-js one here).
 const Toolchain& real_toolchain();
+
+// Whether the circuit rejects the arguments: computing the witness fails on an assertion
+// ("Execution failed"). Any other outcome but success is an error that propagates.
+bool witness_fails(const CompiledProgram& program, const std::vector<Value>& arguments);
+
+// How many processes or threads are blocked waiting for an flock on the file (from /proc/locks):
+// to make sure that two builders really overlap.
+std::size_t flock_waiters(const std::filesystem::path& file);
+// Waits until `count` others wait for the flock on file; throws after 30 s.
+void await_flock_waiters(const std::filesystem::path& file, std::size_t count);
+
+// Whether the process is gone (or a zombie nobody reaped yet): polls for up to 10 s.
+bool process_ends(int pid);
+
+// A generated circuit compiled (no setup) in a temporary folder, for tests of witnesses alone.
+struct CompiledCircuit {
+    explicit CompiledCircuit(const Circuit& circuit);
+    Value output(const std::vector<Value>& arguments) const;  // main's return value
+    // The public inputs a proof of these arguments would carry.
+    std::vector<FieldElement> public_inputs(const std::vector<Value>& arguments) const;
+    bool fails(const std::vector<Value>& arguments) const { return witness_fails(program, arguments); }
+
+    TempDir dir;
+    CompiledProgram program;
+};
 
 }  // namespace zokml::test

@@ -5,18 +5,14 @@
 
 #include <algorithm>
 
-#include "templates.hpp"
+#include "core/templates.hpp"
 #include "model/window.hpp"
 #include "zok_code.hpp"
 
 namespace zokml::detail {
 namespace {
 
-constexpr std::size_t kTermsPerStatement = 28;  // as linear_combination (zok_code.hpp)
-
 // The alias each helper module is imported as.
-const char* alias_of(const std::string& helper) { return helper == "sign" ? "is_nonnegative" : helper.c_str(); }
-
 std::string row_parameter(std::size_t channel, std::size_t row) { return fmt::format("r{}_{}", channel, row); }
 
 std::string window_text(const Window2D& w) {
@@ -44,18 +40,14 @@ std::string activation_note(const QuantizedLayer& layer, bool relu, std::size_t 
     return note + ".";
 }
 
-// "field v{x} = ...;" for a sum of plain terms, in statements of at most 28 terms.
+// "field v{x} = ...;" for a sum of plain terms, split in statements "field v{x}_{k} = ...;" when long.
 std::string sum_statements(const std::vector<std::string>& names, std::int64_t constant, const std::string& v) {
-    if (names.size() <= kTermsPerStatement)
-        return fmt::format("    field {} = {};\n", v, with_constant(fmt::format("{}", fmt::join(names, " + ")), constant));
-    std::string text;
-    std::vector<std::string> parts;
-    for (std::size_t begin = 0; begin < names.size(); begin += kTermsPerStatement) {
-        const auto end = names.begin() + static_cast<std::ptrdiff_t>(std::min(begin + kTermsPerStatement, names.size()));
-        parts.push_back(fmt::format("{}_{}", v, parts.size()));
-        text += fmt::format("    field {} = {};\n", parts.back(), fmt::join(names.begin() + static_cast<std::ptrdiff_t>(begin), end, " + "));
-    }
-    return text + fmt::format("    field {} = {};\n", v, with_constant(fmt::format("{}", fmt::join(parts, " + ")), constant));
+    const auto plus = [](const std::vector<std::string>& terms) { return fmt::format("{}", fmt::join(terms, " + ")); };
+    if (names.size() <= kTermsPerStatement) return fmt::format("    field {} = {};\n", v, with_constant(plus(names), constant));
+    std::vector<Term> terms;
+    for (const auto& name : names) terms.push_back({false, name});
+    const SplitSum parts = split_sum(terms, [&](std::size_t k) { return fmt::format("{}_{}", v, k); });
+    return parts.statements + fmt::format("\n    field {} = {};\n", v, with_constant(plus(parts.names), constant));
 }
 
 // The larger of the window's values as nested max::<N>(a, b) calls, paired as a balanced tree;
@@ -112,7 +104,7 @@ std::string Helpers::imports(std::size_t depth) const {
     for (std::size_t i = 0; i < depth; ++i) up += "../";
     if (up.empty()) up = "./";
     std::string lines;
-    for (const auto& name : names) lines += fmt::format("import \"{}{}\" as {};\n", up, name, alias_of(name));
+    for (const auto& name : names) lines += import_line(up + name, name);
     return lines;
 }
 
@@ -124,7 +116,7 @@ std::string activation(const QuantizedLayer& layer, bool relu, std::size_t i, co
     const unsigned k = layer.rescale_bits;
     if (k == 0) {
         const std::string expression = relu ? relu_expression(layer.bounds[i], v) : v;
-        if (expression.find("is_nonnegative") != std::string::npos) helpers.names.insert("sign");
+        if (expression.find("is_nonnegative") != std::string::npos) helpers.names.insert("is_nonnegative");
         return expression;
     }
     const Interval out = layer.bounds[i];  // after the rescale, before the ReLU
@@ -211,7 +203,7 @@ RowModule blocks_row_module(const std::vector<std::pair<std::size_t, std::size_t
     for (const auto& [c, y] : rows) arguments.push_back(row_parameter(c, y));
     std::string imports;
     for (const auto& block : blocks) {
-        imports += fmt::format("import \"./{}\" as {};\n", block.file, block.file);
+        imports += import_line("./" + block.file, block.file);
         results.push_back(fmt::format("...{}({})", block.file, fmt::join(arguments, ", ")));
     }
     std::vector<std::string> parameters;

@@ -13,8 +13,8 @@ namespace zokml::detail {
 
 // The helper modules (templates of the same name, at the circuit's top level) a piece of code calls.
 struct Helpers {
-    std::set<std::string> names;  // "sign", "rescale", "relu_rescale", "max"
-    // import lines for a module `depth` folders below the top ("../sign" from l0/...)
+    std::set<std::string> names;  // "is_nonnegative", "rescale", "relu_rescale", "max"
+    // import lines for a module `depth` folders below the top ("../is_nonnegative" from l0/...)
     std::string imports(std::size_t depth) const;
 };
 

@@ -5,9 +5,10 @@
 #include <list>
 
 #include "layer_code.hpp"
-#include "templates.hpp"
+#include "core/templates.hpp"
 #include "zok_code.hpp"
 #include "zokml/circuit/private_input.hpp"
+#include "zokml/toolchain/public_values.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/core/errors.hpp"
 
@@ -55,7 +56,7 @@ std::string emit_dense_modules(Circuit& circuit, const Step& step, std::size_t n
     for (std::size_t o = 0; o < d.outputs; ++o) {
         detail::Helpers helpers;
         const std::string activation = detail::activation(layer, step.relu, o, "v", helpers);
-        if (step.relu && k == 0) helpers.names.insert("sign");  // imported whether or not the bounds decide it
+        if (step.relu && k == 0) helpers.names.insert("is_nonnegative");  // imported whether or not the bounds decide it
         std::string imports = helpers.imports(1);
         used.names.insert(helpers.names.begin(), helpers.names.end());
         std::vector<std::string> parameters, terms;
@@ -66,7 +67,7 @@ std::string emit_dense_modules(Circuit& circuit, const Step& step, std::size_t n
                                                          chunks.begin(c) + chunks.length(c) - 1));
             if (!module) continue;
             circuit.files[fmt::format("l{}/n{}_c{}.zok", n, o, c)] = *module;
-            imports += fmt::format("import \"./n{}_c{}\" as dot{};\n", o, c, c);
+            imports += detail::import_line(fmt::format("./n{}_c{}", o, c), fmt::format("dot{}", c));
             terms.push_back(fmt::format("dot{}(c{})", c, c));
         }
         const Interval bounds = (k ? layer.exact_bounds : layer.bounds)[o];
@@ -82,7 +83,7 @@ std::string emit_dense_modules(Circuit& circuit, const Step& step, std::size_t n
              {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
              {"sum", detail::with_constant(fmt::format("{}", fmt::join(terms, " + ")), d.biases[o] + detail::rounding_offset(layer))},
              {"activation", activation}});
-        main_imports += fmt::format("import \"./l{}/n{}\" as l{}_n{};\n", n, o, n, o);
+        main_imports += detail::import_line(fmt::format("./l{}/n{}", n, o), fmt::format("l{}_n{}", n, o));
     }
     return main_imports;
 }
@@ -118,10 +119,11 @@ std::string tensor_type(const Shape3& s) { return fmt::format("field[{}][{}][{}]
 
 // Declares the chunk arrays a Dense step takes ("{base}_c{k}", as the MLP layout always had).
 std::string chunk_view(const Values& values, const Chunking& chunks, std::vector<std::string>& names) {
-    const std::string base = values.form == Values::Form::Input ? "x" : values.prefix;
+    std::string base = values.form == Values::Form::Input ? "x" : values.prefix;
+    if (base.ends_with('_')) base.pop_back();  // "a0_c3", not "a0__c3"
     for (std::size_t k = 0; k < chunks.count(); ++k) names.push_back(fmt::format("{}_c{}", base, k));
     if (values.form == Values::Form::Input) return input_chunk_arrays(chunks);
-    if (values.form == Values::Form::Scalars) return detail::chunk_arrays(values.prefix, chunks, values.prefix);
+    if (values.form == Values::Form::Scalars) return detail::chunk_arrays(values.prefix, chunks, base);
     std::string body;
     for (std::size_t k = 0; k < chunks.count(); ++k) {
         std::vector<std::string> elements;
@@ -198,7 +200,7 @@ std::string emit_tensor_layer(Circuit& circuit, const Step& step, std::size_t n,
                     blocks);
             }
             circuit.files[fmt::format("l{}/{}.zok", n, name)] = row.text;
-            imports += fmt::format("import \"./{}\" as {};\n", name, name);
+            imports += detail::import_line("./" + name, name);
             std::vector<std::string> arguments;
             for (const auto& [ic, iy] : row.input_rows) arguments.push_back(fmt::format("x[{}][{}]", ic, iy));
             statements += fmt::format("    field[{}] y{}_{} = {}({});\n", out.width, c, y, name, fmt::join(arguments, ", "));
@@ -213,7 +215,7 @@ std::string emit_tensor_layer(Circuit& circuit, const Step& step, std::size_t n,
                              {"output_type", tensor_type(out)},
                              {"statements", statements},
                              {"result", fmt::format("[{}]", fmt::join(channels, ", "))}});
-    return fmt::format("import \"./l{}/layer\" as l{};\n", n, n);
+    return detail::import_line(fmt::format("./l{}/layer", n), fmt::format("l{}", n));
 }
 
 std::string rescale_note(const QuantizedLayer& layer) {
@@ -309,7 +311,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     std::list<QuantizedLayer> fused;
     const auto steps = steps_of(model, input_bounds, fused);
     Circuit circuit;
-    circuit.files["sign.zok"] = render_template("sign.zok", {});
+    circuit.files["is_nonnegative.zok"] = render_template("is_nonnegative.zok", {});
     detail::Helpers used;
 
     std::string imports, body;
@@ -351,7 +353,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
         }
     }
     for (const auto& helper : used.names)
-        if (helper != "sign") circuit.files[helper + ".zok"] = render_template(helper + ".zok", {});
+        if (helper != "is_nonnegative") circuit.files[helper + ".zok"] = render_template(helper + ".zok", {});
     body += "\n    // Argmax.\n" + detail::argmax_statements(*steps.back().output_bounds);
     const std::size_t previous_size = values.size;
 
@@ -368,12 +370,11 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
         const std::string pack = detail::pack_module_name(model.input_bits, false);
         circuit.files[pack + ".zok"] = detail::pack_module(model.input_bits, false);
         circuit.files["absorb.zok"] = render_template("absorb.zok", {});
-        imports += fmt::format("import \"./{}\" as {};\nimport \"./absorb\" as absorb;\n", pack, pack);
+        imports += detail::import_line("./" + pack, pack) + detail::import_line("./absorb", "absorb");
         public_parameters += ", field input_hash";
-        input_checks = fmt::format("    // The input's hash (docs/commitment.md); packing range checks every value.\n"
-                                   "    field mut state = {};\n{}    assert(state == input_hash);\n",
-                                   commitment_seed("zokml-input-v1", {input}).to_decimal(),
-                                   detail::absorb_statement(input, "x"));
+        input_checks = render_template("input_hash_check.zok",
+                                       {{"seed", commitment_seed("zokml-input-v1", {input}).to_decimal()},
+                                        {"absorb", detail::absorb_statement(input, "x")}});
         input_note = "\n//              and hashed: the hash is a public input";
         public_summary = "the input's hash, " + public_summary;
     }
@@ -417,35 +418,15 @@ std::vector<Value> private_input_arguments(const PrivateInputOptions& options, c
     return arguments;
 }
 
-namespace {
-
-std::int64_t signed_value(const FieldElement& e) {
-    const auto v = e.to_signed();
-    if (!v) throw std::invalid_argument("circuit output " + e.to_decimal() + " is not a 64-bit signed integer");
-    return *v;
-}
-
-}  // namespace
-
-PrivateInputOutput decode_private_input_output(const PrivateInputOptions& options, const Value& witness_output) {
-    PrivateInputOutput out;
-    if (!options.expose_logits) {
-        out.predicted_class = static_cast<int>(signed_value(witness_output.field));
-        return out;
-    }
-    out.predicted_class = static_cast<int>(signed_value(witness_output.elements.at(0).field));
-    for (const auto& logit : witness_output.elements.at(1).elements) out.logits.push_back(signed_value(logit.field));
-    return out;
-}
-
-PrivateInputOutput decode_private_input_output(const PrivateInputOptions& options, const Proof& proof) {
-    // Public inputs: the claimed class and the input hash (when taken), then the outputs in order.
-    const std::size_t first = (options.claimed_class ? 1 : 0) + (options.hash_input ? 1 : 0);
-    if (proof.inputs.size() <= first) throw std::invalid_argument("the proof has no public outputs");
-    PrivateInputOutput out;
-    out.predicted_class = static_cast<int>(signed_value(proof.inputs[first]));
-    if (options.expose_logits)
-        for (std::size_t i = first + 1; i < proof.inputs.size(); ++i) out.logits.push_back(signed_value(proof.inputs[i]));
+PrivateInputPublic decode_private_input_public(const Abi& abi, const std::vector<FieldElement>& public_inputs) {
+    const bool logits = abi.output.kind == AbiType::Kind::Tuple;
+    const PublicValues values(abi, public_inputs, logits ? std::vector<std::string>{"class", "logits"}
+                                                         : std::vector<std::string>{"class"});
+    PrivateInputPublic out;
+    out.predicted_class = static_cast<int>(values.integer("class"));
+    if (values.contains("claimed_class")) out.claimed_class = static_cast<int>(values.integer("claimed_class"));
+    if (values.contains("input_hash")) out.input_hash = values.field("input_hash");
+    if (logits) out.logits = values.integers("logits");
     return out;
 }
 

@@ -4,36 +4,40 @@
 
 #include <algorithm>
 
-#include "templates.hpp"
+#include "core/templates.hpp"
 
 namespace zokml::detail {
 namespace {
-
-constexpr std::size_t kTermsPerStatement = 28;
 
 std::uint64_t magnitude(std::int64_t v) { return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v); }
 
 }  // namespace
 
-LinearCode linear_combination(const std::vector<std::pair<std::int64_t, std::string>>& terms, const std::string& prefix) {
-    LinearCode code;
-    std::size_t count = 0, statement = 0;
-    for (const auto& [coefficient, variable] : terms) {
-        if (coefficient == 0) continue;
-        const bool first = count % kTermsPerStatement == 0;
+std::string import_line(const std::string& path, const std::string& alias) {
+    return fmt::format("import \"{}\" as {};\n", path, alias);
+}
+
+SplitSum split_sum(const std::vector<Term>& terms, const std::function<std::string(std::size_t)>& name) {
+    SplitSum sum;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const bool first = i % kTermsPerStatement == 0;
         if (first) {
-            if (count) code.statements += ";\n";
-            code.statements += fmt::format("    field {}{} = {}", prefix, statement, coefficient < 0 ? "0 " : "");
-            code.result += fmt::format("{}{}{}", statement ? " + " : "", prefix, statement);
-            ++statement;
+            sum.names.push_back(name(sum.names.size()));
+            sum.statements += fmt::format("{}    field {} = {}", i ? ";\n" : "", sum.names.back(), terms[i].negative ? "0 " : "");
         }
-        const char* sign = coefficient < 0 ? "- " : (first ? "" : "+ ");
-        code.statements += fmt::format("{}{}{} * {}", first ? "" : " ", sign, variable, magnitude(coefficient));
-        ++count;
+        const char* sign = terms[i].negative ? "- " : (first ? "" : "+ ");
+        sum.statements += fmt::format("{}{}{}", first ? "" : " ", sign, terms[i].expression);
     }
-    if (count == 0) code.result = "0";
-    else code.statements += ";";
-    return code;
+    if (!terms.empty()) sum.statements += ";";
+    return sum;
+}
+
+LinearCode linear_combination(const std::vector<std::pair<std::int64_t, std::string>>& terms, const std::string& prefix) {
+    std::vector<Term> nonzero;
+    for (const auto& [coefficient, variable] : terms)
+        if (coefficient != 0) nonzero.push_back({coefficient < 0, fmt::format("{} * {}", variable, magnitude(coefficient))});
+    const SplitSum sum = split_sum(nonzero, [&](std::size_t k) { return fmt::format("{}{}", prefix, k); });
+    return {sum.statements, sum.names.empty() ? "0" : fmt::format("{}", fmt::join(sum.names, " + "))};
 }
 
 std::string with_constant(const std::string& sum, std::int64_t c) {
@@ -85,11 +89,8 @@ std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, cons
 }
 
 std::string input_range_checks(std::size_t size, unsigned bits) {
-    return fmt::format("    // Range checks: 0 <= x[i] < 2^{1}. Written as an assertion because the compiler\n"
-                       "    // deletes an unpack whose bits are never used, and with it the check.\n"
-                       "    for u32 i in 0..{0} {{\n        bool[{1}] bits = unpack::<{1}>(x[i]);\n"
-                       "        assert(x[i] == {2});\n    }}\n",
-                       size, bits, bits_sum(bits));
+    return render_template("input_range_checks.zok",
+                           {{"size", std::to_string(size)}, {"bits", std::to_string(bits)}, {"bits_sum", bits_sum(bits)}});
 }
 
 std::string pack_module_name(unsigned bits, bool is_signed) { return fmt::format("pack_{}{}", is_signed ? 's' : 'u', bits); }

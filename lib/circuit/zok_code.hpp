@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,8 +22,28 @@ struct Chunking {
     std::size_t length(std::size_t k) const { return std::min(chunk, size - k * chunk); }
 };
 
-// sum_i coefficient_i * variable_i as statements "field s0 = ...;" of at most 28 terms each
-// (longer expressions overflow the WebAssembly compiler's stack), zero coefficients skipped.
+// `import "path" as alias;` and a newline.
+std::string import_line(const std::string& path, const std::string& alias);
+
+// Terms per statement at most: a longer expression overflows the WebAssembly compiler's stack
+// (docs/compile-time.md).
+inline constexpr std::size_t kTermsPerStatement = 28;
+
+// One term of a sum: "expression" added, or subtracted when negative.
+struct Term {
+    bool negative = false;
+    std::string expression;
+};
+// The sum as statements "    field {name(k)} = t0 + t1 - t2 ...;" of at most kTermsPerStatement
+// terms each (a first negative term is written "0 - t"); the partial sums' names, in order.
+struct SplitSum {
+    std::string statements;
+    std::vector<std::string> names;
+};
+SplitSum split_sum(const std::vector<Term>& terms, const std::function<std::string(std::size_t)>& name);
+
+// sum_i coefficient_i * variable_i as split_sum statements named {prefix}0, {prefix}1, ...,
+// zero coefficients skipped.
 struct LinearCode {
     std::string statements;  // empty when every coefficient is zero
     std::string result;      // "s0 + s1 + ..."; "0" when every coefficient is zero
@@ -48,7 +69,6 @@ std::string bits_sum(unsigned n, const std::string& bits = "bits");
 std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, const std::string& name);
 
 // A loop asserting 0 <= x[i] < 2^bits for every x[i] of main's input (needs EMBED's unpack).
-// An assertion, because the compiler deletes an unpack whose bits are never used.
 std::string input_range_checks(std::size_t size, unsigned bits);
 
 // The module "pack_{s|u}{bits}.zok" that range checks values of that width and packs them as

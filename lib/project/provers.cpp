@@ -1,11 +1,17 @@
 #include "zokml/project/provers.hpp"
 
+#include <fmt/format.h>
 
+#include <stdexcept>
+
+#include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/crypto/commitment.hpp"
+#include "zokml/toolchain/public_values.hpp"
 
 namespace zokml {
+
 CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
                              Scheme scheme, double generate_s)
     : toolchain_(toolchain), circuit_(std::move(circuit)), work_dir_(work_dir) {
@@ -30,8 +36,18 @@ CircuitProver::CircuitProver(const Toolchain& toolchain, Circuit circuit, const 
     cache_ = CacheOutcomes{compiled.outcome, keys.outcome};
 }
 
+CircuitProver::CircuitProver(const Toolchain& toolchain, CompiledProgram program, Keypair keypair,
+                             const std::filesystem::path& work_dir)
+    : toolchain_(toolchain), work_dir_(work_dir), program_(std::move(program)), keypair_(std::move(keypair)) {
+    make_private_dir(work_dir_);
+}
+
 Witness CircuitProver::evaluate(const std::vector<Value>& arguments) const {
     return timed(times_.witness_s, [&] { return toolchain_.compute_witness(program_, arguments, work_dir_ / "evaluate"); });
+}
+
+std::vector<FieldElement> CircuitProver::evaluate_public(const std::vector<Value>& arguments) const {
+    return PublicValues::of_witness(program_.abi, arguments, evaluate(arguments).output);
 }
 
 Proof CircuitProver::prove(const std::vector<Value>& arguments) {
@@ -46,19 +62,30 @@ bool CircuitProver::verify(const Proof& proof) const {
 
 namespace {
 
-Circuit generate_timed(const QuantizedModel& model, const PrivateInputOptions& options, double& seconds) {
-    return timed(seconds, [&] { return generate_private_input_circuit(model, options); });
+// Generates a circuit, then compiles and sets it up in work_dir.
+template <typename Generate>
+CircuitProver build(const Toolchain& toolchain, const std::filesystem::path& work_dir, Scheme scheme, Generate&& generate) {
+    double generate_s = 0;
+    Circuit circuit = timed(generate_s, std::forward<Generate>(generate));
+    return CircuitProver(toolchain, std::move(circuit), work_dir, scheme, generate_s);
+}
+
+// A proof's public output that differs from the reference's prediction is a bug in zokml, not
+// in the input: the circuit and the reference must agree bit for bit.
+template <typename Public>
+void check_agreement(const Public& proven, const Public& predicted, const char* what) {
+    if (!(proven == predicted)) throw std::logic_error(fmt::format("the proof's {} differs from the reference's", what));
 }
 
 }  // namespace
 
 PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedModel model,
                                        const std::filesystem::path& work_dir, PrivateInputOptions options, Scheme scheme)
-    : model_(std::move(model)), options_(options), prover_([&] {
-          double generate_s = 0;
-          Circuit circuit = generate_timed(model_, options_, generate_s);
-          return CircuitProver(toolchain, std::move(circuit), work_dir, scheme, generate_s);
-      }()) {}
+    : model_(std::move(model)), options_(options),
+      prover_(build(toolchain, work_dir, scheme, [&] { return generate_private_input_circuit(model_, options_); })) {}
+
+PrivateInputProver::PrivateInputProver(QuantizedModel model, PrivateInputOptions options, CircuitProver prover)
+    : model_(std::move(model)), options_(options), prover_(std::move(prover)) {}
 
 std::vector<Value> PrivateInputProver::arguments(const std::vector<std::int64_t>& input,
                                                 std::optional<int> claimed_class) const {
@@ -67,15 +94,68 @@ std::vector<Value> PrivateInputProver::arguments(const std::vector<std::int64_t>
     return private_input_arguments(options_, input, claimed_class, input_hash);
 }
 
-PrivateInputOutput PrivateInputProver::evaluate(const std::vector<std::int64_t>& input,
+PrivateInputPublic PrivateInputProver::evaluate(const std::vector<std::int64_t>& input,
                                                 std::optional<int> claimed_class) const {
-    return decode_private_input_output(options_, prover_.evaluate(arguments(input, claimed_class)).output);
+    return decode_private_input_public(prover_.program().abi, prover_.evaluate_public(arguments(input, claimed_class)));
 }
 
 PrivateInputProof PrivateInputProver::prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) {
+    const ReferenceTrace trace = run_reference(model_, input);  // InputError for a value out of range
+    if (claimed_class.has_value() != options_.claimed_class)
+        throw InputError("", "claimed_class", options_.claimed_class ? "this circuit takes a claimed class"
+                                                                     : "this circuit takes no claimed class");
+    if (claimed_class && *claimed_class != trace.predicted_class)
+        throw InputError("", "claimed_class", fmt::format("the model predicts class {} for this input, not {}: no proof exists",
+                                                          trace.predicted_class, *claimed_class));
+    PrivateInputPublic expected;
+    expected.predicted_class = trace.predicted_class;
+    expected.claimed_class = claimed_class;
+    if (options_.hash_input) expected.input_hash = hash_input(model_, input);
+    if (options_.expose_logits) expected.logits = trace.logits;
+
     PrivateInputProof result;
     result.proof = prover_.prove(arguments(input, claimed_class));
-    result.output = decode_private_input_output(options_, result.proof);
+    result.public_output = decode_private_input_public(prover_.program().abi, result.proof.inputs);
+    check_agreement(result.public_output, expected, "public output");
+    return result;
+}
+
+PrivateModelProver::PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, LabeledBatch batch,
+                                       const std::filesystem::path& work_dir, PrivateModelOptions options, Scheme scheme)
+    : model_(std::move(model)), batch_(std::move(batch)), commitment_(commit_model(model_)),
+      correct_(count_correct(model_, batch_)),
+      prover_(build(toolchain, work_dir, scheme, [&] { return generate_private_model_circuit(model_, batch_, options); })) {}
+
+PrivateModelProver::PrivateModelProver(QuantizedModel model, LabeledBatch batch, CircuitProver prover)
+    : model_(std::move(model)), batch_(std::move(batch)), commitment_(commit_model(model_)),
+      correct_(count_correct(model_, batch_)), prover_(std::move(prover)) {}
+
+PrivateModelProof PrivateModelProver::prove(std::int64_t threshold) {
+    if (threshold < 0 || static_cast<std::size_t>(threshold) > correct_)
+        throw InputError("", "threshold",
+                         fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
+                                     correct_, batch_.inputs.size(), threshold));
+    PrivateModelProof result;
+    result.proof = prover_.prove(private_model_arguments(model_, commitment_, threshold));
+    result.public_output = decode_private_model_public(prover_.program().abi, result.proof.inputs);
+    check_agreement(result.public_output, {commitment_, threshold, static_cast<std::int64_t>(correct_)}, "public output");
+    return result;
+}
+
+BothPrivateProver::BothPrivateProver(const Toolchain& toolchain, QuantizedModel model,
+                                     const std::filesystem::path& work_dir, BothPrivateOptions options, Scheme scheme)
+    : model_(std::move(model)), commitment_(commit_model(model_)),
+      prover_(build(toolchain, work_dir, scheme, [&] { return generate_both_private_circuit(model_, options); })) {}
+
+BothPrivateProver::BothPrivateProver(QuantizedModel model, CircuitProver prover)
+    : model_(std::move(model)), commitment_(commit_model(model_)), prover_(std::move(prover)) {}
+
+BothPrivateProof BothPrivateProver::prove(const std::vector<std::int64_t>& input) {
+    const int predicted = run_reference(model_, input).predicted_class;
+    BothPrivateProof result;
+    result.proof = prover_.prove(both_private_arguments(model_, input, commitment_));
+    result.public_output = decode_both_private_public(prover_.program().abi, result.proof.inputs);
+    check_agreement(result.public_output, {commitment_, predicted}, "public output");
     return result;
 }
 

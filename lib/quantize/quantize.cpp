@@ -52,31 +52,35 @@ std::vector<std::int64_t> scaled_biases(const std::vector<double>& weights, cons
     return out;
 }
 
-QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions& options, double in_scale,
-                              double input_offset, double& out_scale) {
-    QuantizedDense q;
-    q.inputs = dense.inputs;
-    q.outputs = dense.outputs;
-    q.weight_shift = largest_shift(dense.weights, options);
-    out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
-    q.weights = rounded(dense.weights, q.weight_shift);
-    q.biases = scaled_biases(dense.weights, dense.biases, dense.inputs, input_offset, out_scale);
+// The integer weights and biases of an affine layer (Dense, Conv2D) of `per_output` weights per
+// output: W = round(w * 2^shift) with the largest shift the weight bits allow, biases at the
+// output's scale, out_scale = in_scale * 2^shift.
+struct AffineIntegers {
+    int shift = 0;
+    std::vector<std::int64_t> weights, biases;
+};
+AffineIntegers quantize_affine(const std::vector<double>& weights, const std::vector<double>& biases, std::size_t per_output,
+                               const QuantizationOptions& options, double in_scale, double input_offset, double& out_scale) {
+    AffineIntegers q;
+    q.shift = largest_shift(weights, options);
+    out_scale = in_scale * std::ldexp(1.0, q.shift);
+    q.weights = rounded(weights, q.shift);
+    q.biases = scaled_biases(weights, biases, per_output, input_offset, out_scale);
     return q;
 }
 
-// As quantize_dense; an input offset is folded the same way (the caller allows it only without
-// padding, where every window lies inside the input).
+QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions& options, double in_scale,
+                              double input_offset, double& out_scale) {
+    auto q = quantize_affine(dense.weights, dense.biases, dense.inputs, options, in_scale, input_offset, out_scale);
+    return {dense.inputs, dense.outputs, q.shift, std::move(q.weights), std::move(q.biases)};
+}
+
+// An input offset is folded as for Dense (the caller allows it only without padding, where every
+// window lies inside the input).
 QuantizedConv2D quantize_conv(const Conv2DLayer& conv, const QuantizationOptions& options, double in_scale,
                               double input_offset, double& out_scale) {
-    QuantizedConv2D q;
-    q.input = conv.input;
-    q.filters = conv.filters;
-    q.window = conv.window;
-    q.weight_shift = largest_shift(conv.weights, options);
-    out_scale = in_scale * std::ldexp(1.0, q.weight_shift);
-    q.weights = rounded(conv.weights, q.weight_shift);
-    q.biases = scaled_biases(conv.weights, conv.biases, conv.weights_per_filter(), input_offset, out_scale);
-    return q;
+    auto q = quantize_affine(conv.weights, conv.biases, conv.weights_per_filter(), options, in_scale, input_offset, out_scale);
+    return {conv.input, conv.filters, conv.window, q.shift, std::move(q.weights), std::move(q.biases)};
 }
 
 std::vector<Interval> dense_bounds(const QuantizedDense& q, const std::vector<Interval>& in, const std::string& model,
@@ -216,10 +220,13 @@ std::int64_t rescale_value(std::int64_t v, unsigned k) {
 
 QuantizedModel quantize(const Model& model, const QuantizationOptions& options) {
     if (model.layers.empty()) throw InputError(model.name, "layers", "the model has no layers");
-    if (options.input_bits < 1 || options.input_bits > 32 || options.weight_bits < 2 || options.weight_bits > 32)
-        throw InputError(model.name, "quantization", "input_bits must be 1..32 and weight_bits 2..32");
-    if (options.activation_bits > 62)
-        throw InputError(model.name, "quantization", "activation_bits must be 0 (no rescaling) or 1..62");
+    const auto check = [&](const char* name, unsigned value, Interval accepted) {
+        if (static_cast<std::int64_t>(value) < accepted.lo || static_cast<std::int64_t>(value) > accepted.hi)
+            throw InputError(model.name, name, fmt::format("is {}, expected {} to {}", value, accepted.lo, accepted.hi));
+    };
+    check("input_bits", options.input_bits, QuantizationOptions::kInputBits);
+    check("weight_bits", options.weight_bits, QuantizationOptions::kWeightBits);
+    check("activation_bits", options.activation_bits, QuantizationOptions::kActivationBits);
     check_input_offset(model);
     QuantizedModel q;
     q.name = model.name;

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "zokml/core/digest.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/json.hpp"
 
 namespace zokml {
 
@@ -72,6 +74,19 @@ nlohmann::json Proof::to_json() const {
         inputs_json.push_back("0x" + to_hex(input.bytes()));
     }
     return {{"scheme", scheme}, {"curve", curve}, {"proof", points}, {"inputs", inputs_json}};
+}
+
+Keypair verification_keypair(const std::filesystem::path& verification_key) {
+    const nlohmann::json key = read_json_file(verification_key);
+    Keypair keypair;
+    keypair.verification_key_file = verification_key;
+    try {
+        keypair.verification_key = VerificationKey::from_json(key);
+        keypair.scheme = scheme_from_string(keypair.verification_key.scheme);
+    } catch (const std::exception& e) {
+        throw InputError(verification_key, "(file)", std::string("not a verification key: ") + e.what());
+    }
+    return keypair;
 }
 
 }  // namespace zokml

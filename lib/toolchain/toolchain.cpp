@@ -158,6 +158,16 @@ nlohmann::json read_json(Step step, const fs::path& file, const std::string& out
     }
 }
 
+// A JSON file the step wrote, read as a T (T::from_json throws std::invalid_argument): BadOutput otherwise.
+template <typename T>
+T read_result(Step step, const fs::path& file, const std::string& output) {
+    try {
+        return T::from_json(read_json(step, file, output));
+    } catch (const std::invalid_argument& e) {
+        throw bad_output(step, output, file.filename().string() + ": " + e.what());
+    }
+}
+
 void require_file(Step step, const fs::path& file, const std::string& output) {
     if (!fs::exists(file) || fs::file_size(file) == 0)
         throw bad_output(step, output, "did not write " + file.filename().string());
@@ -183,11 +193,7 @@ CompiledProgram Toolchain::compile(const fs::path& main_source, const fs::path& 
     require_file(Step::Compile, staging.path("out"), out);
     CompiledProgram program;
     program.constraints = std::stoull(m[1]);
-    try {
-        program.abi = Abi::from_json(read_json(Step::Compile, staging.path("abi.json"), out));
-    } catch (const std::invalid_argument& e) {
-        throw bad_output(Step::Compile, out, e.what());
-    }
+    program.abi = read_result<Abi>(Step::Compile, staging.path("abi.json"), out);
     program.program = staging.publish("out");
     program.abi_file = staging.publish("abi.json");
     return program;
@@ -213,11 +219,7 @@ Keypair Toolchain::setup(const CompiledProgram& program, Scheme scheme, const fs
     require_file(Step::Setup, staging.path("proving.key"), out);
     Keypair keypair;
     keypair.scheme = scheme;
-    try {
-        keypair.verification_key = VerificationKey::from_json(read_json(Step::Setup, staging.path("verification.key"), out));
-    } catch (const std::invalid_argument& e) {
-        throw bad_output(Step::Setup, out, e.what());
-    }
+    keypair.verification_key = read_result<VerificationKey>(Step::Setup, staging.path("verification.key"), out);
     keypair.proving_key = staging.publish("proving.key");
     keypair.verification_key_file = staging.publish("verification.key");
     return keypair;
@@ -255,12 +257,7 @@ Proof Toolchain::generate_proof(const CompiledProgram& program, const Witness& w
                                       fs::absolute(witness.file).string(), "-p", fs::absolute(keypair.proving_key).string(),
                                       "-j", "proof.json", "-s", to_string(keypair.scheme)},
                                      staging.dir());
-    Proof proof;
-    try {
-        proof = Proof::from_json(read_json(Step::GenerateProof, staging.path("proof.json"), out));
-    } catch (const std::invalid_argument& e) {
-        throw bad_output(Step::GenerateProof, out, e.what());
-    }
+    Proof proof = read_result<Proof>(Step::GenerateProof, staging.path("proof.json"), out);
     staging.publish("proof.json");
     return proof;
 }

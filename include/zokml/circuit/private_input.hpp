@@ -1,46 +1,40 @@
 // The private-input circuit: a public model (weights as constants), a private input, a public class.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <map>
 #include <optional>
-#include <string>
 #include <vector>
 
-#include "zokml/toolchain/abi.hpp"
-#include "zokml/toolchain/artifacts.hpp"
-#include "zokml/toolchain/circuit.hpp"
+#include "zokml/circuit/options.hpp"
+#include "zokml/core/field.hpp"
 #include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/abi.hpp"
+#include "zokml/toolchain/circuit.hpp"
 
 namespace zokml {
 
-struct PrivateInputOptions {
-    bool expose_logits = false;   // also output the logits (public; leaks more than the class)
-    bool claimed_class = false;   // take a public claimed class and assert the prediction equals it
-    std::size_t chunk_size = 56;  // inputs per chunk module: small modules compile in linear time
-    bool hash_input = false;      // take the input's hash (hash_input in commitment.hpp) as public input
-};
-
-// The private-input circuit: main(private field[n] x[, field claimed_class][, field input_hash])
-// -> class, or (class, logits) with expose_logits. Inputs are range checked to [0, input_max]; ReLU and
-// argmax use sign tests of the width the static bounds need. Throws InputError for models it
-// cannot express (no Argmax head, a ReLU not after a Dense layer).
+// main(private field[n] x[, field claimed_class][, field input_hash]) -> class, or
+// (class, logits) with expose_logits. Inputs are range checked to [0, input_max]; ReLU and argmax
+// use sign tests of the width the static bounds need. Throws InputError for models it cannot
+// express (no Argmax head, a ReLU not after a Dense, Conv2D or pooling layer).
 Circuit generate_private_input_circuit(const QuantizedModel& model, const PrivateInputOptions& options = {});
 
-// The arguments of the private-input circuit for one input (input_hash: with hash_input).
+// The arguments for one input (claimed_class and input_hash: with those options, else ignored).
+// Throws std::invalid_argument when the circuit takes one that is not given.
 std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
                                            std::optional<int> claimed_class = {},
                                            std::optional<FieldElement> input_hash = {});
 
-// What the private-input circuit makes public, read from its witness output or from a proof.
-struct PrivateInputOutput {
+// What a private-input proof makes public.
+struct PrivateInputPublic {
     int predicted_class = -1;
-    std::vector<std::int64_t> logits;  // with expose_logits
-    bool operator==(const PrivateInputOutput&) const = default;
+    std::optional<int> claimed_class;        // a circuit with claimed_class
+    std::optional<FieldElement> input_hash;  // a circuit with hash_input
+    std::vector<std::int64_t> logits;        // a circuit with expose_logits
+    bool operator==(const PrivateInputPublic&) const = default;
 };
-PrivateInputOutput decode_private_input_output(const PrivateInputOptions& options, const Value& witness_output);
-PrivateInputOutput decode_private_input_output(const PrivateInputOptions& options, const Proof& proof);
+// Read by name from a proof's public inputs (or PublicValues::of_witness) with the program's ABI.
+// Throws std::invalid_argument when they are not a private-input circuit's.
+PrivateInputPublic decode_private_input_public(const Abi& abi, const std::vector<FieldElement>& public_inputs);
 
 }  // namespace zokml

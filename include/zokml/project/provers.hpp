@@ -1,13 +1,18 @@
-// Proofs end to end: a circuit is generated, compiled and set up once; then inputs are proven.
+// Proofs end to end, one prover per circuit variant: a circuit is generated, compiled and set up
+// once; then inputs are proven, and each proof comes back with what it makes public, typed.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <vector>
 
-#include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/circuit/both_private.hpp"
 #include "zokml/circuit/private_input.hpp"
+#include "zokml/circuit/private_model.hpp"
 #include "zokml/quantize/quantize.hpp"
+#include "zokml/quantize/reference.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml {
@@ -22,20 +27,25 @@ struct StepTimes {
     double verify_s = 0;
 };
 
-// One circuit, compiled and set up: writes it into work_dir/circuit, compiles into
-// work_dir/build, sets up into work_dir/keys (work_dir is created with mode 0700).
+// One circuit, compiled and set up; witnesses and proofs go into work_dir (created, mode 0700).
 class CircuitProver {
 public:
+    // Writes the circuit into work_dir/circuit, compiles into work_dir/build, sets up into work_dir/keys.
     CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
                   Scheme scheme = Scheme::G16, double generate_s = 0);
     // The same with the compiled program and keypair reused from store (or built and added to it):
     // program() and keypair() then point at files inside its entries; cache() says which were reused.
     CircuitProver(const Toolchain& toolchain, Circuit circuit, const ArtifactStore& store,
                   const std::filesystem::path& work_dir, Scheme scheme = Scheme::G16, double generate_s = 0);
+    // A program and keypair that exist already (a circuit folder's); circuit() is then empty.
+    CircuitProver(const Toolchain& toolchain, CompiledProgram program, Keypair keypair, const std::filesystem::path& work_dir);
 
     Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
     Proof prove(const std::vector<Value>& arguments);             // witness and proof (work_dir/proof)
     bool verify(const Proof& proof) const;
+
+    // The public inputs a proof of `arguments` would carry, from the witness alone.
+    std::vector<FieldElement> evaluate_public(const std::vector<Value>& arguments) const;
 
     const Circuit& circuit() const { return circuit_; }
     const CompiledProgram& program() const { return program_; }
@@ -60,32 +70,92 @@ private:
 
 struct PrivateInputProof {
     Proof proof;
-    PrivateInputOutput output;  // what the proof makes public
+    PrivateInputPublic public_output;  // what the proof makes public
 };
 
-// The private-input proof: a public model, a private input, a public class.
+// A public model, a private input, a public class (optionally a claimed class, the logits, the
+// input's hash: PrivateInputOptions).
 class PrivateInputProver {
 public:
+    // Generates the circuit, compiles and sets it up in work_dir.
     PrivateInputProver(const Toolchain& toolchain, QuantizedModel model, const std::filesystem::path& work_dir,
                        PrivateInputOptions options = {}, Scheme scheme = Scheme::G16);
+    // With the program and keys of this model's circuit for these options.
+    PrivateInputProver(QuantizedModel model, PrivateInputOptions options, CircuitProver prover);
 
-    // The public output for a private input, from the witness alone (no proof).
-    PrivateInputOutput evaluate(const std::vector<std::int64_t>& input, std::optional<int> claimed_class = {}) const;
+    // What a proof would make public, from the witness alone.
+    PrivateInputPublic evaluate(const std::vector<std::int64_t>& input, std::optional<int> claimed_class = {}) const;
+    // Throws InputError when no proof exists: an input out of range, a claimed class that is not
+    // the prediction, or a claimed class missing or given when the options say otherwise.
     PrivateInputProof prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class = {});
     bool verify(const Proof& proof) const { return prover_.verify(proof); }
 
     const QuantizedModel& model() const { return model_; }
     const PrivateInputOptions& options() const { return options_; }
-    const Circuit& circuit() const { return prover_.circuit(); }
-    const CompiledProgram& program() const { return prover_.program(); }
-    const Keypair& keypair() const { return prover_.keypair(); }
-    const StepTimes& times() const { return prover_.times(); }
+    const CircuitProver& circuit_prover() const { return prover_; }
 
 private:
     std::vector<Value> arguments(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) const;
 
     QuantizedModel model_;
     PrivateInputOptions options_;
+    CircuitProver prover_;
+};
+
+struct PrivateModelProof {
+    Proof proof;
+    PrivateModelPublic public_output;
+};
+
+// A private model bound to its public commitment reaches a public threshold of correct
+// classifications on a public labelled batch.
+class PrivateModelProver {
+public:
+    PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, LabeledBatch batch,
+                       const std::filesystem::path& work_dir, PrivateModelOptions options = {}, Scheme scheme = Scheme::G16);
+    PrivateModelProver(QuantizedModel model, LabeledBatch batch, CircuitProver prover);
+
+    const FieldElement& commitment() const { return commitment_; }  // commit_model: what the owner publishes
+    std::size_t correct() const { return correct_; }                 // the reference's count on the batch
+    // Throws InputError when no proof exists: a threshold above correct() or below 0.
+    PrivateModelProof prove(std::int64_t threshold);
+    bool verify(const Proof& proof) const { return prover_.verify(proof); }
+
+    const QuantizedModel& model() const { return model_; }
+    const LabeledBatch& batch() const { return batch_; }
+    const CircuitProver& circuit_prover() const { return prover_; }
+
+private:
+    QuantizedModel model_;
+    LabeledBatch batch_;
+    FieldElement commitment_;
+    std::size_t correct_;
+    CircuitProver prover_;
+};
+
+struct BothPrivateProof {
+    Proof proof;
+    BothPrivatePublic public_output;
+};
+
+// A private input through a private model bound to its public commitment: a public class.
+class BothPrivateProver {
+public:
+    BothPrivateProver(const Toolchain& toolchain, QuantizedModel model, const std::filesystem::path& work_dir,
+                      BothPrivateOptions options = {}, Scheme scheme = Scheme::G16);
+    BothPrivateProver(QuantizedModel model, CircuitProver prover);
+
+    const FieldElement& commitment() const { return commitment_; }
+    // Throws InputError for an input out of range.
+    BothPrivateProof prove(const std::vector<std::int64_t>& input);
+    bool verify(const Proof& proof) const { return prover_.verify(proof); }
+
+    const QuantizedModel& model() const { return model_; }
+    const CircuitProver& circuit_prover() const { return prover_; }
+
+private:
+    QuantizedModel model_;
+    FieldElement commitment_;
     CircuitProver prover_;
 };
 

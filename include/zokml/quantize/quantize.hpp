@@ -41,6 +41,12 @@ struct QuantizationOptions {
     // ReLU's sign test, so it costs no extra constraint; later layers' values stay small. CNNs
     // need it (16 suits MNIST), two-layer MLPs do not.
     unsigned activation_bits = 0;
+
+    // The values quantize() accepts.
+    static constexpr Interval kInputBits{1, 32};
+    static constexpr Interval kWeightBits{2, 32};
+    static constexpr Interval kActivationBits{0, 62};
+    bool operator==(const QuantizationOptions&) const = default;
 };
 
 // Integer Dense layer: y = W x + b exactly, W = round(w * 2^weight_shift), b at y's scale.

@@ -42,6 +42,10 @@ struct Keypair {
     VerificationKey verification_key;
 };
 
+// A keypair for verifying and exporting only: the verification key file, read and checked.
+// Throws InputError naming the file when it is not a verification key.
+Keypair verification_keypair(const std::filesystem::path& verification_key);
+
 struct Witness {
     std::filesystem::path file;
     Value output;  // main's return value, decoded against the ABI

@@ -1,4 +1,5 @@
-// The .zok templates embedded into the library at build time (templates/*.zok).
+// Text templates embedded into the library at build time (templates/: .zok modules, the sCrypt
+// verifier), rendered by replacing their {{placeholders}}.
 #pragma once
 
 #include <map>

@@ -1,0 +1,52 @@
+// Proofs with a circuit folder's keys, and what they make public.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/circuit/both_private.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/circuit/private_model.hpp"
+#include "zokml/project/circuit_folder.hpp"
+
+namespace zokml {
+
+// What to prove with a folder. Private values come in here, never from a command line.
+struct ProofRequest {
+    std::optional<std::vector<std::int64_t>> input;  // private-input, both-private: the private input
+    std::filesystem::path input_name;                // where the input came from, for errors (a file)
+    std::optional<std::size_t> digit;                // or: held-out MNIST digit N as the private input
+    std::optional<int> claimed_class;                // private-input with claimed_class
+    std::optional<std::int64_t> threshold;           // private-model; default: the model's correct count
+    // private-model, both-private: the private model (default: the one the circuit was generated from)
+    std::optional<std::filesystem::path> model;
+};
+
+using PublicOutput = std::variant<PrivateInputPublic, PrivateModelPublic, BothPrivatePublic>;
+nlohmann::json to_json(const PublicOutput& output);  // {"class": 3, ...}, numbers as numbers
+std::string describe(const PublicOutput& output);    // "class 3", "92 correct >= threshold 90"
+
+struct FolderProof {
+    Proof proof;
+    PublicOutput public_output;
+};
+
+// Checks the request against the folder (the model unchanged since generation, or a private model
+// of the circuit's architecture and widths; a claim the reference agrees with; a threshold the
+// model reaches), proves into a scratch folder inside `folder` that is deleted afterwards (it holds
+// the witness), and checks that what the proof reveals is what the reference predicts.
+// Throws InputError for a request no proof can satisfy.
+FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
+                         const ArtifactStore& store);
+
+// What a proof of the folder's circuit makes public, decoded with its abi.json; nullopt when the
+// folder has not been compiled or the proof has another shape.
+std::optional<PublicOutput> decode_public_output(const std::filesystem::path& folder, const Proof& proof);
+
+}  // namespace zokml

@@ -1,0 +1,254 @@
+#include "zokml/project/circuit_folder.hpp"
+
+#include <fmt/format.h>
+
+#include <system_error>
+
+#include "json_fields.hpp"
+#include "zokml/circuit/both_private.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/circuit/private_model.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/model.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using detail::Fields;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kLockFormat = "zokml-lock";
+
+// path relative to base when both can be related, else absolute.
+std::string relative_to(const fs::path& path, const fs::path& base) {
+    const fs::path absolute = fs::absolute(path).lexically_normal();
+    const fs::path relative = absolute.lexically_relative(fs::absolute(base).lexically_normal());
+    return (relative.empty() ? absolute : relative).generic_string();
+}
+
+fs::path resolve(const std::string& path, const fs::path& base) {
+    const fs::path resolved = (base / path).lexically_normal();
+    return resolved.has_filename() ? resolved : resolved.parent_path();  // "out/" is "out"
+}
+
+// Runs f; any error but an InputError becomes one naming the file.
+template <typename F>
+auto input_errors_named(const fs::path& file, F&& f) {
+    try {
+        return f();
+    } catch (const InputError&) {
+        throw;
+    } catch (const json::exception& e) {
+        throw InputError(file, "(file)", std::string("malformed JSON: ") + e.what());
+    } catch (const std::exception& e) {
+        throw InputError(file, "(file)", e.what());
+    }
+}
+
+}  // namespace
+
+json CircuitSpec::to_json(const fs::path& base) const {
+    json j = settings.to_json();
+    j["name"] = name;
+    j["model"] = relative_to(model, base);
+    j["output"] = relative_to(output, base);
+    return j;
+}
+
+CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const fs::path& file, const std::string& field) {
+    const Fields fields(json, file, field);
+    fields.only({"name", "model", "variant", "options", "output"});
+    CircuitSpec spec;
+    spec.name = fields.text("name");
+    spec.model = resolve(fields.text("model"), base);
+    spec.output = resolve(fields.text("output"), base);
+    spec.settings = CircuitSettings::from_json(json, file, field);
+    return spec;
+}
+
+LabeledBatch public_batch(const QuantizedModel& model, std::size_t batch_size) {
+    return labeled_batch(model, spread_digits(held_out_digits(), batch_size));
+}
+
+Circuit generate_circuit(const CircuitSettings& settings, const QuantizedModel& model, const LabeledBatch* batch) {
+    settings.check();
+    switch (settings.variant) {
+        case Variant::PrivateInput: return generate_private_input_circuit(model, settings.private_input);
+        case Variant::PrivateModel:
+            if (!batch) throw std::invalid_argument("a private-model circuit needs its batch");
+            return generate_private_model_circuit(model, *batch, settings.private_model);
+        case Variant::BothPrivate: return generate_both_private_circuit(model, settings.both_private);
+    }
+    throw std::logic_error("unknown variant");
+}
+
+GeneratedCircuit generate_circuit(const CircuitSpec& spec) {
+    spec.settings.check();
+    GeneratedCircuit generated;
+    generated.model = quantize(load_model(spec.model), spec.settings.quantization);
+    if (spec.settings.variant == Variant::PrivateModel) generated.batch = public_batch(generated.model, spec.settings.batch_size);
+    generated.circuit = generate_circuit(spec.settings, generated.model, generated.batch ? &*generated.batch : nullptr);
+    return generated;
+}
+
+fs::path lock_file(const fs::path& folder) { return folder / "zokml.lock.json"; }
+fs::path sources_folder(const fs::path& folder) { return folder / "circuit"; }
+fs::path abi_file(const fs::path& folder) { return folder / "abi.json"; }
+fs::path keys_folder(const fs::path& folder) { return folder / "keys"; }
+
+CircuitLock read_lock(const fs::path& folder) {
+    const fs::path file = lock_file(folder);
+    if (!fs::exists(file))
+        throw InputError(file, "(file)", "no lock file: not a circuit folder (run zokml generate or zokml build first)");
+    const json document = read_json_file(file);
+    return input_errors_named(file, [&] {
+        const Fields fields(document, file, "");
+        if (document.value("format", "") != kLockFormat || document.value("version", 0) != 1)
+            fields.fail("format", "expected \"zokml-lock\" version 1");
+        CircuitLock lock;
+        lock.spec = CircuitSpec::from_json(fields.required("spec"), folder, file, "spec");
+        lock.model_fingerprint = fields.text("model_fingerprint");
+        lock.batch_fingerprint = fields.text_or("batch_fingerprint", "");
+        lock.circuit_fingerprint = fields.text("circuit_fingerprint");
+        lock.main_file = fields.text_or("main_file", "main.zok");
+        if (const json* compiled = fields.find("compiled")) {
+            const Fields c(*compiled, file, "compiled");
+            lock.compiled = CircuitLock::Compiled{c.text("key"), c.count("constraints", 0, 0, SIZE_MAX), c.text("toolchain")};
+        }
+        if (const json* keys = fields.find("keys")) {
+            const Fields k(*keys, file, "keys");
+            lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme"))};
+        }
+        return lock;
+    });
+}
+
+void write_lock(const fs::path& folder, const CircuitLock& lock) {
+    json document = {{"format", kLockFormat},
+                     {"version", 1},
+                     {"spec", lock.spec.to_json(folder)},
+                     {"model_fingerprint", lock.model_fingerprint},
+                     {"circuit_fingerprint", lock.circuit_fingerprint},
+                     {"main_file", lock.main_file}};
+    if (!lock.batch_fingerprint.empty()) document["batch_fingerprint"] = lock.batch_fingerprint;
+    if (lock.compiled)
+        document["compiled"] = {{"key", lock.compiled->key},
+                                {"constraints", lock.compiled->constraints},
+                                {"toolchain", lock.compiled->toolchain}};
+    if (lock.keys)
+        document["keys"] = {{"key", lock.keys->key}, {"program_key", lock.keys->program_key},
+                            {"scheme", to_string(lock.keys->scheme)}};
+    fs::create_directories(folder);
+    write_file_atomically(lock_file(folder), document.dump(2) + "\n");
+}
+
+Circuit read_sources(const fs::path& folder, const std::string& main_file) {
+    const fs::path dir = sources_folder(folder);
+    if (!fs::is_directory(dir)) throw InputError(dir, "(folder)", "no generated sources (run zokml generate or zokml build)");
+    Circuit circuit;
+    circuit.main_file = main_file;
+    for (const auto& item : fs::recursive_directory_iterator(dir))
+        if (item.is_regular_file())
+            circuit.files[item.path().lexically_relative(dir).generic_string()] = read_file(item.path());
+    return circuit;
+}
+
+std::optional<CircuitLock> find_lock(const fs::path& folder) {
+    try {
+        return read_lock(folder);
+    } catch (const InputError&) {
+        return std::nullopt;
+    }
+}
+
+std::string sources_fingerprint(const fs::path& folder, const std::string& main_file) {
+    try {
+        return read_sources(folder, main_file).fingerprint();
+    } catch (const std::exception&) {
+        return "";
+    }
+}
+
+namespace {
+
+// The store entry's file, linked (or copied, across file systems) to `to`.
+void link_or_copy(const fs::path& from, const fs::path& to) {
+    fs::remove(to);
+    std::error_code error;
+    fs::create_hard_link(from, to, error);
+    if (error) fs::copy_file(from, to);
+}
+
+}  // namespace
+
+CircuitLock write_generated(const CircuitSpec& spec, const GeneratedCircuit& generated) {
+    const fs::path& folder = spec.output;
+    const std::optional<CircuitLock> old = find_lock(folder);
+    CircuitLock lock;
+    lock.spec = spec;
+    lock.model_fingerprint = generated.model.fingerprint();
+    lock.batch_fingerprint = generated.batch ? generated.batch->fingerprint() : "";
+    lock.circuit_fingerprint = generated.circuit.fingerprint();
+    lock.main_file = generated.circuit.main_file;
+    if (sources_fingerprint(folder, lock.main_file) == lock.circuit_fingerprint &&
+        old && old->circuit_fingerprint == lock.circuit_fingerprint) {
+        lock.compiled = old->compiled;
+        lock.keys = old->keys;
+    } else {
+        fs::remove_all(sources_folder(folder));
+        fs::remove_all(keys_folder(folder));
+        generated.circuit.write(sources_folder(folder));
+    }
+    write_lock(folder, lock);
+    return lock;
+}
+
+ArtifactStore::CachedProgram compile_folder(const fs::path& folder, const Toolchain& toolchain, const ArtifactStore& store) {
+    CircuitLock lock = read_lock(folder);
+    const Circuit circuit = read_sources(folder, lock.main_file);
+    if (circuit.fingerprint() != lock.circuit_fingerprint)
+        throw InputError(sources_folder(folder), "(folder)",
+                         "the sources differ from those the lock file records (edited?): run zokml generate again");
+    ArtifactStore::CachedProgram compiled = store.compile(toolchain, circuit);
+    lock.compiled = CircuitLock::Compiled{compiled.key, compiled.program.constraints, store.toolchain_version(toolchain)};
+    write_file_atomically(abi_file(folder), compiled.program.abi.to_json().dump(2) + "\n");
+    write_lock(folder, lock);
+    return compiled;
+}
+
+ArtifactStore::CachedKeypair setup_folder(const fs::path& folder, Scheme scheme, const Toolchain& toolchain,
+                                          const ArtifactStore& store) {
+    const auto compiled = compile_folder(folder, toolchain, store);
+    auto cached = store.setup(toolchain, compiled.program, scheme);
+    make_private_dir(keys_folder(folder));
+    link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
+    link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
+    CircuitLock lock = read_lock(folder);
+    lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme};
+    write_lock(folder, lock);
+    return cached;
+}
+
+FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolchain, const ArtifactStore& store) {
+    const CircuitLock lock = read_lock(folder);
+    if (!lock.keys) throw InputError(lock_file(folder), "keys", "no keys yet: run zokml setup first");
+    FolderArtifacts artifacts;
+    const auto compiled = compile_folder(folder, toolchain, store);
+    if (compiled.key != lock.keys->program_key)
+        throw InputError(lock_file(folder), "keys", "set up for another compilation of the circuit: run zokml setup again");
+    artifacts.program = compiled.program;
+    artifacts.keypair = verification_keypair(keys_folder(folder) / "verification.key");
+    artifacts.keypair.scheme = lock.keys->scheme;
+    artifacts.keypair.proving_key = keys_folder(folder) / "proving.key";
+    if (!fs::is_regular_file(artifacts.keypair.proving_key))
+        throw InputError(artifacts.keypair.proving_key, "(file)", "missing: run zokml setup again");
+    return artifacts;
+}
+
+}  // namespace zokml

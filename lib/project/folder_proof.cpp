@@ -1,0 +1,158 @@
+#include "zokml/project/folder_proof.hpp"
+
+#include <fmt/format.h>
+
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/project/provers.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+template <typename... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+// The model the request proves with: the folder's, unchanged since generation, or (private-model,
+// both-private) a private one whose circuit is the folder's.
+QuantizedModel request_model(const CircuitLock& lock, const ProofRequest& request, const LabeledBatch* batch) {
+    const CircuitSettings& settings = lock.spec.settings;
+    if (!request.model) {
+        QuantizedModel model = quantize(load_model(lock.spec.model), settings.quantization);
+        if (model.fingerprint() != lock.model_fingerprint)
+            throw InputError(lock.spec.model, "(file)", "changed since the circuit was generated: run zokml generate again");
+        return model;
+    }
+    if (settings.variant == Variant::PrivateInput)
+        throw InputError("", "model", "a private-input circuit's model is public and fixed: it takes no other model");
+    QuantizedModel model = quantize(load_model(*request.model), settings.quantization);
+    if (generate_circuit(settings, model, batch).fingerprint() != lock.circuit_fingerprint)
+        throw InputError(*request.model, "(file)", "its architecture or parameter widths differ from the circuit's");
+    return model;
+}
+
+// Refuses what the variant does not take, naming it.
+void check_request(Variant variant, const ProofRequest& request) {
+    const auto refuse = [&](bool given, const char* what) {
+        if (given) throw InputError("", what, fmt::format("is not an input of {} circuits", to_string(variant)));
+    };
+    refuse(variant == Variant::PrivateModel && (request.input || request.digit), "input");
+    if (request.input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
+    refuse(variant != Variant::PrivateInput && request.claimed_class.has_value(), "claimed_class");
+    refuse(variant != Variant::PrivateModel && request.threshold.has_value(), "threshold");
+    if (variant != Variant::PrivateModel && !request.input && !request.digit)
+        throw InputError("", "input", fmt::format("{} circuits prove about a private input: give one", to_string(variant)));
+}
+
+// The private input: the request's, range checked against the model, or a held-out digit's.
+std::vector<std::int64_t> private_input(const ProofRequest& request, const QuantizedModel& model) {
+    if (request.digit) {
+        const auto& digits = held_out_digits();
+        if (*request.digit >= digits.size())
+            throw InputError("", "digit", fmt::format("expected a held-out digit from 0 to {}", digits.size() - 1));
+        if (model.input_size != digits[0].pixels.size())
+            throw InputError("", "digit", fmt::format("the model takes {} inputs, not an MNIST digit", model.input_size));
+        return digit_input(model, digits[*request.digit]);
+    }
+    try {
+        run_reference(model, *request.input);
+    } catch (const InputError& e) {
+        throw InputError(request.input_name, e.field(), e.reason());
+    }
+    return *request.input;
+}
+
+}  // namespace
+
+json to_json(const PublicOutput& output) {
+    return std::visit(Overloaded{[](const PrivateInputPublic& p) {
+                                     json j = {{"class", p.predicted_class}};
+                                     if (p.claimed_class) j["claimed_class"] = *p.claimed_class;
+                                     if (p.input_hash) j["input_hash"] = p.input_hash->to_decimal();
+                                     if (!p.logits.empty()) j["logits"] = p.logits;
+                                     return j;
+                                 },
+                                 [](const PrivateModelPublic& p) {
+                                     return json{{"commitment", p.commitment.to_decimal()},
+                                                 {"threshold", p.threshold},
+                                                 {"correct", p.correct}};
+                                 },
+                                 [](const BothPrivatePublic& p) {
+                                     return json{{"commitment", p.commitment.to_decimal()}, {"class", p.predicted_class}};
+                                 }},
+                      output);
+}
+
+std::string describe(const PublicOutput& output) {
+    return std::visit(
+        Overloaded{[](const PrivateInputPublic& p) { return fmt::format("class {}", p.predicted_class); },
+                   [](const PrivateModelPublic& p) { return fmt::format("{} correct >= threshold {}", p.correct, p.threshold); },
+                   [](const BothPrivatePublic& p) { return fmt::format("class {}", p.predicted_class); }},
+        output);
+}
+
+FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, const Toolchain& toolchain,
+                         const ArtifactStore& store) {
+    const CircuitLock lock = read_lock(folder);
+    const CircuitSettings& settings = lock.spec.settings;
+    check_request(settings.variant, request);
+    std::optional<LabeledBatch> batch;
+    if (settings.variant == Variant::PrivateModel) {
+        batch = public_batch(quantize(load_model(lock.spec.model), settings.quantization), settings.batch_size);
+        if (batch->fingerprint() != lock.batch_fingerprint)
+            throw InputError(lock_file(folder), "batch_fingerprint", "the public batch changed: run zokml generate again");
+    }
+    QuantizedModel model = request_model(lock, request, batch ? &*batch : nullptr);
+    std::vector<std::int64_t> input;
+    if (settings.variant != Variant::PrivateModel) input = private_input(request, model);
+
+    FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
+    const TempFolder scratch(folder, ".zokml-scratch");  // the witness holds the private values
+    CircuitProver prover(toolchain, std::move(artifacts.program), std::move(artifacts.keypair), scratch.path());
+    switch (settings.variant) {
+        case Variant::PrivateInput: {
+            PrivateInputProver variant(std::move(model), settings.private_input, std::move(prover));
+            auto proof = variant.prove(input, request.claimed_class);
+            return {std::move(proof.proof), proof.public_output};
+        }
+        case Variant::PrivateModel: {
+            PrivateModelProver variant(std::move(model), std::move(*batch), std::move(prover));
+            auto proof = variant.prove(request.threshold.value_or(static_cast<std::int64_t>(variant.correct())));
+            return {std::move(proof.proof), proof.public_output};
+        }
+        case Variant::BothPrivate: {
+            BothPrivateProver variant(std::move(model), std::move(prover));
+            auto proof = variant.prove(input);
+            return {std::move(proof.proof), proof.public_output};
+        }
+    }
+    throw std::logic_error("unknown variant");
+}
+
+std::optional<PublicOutput> decode_public_output(const fs::path& folder, const Proof& proof) {
+    const std::optional<CircuitLock> lock = find_lock(folder);
+    if (!lock || !fs::is_regular_file(abi_file(folder))) return std::nullopt;
+    try {
+        const Abi abi = Abi::from_json(read_json_file(abi_file(folder)));
+        switch (lock->spec.settings.variant) {
+            case Variant::PrivateInput: return decode_private_input_public(abi, proof.inputs);
+            case Variant::PrivateModel: return decode_private_model_public(abi, proof.inputs);
+            case Variant::BothPrivate: return decode_both_private_public(abi, proof.inputs);
+        }
+    } catch (const std::exception&) {  // another circuit's proof, or a damaged abi.json
+    }
+    return std::nullopt;
+}
+
+}  // namespace zokml
