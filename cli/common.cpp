@@ -133,7 +133,10 @@ std::vector<Option> circuit_options() {
 }
 
 std::vector<Option> zokrates_option() {
-    return {{"zokrates", "FILE", "the zokrates command (default: $ZOKML_ZOKRATES, zokrates on PATH, the bundled one)"}};
+    return {{"zokrates", "FILE", "the zokrates command (default: $ZOKML_ZOKRATES, zokrates on PATH, the bundled one)"},
+            {"timeout", "SECONDS",
+             fmt::format("stop a toolchain step that runs longer (default {})",
+                         std::chrono::duration_cast<std::chrono::seconds>(ToolchainOptions{}.timeout).count())}};
 }
 
 std::vector<Option> cache_option() {
@@ -181,6 +184,7 @@ CircuitSpec spec_from(const Args& args, const fs::path& folder) {
 Toolchain toolchain_from(const Args& args) {
     ToolchainOptions options;
     if (auto path = args.get("zokrates")) options.executable = *path;
+    if (auto seconds = args.integer("timeout", 1, 7 * 24 * 3600)) options.timeout = std::chrono::seconds(*seconds);
     return Toolchain(options);
 }
 
@@ -260,7 +264,8 @@ std::string layer_table(const nlohmann::json& rows) {
         const auto column = [&](const char* key, const std::string& prefix, const std::string& suffix) {
             return row.contains(key) ? fmt::format("{}{}{}", prefix, row[key].dump(), suffix) : std::string("-");
         };
-        text += "\n" + line(row["layer"].get<std::size_t>(), row["kind"].get<std::string>(), row["shape"].get<std::string>(),
+        text += '\n';
+        text += line(row["layer"].get<std::size_t>(), row["kind"].get<std::string>(), row["shape"].get<std::string>(),
                              column("weight_shift", "2^", ""), fmt::format("{:.6g}", row["scale"].get<double>()),
                              column("weight_bits", "", " b"), column("bias_bits", "", " b"),
                              fmt::format("[{}, {}]", row["values"][0].get<std::int64_t>(), row["values"][1].get<std::int64_t>()),

@@ -9,6 +9,7 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
+#include "zokml/core/cleanup.hpp"
 #include "zokml/core/errors.hpp"
 
 using namespace zokml;
@@ -83,6 +84,7 @@ int dispatch(const Subcommand& command, const std::vector<std::string>& argument
 }  // namespace
 
 int main(int argc, char** argv) {
+    install_signal_cleanup();  // Ctrl-C and SIGTERM: no orphaned toolchain, no witness left behind
     const std::vector<std::string> arguments(argv + 1, argv + argc);
     use_installed_mnist_when_needed();
     if (arguments.empty()) {

@@ -12,6 +12,7 @@ int run(const Args& args, const Output& out) {
     const std::filesystem::path folder = args.get_or("dir", "work/zokml");
     const CircuitSpec spec = spec_from(args, folder);
     const ProofRequest request = proof_request_from(args);
+    check_proof_request(spec, request);  // every argument checked before anything is written
     const Scheme scheme = scheme_from(args);
     const Toolchain toolchain = toolchain_from(args);
     const ArtifactStore store = store_from(args);

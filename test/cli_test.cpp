@@ -21,35 +21,12 @@ using namespace zokml;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using test::Result;
+using test::tiny_model;
+using test::zokml_cli;
+
 namespace {
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-    json parsed() const { return json::parse(out); }
-};
-
-// Runs the built zokml command.
-Result zokml_cli(const std::vector<std::string>& arguments, const std::string& stdin_data = "") {
-    const auto r = detail::run_process(ZOKML_CLI, arguments, fs::current_path(), stdin_data, std::chrono::minutes(5));
-    INFO(fmt::format("zokml {} printed:\n{}{}", fmt::join(arguments, " "), r.out, r.err));
-    REQUIRE_FALSE(r.timed_out);
-    return {r.exit_code, r.out, r.err};
-}
-
-// The tiny model of docs/model-format.md: 3 inputs, 2 hidden units, 2 classes; compiles in a second.
-fs::path tiny_model(const fs::path& file, double weight = -2.0) {
-    const Layer relu{Layer::Kind::ReLU, {}};
-    const Layer argmax{Layer::Kind::Argmax, {}};
-    const Model model{"tiny", 3, 0.0, 1.0,
-                      {Layer{Layer::Kind::Dense, {3, 2, {1.0, weight, 0.5, 0.25, 0.0, -1.0}, {0.1, -0.1}}}, relu,
-                       Layer{Layer::Kind::Dense, {2, 2, {1, 0, 0, 1}, {0, 0}}}, argmax}};
-    save_model(model, file);
-    return file;
-}
-
-// A zokrates command that logs each subcommand to `log`, then runs the real one.
 // The real toolchain behind a script that logs each subcommand to dir/zokrates.log. With a cache
 // folder, compile first holds on until another process waits for a lock of that cache (it logs
 // "no-overlap" if none does within 30 s): two runs then certainly overlap.

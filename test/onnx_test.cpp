@@ -397,6 +397,32 @@ TEST_CASE("convolution and pooling attributes outside what zokml computes are re
     CHECK_THAT(e.reason(), Contains(expected));
 }
 
+TEST_CASE("huge pads, kernels, input shapes and reshapes are refused, never allocated or looped over", "[onnx][hostile]") {
+    const std::int64_t huge = std::int64_t(1) << 62;
+    SECTION("a Conv padded by 2^62 and by 2^63 - 1") {
+        Onnx f({1, 1, 28, 28});
+        auto& conv = f.node("Conv", {f.weights("w", {1, 1, 1, 1}, {1.0f})});
+        Onnx::ints(conv, "pads", {huge, 0, INT64_MAX, 0});
+        CHECK_THAT(rejection(f).reason(), Contains("pads"));
+    }
+    SECTION("a kernel of 2^62") {
+        Onnx f({1, 1, 28, 28});
+        auto& pool = f.node("MaxPool");
+        Onnx::ints(pool, "kernel_shape", {huge, 1});
+        CHECK_THAT(rejection(f).reason(), Contains("kernel_shape"));
+    }
+    SECTION("an input of 2^62 x 2^62 x 4 values, which wraps to 0") {
+        Onnx f({1, huge, huge, 4});
+        f.node("Relu");
+        CHECK_THAT(rejection(f).reason(), Contains("more than zokml's limit"));
+    }
+    SECTION("a reshape whose known dimensions overflow") {
+        Onnx f({1, 4});
+        f.node("Reshape", {f.shape("s", {1, huge, huge, -1})});
+        CHECK_THAT(rejection(f).field(), Contains("graph.node[0]"));
+    }
+}
+
 TEST_CASE("a graph that is not a chain of layers over constants is refused", "[onnx]") {
     Onnx f({1, 4});
     f.node("Relu");

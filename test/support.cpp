@@ -7,6 +7,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "toolchain/subprocess.hpp"
+#include "zokml/model/model.hpp"
 #include "zokml/toolchain/public_values.hpp"
 
 namespace zokml::test {
@@ -57,6 +63,23 @@ bool process_ends(int pid) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
+}
+
+Result zokml_cli(const std::vector<std::string>& arguments, const std::string& stdin_data) {
+    const auto r = detail::run_process(ZOKML_CLI, arguments, std::filesystem::current_path(), stdin_data, std::chrono::minutes(5));
+    INFO(fmt::format("zokml {} printed:\n{}{}", fmt::join(arguments, " "), r.out, r.err));
+    REQUIRE_FALSE(r.timed_out);
+    return {r.exit_code, r.out, r.err};
+}
+
+std::filesystem::path tiny_model(const std::filesystem::path& file, double weight) {
+    const Layer relu{Layer::Kind::ReLU, {}};
+    const Layer argmax{Layer::Kind::Argmax, {}};
+    const Model model{"tiny", 3, 0.0, 1.0,
+                      {Layer{Layer::Kind::Dense, {3, 2, {1.0, weight, 0.5, 0.25, 0.0, -1.0}, {0.1, -0.1}}}, relu,
+                       Layer{Layer::Kind::Dense, {2, 2, {1, 0, 0, 1}, {0, 0}}}, argmax}};
+    save_model(model, file);
+    return file;
 }
 
 CompiledCircuit::CompiledCircuit(const Circuit& circuit) {

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <string>
+
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "zokml/core/files.hpp"
@@ -38,6 +40,20 @@ void await_flock_waiters(const std::filesystem::path& file, std::size_t count);
 
 // Whether the process is gone (or a zombie nobody reaped yet): polls for up to 10 s.
 bool process_ends(int pid);
+
+// What the built zokml command printed and returned.
+struct Result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    nlohmann::json parsed() const { return nlohmann::json::parse(out); }
+};
+// Runs the built zokml command (with the private input, if any, on stdin).
+Result zokml_cli(const std::vector<std::string>& arguments, const std::string& stdin_data = "");
+
+// The tiny model of docs/model-format.md, saved to file: 3 inputs, 2 hidden units, 2 classes;
+// its circuits compile in a second.
+std::filesystem::path tiny_model(const std::filesystem::path& file, double weight = -2.0);
 
 // A generated circuit compiled (no setup) in a temporary folder, for tests of witnesses alone.
 struct CompiledCircuit {

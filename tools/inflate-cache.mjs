@@ -34,13 +34,31 @@ export function inflate(data, options) {
   const cached = readCached(dir, key);
   if (cached) return cached;
   const inflated = pakoInflate(data);
+  const file = path.join(dir, `${key}-${inflated.length}.wasm`);
+  const tmp = `${file}.tmp-${process.pid}`;
   try {
     // A cache that cannot be written only costs the time it would have saved.
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = path.join(dir, `${key}-${inflated.length}.wasm`);
-    const tmp = `${file}.tmp-${process.pid}`;
+    removeStaleTemporaries(dir);
     fs.writeFileSync(tmp, inflated, { mode: 0o600 });
     fs.renameSync(tmp, file);
-  } catch {}
+  } catch {
+    try {
+      fs.unlinkSync(tmp);  // a failed write (a full disk) leaves no 55 MB file behind
+    } catch {}
+  }
   return inflated;
+}
+
+// Temporary files of processes that died while writing (each as large as the module).
+function removeStaleTemporaries(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    const match = name.match(/\.tmp-(\d+)$/);
+    if (!match) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch (error) {
+      if (error.code === "ESRCH") fs.rmSync(path.join(dir, name), { force: true });
+    }
+  }
 }

@@ -54,7 +54,7 @@ Circuit generate_both_private_circuit(const QuantizedModel& model, const BothPri
     const Interval y = detail::logit_bounds(std::max<std::int64_t>(v.hi, 0), s.hidden, w1, b1);
 
     circuit.files[circuit.main_file] = render_template(
-        "both_private_main.zok", {{"model_name", model.name},
+        "both_private_main.zok", {{"model_name", detail::comment_text(model.name)},
                                   {"input_size", std::to_string(s.inputs)},
                                   {"input_max", std::to_string(model.input_max)},
                                   {"input_bits", std::to_string(model.input_bits)},

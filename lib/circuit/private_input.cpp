@@ -388,7 +388,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     body += fmt::format("    return {};", returned);
 
     circuit.files[circuit.main_file] = render_template(
-        "private_input_main.zok", {{"model_name", model.name},
+        "private_input_main.zok", {{"model_name", detail::comment_text(model.name)},
                                    {"fingerprint", model.fingerprint()},
                                    {"input_size", std::to_string(model.input_size)},
                                    {"input_max", std::to_string(model.input_max)},

@@ -145,7 +145,7 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
     const Interval compare{-((std::int64_t(1) << threshold_bits) - 1), n};
     circuit.files[circuit.main_file] = render_template(
         "private_model_main.zok",
-        {{"model_name", model.name},
+        {{"model_name", detail::comment_text(model.name)},
          {"batch_size", std::to_string(batch.inputs.size())},
          {"batch_fingerprint", batch.fingerprint()},
          {"parameter_summary", p.summary},

@@ -13,6 +13,13 @@ std::uint64_t magnitude(std::int64_t v) { return v < 0 ? 0 - static_cast<std::ui
 
 }  // namespace
 
+std::string comment_text(const std::string& text) {
+    std::string out = text;
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return out;
+}
+
 std::string import_line(const std::string& path, const std::string& alias) {
     return fmt::format("import \"{}\" as {};\n", path, alias);
 }

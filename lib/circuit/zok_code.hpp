@@ -22,6 +22,10 @@ struct Chunking {
     std::size_t length(std::size_t k) const { return std::min(chunk, size - k * chunk); }
 };
 
+// Text for a // comment of generated source: control characters (a line break would end the
+// comment and let the rest be code) become '?'. Every name from a model passes through here.
+std::string comment_text(const std::string& text);
+
 // `import "path" as alias;` and a newline.
 std::string import_line(const std::string& path, const std::string& alias);
 

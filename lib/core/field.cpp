@@ -2,6 +2,8 @@
 
 #include <openssl/bn.h>
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <stdexcept>
 
@@ -82,6 +84,32 @@ FieldElement FieldElement::from_bytes(const std::array<std::uint8_t, 32>& big_en
     BN_nnmod(r.get(), value.get(), modulus(), context());
     BN_bn2binpad(r.get(), e.bytes_.data(), static_cast<int>(e.bytes_.size()));
     return e;
+}
+
+FieldElement FieldElement::from_canonical_bytes(const std::array<std::uint8_t, 32>& big_endian) {
+    if (BN_cmp(to_bn(big_endian).get(), modulus()) >= 0) throw std::invalid_argument("not a canonical field element (>= p)");
+    FieldElement e;
+    e.bytes_ = big_endian;
+    return e;
+}
+
+FieldElement FieldElement::from_hex(std::string_view hex) {
+    const auto digit = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    const bool shaped = hex.size() == 66 && hex.starts_with("0x") &&
+                        std::all_of(hex.begin() + 2, hex.end(), [&](char c) { return digit(c) >= 0; });
+    if (!shaped) throw std::invalid_argument("expected \"0x\" and 64 hex digits, got '" + std::string(hex.substr(0, 80)) + "'");
+    std::array<std::uint8_t, 32> bytes{};
+    for (std::size_t i = 0; i < 32; ++i) bytes[i] = static_cast<std::uint8_t>(digit(hex[2 + 2 * i]) * 16 + digit(hex[3 + 2 * i]));
+    try {
+        return from_canonical_bytes(bytes);
+    } catch (const std::invalid_argument&) {
+        throw std::invalid_argument("not a canonical field element (>= p): '" + std::string(hex) + "'");
+    }
 }
 
 FieldElement FieldElement::from_int(std::int64_t value) {

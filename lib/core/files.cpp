@@ -2,9 +2,13 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -18,7 +22,7 @@ namespace zokml {
 namespace fs = std::filesystem;
 
 void write_file_atomically(const fs::path& path, std::string_view contents) {
-    std::string tmp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+    std::string tmp = (path.parent_path() / fmt::format(".{}.XXXXXX", path.filename().string())).string();
     const int fd = ::mkstemp(tmp.data());  // mode 0600
     if (fd < 0) throw std::runtime_error(path.string() + ": cannot create a temporary file: " + std::strerror(errno));
     std::size_t written = 0;
@@ -64,17 +68,53 @@ void make_private_dir(const fs::path& dir) {
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
 }
 
-TempFolder::TempFolder(const fs::path& parent, const std::string& prefix) {
+namespace {
+
+std::string unique_pattern(const fs::path& parent, const std::string& prefix) {
     make_private_dir(parent);
-    std::string pattern = (parent / (prefix + ".XXXXXX")).string();
+    remove_stale_temp_folders(parent, prefix);
+    std::string pattern = (parent / fmt::format("{}.{}.XXXXXX", prefix, ::getpid())).string();
     if (!::mkdtemp(pattern.data()))
         throw std::system_error(errno, std::generic_category(), "cannot create a folder in " + parent.string());
-    path_ = pattern;
+    return pattern;
 }
+
+// The process id in a name prefix.PID.XXXXXX; 0 when the name has another form.
+pid_t owner_of(const std::string& name) {
+    const auto last = name.rfind('.');
+    if (last == std::string::npos || last == 0) return 0;
+    const auto before = name.rfind('.', last - 1);
+    if (before == std::string::npos) return 0;
+    pid_t pid = 0;
+    const char* begin = name.data() + before + 1;
+    const char* end = name.data() + last;
+    const auto [stop, error] = std::from_chars(begin, end, pid);
+    return error == std::errc() && stop == end && pid > 0 ? pid : 0;
+}
+
+}  // namespace
+
+TempFolder::TempFolder(const fs::path& parent, const std::string& prefix)
+    : path_(unique_pattern(parent, prefix)), registration_(path_) {}
 
 TempFolder::~TempFolder() {
     std::error_code ignored;
     if (!path_.empty()) fs::remove_all(path_, ignored);
+}
+
+void TempFolder::release() {
+    registration_.release();
+    path_.clear();
+}
+
+void remove_stale_temp_folders(const fs::path& parent, const std::string& prefix) {
+    std::error_code error;
+    for (const auto& item : fs::directory_iterator(parent, error)) {
+        const std::string name = item.path().filename().string();
+        if (!prefix.empty() && !name.starts_with(prefix + ".")) continue;
+        const pid_t owner = owner_of(name);
+        if (owner != 0 && ::kill(owner, 0) != 0 && errno == ESRCH) fs::remove_all(item.path(), error);
+    }
 }
 
 }  // namespace zokml

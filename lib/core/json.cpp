@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -38,14 +41,73 @@ std::size_t failing_byte(std::string_view text) {
     return locator.position;
 }
 
+// The first member name that appears twice in one object, and where ("layers[2].weights"):
+// nlohmann keeps the last one silently, so a reader could be shown one value and use another.
+struct DuplicateFinder : json::json_sax_t {
+    struct Frame {
+        bool object = false;
+        std::set<std::string> keys;
+        std::string key;        // object: the member being read
+        std::size_t index = 0;  // array: the element being read
+    };
+    std::vector<Frame> frames;
+    std::optional<std::string> duplicate;  // its path
+
+    std::string path() const {
+        std::string text;
+        for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+            const Frame& f = frames[i];
+            text += f.object ? (text.empty() ? "" : ".") + f.key : fmt::format("[{}]", f.index);
+        }
+        return text;
+    }
+    bool value() {  // a value ends: an array moves on to its next element
+        if (!frames.empty() && !frames.back().object) ++frames.back().index;
+        return true;
+    }
+    bool open(bool object) {
+        frames.push_back({object, {}, {}, 0});
+        return true;
+    }
+    bool close() {
+        frames.pop_back();
+        return value();
+    }
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return open(true); }
+    bool key(string_t& name) override {
+        Frame& f = frames.back();
+        f.key = name;
+        if (f.keys.insert(name).second) return true;
+        frames.push_back({});  // path() names the member itself
+        duplicate = path();
+        return false;
+    }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(false); }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t, const std::string&, const json::exception&) override { return false; }
+};
+
 }  // namespace
 
 json parse_json(std::string_view text, const std::filesystem::path& file) {
+    json document;
     try {
-        return json::parse(text);
+        document = json::parse(text);
     } catch (const json::exception& e) {
         throw InputError(file, "(file)", fmt::format("not valid JSON at byte {}: {}", failing_byte(text), e.what()));
     }
+    DuplicateFinder finder;
+    json::sax_parse(text, &finder);
+    if (finder.duplicate) throw InputError(file, *finder.duplicate, "appears twice in its object: a member is given once");
+    return document;
 }
 
 json read_json_file(const std::filesystem::path& file) { return parse_json(read_input_file(file), file); }

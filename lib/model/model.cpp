@@ -65,18 +65,21 @@ public:
         return value.get<std::string>();
     }
 
-    // A count of values: an integer >= 1.
-    std::size_t count(const json& value, const std::string& field) const {
-        if (!value.is_number_integer()) fail(field, expected("a positive integer", value));
-        if (value.get<std::int64_t>() >= 1) return value.get<std::size_t>();
-        fail(field, fmt::format("is {}, expected a positive integer", value.dump()));
-    }
+    // A count of values: an integer from 1 to kMaxCount.
+    std::size_t count(const json& value, const std::string& field) const { return bounded(value, field, 1); }
 
-    // A size that may be zero (a padding): an integer >= 0.
-    std::size_t size(const json& value, const std::string& field) const {
-        if (!value.is_number_integer()) fail(field, expected("a non-negative integer", value));
-        if (value.get<std::int64_t>() >= 0) return value.get<std::size_t>();
-        fail(field, fmt::format("is {}, expected a non-negative integer", value.dump()));
+    // A size that may be zero (a padding): an integer from 0 to kMaxCount.
+    std::size_t size(const json& value, const std::string& field) const { return bounded(value, field, 0); }
+
+    // The product of the factors, refused (naming what it counts) beyond kMaxCount.
+    std::size_t product(const std::string& field, std::initializer_list<std::size_t> factors, const char* what) const {
+        std::size_t product = 1;
+        for (const std::size_t f : factors) {
+            if (f != 0 && product > kMaxCount / f)
+                fail(field, fmt::format("gives more than {} {} (zokml's limit, 2^24)", kMaxCount, what));
+            product *= f;
+        }
+        return product;
     }
 
     // An array of `n` integers, each >= 1 (positive) or >= 0.
@@ -115,6 +118,15 @@ public:
     }
 
 private:
+    std::size_t bounded(const json& value, const std::string& field, std::int64_t least) const {
+        const char* what = least > 0 ? "a positive integer" : "a non-negative integer";
+        if (!value.is_number_integer()) fail(field, expected(what, value));
+        if (value.is_number_unsigned() ? value.get<std::uint64_t>() > kMaxCount : value.get<std::int64_t>() > std::int64_t(kMaxCount))
+            fail(field, fmt::format("is {}, more than zokml takes (2^24 = {})", value.dump(), kMaxCount));
+        if (value.get<std::int64_t>() < least) fail(field, fmt::format("is {}, expected {}", value.dump(), what));
+        return value.get<std::size_t>();
+    }
+
     static std::string expected(const char* what, const json& value) {
         if (value.is_structured()) return fmt::format("expected {}, got an {}", what, value.type_name());
         std::string shown = value.dump();
@@ -152,6 +164,7 @@ Layer parse_dense(const Reader& r, const json& layer, const std::string& field, 
     if (d.inputs != size)
         r.fail(member_path(field, "inputs"),
                fmt::format("is {}, but {} values enter this layer", d.inputs, size));
+    r.product(member_path(field, "weights"), {d.outputs, d.inputs}, "weights");
     d.weights = matrix(r, layer, field, "weights", d.outputs, "one row per output", d.inputs, "one weight per input");
     d.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), d.outputs, "one per output");
     return out;
@@ -162,6 +175,7 @@ Shape3 parse_shape(const Reader& r, const json& layer, const std::string& field,
     const std::string shape_field = member_path(field, "input");
     const auto dims = r.sizes(r.member(layer, field, "input"), shape_field, 3, "channels, height, width", true);
     const Shape3 shape{dims[0], dims[1], dims[2]};
+    r.product(shape_field, {dims[0], dims[1], dims[2]}, "values");
     if (shape.size() != size)
         r.fail(shape_field, fmt::format("is {} x {} x {} = {} values, but {} values enter this layer", shape.channels,
                                         shape.height, shape.width, shape.size(), size));
@@ -196,6 +210,9 @@ Layer parse_conv2d(const Reader& r, const json& layer, const std::string& field,
     c.input = parse_shape(r, layer, field, size);
     c.filters = r.count(r.member(layer, field, "filters"), member_path(field, "filters"));
     c.window = parse_window(r, layer, field, c.input, true);
+    r.product(member_path(field, "weights"), {c.filters, c.input.channels, c.window.kernel_height, c.window.kernel_width},
+              "weights");
+    r.product(member_path(field, "filters"), {c.filters, c.output().height, c.output().width}, "output values");
     c.weights = matrix(r, layer, field, "weights", c.filters, "one row per filter", c.weights_per_filter(),
                        "channels x kernel height x kernel width");
     c.biases = r.numbers(r.member(layer, field, "biases"), member_path(field, "biases"), c.filters, "one per filter");
@@ -275,9 +292,15 @@ private:
         out_ += v.dump();
     }
 
+    static std::string line_break(int indent) {
+        std::string text(static_cast<std::size_t>(indent) + 1, ' ');
+        text[0] = '\n';
+        return text;
+    }
+
     void write_object(const json& v, int indent) {
         const bool flat = is_flat(v);
-        const std::string inner = flat ? "" : "\n" + std::string(indent + 2, ' ');
+        const std::string inner = flat ? "" : line_break(indent + 2);
         out_ += '{';
         const char* separator = "";
         for (const auto& key : ordered_keys(v)) {
@@ -285,12 +308,12 @@ private:
             write_value(v[key], indent + 2);
             separator = flat ? ", " : ",";
         }
-        out_ += (flat ? "" : "\n" + std::string(indent, ' ')) + '}';
+        out_ += (flat ? "" : line_break(indent)) + '}';
     }
 
     void write_array(const json& v, int indent) {
         const bool flat = is_flat(v);  // numbers packed without spaces: rows are long
-        const std::string inner = flat ? "" : "\n" + std::string(indent + 2, ' ');
+        const std::string inner = flat ? "" : line_break(indent + 2);
         out_ += '[';
         const char* separator = "";
         for (const auto& element : v) {
@@ -298,7 +321,7 @@ private:
             write_value(element, indent + 2);
             separator = ",";
         }
-        out_ += (flat ? "" : "\n" + std::string(indent, ' ')) + ']';
+        out_ += (flat ? "" : line_break(indent)) + ']';
     }
 
     // The shortest decimal that parses back to the same double (nlohmann's dump gives up to
@@ -317,6 +340,7 @@ private:
 
 Shape3 window_output(const Shape3& input, const Window2D& w, std::size_t channels) {
     const auto along = [](std::size_t size, std::size_t before, std::size_t after, std::size_t kernel, std::size_t stride) {
+        if (std::max({size, before, after, kernel}) > kMaxCount) return std::size_t(0);  // no sum can wrap
         const std::size_t padded = size + before + after;
         return padded < kernel || stride == 0 ? 0 : (padded - kernel) / stride + 1;
     };
@@ -369,6 +393,9 @@ Model model_from_json(const json& document, const fs::path& file) {
 
     Model model;
     model.name = r.string(r.member(document, "", "name"), "name");
+    // The name reaches generated sources and reports: one line of printable text.
+    if (std::any_of(model.name.begin(), model.name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        r.fail("name", "contains a control character (a line break?): a name is one line of text");
     const json& input = r.object(r.member(document, "", "input"), "input");
     r.only_members(input, "input", {"size", "min", "max"});
     model.input_size = r.count(r.member(input, "input", "size"), "input.size");

@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kWholeFile = "(file)";
 // No tensor of a model zokml can prove comes near this; a corrupt file's shape might.
-constexpr std::size_t kMaxValues = std::size_t(1) << 32;
 
 // A constant tensor: float weights or int64 shapes.
 struct Constant {
@@ -40,6 +39,18 @@ std::string type_name(int type) {
     return onnx::TensorProto_DataType_IsValid(type)
                ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
                : fmt::format("type {}", type);
+}
+
+// The product of the dimensions when each is positive and it is at most kMaxCount (the model's
+// limit: no product of ONNX's int64 dimensions may wrap around).
+template <typename Int>
+std::optional<std::size_t> bounded_product(const std::vector<Int>& dims) {
+    std::size_t product = 1;
+    for (const Int d : dims) {
+        if (d < 1 || static_cast<std::uint64_t>(d) > kMaxCount / product) return std::nullopt;
+        product *= static_cast<std::size_t>(d);
+    }
+    return product;
 }
 
 // Reads every node of the graph in order, keeping the shape of the value flowing down the chain.
@@ -80,13 +91,13 @@ private:
             fail(field, "its data is in an external file; zokml reads tensors stored in the model");
         Constant c;
         c.dims.assign(t.dims().begin(), t.dims().end());
-        std::size_t count = 1;
-        for (const auto d : c.dims) {
-            if (d < 0) fail(field, fmt::format("has a negative dimension in {}", shape_text(c.dims)));
-            if (d > 0 && count > kMaxValues / static_cast<std::size_t>(d))
-                fail(field, fmt::format("has the shape {}, more than 2^32 values", shape_text(c.dims)));
-            count *= static_cast<std::size_t>(d);
-        }
+        if (std::any_of(c.dims.begin(), c.dims.end(), [](auto d) { return d < 0; }))
+            fail(field, fmt::format("has a negative dimension in {}", shape_text(c.dims)));
+        const bool empty = std::find(c.dims.begin(), c.dims.end(), 0) != c.dims.end();
+        const auto product = bounded_product(c.dims);
+        if (!empty && !product)
+            fail(field, fmt::format("has the shape {}, more than zokml's limit of 2^24 values", shape_text(c.dims)));
+        const std::size_t count = empty ? 0 : *product;
         if (t.data_type() == onnx::TensorProto_DataType_FLOAT) {
             if (t.has_raw_data()) {
                 const std::string& raw = t.raw_data();
@@ -160,8 +171,9 @@ private:
         if (dims.size() != 1 && dims.size() != 3)
             fail(field, fmt::format("has shape [{}]; zokml reads [batch, features] or [batch, channels, height, width]",
                                     fmt::join(shown, ", ")));
-        model_.input_size = std::accumulate(dims.begin(), dims.end(), std::size_t{1}, std::multiplies<>());
-        if (model_.input_size > kMaxValues) fail(field, fmt::format("has shape [{}], more than 2^32 values", fmt::join(shown, ", ")));
+        const auto size = bounded_product(dims);
+        if (!size) fail(field, fmt::format("has shape [{}], more than zokml's limit of 2^24 values", fmt::join(shown, ", ")));
+        model_.input_size = *size;
         shape_ = dims;
         current_ = input.name();
         model_.input_min = options_.input_min;
@@ -400,7 +412,8 @@ private:
     // "kernel_shape", "strides", "dilations" (all 1) and "auto_pad" / "pads" of a 2-D window.
     Window2D window(Node& node, const Shape3& in, std::vector<std::int64_t> kernel, bool padding) {
         kernel = ints_attribute(node, "kernel_shape", kernel);
-        if (kernel.size() != 2 || kernel[0] < 1 || kernel[1] < 1)
+        const auto too_large = [](std::int64_t v) { return v > static_cast<std::int64_t>(kMaxCount); };
+        if (kernel.size() != 2 || kernel[0] < 1 || kernel[1] < 1 || too_large(kernel[0]) || too_large(kernel[1]))
             fail(node.field, fmt::format("has kernel_shape {}; zokml reads 2-D windows", shape_text(kernel)));
         const auto strides = ints_attribute(node, "strides", {1, 1});
         if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1)
@@ -411,8 +424,8 @@ private:
                    static_cast<std::size_t>(strides[0]), static_cast<std::size_t>(strides[1])};
         const std::string auto_pad = string_attribute(node, "auto_pad", "NOTSET");
         auto pads = ints_attribute(node, "pads", {0, 0, 0, 0});
-        if (pads.size() != 4 || std::any_of(pads.begin(), pads.end(), [](auto p) { return p < 0; }))
-            fail(node.field, fmt::format("has pads {}, expected [top, left, bottom, right] >= 0", shape_text(pads)));
+        if (pads.size() != 4 || std::any_of(pads.begin(), pads.end(), [&](auto p) { return p < 0 || too_large(p); }))
+            fail(node.field, fmt::format("has pads {}, expected [top, left, bottom, right] from 0 to 2^24", shape_text(pads)));
         if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
             // Output size ceil(in / stride); the odd padding goes to the end (UPPER) or the start.
             const auto same = [&](std::size_t size, std::size_t k, std::size_t s, bool upper) {
@@ -513,19 +526,22 @@ private:
         if (target.is_float) fail(node.field, "its shape is a FLOAT tensor, expected INT64");
         std::vector<std::int64_t> from{1};
         for (const auto d : shape_) from.push_back(static_cast<std::int64_t>(d));
-        const std::int64_t size = std::accumulate(from.begin(), from.end(), std::int64_t{1}, std::multiplies<>());
+        const auto size = static_cast<std::int64_t>(*bounded_product(from));  // the shape is the model's: within the limit
         std::vector<std::int64_t> to = target.ints;
-        std::int64_t known = 1;
         std::optional<std::size_t> inferred;
+        std::vector<std::int64_t> known;
         for (std::size_t i = 0; i < to.size(); ++i) {
             if (to[i] == 0 && i < from.size()) to[i] = from[i];
             if (to[i] == -1 && !inferred) inferred = i;
             else if (to[i] < 1) fail(node.field, fmt::format("has the target shape {}", shape_text(target.ints)));
-            else known *= to[i];
+            else known.push_back(to[i]);
         }
-        if (inferred) to[*inferred] = known > 0 && size % known == 0 ? size / known : -1;
-        const std::int64_t product = std::accumulate(to.begin(), to.end(), std::int64_t{1}, std::multiplies<>());
-        if (product != size || (to.size() > 1 && to[0] != 1) || (to.size() != 1 && to.size() != 2 && to.size() != 4))
+        const auto known_size = bounded_product(known);
+        if (inferred) to[*inferred] = known_size && size % static_cast<std::int64_t>(*known_size) == 0
+                                          ? size / static_cast<std::int64_t>(*known_size) : -1;
+        const auto product = bounded_product(to);
+        if (!product || static_cast<std::int64_t>(*product) != size || (to.size() > 1 && to[0] != 1) ||
+            (to.size() != 1 && to.size() != 2 && to.size() != 4))
             fail(node.field, fmt::format("reshapes {} values to {}; zokml reads [1, n], [n] and [1, C, H, W]",
                                          size, shape_text(to)));
         if (to.size() == 4) shape_ = {static_cast<std::size_t>(to[1]), static_cast<std::size_t>(to[2]),

@@ -9,6 +9,7 @@
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/circuit/private_model.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/core/digest.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
 #include "zokml/data/fidelity.hpp"
@@ -67,7 +68,11 @@ CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const
     CircuitSpec spec;
     spec.name = fields.text("name");
     spec.model = resolve(fields.text("model"), base);
-    spec.output = resolve(fields.text("output"), base);
+    const fs::path output = fields.text("output");
+    const fs::path normal = output.lexically_normal();
+    if (output.is_absolute() || (!normal.empty() && *normal.begin() == ".."))
+        fields.fail("output", "must be a folder inside the manifest's folder (relative, without climbing out with ..)");
+    spec.output = resolve(output.string(), base);
     spec.settings = CircuitSettings::from_json(json, file, field);
     return spec;
 }
@@ -123,7 +128,8 @@ CircuitLock read_lock(const fs::path& folder) {
         }
         if (const json* keys = fields.find("keys")) {
             const Fields k(*keys, file, "keys");
-            lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme"))};
+            lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme")),
+                                          k.text_or("proving_key_sha256", "")};
         }
         return lock;
     });
@@ -141,9 +147,11 @@ void write_lock(const fs::path& folder, const CircuitLock& lock) {
         document["compiled"] = {{"key", lock.compiled->key},
                                 {"constraints", lock.compiled->constraints},
                                 {"toolchain", lock.compiled->toolchain}};
-    if (lock.keys)
+    if (lock.keys) {
         document["keys"] = {{"key", lock.keys->key}, {"program_key", lock.keys->program_key},
                             {"scheme", to_string(lock.keys->scheme)}};
+        if (!lock.keys->proving_key_sha256.empty()) document["keys"]["proving_key_sha256"] = lock.keys->proving_key_sha256;
+    }
     fs::create_directories(folder);
     write_file_atomically(lock_file(folder), document.dump(2) + "\n");
 }
@@ -216,9 +224,16 @@ ArtifactStore::CachedProgram compile_folder(const fs::path& folder, const Toolch
         throw InputError(sources_folder(folder), "(folder)",
                          "the sources differ from those the lock file records (edited?): run zokml generate again");
     ArtifactStore::CachedProgram compiled = store.compile(toolchain, circuit);
-    lock.compiled = CircuitLock::Compiled{compiled.key, compiled.program.constraints, store.toolchain_version(toolchain)};
-    write_file_atomically(abi_file(folder), compiled.program.abi.to_json().dump(2) + "\n");
-    write_lock(folder, lock);
+    const CircuitLock::Compiled record{compiled.key, compiled.program.constraints, store.toolchain_version(toolchain)};
+    const std::string abi = compiled.program.abi.to_json().dump(2) + "\n";
+    // Written only when they change: proving with a folder's keys must work in a read-only folder.
+    std::error_code missing;
+    if (!fs::is_regular_file(abi_file(folder), missing) || read_file(abi_file(folder)) != abi)
+        write_file_atomically(abi_file(folder), abi);
+    if (lock.compiled != record) {
+        lock.compiled = record;
+        write_lock(folder, lock);
+    }
     return compiled;
 }
 
@@ -230,7 +245,7 @@ ArtifactStore::CachedKeypair setup_folder(const fs::path& folder, Scheme scheme,
     link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
     link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
     CircuitLock lock = read_lock(folder);
-    lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme};
+    lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme, sha256_hex(read_file(keys_folder(folder) / "proving.key"))};
     write_lock(folder, lock);
     return cached;
 }
@@ -243,11 +258,17 @@ FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolch
     if (compiled.key != lock.keys->program_key)
         throw InputError(lock_file(folder), "keys", "set up for another compilation of the circuit: run zokml setup again");
     artifacts.program = compiled.program;
-    artifacts.keypair = verification_keypair(keys_folder(folder) / "verification.key");
     artifacts.keypair.scheme = lock.keys->scheme;
     artifacts.keypair.proving_key = keys_folder(folder) / "proving.key";
-    if (!fs::is_regular_file(artifacts.keypair.proving_key))
-        throw InputError(artifacts.keypair.proving_key, "(file)", "missing: run zokml setup again");
+    // The key may be a hard link into the cache: damage there reaches every folder that links it,
+    // and ZoKrates would panic on a truncated key. Only the recorded bytes are used.
+    const fs::path& key = artifacts.keypair.proving_key;
+    std::error_code missing;
+    if (!fs::is_regular_file(key, missing)) throw InputError(key, "(file)", "missing: run zokml setup again");
+    if (lock.keys->proving_key_sha256.empty())
+        throw InputError(lock_file(folder), "keys", "set up by an older zokml, without the key's SHA-256: run zokml setup again");
+    if (sha256_hex(read_file(key)) != lock.keys->proving_key_sha256)
+        throw InputError(key, "(file)", "damaged: its SHA-256 is not the one zokml setup recorded; run zokml setup again");
     return artifacts;
 }
 

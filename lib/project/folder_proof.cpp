@@ -24,20 +24,25 @@ struct Overloaded : F... {
 template <typename... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-// The model the request proves with: the folder's, unchanged since generation, or (private-model,
-// both-private) a private one whose circuit is the folder's.
-QuantizedModel request_model(const CircuitLock& lock, const ProofRequest& request, const LabeledBatch* batch) {
-    const CircuitSettings& settings = lock.spec.settings;
+// The model the request proves with: the spec's (when a lock is given, unchanged since it was
+// generated), or (private-model, both-private) a private one whose circuit is the same.
+QuantizedModel request_model(const CircuitSpec& spec, const CircuitLock* lock, const ProofRequest& request,
+                             const LabeledBatch* batch) {
+    const CircuitSettings& settings = spec.settings;
     if (!request.model) {
-        QuantizedModel model = quantize(load_model(lock.spec.model), settings.quantization);
-        if (model.fingerprint() != lock.model_fingerprint)
-            throw InputError(lock.spec.model, "(file)", "changed since the circuit was generated: run zokml generate again");
+        QuantizedModel model = quantize(load_model(spec.model), settings.quantization);
+        if (lock && model.fingerprint() != lock->model_fingerprint)
+            throw InputError(spec.model, "(file)", "changed since the circuit was generated: run zokml generate again");
         return model;
     }
     if (settings.variant == Variant::PrivateInput)
         throw InputError("", "model", "a private-input circuit's model is public and fixed: it takes no other model");
     QuantizedModel model = quantize(load_model(*request.model), settings.quantization);
-    if (generate_circuit(settings, model, batch).fingerprint() != lock.circuit_fingerprint)
+    const std::string circuit = generate_circuit(settings, model, batch).fingerprint();
+    const std::string expected =
+        lock ? lock->circuit_fingerprint
+             : generate_circuit(settings, quantize(load_model(spec.model), settings.quantization), batch).fingerprint();
+    if (circuit != expected)
         throw InputError(*request.model, "(file)", "its architecture or parameter widths differ from the circuit's");
     return model;
 }
@@ -73,6 +78,44 @@ std::vector<std::int64_t> private_input(const ProofRequest& request, const Quant
     return *request.input;
 }
 
+// What a proof of the request takes, checked: the model, the batch (private-model), the private
+// input (private-input, both-private), and what the proof will make public (InputError when no
+// proof exists).
+struct Prepared {
+    QuantizedModel model;
+    std::optional<LabeledBatch> batch;
+    std::vector<std::int64_t> input;
+    PublicOutput expected;
+};
+
+Prepared prepare(const CircuitSpec& spec, const CircuitLock* lock, const ProofRequest& request) {
+    const CircuitSettings& settings = spec.settings;
+    check_request(settings.variant, request);
+    Prepared p;
+    if (settings.variant == Variant::PrivateModel) {
+        p.batch = public_batch(quantize(load_model(spec.model), settings.quantization), settings.batch_size);
+        if (lock && p.batch->fingerprint() != lock->batch_fingerprint)
+            throw InputError(lock_file(spec.output), "batch_fingerprint", "the public batch changed: run zokml generate again");
+    }
+    p.model = request_model(spec, lock, request, p.batch ? &*p.batch : nullptr);
+    switch (settings.variant) {
+        case Variant::PrivateInput:
+            p.input = private_input(request, p.model);
+            p.expected = expected_private_input_public(p.model, settings.private_input, p.input, request.claimed_class);
+            break;
+        case Variant::PrivateModel: {
+            const auto correct = static_cast<std::int64_t>(count_correct(p.model, *p.batch));
+            p.expected = expected_private_model_public(p.model, *p.batch, request.threshold.value_or(correct));
+            break;
+        }
+        case Variant::BothPrivate:
+            p.input = private_input(request, p.model);
+            p.expected = expected_both_private_public(p.model, p.input);
+            break;
+    }
+    return p;
+}
+
 }  // namespace
 
 json to_json(const PublicOutput& output) {
@@ -102,38 +145,33 @@ std::string describe(const PublicOutput& output) {
         output);
 }
 
+void check_proof_request(const CircuitSpec& spec, const ProofRequest& request) { prepare(spec, nullptr, request); }
+
 FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store) {
     const CircuitLock lock = read_lock(folder);
-    const CircuitSettings& settings = lock.spec.settings;
-    check_request(settings.variant, request);
-    std::optional<LabeledBatch> batch;
-    if (settings.variant == Variant::PrivateModel) {
-        batch = public_batch(quantize(load_model(lock.spec.model), settings.quantization), settings.batch_size);
-        if (batch->fingerprint() != lock.batch_fingerprint)
-            throw InputError(lock_file(folder), "batch_fingerprint", "the public batch changed: run zokml generate again");
-    }
-    QuantizedModel model = request_model(lock, request, batch ? &*batch : nullptr);
-    std::vector<std::int64_t> input;
-    if (settings.variant != Variant::PrivateModel) input = private_input(request, model);
-
+    CircuitSpec spec = lock.spec;
+    spec.output = folder;
+    Prepared p = prepare(spec, &lock, request);
     FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
-    const TempFolder scratch(folder, ".zokml-scratch");  // the witness holds the private values
+    // The witness holds the private values: a private folder outside the circuit folder (which may
+    // be read-only, or committed), removed afterwards and on SIGINT or SIGTERM.
+    const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");
     CircuitProver prover(toolchain, std::move(artifacts.program), std::move(artifacts.keypair), scratch.path());
-    switch (settings.variant) {
+    switch (spec.settings.variant) {
         case Variant::PrivateInput: {
-            PrivateInputProver variant(std::move(model), settings.private_input, std::move(prover));
-            auto proof = variant.prove(input, request.claimed_class);
+            PrivateInputProver variant(std::move(p.model), spec.settings.private_input, std::move(prover));
+            auto proof = variant.prove(p.input, request.claimed_class);
             return {std::move(proof.proof), proof.public_output};
         }
         case Variant::PrivateModel: {
-            PrivateModelProver variant(std::move(model), std::move(*batch), std::move(prover));
-            auto proof = variant.prove(request.threshold.value_or(static_cast<std::int64_t>(variant.correct())));
+            PrivateModelProver variant(std::move(p.model), std::move(*p.batch), std::move(prover));
+            auto proof = variant.prove(std::get<PrivateModelPublic>(p.expected).threshold);
             return {std::move(proof.proof), proof.public_output};
         }
         case Variant::BothPrivate: {
-            BothPrivateProver variant(std::move(model), std::move(prover));
-            auto proof = variant.prove(input);
+            BothPrivateProver variant(std::move(p.model), std::move(prover));
+            auto proof = variant.prove(p.input);
             return {std::move(proof.proof), proof.public_output};
         }
     }

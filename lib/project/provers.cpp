@@ -79,6 +79,37 @@ void check_agreement(const Public& proven, const Public& predicted, const char* 
 
 }  // namespace
 
+PrivateInputPublic expected_private_input_public(const QuantizedModel& model, const PrivateInputOptions& options,
+                                                 const std::vector<std::int64_t>& input, std::optional<int> claimed_class) {
+    const ReferenceTrace trace = run_reference(model, input);  // InputError for a value out of range
+    if (claimed_class.has_value() != options.claimed_class)
+        throw InputError("", "claimed_class", options.claimed_class ? "this circuit takes a claimed class"
+                                                                    : "this circuit takes no claimed class");
+    if (claimed_class && *claimed_class != trace.predicted_class)
+        throw InputError("", "claimed_class", fmt::format("the model predicts class {} for this input, not {}: no proof exists",
+                                                          trace.predicted_class, *claimed_class));
+    PrivateInputPublic expected;
+    expected.predicted_class = trace.predicted_class;
+    expected.claimed_class = claimed_class;
+    if (options.hash_input) expected.input_hash = hash_input(model, input);
+    if (options.expose_logits) expected.logits = trace.logits;
+    return expected;
+}
+
+PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const LabeledBatch& batch,
+                                                 std::int64_t threshold) {
+    const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
+    if (threshold < 0 || threshold > correct)
+        throw InputError("", "threshold",
+                         fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
+                                     correct, batch.inputs.size(), threshold));
+    return {commit_model(model), threshold, correct};
+}
+
+BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const std::vector<std::int64_t>& input) {
+    return {commit_model(model), run_reference(model, input).predicted_class};
+}
+
 PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedModel model,
                                        const std::filesystem::path& work_dir, PrivateInputOptions options, Scheme scheme)
     : model_(std::move(model)), options_(options),
@@ -100,19 +131,7 @@ PrivateInputPublic PrivateInputProver::evaluate(const std::vector<std::int64_t>&
 }
 
 PrivateInputProof PrivateInputProver::prove(const std::vector<std::int64_t>& input, std::optional<int> claimed_class) {
-    const ReferenceTrace trace = run_reference(model_, input);  // InputError for a value out of range
-    if (claimed_class.has_value() != options_.claimed_class)
-        throw InputError("", "claimed_class", options_.claimed_class ? "this circuit takes a claimed class"
-                                                                     : "this circuit takes no claimed class");
-    if (claimed_class && *claimed_class != trace.predicted_class)
-        throw InputError("", "claimed_class", fmt::format("the model predicts class {} for this input, not {}: no proof exists",
-                                                          trace.predicted_class, *claimed_class));
-    PrivateInputPublic expected;
-    expected.predicted_class = trace.predicted_class;
-    expected.claimed_class = claimed_class;
-    if (options_.hash_input) expected.input_hash = hash_input(model_, input);
-    if (options_.expose_logits) expected.logits = trace.logits;
-
+    const PrivateInputPublic expected = expected_private_input_public(model_, options_, input, claimed_class);
     PrivateInputProof result;
     result.proof = prover_.prove(arguments(input, claimed_class));
     result.public_output = decode_private_input_public(prover_.program().abi, result.proof.inputs);
@@ -131,14 +150,11 @@ PrivateModelProver::PrivateModelProver(QuantizedModel model, LabeledBatch batch,
       correct_(count_correct(model_, batch_)), prover_(std::move(prover)) {}
 
 PrivateModelProof PrivateModelProver::prove(std::int64_t threshold) {
-    if (threshold < 0 || static_cast<std::size_t>(threshold) > correct_)
-        throw InputError("", "threshold",
-                         fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
-                                     correct_, batch_.inputs.size(), threshold));
+    const PrivateModelPublic expected = expected_private_model_public(model_, batch_, threshold);
     PrivateModelProof result;
     result.proof = prover_.prove(private_model_arguments(model_, commitment_, threshold));
     result.public_output = decode_private_model_public(prover_.program().abi, result.proof.inputs);
-    check_agreement(result.public_output, {commitment_, threshold, static_cast<std::int64_t>(correct_)}, "public output");
+    check_agreement(result.public_output, expected, "public output");
     return result;
 }
 
@@ -151,11 +167,11 @@ BothPrivateProver::BothPrivateProver(QuantizedModel model, CircuitProver prover)
     : model_(std::move(model)), commitment_(commit_model(model_)), prover_(std::move(prover)) {}
 
 BothPrivateProof BothPrivateProver::prove(const std::vector<std::int64_t>& input) {
-    const int predicted = run_reference(model_, input).predicted_class;
+    const BothPrivatePublic expected = expected_both_private_public(model_, input);
     BothPrivateProof result;
     result.proof = prover_.prove(both_private_arguments(model_, input, commitment_));
     result.public_output = decode_both_private_public(prover_.program().abi, result.proof.inputs);
-    check_agreement(result.public_output, {commitment_, predicted}, "public output");
+    check_agreement(result.public_output, expected, "public output");
     return result;
 }
 

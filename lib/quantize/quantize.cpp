@@ -14,12 +14,14 @@
 namespace zokml {
 namespace {
 
-// The largest shift s with round(max_abs * 2^s) < 2^(bits-1).
+// The largest shift s with round(max_abs * 2^s) < 2^(bits-1). The binary exponent gives it within
+// one (for any finite max_abs, subnormals too), so each loop runs at most a step or two.
 int weight_shift(double max_abs, unsigned bits) {
     if (max_abs == 0.0) return 0;
     const double limit = std::ldexp(1.0, static_cast<int>(bits) - 1) - 1;
-    int shift = static_cast<int>(std::floor(std::log2(limit / max_abs)));
-    // The logarithm is only an estimate near powers of two: settle on the exact largest shift.
+    int exponent = 0;
+    std::frexp(max_abs, &exponent);  // max_abs in [2^(exponent-1), 2^exponent)
+    int shift = static_cast<int>(bits) - 1 - exponent;
     while (std::llround(std::ldexp(max_abs, shift)) > limit) --shift;
     while (std::llround(std::ldexp(max_abs, shift + 1)) <= limit) ++shift;
     return shift;
@@ -39,15 +41,18 @@ std::vector<std::int64_t> rounded(const std::vector<double>& weights, int shift)
 }
 
 // Biases at the output scale; a non-zero float input minimum shifts every input, so W * min
-// (each output's row of `per_output` weights) is folded into its bias.
-std::vector<std::int64_t> scaled_biases(const std::vector<double>& weights, const std::vector<double>& biases,
-                                        std::size_t per_output, double input_offset, double out_scale) {
+// (each output's row of `per_output` weights) is folded into its bias. nullopt when one does not
+// fit the value limit at that scale (llround of a larger value is undefined).
+std::optional<std::vector<std::int64_t>> scaled_biases(const std::vector<double>& weights, const std::vector<double>& biases,
+                                                       std::size_t per_output, double input_offset, double out_scale) {
     std::vector<std::int64_t> out;
     out.reserve(biases.size());
     for (std::size_t o = 0; o < biases.size(); ++o) {
         double bias = biases[o];
         for (std::size_t i = 0; i < per_output; ++i) bias += weights[o * per_output + i] * input_offset;
-        out.push_back(std::llround(bias * out_scale));
+        const double scaled = bias * out_scale;
+        if (!(std::abs(scaled) < std::ldexp(1.0, 62))) return std::nullopt;
+        out.push_back(std::llround(scaled));
     }
     return out;
 }
@@ -59,27 +64,40 @@ struct AffineIntegers {
     int shift = 0;
     std::vector<std::int64_t> weights, biases;
 };
+// Throws InputError (model, field) when the weights' magnitudes leave the float range: a scale
+// that is not a normal number, or biases beyond the value limit at that scale.
 AffineIntegers quantize_affine(const std::vector<double>& weights, const std::vector<double>& biases, std::size_t per_output,
-                               const QuantizationOptions& options, double in_scale, double input_offset, double& out_scale) {
+                               const QuantizationOptions& options, double in_scale, double input_offset, double& out_scale,
+                               const std::string& model, const std::string& field) {
     AffineIntegers q;
     q.shift = largest_shift(weights, options);
     out_scale = in_scale * std::ldexp(1.0, q.shift);
+    if (!std::isnormal(out_scale))
+        throw InputError(model, field + ".weights",
+                         fmt::format("the largest |weight| needs a scale of 2^{} on an input scale of {}, beyond the float "
+                                     "range: rescale the layer's weights",
+                                     q.shift, in_scale));
     q.weights = rounded(weights, q.shift);
-    q.biases = scaled_biases(weights, biases, per_output, input_offset, out_scale);
+    auto scaled = scaled_biases(weights, biases, per_output, input_offset, out_scale);
+    if (!scaled)
+        throw InputError(model, field + ".biases",
+                         fmt::format("a bias exceeds 2^62 at the layer's scale {} (the weights are tiny next to it)", out_scale));
+    q.biases = std::move(*scaled);
     return q;
 }
 
 QuantizedDense quantize_dense(const DenseLayer& dense, const QuantizationOptions& options, double in_scale,
-                              double input_offset, double& out_scale) {
-    auto q = quantize_affine(dense.weights, dense.biases, dense.inputs, options, in_scale, input_offset, out_scale);
+                              double input_offset, double& out_scale, const std::string& model, const std::string& field) {
+    auto q = quantize_affine(dense.weights, dense.biases, dense.inputs, options, in_scale, input_offset, out_scale, model, field);
     return {dense.inputs, dense.outputs, q.shift, std::move(q.weights), std::move(q.biases)};
 }
 
 // An input offset is folded as for Dense (the caller allows it only without padding, where every
 // window lies inside the input).
 QuantizedConv2D quantize_conv(const Conv2DLayer& conv, const QuantizationOptions& options, double in_scale,
-                              double input_offset, double& out_scale) {
-    auto q = quantize_affine(conv.weights, conv.biases, conv.weights_per_filter(), options, in_scale, input_offset, out_scale);
+                              double input_offset, double& out_scale, const std::string& model, const std::string& field) {
+    auto q = quantize_affine(conv.weights, conv.biases, conv.weights_per_filter(), options, in_scale, input_offset, out_scale,
+                             model, field);
     return {conv.input, conv.filters, conv.window, q.shift, std::move(q.weights), std::move(q.biases)};
 }
 
@@ -235,6 +253,9 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
     q.input_max = (std::int64_t(1) << options.input_bits) - 1;
     q.input_min_float = model.input_min;
     q.input_scale = static_cast<double>(q.input_max) / (model.input_max - model.input_min);
+    if (!std::isnormal(q.input_scale))
+        throw InputError(model.name, "input", fmt::format("the range [{}, {}] gives the input scale {}: outside the float range",
+                                                          model.input_min, model.input_max, q.input_scale));
 
     double scale = q.input_scale;
     double offset = model.input_min;  // folded into the first affine layer's biases
@@ -246,12 +267,12 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
         ql.kind = layer.kind;
         switch (layer.kind) {
             case Layer::Kind::Dense:
-                ql.dense = quantize_dense(layer.dense, options, scale, offset, scale);
+                ql.dense = quantize_dense(layer.dense, options, scale, offset, scale, model.name, field);
                 ql.bounds = dense_bounds(ql.dense, bounds, model.name, field);
                 offset = 0.0;
                 break;
             case Layer::Kind::Conv2D:
-                ql.conv = quantize_conv(layer.conv, options, scale, offset, scale);
+                ql.conv = quantize_conv(layer.conv, options, scale, offset, scale, model.name, field);
                 ql.bounds = conv_bounds(ql.conv, bounds, model.name, field);
                 offset = 0.0;
                 break;
@@ -276,6 +297,8 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
         const bool produces = layer.kind == Layer::Kind::Dense || layer.kind == Layer::Kind::Conv2D ||
                               layer.kind == Layer::Kind::AvgPool;
         if (options.activation_bits > 0 && produces && feeds_relu(model, l)) rescale(ql, options.activation_bits, scale);
+        if (!std::isnormal(scale))
+            throw InputError(model.name, field, fmt::format("its values' scale is {}: outside the float range", scale));
         ql.scale = scale;
         bounds = ql.bounds;
         q.layers.push_back(std::move(ql));
@@ -290,8 +313,9 @@ std::vector<std::int64_t> quantize_input(const QuantizedModel& model, const std:
     q.reserve(input.size());
     for (std::size_t i = 0; i < input.size(); ++i) {
         if (!std::isfinite(input[i])) throw InputError("", fmt::format("input[{}]", i), "not a finite number");
-        const auto v = std::llround((input[i] - model.input_min_float) * model.input_scale);
-        q.push_back(std::clamp<std::int64_t>(v, 0, model.input_max));
+        // Clamped before rounding: llround of a value beyond int64 is undefined.
+        const double v = std::clamp((input[i] - model.input_min_float) * model.input_scale, 0.0, static_cast<double>(model.input_max));
+        q.push_back(std::llround(v));
     }
     return q;
 }

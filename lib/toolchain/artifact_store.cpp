@@ -23,7 +23,6 @@ namespace {
 
 constexpr const char* kEntryFile = "entry.json";
 constexpr const char* kCurve = "bn128";  // the only curve zokml compiles for
-constexpr auto kStaleTemporary = std::chrono::hours(24);
 
 void check_key(const std::string& key) {
     const bool hex = key.size() == 64 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -106,16 +105,6 @@ void discard(const fs::path& entry, const fs::path& tmp_dir) {
         throw os_error("cannot move the corrupt entry " + entry.string() + " aside");
 }
 
-// Temporary folders left behind by builders that were killed.
-void remove_stale_temporaries(const fs::path& tmp_dir) {
-    std::error_code error;
-    const auto now = fs::file_time_type::clock::now();
-    for (const auto& item : fs::directory_iterator(tmp_dir, error)) {
-        const auto written = fs::last_write_time(item.path(), error);
-        if (!error && now - written > kStaleTemporary) fs::remove_all(item.path(), error);
-    }
-}
-
 std::string key_of(const std::string& domain, std::initializer_list<std::string> inputs) {
     std::string text = domain + "\n";
     for (const auto& input : inputs) text += input + "\n";
@@ -160,7 +149,7 @@ ArtifactStore::Entry ArtifactStore::get(const std::string& key, const Builder& b
 
     const fs::path final_dir = root_ / "entries" / key;
     const Outcome outcome = fs::exists(fs::symlink_status(final_dir)) ? Outcome::Rebuilt : Outcome::Built;
-    remove_stale_temporaries(root_ / "tmp");
+    remove_stale_temp_folders(root_ / "tmp");  // left by builders that were killed
     TempFolder building(root_ / "tmp", key);
     const json metadata = build(building.path());
     write_file_atomically(building.path() / kEntryFile, seal(key, describe_files(building.path()), metadata).dump(1));

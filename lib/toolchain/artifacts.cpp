@@ -1,5 +1,7 @@
 #include "zokml/toolchain/artifacts.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 #include "zokml/core/digest.hpp"
@@ -58,12 +60,14 @@ Proof Proof::from_json(const nlohmann::json& json) {
     if (!rest.contains("proof") || !rest.contains("inputs") || !rest["inputs"].is_array())
         throw std::invalid_argument("proof: expected \"proof\" and an \"inputs\" array");
     proof.points = rest["proof"];
-    for (const auto& input : rest["inputs"]) {
-        const std::string hex = input.get<std::string>();
-        if (!hex.starts_with("0x") || hex.size() != 66) throw std::invalid_argument("proof: malformed input '" + hex + "'");
-        std::array<std::uint8_t, 32> bytes{};
-        for (std::size_t i = 0; i < 32; ++i) bytes[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 + 2 * i, 2), nullptr, 16));
-        proof.inputs.push_back(FieldElement::from_bytes(bytes));
+    for (std::size_t i = 0; i < rest["inputs"].size(); ++i) {
+        const auto& input = rest["inputs"][i];
+        if (!input.is_string()) throw std::invalid_argument(fmt::format("proof: inputs[{}] is not a string", i));
+        try {
+            proof.inputs.push_back(FieldElement::from_hex(input.get<std::string>()));
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(fmt::format("proof: inputs[{}]: {}", i, e.what()));
+        }
     }
     return proof;
 }

@@ -1,12 +1,15 @@
 #include "subprocess.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+
+#include "zokml/core/cleanup.hpp"
 
 namespace zokml::detail {
 
@@ -15,6 +18,7 @@ namespace bp = boost::process;
 ProcessResult run_process(const std::filesystem::path& executable, const std::vector<std::string>& arguments,
                           const std::filesystem::path& working_dir, const std::string& stdin_data,
                           std::chrono::milliseconds timeout) {
+    const pid_t parent = ::getpid();
     boost::asio::io_context io;
     // Asynchronous pipes on one io_context drain stdout and stderr while stdin is written, so
     // a tool that prints megabytes never blocks on a full pipe.
@@ -24,9 +28,19 @@ ProcessResult run_process(const std::filesystem::path& executable, const std::ve
     bp::child child(bp::exe = executable.string(), bp::args = arguments, bp::start_dir = working_dir.string(),
                     bp::std_in < boost::asio::buffer(stdin_data), bp::std_out > out, bp::std_err > err,
                     bp::on_exit([&](int, const std::error_code&) { exited = true; }), io,
-                    // Its own process group, so a timeout also kills what it started (which
-                    // would otherwise keep the output pipes open).
-                    bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); }));
+                    bp::extend::on_exec_setup([parent](auto&) {
+                        // Its own process group, so a timeout also kills what it started (which
+                        // would otherwise keep the output pipes open).
+                        ::setpgid(0, 0);
+                        // Killed with us, even by SIGKILL; and no signal blocked for cleanup by
+                        // install_signal_cleanup stays blocked in it.
+                        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+                        if (::getppid() != parent) ::_exit(127);  // we died before the line above
+                        sigset_t none;
+                        sigemptyset(&none);
+                        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+                    }));
+    const CleanupProcessGroup registration(child.id());  // killed if a signal stops us
 
     ProcessResult result;
     io.run_for(timeout);

@@ -37,7 +37,11 @@ ToolchainError::ToolchainError(Step step, Kind kind, int exit_code, std::string 
 
 namespace {
 
-bool is_executable(const fs::path& path) { return fs::is_regular_file(path) && ::access(path.c_str(), X_OK) == 0; }
+// Never throws: a folder on PATH that cannot be searched (another user's) holds no executable for us.
+bool is_executable(const fs::path& path) {
+    std::error_code error;
+    return fs::is_regular_file(path, error) && ::access(path.c_str(), X_OK) == 0;
+}
 
 std::optional<fs::path> find_on_path(const std::string& name) {
     const char* path = std::getenv("PATH");
@@ -139,6 +143,9 @@ std::string run_step(const fs::path& executable, std::chrono::milliseconds timeo
                                          r.signal == 9 ? ", out of memory?" : ""));
     if (r.exit_code == 101)
         throw ToolchainError(step, Kind::Panicked, r.exit_code, output, "panicked: " + last_line(output));
+    // A full disk is the machine's failure, not ZoKrates': an I/O error (exit code 5), not a toolchain one.
+    if (r.exit_code != 0 && output.find("(os error 28)") != std::string::npos)
+        throw std::system_error(ENOSPC, std::generic_category(), "zokrates " + to_string(step) + ": " + last_line(output));
     if (r.exit_code != 0)
         throw ToolchainError(step, Kind::Failed, r.exit_code, output,
                              fmt::format("failed (exit code {}): {}", r.exit_code, last_line(output)));

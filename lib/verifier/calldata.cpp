@@ -130,10 +130,11 @@ VerifyTxCall VerifyTxCall::from_json(const nlohmann::json& json) {
         for (std::size_t i = 0; i < json[1].size(); ++i) {
             const std::string where = "input[" + std::to_string(i) + "]";
             const Uint256 value = at(where, json[1][i], word);
-            const auto element = FieldElement::from_bytes(value.bytes);
-            if (element.bytes() != value.bytes)
+            try {
+                call.inputs.push_back(FieldElement::from_canonical_bytes(value.bytes));
+            } catch (const std::invalid_argument&) {
                 throw std::invalid_argument(where + ": " + value.to_hex() + " is not below the field modulus (the verifier rejects it)");
-            call.inputs.push_back(element);
+            }
         }
     }
     return call;

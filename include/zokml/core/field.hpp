@@ -20,6 +20,9 @@ public:
     static FieldElement from_signed_decimal(std::string_view decimal);
     // A canonical field value 0 <= v < p in decimal; throws std::invalid_argument otherwise.
     static FieldElement from_decimal(std::string_view decimal);
+    // "0x" and 64 hex digits of a canonical value 0 <= v < p, as proof.json writes public inputs;
+    // throws std::invalid_argument otherwise (v + p would be a second form of the same input).
+    static FieldElement from_hex(std::string_view hex);
     static FieldElement modulus_minus(std::uint64_t k);  // p - k
 
     std::string to_decimal() const;
@@ -34,6 +37,8 @@ public:
     // Big-endian bytes of the canonical value.
     const std::array<std::uint8_t, 32>& bytes() const { return bytes_; }
     static FieldElement from_bytes(const std::array<std::uint8_t, 32>& big_endian);  // reduces mod p
+    // The same, but throws std::invalid_argument for a value >= p instead of reducing it.
+    static FieldElement from_canonical_bytes(const std::array<std::uint8_t, 32>& big_endian);
 
     bool operator==(const FieldElement&) const = default;
     auto operator<=>(const FieldElement&) const = default;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "zokml/core/cleanup.hpp"
+
 namespace zokml {
 
 // Writes to a temporary file in the same folder (mode 0600), then renames it over `path`.
@@ -16,8 +18,10 @@ std::string read_input_file(const std::filesystem::path& path);
 // Creates the folder (and parents) with mode 0700 when missing.
 void make_private_dir(const std::filesystem::path& dir);
 
-// A new folder parent/prefix.XXXXXX, mode 0700 (parent is created when missing), removed with its
-// contents when the object goes unless released.
+// A new folder parent/prefix.PID.XXXXXX, mode 0700 (parent is created when missing), removed with
+// its contents when the object goes (or by install_signal_cleanup's thread) unless released.
+// Making one also removes the folders that dead processes left there under the same prefix (a
+// process killed outright cannot clean up; its folders may hold private data).
 class TempFolder {
 public:
     TempFolder(const std::filesystem::path& parent, const std::string& prefix);
@@ -27,10 +31,15 @@ public:
 
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    void release() { path_.clear(); }  // keep the folder
+    void release();  // keep the folder
 
 private:
     std::filesystem::path path_;
+    CleanupFolder registration_;
 };
+
+// Removes the folders under parent named prefix.PID.XXXXXX (any prefix when empty) whose process
+// PID is no longer running.
+void remove_stale_temp_folders(const std::filesystem::path& parent, const std::string& prefix = "");
 
 }  // namespace zokml

@@ -11,6 +11,11 @@
 
 namespace zokml {
 
+// The largest count a model may hold anywhere: a dimension, a padding, the values entering or
+// leaving a layer, a layer's parameters. Far beyond what one proof holds, and small enough that a
+// product of two counts is exact; loaders refuse more, naming the field.
+inline constexpr std::size_t kMaxCount = std::size_t(1) << 24;
+
 // y = W x + b with W stored row by row: weights[o * inputs + i] connects input i to output o.
 struct DenseLayer {
     std::size_t inputs = 0;
@@ -44,7 +49,7 @@ struct Window2D {
 };
 
 // The output shape of a window over `input` with `channels` output channels; height or width 0
-// when the window does not fit.
+// when the window does not fit (or a size exceeds kMaxCount).
 Shape3 window_output(const Shape3& input, const Window2D& window, std::size_t channels);
 
 // 2-D convolution (cross-correlation, as in PyTorch and ONNX Conv with group 1, dilation 1):
@@ -97,8 +102,8 @@ struct Model {
 };
 
 // Throws InputError naming the file, the field (e.g. "layers[2].weights[5][17]") and the reason:
-// malformed JSON, a missing or mistyped field, NaN or infinite values, shapes that do not chain,
-// an Argmax that is not last.
+// malformed JSON, a missing, duplicated or mistyped field, NaN or infinite values, shapes that do
+// not chain, counts beyond kMaxCount, a name with control characters, an Argmax that is not last.
 Model load_model(const std::filesystem::path& file);
 Model model_from_json(const nlohmann::json& json, const std::filesystem::path& file = {});
 nlohmann::json model_to_json(const Model& model);

@@ -65,12 +65,14 @@ struct CircuitLock {
         std::string key;               // ArtifactStore::compile_key
         std::size_t constraints = 0;
         std::string toolchain;         // e.g. "ZoKrates 0.8.8"
+        bool operator==(const Compiled&) const = default;
     };
     std::optional<Compiled> compiled;
     struct Keys {                      // written by setup_folder into folder/keys
         std::string key;               // ArtifactStore::setup_key
         std::string program_key;       // the compile key of the program they were set up for
         Scheme scheme = Scheme::G16;
+        std::string proving_key_sha256;  // checked before every proof
     };
     std::optional<Keys> keys;
 };
@@ -99,8 +101,10 @@ ArtifactStore::CachedProgram compile_folder(const std::filesystem::path& folder,
 // records it in the lock.
 ArtifactStore::CachedKeypair setup_folder(const std::filesystem::path& folder, Scheme scheme, const Toolchain& toolchain,
                                           const ArtifactStore& store);
-// The folder's compiled program and keys, checked against its lock: throws InputError when it has
-// no keys yet or they were set up for another compilation.
+// What proving with the folder's keys needs: its compiled program and proving key, checked
+// against its lock (InputError when it has no keys yet, they were set up for another compilation,
+// or the proving key's bytes are not those setup recorded). Needs no verification key: the
+// verifier may run setup and hand over only the proving key.
 struct FolderArtifacts {
     CompiledProgram program;
     Keypair keypair;

@@ -45,6 +45,10 @@ struct FolderProof {
 FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store);
 
+// The same checks before anything is generated (zokml run checks every argument before it writes
+// a file): the spec's model instead of a folder's. Throws InputError as prove_folder would.
+void check_proof_request(const CircuitSpec& spec, const ProofRequest& request);
+
 // What a proof of the folder's circuit makes public, decoded with its abi.json; nullopt when the
 // folder has not been compiled or the proof has another shape.
 std::optional<PublicOutput> decode_public_output(const std::filesystem::path& folder, const Proof& proof);

@@ -27,6 +27,15 @@ struct StepTimes {
     double verify_s = 0;
 };
 
+// What a proof would make public, from the integer reference alone, or InputError when no proof
+// exists: an input out of range, a claimed class that is not the prediction (or one given or
+// missing against the options), a threshold above the model's correct count. The provers check
+// this before proving, and that the proof shows exactly it after.
+PrivateInputPublic expected_private_input_public(const QuantizedModel& model, const PrivateInputOptions& options,
+                                                 const std::vector<std::int64_t>& input, std::optional<int> claimed_class);
+PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold);
+BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const std::vector<std::int64_t>& input);
+
 // One circuit, compiled and set up; witnesses and proofs go into work_dir (created, mode 0700).
 class CircuitProver {
 public:

@@ -1,0 +1,169 @@
+// Hostile models, documents and inputs: each is refused with an InputError naming the field, fast,
+// and never crashes, hangs or reaches generated code.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/data/inputs.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/artifacts.hpp"
+#include "zokml/toolchain/toolchain.hpp"
+
+using namespace zokml;
+using Catch::Contains;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kHuge = "9223372036854775807";  // 2^63 - 1
+
+// A conv2d model over the given input shape and padding (as JSON text: the numbers may not fit).
+std::string conv_model(const std::string& input, const std::string& padding, const std::string& size = "784") {
+    return R"({"format": "zokml-model", "version": 1, "name": "hostile", "input": {"size": )" + size +
+           R"(, "min": 0, "max": 1}, "layers": [{"type": "conv2d", "input": )" + input +
+           R"(, "filters": 1, "kernel": [1, 1], "stride": [1, 1], "padding": )" + padding +
+           R"(, "weights": [[1]], "biases": [0]}, {"type": "flatten"}]})";
+}
+
+std::string dense_model(const std::string& name, double weight, double bias = 0.0) {
+    return json{{"format", "zokml-model"},
+                {"version", 1},
+                {"name", name},
+                {"input", {{"size", 2}, {"min", 0}, {"max", 1}}},
+                {"layers",
+                 {{{"type", "dense"}, {"inputs", 2}, {"outputs", 2}, {"weights", {{weight, weight}, {weight, -weight}}},
+                   {"biases", {bias, bias}}},
+                  {{"type", "argmax"}}}}}
+        .dump();
+}
+
+InputError refusal(const std::string& text) {
+    try {
+        const Model model = model_from_json(parse_json(text, "hostile.json"), "hostile.json");
+        quantize(model);
+    } catch (const InputError& e) {
+        return e;
+    }
+    throw std::runtime_error("accepted");
+}
+
+}  // namespace
+
+TEST_CASE("shapes whose product wraps around 2^64 are refused naming the shape", "[hostile]") {
+    const auto e = refusal(conv_model("[" + kHuge + ", " + kHuge + ", 784]", "[0, 0, 0, 0]"));
+    CHECK(e.field() == "layers[0].input[0]");
+    CHECK_THAT(e.reason(), Contains("more than zokml takes"));
+    // Each dimension within the limit, their product beyond it.
+    CHECK(refusal(conv_model("[4096, 4096, 4096]", "[0, 0, 0, 0]")).field() == "layers[0].input");
+}
+
+TEST_CASE("a padding that would wrap the output shape is refused", "[hostile]") {
+    CHECK(refusal(conv_model("[1, 28, 28]", "[" + kHuge + ", 0, " + kHuge + ", 0]")).field() == "layers[0].padding[0]");
+    CHECK(refusal(conv_model("[1, 28, 28]", "[16777216, 0, 16777216, 0]")).field() == "layers[0].filters");  // 2^25 outputs
+}
+
+TEST_CASE("an input size of 10^12 is refused naming input.size, without allocating it", "[hostile]") {
+    const auto e = refusal(conv_model("[1, 28, 28]", "[0, 0, 0, 0]", "1000000000000"));
+    CHECK(e.field() == "input.size");
+}
+
+TEST_CASE("weights of every magnitude quantize to normal scales or are refused, promptly", "[hostile]") {
+    for (const double w : {1e-310, 4.9e-324, 3e-306, 1e-200, 1e200, 1e308, 1.7976931348623157e308}) {
+        INFO(w);
+        try {
+            const QuantizedModel q = quantize(model_from_json(parse_json(dense_model("w", w), "m.json"), "m.json"));
+            for (const auto& layer : q.layers) CHECK(std::isnormal(layer.scale));
+        } catch (const InputError& e) {
+            CHECK_THAT(e.reason(), Contains("float range") || Contains("2^62"));
+        }
+    }
+}
+
+TEST_CASE("a bias that overflows at the layer's scale is refused naming the biases", "[hostile]") {
+    CHECK(refusal(dense_model("b", 1e-30, 1e30)).field() == "layers[0].biases");
+}
+
+TEST_CASE("a model name with a line break is refused, and never reaches generated code as code", "[hostile]") {
+    CHECK(refusal(dense_model("x\ndef main() -> field { return 1; }", 0.5)).field() == "name");
+    Model model = model_from_json(parse_json(dense_model("ok", 0.5), "m.json"), "m.json");
+    QuantizedModel q = quantize(model);
+    q.name = "evil\n}\ndef main() -> field {\n    return 1;";  // built in memory, past the loader
+    const std::string main = generate_private_input_circuit(q).files.at("main.zok");
+    CHECK(main.find("evil?}?def main() -> field {?    return 1;") != std::string::npos);
+    CHECK(main.find("\ndef main() -> field {\n    return 1;") == std::string::npos);
+}
+
+TEST_CASE("a member given twice is refused naming it, in every JSON document", "[hostile]") {
+    try {
+        parse_json(R"({"layers": [{"type": "relu", "type": "dense"}]})", "m.json");
+        FAIL("accepted");
+    } catch (const InputError& e) {
+        CHECK(e.file() == "m.json");
+        CHECK(e.field() == "layers[0].type");
+    }
+    CHECK_THROWS_AS(parse_json(R"({"a": 1, "b": {"c": 2}, "a": 3})", "m.json"), InputError);
+    CHECK_NOTHROW(parse_json(R"({"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}]})", "m.json"));
+}
+
+TEST_CASE("a manifest output outside the manifest's folder is refused", "[hostile]") {
+    for (const char* output : {"/tmp/elsewhere", "../outside", "a/../../outside"}) {
+        INFO(output);
+        const json spec = {{"name", "a"}, {"model", "m.json"}, {"output", output}};
+        try {
+            CircuitSpec::from_json(spec, "/project", "zokml.json", "circuits[0]");
+            FAIL("accepted");
+        } catch (const InputError& e) {
+            CHECK(e.field() == "circuits[0].output");
+        }
+    }
+    CHECK_NOTHROW(CircuitSpec::from_json({{"name", "a"}, {"model", "../models/m.json"}, {"output", "circuits/a"}}, "/project",
+                                         "zokml.json"));
+}
+
+TEST_CASE("a proof's public input at or above p is refused, not reduced", "[hostile]") {
+    const std::string p_plus_1 = "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000002";
+    const std::string one = "0x0000000000000000000000000000000000000000000000000000000000000001";
+    json proof = {{"scheme", "g16"}, {"curve", "bn128"}, {"proof", json::object()}, {"inputs", {one}}};
+    CHECK(Proof::from_json(proof).inputs.at(0) == FieldElement::from_int(1));
+    proof["inputs"] = {p_plus_1};
+    CHECK_THROWS_WITH(Proof::from_json(proof), Contains("inputs[0]") && Contains(">= p"));
+    proof["inputs"] = {"0x1"};
+    CHECK_THROWS_AS(Proof::from_json(proof), std::invalid_argument);
+    proof["inputs"] = {7};
+    CHECK_THROWS_AS(Proof::from_json(proof), std::invalid_argument);
+}
+
+TEST_CASE("a private input element of 1e999 or 2^64 is refused naming the file", "[hostile]") {
+    CHECK_THROWS_AS(parse_json("[1, 1e999]", "input.json"), InputError);
+    try {
+        integer_input(parse_json("[1, 18446744073709551615]", "input.json"), "input.json");
+        FAIL("accepted");
+    } catch (const InputError& e) {
+        CHECK(e.file() == "input.json");
+        CHECK(e.field() == "[1]");
+    }
+}
+
+TEST_CASE("an unsearchable folder on PATH is passed over when locating the toolchain", "[hostile]") {
+    const test::TempDir dir;
+    fs::create_directories(dir / "loop");
+    fs::create_symlink("zokrates", dir / "loop" / "zokrates");  // stat fails with ELOOP, as on a folder we may not search
+    const char* saved = std::getenv("PATH");
+    const std::string previous = saved ? saved : "";
+    ::setenv("PATH", (dir / "loop").c_str(), 1);
+    const char* env = std::getenv("ZOKML_ZOKRATES");
+    const std::string saved_env = env ? env : "";
+    ::unsetenv("ZOKML_ZOKRATES");
+    CHECK_NOTHROW(Toolchain::locate());
+    CHECK(Toolchain::locate() == Toolchain::bundled());
+    ::setenv("PATH", previous.c_str(), 1);
+    if (env) ::setenv("ZOKML_ZOKRATES", saved_env.c_str(), 1);
+}
