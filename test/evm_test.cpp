@@ -59,19 +59,6 @@ private:
     mutable int calls_ = 0;
 };
 
-// Swaps the G1 points a and c: both still on the curve, no longer a proof.
-Proof swapped_a_c(Proof proof) {
-    std::swap(proof.points["a"], proof.points["c"]);
-    return proof;
-}
-
-Circuit program(const std::string& fixture) {
-    Circuit circuit;
-    std::ifstream in(test::data_path(fixture));
-    circuit.files[circuit.main_file].assign(std::istreambuf_iterator<char>(in), {});
-    return circuit;
-}
-
 // square.zok (private a, public b, returns a + b) proven for a = 3, b = 9, and its verifier;
 // set up once per scheme and test process.
 struct Square {
@@ -80,7 +67,7 @@ struct Square {
     Proof proof;
     EvmVerifier evm;
     explicit Square(Scheme scheme)
-        : prover(test::real_toolchain(), program("toolchain/square.zok"), dir / "circuit", scheme),
+        : prover(test::real_toolchain(), test::fixture_circuit("toolchain/square.zok"), dir / "circuit", scheme),
           proof(prover.prove({Value::of_field(3), Value::of_field(9)})),
           evm(prover.keypair(), dir / "evm") {}
 };
@@ -105,7 +92,7 @@ TEST_CASE("the exported g16 verifier accepts the real proof in the EVM, given zo
 
 TEST_CASE("the EVM rejects a g16 proof with points a and c swapped", "[evm][slow]") {
     const auto& s = square(Scheme::G16);
-    CHECK_FALSE(s.evm.call(swapped_a_c(s.proof)).verified);
+    CHECK_FALSE(s.evm.call(test::swapped_a_c(s.proof)).verified);
 }
 
 TEST_CASE("the EVM rejects a g16 proof with a changed public input", "[evm][slow]") {
@@ -135,7 +122,7 @@ TEST_CASE("the exported gm17 verifier accepts the real proof and rejects tampere
     const auto answer = s.evm.call(s.proof);
     CHECK(answer.verified);
     CHECK(answer.deploy_gas > 100000);  // the verifier and its BN256G2 library
-    CHECK_FALSE(s.evm.call(swapped_a_c(s.proof)).verified);
+    CHECK_FALSE(s.evm.call(test::swapped_a_c(s.proof)).verified);
     auto call = VerifyTxCall::from_proof(s.proof);
     call.inputs[0] = FieldElement::from_int(10);  // claims b = 10
     CHECK_FALSE(s.evm.call(call).verified);
@@ -143,20 +130,18 @@ TEST_CASE("the exported gm17 verifier accepts the real proof and rejects tampere
 
 TEST_CASE("a verifier without public inputs takes verifyTx(proof) in the EVM", "[evm][slow]") {
     const test::TempDir dir;
-    CircuitProver prover(test::real_toolchain(), program("evm/no_inputs.zok"), dir / "circuit");
+    CircuitProver prover(test::real_toolchain(), test::fixture_circuit("evm/no_inputs.zok"), dir / "circuit");
     const auto proof = prover.prove({Value::of_field(3)});
     REQUIRE(proof.inputs.empty());
     const EvmVerifier evm(prover.keypair(), dir / "evm");
     CHECK(evm.call(proof).verified);
-    CHECK_FALSE(evm.call(swapped_a_c(proof)).verified);
+    CHECK_FALSE(evm.call(test::swapped_a_c(proof)).verified);
 }
 
 TEST_CASE("a private MNIST digit's class proof verifies in the EVM, and a different class does not", "[evm][slow]") {
     const test::TempDir dir;
-    const auto model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
-    const Digit digit = held_out_digits().at(0);
-    PrivateInputProver prover(test::real_toolchain(), model, dir / "mnist");
-    const auto proven = prover.prove(digit_input(model, digit));
+    auto& prover = test::small_mnist_prover();
+    const auto proven = prover.prove(digit_input(test::small_mnist_model(), held_out_digits().at(0)));
     const EvmVerifier evm(prover.circuit_prover().keypair(), dir / "evm");
 
     const auto answer = evm.call(proven.proof);

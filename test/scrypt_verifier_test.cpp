@@ -1,14 +1,22 @@
+// The generated sCrypt verifier: what it embeds, and (the [slow] cases) the contract's check run
+// off chain under Node on real proofs (tools/scrypt-verify.mjs, with the pinned scrypt-ts-lib).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <stdexcept>
 
 #include "support.hpp"
+#include "toolchain/subprocess.hpp"
 #include "zokml/core/digest.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
+#include "zokml/quantize/reference.hpp"
 #include "zokml/verifier/scrypt_verifier.hpp"
 
 using namespace zokml;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -53,6 +61,87 @@ std::vector<std::string> decimals_of(const nlohmann::json& point) {
     for (const auto& part : point)
         for (auto& d : decimals_of(part)) out.push_back(d);
     return out;
+}
+
+struct ScryptAnswer {
+    bool verified = false;
+    long verify_ms = 0;  // Groth16.verify alone: the pairings, in TypeScript
+};
+
+// A key's generated verifier.ts, and tools/scrypt-verify.mjs run against it.
+class ScryptVerifier {
+public:
+    ScryptVerifier(const VerificationKey& key, const fs::path& dir) : dir_(dir) {
+        fs::create_directories(dir_);
+        std::ofstream(dir_ / "verifier.ts") << generate_scrypt_verifier(key);
+    }
+
+    // Runs `node tools/scrypt-verify.mjs --verifier verifier.ts --proof <the proof's JSON> [flags]`.
+    detail::ProcessResult run_raw(const Proof& proof, const std::vector<std::string>& flags = {}) const {
+        const fs::path file = dir_ / ("proof-" + std::to_string(calls_++) + ".json");
+        std::ofstream(file) << proof.to_json().dump();
+        const fs::path script = Toolchain::bundled().parent_path() / "scrypt-verify.mjs";
+        std::vector<std::string> arguments{"node", script.string(), "--verifier", "verifier.ts", "--proof", file.string()};
+        arguments.insert(arguments.end(), flags.begin(), flags.end());
+        return detail::run_process("/usr/bin/env", arguments, dir_, "", std::chrono::minutes(2));
+    }
+    // The command's answer; it must give one (exit code 0).
+    ScryptAnswer verify(const Proof& proof, const std::vector<std::string>& flags = {}) const {
+        const auto result = run_raw(proof, flags);
+        INFO(proof.to_json().dump() << "\n" << result.out << result.err);
+        REQUIRE(result.exit_code == 0);
+        const auto json = nlohmann::json::parse(result.out);
+        return {json.at("verified").get<bool>(), json.at("verify_ms").get<long>()};
+    }
+
+private:
+    fs::path dir_;
+    mutable int calls_ = 0;
+};
+
+// Changes the last hex digit of b's first coordinate: b is then off the curve.
+Proof altered_b(Proof proof) {
+    auto& coordinate = proof.points["b"][0][0];
+    std::string hex = coordinate.get<std::string>();
+    hex.back() = hex.back() == '0' ? '1' : '0';
+    coordinate = hex;
+    return proof;
+}
+
+// A proof that a private held-out digit is of class `digit_class`, by the small model's shared circuit.
+PrivateInputProof prove_class(int digit_class) {
+    const auto& model = test::small_mnist_model();
+    for (const Digit& digit : held_out_digits()) {
+        const auto input = digit_input(model, digit);
+        if (run_reference(model, input).predicted_class == digit_class) return test::small_mnist_prover().prove(input);
+    }
+    throw std::runtime_error("no held-out digit of class " + std::to_string(digit_class));
+}
+
+// A private MNIST digit's class proven (7: the verifier adds 7 times a key point), and the
+// verifier of the circuit's key; once per test process.
+struct MnistClass {
+    test::TempDir dir;
+    PrivateInputProof proven = prove_class(7);
+    ScryptVerifier verifier{test::small_mnist_prover().circuit_prover().keypair().verification_key, dir / "scrypt"};
+};
+
+const MnistClass& mnist_class() {
+    static const MnistClass m;
+    return m;
+}
+
+// evm/no_inputs.zok (knows a private square root of 9) proven, and its verifier; once per process.
+struct NoInputs {
+    test::TempDir dir;
+    CircuitProver prover{test::real_toolchain(), test::fixture_circuit("evm/no_inputs.zok"), dir / "circuit"};
+    Proof proof = prover.prove({Value::of_field(3)});
+    ScryptVerifier verifier{prover.keypair().verification_key, dir / "scrypt"};
+};
+
+const NoInputs& no_inputs() {
+    static const NoInputs n;
+    return n;
 }
 
 }  // namespace
@@ -108,4 +197,59 @@ TEST_CASE("a malformed key is refused naming the point", "[scrypt]") {
     key = fixture_key("square_g16_verification.key");
     key.points.erase("delta");
     CHECK_THROWS_WITH(generate_scrypt_verifier(key), Catch::Contains("delta"));
+}
+
+TEST_CASE("the sCrypt verifier accepts a real proof of a private MNIST digit's class", "[scrypt][slow]") {
+    const auto& m = mnist_class();
+    REQUIRE(m.proven.proof.inputs.size() == 1);  // the public class
+    CHECK(m.verifier.verify(m.proven.proof).verified);
+}
+
+TEST_CASE("the sCrypt verifier rejects a proof with an altered point", "[scrypt][slow]") {
+    const auto& m = mnist_class();
+    CHECK_FALSE(m.verifier.verify(altered_b(m.proven.proof)).verified);
+}
+
+TEST_CASE("the sCrypt verifier rejects a proof with points a and c swapped", "[scrypt][slow]") {
+    const auto& m = mnist_class();
+    CHECK_FALSE(m.verifier.verify(test::swapped_a_c(m.proven.proof)).verified);
+}
+
+TEST_CASE("the sCrypt verifier rejects the proof presented with another class", "[scrypt][slow]") {
+    const auto& m = mnist_class();
+    Proof proof = m.proven.proof;
+    proof.inputs[0] = FieldElement::from_int((m.proven.public_output.predicted_class + 1) % 10);
+    CHECK_FALSE(m.verifier.verify(proof).verified);
+}
+
+TEST_CASE("the sCrypt verifier accepts a proof of class 0, whose input adds the point at infinity", "[scrypt][slow]") {
+    const auto proven = prove_class(0);
+    CHECK(mnist_class().verifier.verify(proven.proof).verified);
+}
+
+TEST_CASE("an sCrypt verifier without public inputs accepts its real proof", "[scrypt][slow]") {
+    const auto& n = no_inputs();
+    REQUIRE(n.proof.inputs.empty());
+    CHECK(n.verifier.verify(n.proof).verified);
+}
+
+TEST_CASE("an sCrypt verifier without public inputs rejects its proof with an altered point", "[scrypt][slow]") {
+    const auto& n = no_inputs();
+    CHECK_FALSE(n.verifier.verify(altered_b(n.proof)).verified);
+}
+
+TEST_CASE("an sCrypt verifier without public inputs rejects its proof with points a and c swapped", "[scrypt][slow]") {
+    const auto& n = no_inputs();
+    CHECK_FALSE(n.verifier.verify(test::swapped_a_c(n.proof)).verified);
+}
+
+TEST_CASE("the generated sCrypt verifiers type-check as tsc --strict against the pinned scrypt-ts", "[scrypt][slow]") {
+    CHECK(mnist_class().verifier.verify(mnist_class().proven.proof, {"--typecheck"}).verified);
+    CHECK(no_inputs().verifier.verify(no_inputs().proof, {"--typecheck"}).verified);
+}
+
+TEST_CASE("a proof with too few public inputs for the sCrypt verifier is an error, not a rejection", "[scrypt][slow]") {
+    const auto result = mnist_class().verifier.run_raw(no_inputs().proof);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("the proof has 0 public inputs, the verifier takes 1"));
 }

@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -20,6 +22,30 @@ namespace zokml::test {
 const Toolchain& real_toolchain() {
     static const Toolchain toolchain;
     return toolchain;
+}
+
+Circuit fixture_circuit(const std::string& name) {
+    Circuit circuit;
+    std::ifstream in(data_path(name));
+    if (!in) throw std::runtime_error("no test fixture " + name);
+    circuit.files[circuit.main_file].assign(std::istreambuf_iterator<char>(in), {});
+    return circuit;
+}
+
+const QuantizedModel& small_mnist_model() {
+    static const QuantizedModel model = quantize(load_model(example_model("mnist-784-16-10.json")));
+    return model;
+}
+
+PrivateInputProver& small_mnist_prover() {
+    static const TempDir dir;
+    static PrivateInputProver prover(real_toolchain(), small_mnist_model(), dir / "mnist");
+    return prover;
+}
+
+Proof swapped_a_c(Proof proof) {
+    std::swap(proof.points["a"], proof.points["c"]);
+    return proof;
 }
 
 bool witness_fails(const CompiledProgram& program, const std::vector<Value>& arguments) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "zokml/core/files.hpp"
+#include "zokml/project/provers.hpp"
 #include "zokml/toolchain/circuit.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
@@ -27,6 +28,18 @@ inline std::filesystem::path example_model(const std::string& name) {
 
 // The real ZoKrates toolchain as the library finds it (the bundled zokrates-js one here).
 const Toolchain& real_toolchain();
+
+// A fixture program (e.g. "evm/no_inputs.zok") as a one-file circuit.
+Circuit fixture_circuit(const std::string& name);
+
+// The shipped small model (examples/models/mnist-784-16-10.json), quantized, and its default
+// private-input circuit (private digit, public class), compiled and set up once per test
+// process: the exported verifiers' tests share it.
+const QuantizedModel& small_mnist_model();
+PrivateInputProver& small_mnist_prover();
+
+// Swaps the G1 points a and c: both still on the curve, no longer a proof.
+Proof swapped_a_c(Proof proof);
 
 // Whether the circuit rejects the arguments: computing the witness fails on an assertion
 // ("Execution failed"). Any other outcome but success is an error that propagates.

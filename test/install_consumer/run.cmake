@@ -22,7 +22,8 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
 foreach(installed bin/zokml include/zokml/project/provers.hpp lib/cmake/zokml/zokmlConfig.cmake
-        share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs share/zokml/tools/package-lock.json)
+        share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs share/zokml/tools/package-lock.json
+        share/zokml/tools/scrypt-verify.mjs)
   if(NOT EXISTS "${prefix}/${installed}")
     message(FATAL_ERROR "not installed: ${installed}")
   endif()
