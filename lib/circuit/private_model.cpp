@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "batch_neuron.hpp"
 #include "committed_parameters.hpp"
 #include "core/templates.hpp"
 #include "zok_code.hpp"
@@ -18,38 +19,6 @@ namespace {
 using detail::Chunking;
 using detail::checked_bound;
 using detail::render_template;
-
-// Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
-std::string group_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Chunking& chunks,
-                         Interval weights, Interval biases, std::vector<Interval>& relu_bounds) {
-    std::vector<std::string> parameters, results;
-    for (std::size_t k = 0; k < chunks.count(); ++k) parameters.push_back(fmt::format("field[{}] c{}", chunks.length(k), k));
-    std::string statements;
-    for (std::size_t i = 0; i < size; ++i) {
-        const auto& x = batch.inputs[first + i];
-        std::vector<std::pair<std::int64_t, std::string>> terms;
-        detail::int128 sum = 0;
-        for (std::size_t j = 0; j < x.size(); ++j) {
-            const std::size_t k = j / chunks.chunk;
-            terms.emplace_back(x[j], fmt::format("c{}[{}]", k, j - chunks.begin(k)));
-            sum += x[j];
-        }
-        // Inputs are >= 0, so w * x spans [w.lo * x, w.hi * x].
-        const Interval v{checked_bound(sum * weights.lo + biases.lo), checked_bound(sum * weights.hi + biases.hi)};
-        relu_bounds.push_back({std::max<std::int64_t>(v.lo, 0), std::max<std::int64_t>(v.hi, 0)});
-        const auto code = detail::linear_combination(terms, fmt::format("s{}_", i));
-        statements += fmt::format("    // Input {} of the batch: values in [{}, {}].\n{}{}    field v{} = {} + b;\n", first + i,
-                                  v.lo, v.hi, code.statements, code.statements.empty() ? "" : "\n", i, code.result);
-        results.push_back(detail::relu_expression(v, fmt::format("v{}", i)));
-    }
-    return render_template("private_model_group.zok",
-                           {{"description", fmt::format("layer 0 of one hidden neuron for inputs {}..{} of the batch",
-                                                        first, first + size - 1)},
-                            {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
-                            {"size", std::to_string(size)},
-                            {"statements", statements},
-                            {"results", fmt::format("{}", fmt::join(results, ", "))}});
-}
 
 // Layer 1, argmax and the label comparison for one group of inputs.
 std::string classify_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const detail::TwoLayerShape& s,
@@ -100,28 +69,9 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
     const Interval w0 = p.ranges[0], b0 = p.ranges[1], w1 = p.ranges[2], b1 = p.ranges[3];
 
     // Layer 0: one shared module per group of inputs, called for every hidden neuron.
-    const Chunking chunks{s.inputs, options.chunk_size};
+    const std::vector<Interval> relu_bounds =
+        detail::write_batch_neuron(circuit, batch, options.chunk_size, options.group_size, w0, b0);
     const Chunking groups{batch.inputs.size(), options.group_size};
-    std::vector<Interval> relu_bounds;
-    std::string hidden_imports, hidden_chunks, hidden_groups_list;
-    std::vector<std::string> chunk_names, group_calls;
-    for (std::size_t k = 0; k < chunks.count(); ++k) {
-        hidden_chunks += fmt::format("    field[{}] c{} = w[{}..{}];\n", chunks.length(k), k, chunks.begin(k),
-                                     chunks.begin(k) + chunks.length(k));
-        chunk_names.push_back(fmt::format("c{}", k));
-    }
-    for (std::size_t g = 0; g < groups.count(); ++g) {
-        circuit.files[fmt::format("group{}.zok", g)] =
-            group_module(batch, groups.begin(g), groups.length(g), chunks, w0, b0, relu_bounds);
-        hidden_imports += detail::import_line(fmt::format("./group{}", g), fmt::format("group{}", g));
-        group_calls.push_back(fmt::format("...group{}({}, b)", g, fmt::join(chunk_names, ", ")));
-    }
-    circuit.files["hidden.zok"] = render_template("private_model_hidden.zok",
-                                                  {{"imports", hidden_imports},
-                                                   {"inputs", std::to_string(s.inputs)},
-                                                   {"batch_size", std::to_string(batch.inputs.size())},
-                                                   {"chunks", hidden_chunks},
-                                                   {"groups", fmt::format("{}", fmt::join(group_calls, ", "))}});
     std::string hidden;
     for (std::size_t o = 0; o < s.hidden; ++o)
         hidden += fmt::format("    field[{}] h{} = hidden(w0_{}, b0[{}]);\n", batch.inputs.size(), o, o, o);

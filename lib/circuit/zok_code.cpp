@@ -110,13 +110,24 @@ std::string pack_module(unsigned bits, bool is_signed) {
                                         {"description", is_signed ? "signed, offset by 2^(bits-1)" : "unsigned"}});
 }
 
-std::string absorb_statement(const CommittedTensor& t, const std::string& variable) {
-    const unsigned per = values_per_element(t.bits);
-    const std::size_t k = (t.values.size() + per - 1) / per, k5 = (k + 4) / 5 * 5;
-    std::string packed =
-        fmt::format("{}::<{}, {}, {}>({})", pack_module_name(t.bits, t.is_signed), t.values.size(), k, per, variable);
+std::string absorb_call(const std::string& state, const std::string& pack, std::size_t count, unsigned bits,
+                        const std::string& values) {
+    const unsigned per = values_per_element(bits);
+    const std::size_t k = (count + per - 1) / per, k5 = (k + 4) / 5 * 5;
+    std::string packed = fmt::format("{}::<{}, {}, {}>({})", pack, count, k, per, values);
     if (k5 != k) packed = fmt::format("[...{}, ...[0; {}]]", packed, k5 - k);
-    return fmt::format("    state = absorb::<{}, {}>(state, {});\n", k5, k5 / 5, packed);
+    return fmt::format("absorb::<{}, {}>({}, {})", k5, k5 / 5, state, packed);
+}
+
+std::string absorb_statement(const CommittedTensor& t, const std::string& variable) {
+    return fmt::format("    state = {};\n",
+                       absorb_call("state", pack_module_name(t.bits, t.is_signed), t.values.size(), t.bits, variable));
+}
+
+std::string bounded_pack_module_name(unsigned bits) { return fmt::format("pack_bounded{}", bits); }
+
+std::string bounded_pack_module(unsigned bits) {
+    return render_template("pack_bounded.zok", {{"bits", std::to_string(bits)}});
 }
 
 }  // namespace zokml::detail

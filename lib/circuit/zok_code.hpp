@@ -83,5 +83,14 @@ std::string pack_module(unsigned bits, bool is_signed);
 // "state = absorb::<K5, G>(state, [...pack(variable), ...[0; pad]]);": the tensor held in
 // `variable` absorbed into the chain as commit() does (needs absorb.zok and the pack module).
 std::string absorb_statement(const CommittedTensor& tensor, const std::string& variable);
+// "absorb::<K5, G>(state, [...pack::<count, K, P>(values), ...[0; pad]])": the chain state after
+// absorbing `count` values of `bits` bits packed by the module `pack` (K elements, P values each).
+std::string absorb_call(const std::string& state, const std::string& pack, std::size_t count, unsigned bits,
+                        const std::string& values);
+
+// The module "pack_bounded{bits}.zok": packs as pack_tensor does, without range checks, for values
+// the circuit already bounds to [0, 2^bits) by how it computes them (ReLU values within static bounds).
+std::string bounded_pack_module_name(unsigned bits);
+std::string bounded_pack_module(unsigned bits);
 
 }  // namespace zokml::detail

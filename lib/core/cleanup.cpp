@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -29,14 +31,17 @@ sigset_t cleanup_signals() {
     return set;
 }
 
+std::atomic<bool> stopping = false;
+
 [[noreturn]] void clean_up_and_end(int signal) {
-    {
-        Registry& r = registry();
-        const std::lock_guard lock(r.mutex);
-        for (const pid_t group : r.groups) ::kill(-group, SIGKILL);
-        std::error_code ignored;
-        for (const auto& folder : r.folders) std::filesystem::remove_all(folder, ignored);
-    }
+    // Held until the process ends: a main thread that returns meanwhile (its toolchain step was
+    // just killed) waits in wait_while_stopping, so the process still ends by the signal.
+    Registry& r = registry();
+    r.mutex.lock();
+    stopping = true;
+    for (const pid_t group : r.groups) ::kill(-group, SIGKILL);
+    std::error_code ignored;
+    for (const auto& folder : r.folders) std::filesystem::remove_all(folder, ignored);
     // End by the same signal, so the parent sees what stopped us.
     ::signal(signal, SIG_DFL);
     const sigset_t set = cleanup_signals();
@@ -45,11 +50,17 @@ sigset_t cleanup_signals() {
     std::_Exit(128 + signal);
 }
 
+void wait_while_stopping() {
+    if (stopping) registry().mutex.lock();  // never returns: the cleanup thread ends the process
+}
+
 }  // namespace
 
 void install_signal_cleanup() {
     static std::once_flag once;
     std::call_once(once, [] {
+        registry();  // constructed before the exit handler is registered: destroyed after it runs
+        std::atexit(wait_while_stopping);
         const sigset_t set = cleanup_signals();
         ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
         std::thread([set] {

@@ -1,0 +1,129 @@
+// Split proving of a private model (docs/split-proving.md): the statement of the private-model
+// circuit ("the model committed to reaches a threshold on a public labelled batch") as many small
+// sub-proofs, linked by commitments, that a verifier checks together.
+//
+//   part proofs   one per part of the first Dense layer (a group of its neurons), over the whole
+//                 batch: the part's private weights against the public inputs, then ReLU. Public:
+//                 the part's commitment and, per slice of the batch, a salted commitment to the
+//                 part's activations on that slice.
+//   slice proofs  one per later Dense layer, part and slice of the batch: the activations of the
+//                 previous layer for that slice (private, checked against the commitments their
+//                 producers made), the part's private weights; a hidden layer commits to its ReLU
+//                 activations, the last one takes the slice's public labels and commits to how
+//                 many inputs it classifies correctly.
+//   aggregate     the slices' counts (private, checked against their commitments), summed and
+//                 compared with the public threshold; the model commitment recomputed from the
+//                 part commitments (public inputs).
+//
+// Parts of one shape share one program: the part's position is fixed by the verifier's links and
+// by the order of the model commitment's chain, not by the circuit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zokml/circuit/options.hpp"
+#include "zokml/core/field.hpp"
+#include "zokml/crypto/parts.hpp"
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/quantize/reference.hpp"
+#include "zokml/toolchain/abi.hpp"
+#include "zokml/toolchain/circuit.hpp"
+
+namespace zokml {
+
+struct SplitOptions {
+    std::size_t neurons_per_part = 4;    // neurons of a hidden layer per part
+    std::size_t inputs_per_slice = 10;   // batch inputs per slice proof
+    std::size_t chunk_size = kDefaultChunkSize;
+    std::size_t group_size = 10;         // part proofs: batch inputs per module
+    bool operator==(const SplitOptions&) const = default;
+};
+
+// One Dense layer of a split statement: its public shape, widths and static bounds.
+struct SplitLayer {
+    std::size_t layer = 0;  // index in QuantizedModel::layers
+    std::size_t inputs = 0;
+    std::size_t outputs = 0;
+    bool last = false;      // followed by the Argmax head (else by a ReLU)
+    Interval weights;       // the range the committed weight width allows
+    Interval biases;
+    std::int64_t input_max = 0;    // later layers: every value entering lies in [0, input_max]
+    Interval values;               // later layers: every pre-activation (logit) lies here
+    std::int64_t output_max = 0;   // hidden layers: every ReLU value lies in [0, output_max]
+    unsigned activation_bits = 0;  // hidden layers: bits that hold a ReLU value
+    std::vector<PartRange> parts;
+};
+
+// The public shape of a split statement, from the model's architecture and widths and from the
+// batch (never from parameter values). Throws InputError for a model that is not Dense layers
+// with ReLU between them and an Argmax head, or with rescaling, or bounds beyond 2^62.
+struct SplitPlan {
+    std::string model_name;  // for the sources' comments
+    std::vector<SplitLayer> layers;
+    std::size_t batch_size = 0;
+    SplitOptions options;
+
+    std::size_t slices() const;
+    std::size_t slice_begin(std::size_t slice) const;
+    std::size_t slice_size(std::size_t slice) const;
+    std::vector<PartRange> parts() const;  // every part, in commitment order
+    std::size_t first_part(std::size_t layer) const;  // the index in parts() of layers[layer]'s first part
+};
+SplitPlan plan_split(const QuantizedModel& model, const LabeledBatch& batch, const SplitOptions& options = {});
+// The same from the parts' public layout (model_parts: what a bundle records), for a verifier
+// who has no model. options.neurons_per_part is not used: the parts say how the layers split.
+SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& batch, const SplitOptions& options,
+                     const std::string& model_name);
+
+// The programs of a plan: each sub-proof runs one of them. Programs of parts and slices of the same
+// size are one program.
+struct SplitProgram {
+    enum class Kind { Part, Slice, Aggregate };
+    Kind kind = Kind::Part;
+    std::size_t layer = 0;       // index in SplitPlan::layers (Part: 0)
+    std::size_t neurons = 0;     // Part, Slice: the part's neurons
+    std::size_t slice_size = 0;  // Slice: inputs in the slice
+    std::string name() const;    // e.g. "part-l0-n4", "slice-l1-n10-s10", "aggregate"
+    bool operator==(const SplitProgram&) const = default;
+};
+
+// One sub-proof of a plan, and the program it runs.
+struct SubProof {
+    SplitProgram program;
+    std::size_t part = 0;   // index in SplitPlan::parts()
+    std::size_t slice = 0;  // Slice proofs
+    std::string name() const;  // e.g. "part 3", "layer 1 part 0 slice 7", "aggregate"
+};
+// Every sub-proof, in an order in which each one's inputs are produced before it.
+std::vector<SubProof> sub_proofs(const SplitPlan& plan);
+
+// The program's sources: from the plan (shapes and widths) and the public batch alone.
+Circuit generate_split_circuit(const SplitPlan& plan, const SplitProgram& program, const LabeledBatch& batch);
+
+// What the prover knows after running the reference: the activations of every hidden layer, the
+// salts, and every commitment the sub-proofs make public.
+struct SplitWitnessData {
+    std::vector<FieldElement> part_commitments;                  // per part
+    // activations[l][p][s]: layer l's hidden part p on slice s, inputs then neurons
+    std::vector<std::vector<std::vector<std::vector<std::int64_t>>>> activations;
+    std::vector<std::vector<std::vector<FieldElement>>> activation_salts;        // [l][p][s]
+    std::vector<std::vector<std::vector<FieldElement>>> activation_commitments;  // [l][p][s]
+    std::vector<std::int64_t> counts;  // correct per slice
+    std::vector<FieldElement> count_salts;
+    std::vector<FieldElement> count_commitments;
+    FieldElement model_commitment;
+    std::int64_t correct = 0;
+};
+SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch);
+
+// The arguments of one sub-proof.
+std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof, const QuantizedModel& model,
+                                   const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold);
+
+// The names of main's outputs, to read a sub-proof's public values by name (PublicValues).
+std::vector<std::string> split_output_names(const SplitPlan& plan, const SplitProgram& program);
+
+}  // namespace zokml

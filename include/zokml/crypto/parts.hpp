@@ -1,0 +1,57 @@
+// Version 2 of the model commitment, for statements proven in parts (split proving): each Dense
+// layer's output neurons are split into parts, each part is committed to on its own, and the model
+// commitment is a Poseidon chain over the part commitments. Also the salted commitments that link
+// the sub-proofs: to the activations one proof produces and the next one reads. docs/commitment.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "zokml/core/field.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/quantize/quantize.hpp"
+
+namespace zokml {
+
+// Output neurons [first, first + count) of the Dense layer model.layers[layer], and what its
+// commitment's layout holds: the layer's inputs and its widths (public: the values are not).
+struct PartRange {
+    std::size_t layer = 0;
+    std::size_t first = 0;
+    std::size_t count = 0;
+    std::size_t inputs = 0;
+    unsigned weight_bits = 0;  // signed width of every weight of the layer
+    unsigned bias_bits = 0;    // of every bias of the layer
+    bool operator==(const PartRange&) const = default;
+};
+
+// The parts of a model of Dense layers (with ReLU, Flatten and an Argmax head between them):
+// each layer's neurons in consecutive groups of neurons_per_part (the last group may be
+// smaller), except the last Dense layer, which is one part. Throws InputError for Conv2D layers.
+std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neurons_per_part);
+
+// A part's parameters in commitment order: each neuron's weight row, then the part's biases,
+// with its layer's widths. Their names are relative to the part ("weights[j]", "biases"), so
+// parts of one layer and size have the same layout (and share one program).
+std::vector<CommittedTensor> part_tensors(const QuantizedModel& model, const PartRange& part);
+// The same tensors with zeros for values: the layout alone, all that a circuit knows of a part.
+std::vector<CommittedTensor> part_layout(const PartRange& part);
+// The first state of a part's chain (from its layout alone), and its commitment.
+FieldElement part_seed(const PartRange& part);
+FieldElement commit_part(const QuantizedModel& model, const PartRange& part);
+
+// The model commitment, version 2: a chain over the part commitments (in the order of
+// model_parts), seeded by the layout of every part.
+FieldElement model_commitment_seed(const std::vector<PartRange>& parts);
+FieldElement commit_model_parts(const std::vector<PartRange>& parts, const std::vector<FieldElement>& part_commitments);
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part);
+
+// A salted commitment to unsigned values of `bits` bits: the chain absorbs the packed values
+// starting from the salt, so that it reveals nothing about them without the salt.
+FieldElement commit_salted(const FieldElement& salt, const std::vector<std::int64_t>& values, unsigned bits);
+
+// A fresh salt: 248 random bits (OpenSSL's RAND_bytes), below p.
+FieldElement random_salt();
+
+}  // namespace zokml

@@ -1,0 +1,104 @@
+// Split proving of a private model, end to end (docs/split-proving.md): the programs of a plan
+// compiled and set up once, every sub-proof proven (several at a time), and the proofs gathered
+// in a bundle that a verifier checks with verify_bundle.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/circuit/split.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/toolchain/toolchain.hpp"
+
+namespace zokml {
+
+// The programs of a plan, compiled and set up through the artifact store, by SplitProgram::name().
+struct SplitPrograms {
+    std::map<std::string, CompiledProgram> compiled;
+    std::map<std::string, Keypair> keys;
+    double compile_s = 0;  // summed over the programs (0 for those found in the store)
+    double setup_s = 0;
+};
+SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
+                                   const LabeledBatch& batch, Scheme scheme = Scheme::G16);
+
+// One proof of a bundle and the sub-proof it is.
+struct BundleProof {
+    std::string program;  // SplitProgram::name()
+    std::size_t part = 0;
+    std::size_t slice = 0;
+    Proof proof;
+};
+
+// Every proof of a split statement, in one JSON file (format: docs/split-proving.md).
+struct ProofBundle {
+    std::string model_name;
+    std::vector<PartRange> parts;  // the public layout the model commitment binds
+    SplitOptions options;
+    std::string batch_fingerprint;
+    FieldElement model_commitment;
+    std::int64_t threshold = 0;
+    std::int64_t correct = 0;
+    std::map<std::string, std::string> verification_keys;  // program -> SHA-256 of its verification key
+    std::vector<BundleProof> proofs;
+
+    nlohmann::json to_json() const;
+    // Throws InputError naming the file and member.
+    static ProofBundle from_json(const nlohmann::json& json, const std::filesystem::path& file);
+};
+
+// The SHA-256 of a verification key, as a bundle records it.
+std::string verification_key_digest(const VerificationKey& key);
+
+struct SplitProgress {
+    std::size_t done = 0;
+    std::size_t total = 0;
+    std::string running;      // the sub-proof that just started, e.g. "part 3 slice 7"
+    double elapsed_s = 0;
+    double remaining_s = 0;   // estimated from the sub-proofs done so far; 0 before the first
+};
+
+struct SplitProveTimes {
+    double reference_s = 0;  // the native reference, salts and commitments
+    double witness_s = 0;    // summed over the sub-proofs
+    double prove_s = 0;      // summed over the sub-proofs
+    double wall_s = 0;       // of all sub-proofs, `jobs` at a time
+};
+
+// Proves that the model (the one the plan was made of) classifies at least `threshold` inputs of
+// the batch correctly: runs the reference, draws the salts, then every sub-proof, `jobs` at a
+// time, each in a private scratch folder under the system's temporary folder; checks that every
+// proof makes public what the reference predicts. Throws InputError when no proof exists (a
+// threshold above the reference's count).
+ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                        const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold, std::size_t jobs = 1,
+                        const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
+// The same with the reference's data computed already (split_witness_data: its salts).
+ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                        const QuantizedModel& model, const LabeledBatch& batch, const SplitWitnessData& data,
+                        std::int64_t threshold, std::size_t jobs = 1,
+                        const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
+
+// What verify_bundle found: verified when every proof verifies and every link holds.
+struct BundleVerdict {
+    bool verified = false;
+    std::vector<std::string> problems;  // each names the proof and the link that failed
+};
+
+// Checks a bundle against what the verifier knows: the published model commitment, the public
+// batch, and its own programs' keys (from its setup: programs built for the plan of the bundle's
+// layout). Every expected sub-proof appears exactly once; each verifies under its program's key;
+// every commitment a proof reads is the one its producer made; every part's commitment is the
+// same in all its proofs and is the one the aggregate chains into the published model
+// commitment; the slice proofs' labels are the batch's; the threshold and count are the bundle's.
+BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const ProofBundle& bundle,
+                            const LabeledBatch& batch, const FieldElement& published_commitment);
+
+}  // namespace zokml

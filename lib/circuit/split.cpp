@@ -1,0 +1,432 @@
+// Split proving: the plan, its programs and sub-proofs, and the generated sources of each program.
+#include "zokml/circuit/split.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <map>
+
+#include "batch_neuron.hpp"
+#include "committed_parameters.hpp"
+#include "core/templates.hpp"
+#include "quantize/value_limit.hpp"
+#include "zok_code.hpp"
+#include "zokml/core/errors.hpp"
+
+namespace zokml {
+namespace {
+
+using detail::checked_bound;
+using detail::import_line;
+using detail::int128;
+using detail::render_template;
+
+Interval signed_range(unsigned bits) {
+    const std::int64_t half = std::int64_t(1) << (bits - 1);
+    return {-half, half - 1};
+}
+
+unsigned bits_for(std::int64_t max) { return std::max(1u, static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(max)))); }
+
+// The Dense layers of a model Dense (ReLU Dense)* Argmax (Flatten layers aside), checked.
+std::vector<std::size_t> dense_layers(const QuantizedModel& model) {
+    using K = Layer::Kind;
+    std::vector<std::size_t> dense;
+    std::vector<K> kinds;
+    for (std::size_t l = 0; l < model.layers.size(); ++l) {
+        const auto& layer = model.layers[l];
+        if (layer.rescale_bits > 0)
+            throw InputError(model.name, fmt::format("layers[{}]", l), "split proofs take no rescaling (activation_bits 0)");
+        if (layer.kind == K::Flatten) continue;
+        if (layer.kind == K::Dense) dense.push_back(l);
+        kinds.push_back(layer.kind);
+    }
+    bool shape = !kinds.empty() && kinds.front() == K::Dense && kinds.back() == K::Argmax;
+    for (std::size_t i = 1; shape && i + 1 < kinds.size(); ++i) shape = kinds[i] == (i % 2 ? K::ReLU : K::Dense);
+    if (!shape || kinds.size() % 2 != 0)
+        throw InputError(model.name, "layers", "split proofs take Dense layers with a ReLU between each two and an Argmax head");
+    return dense;
+}
+
+std::string parameter_summary(const SplitLayer& l, std::size_t neurons) {
+    return fmt::format("{} x {} weights in [{}, {}], {} biases in [{}, {}]", neurons, l.inputs, l.weights.lo, l.weights.hi,
+                       neurons, l.biases.lo, l.biases.hi);
+}
+
+// A part's parameters as main's private parameters, and the statements committing to them.
+struct PartParameters {
+    std::string parameters;  // "private field[784] w0, ..., private field[4] b"
+    std::string commitment;  // "    field mut state = ...; state = absorb...;"
+    std::vector<std::string> weight_names;
+};
+
+PartParameters part_parameters(const SplitLayer& l, std::size_t neurons, Circuit& circuit, std::string& imports) {
+    PartRange shape = l.parts.front();
+    shape.first = 0;
+    shape.count = neurons;
+    const auto tensors = part_layout(shape);  // every part of this size: the same layout
+    PartParameters p;
+    std::vector<std::string> parameters;
+    p.commitment = fmt::format("    field mut state = {};\n", part_seed(shape).to_decimal());
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const bool bias = t + 1 == tensors.size();
+        const std::string name = bias ? "b" : fmt::format("w{}", t);
+        if (!bias) p.weight_names.push_back(name);
+        parameters.push_back(fmt::format("private field[{}] {}", tensors[t].values.size(), name));
+        const std::string pack = detail::pack_module_name(tensors[t].bits, true);
+        if (!circuit.files.count(pack + ".zok")) {
+            circuit.files[pack + ".zok"] = detail::pack_module(tensors[t].bits, true);
+            imports += import_line("./" + pack, pack);
+        }
+        p.commitment += detail::absorb_statement(tensors[t], name);
+    }
+    p.parameters = fmt::format("{}", fmt::join(parameters, ", "));
+    return p;
+}
+
+void add_helpers(Circuit& circuit, std::string& imports, std::initializer_list<const char*> helpers) {
+    for (const char* helper : helpers) {
+        circuit.files[std::string(helper) + ".zok"] = render_template(std::string(helper) + ".zok", {});
+        imports += import_line(std::string("./") + helper, helper);
+    }
+}
+
+Circuit part_circuit(const SplitPlan& plan, std::size_t neurons, const LabeledBatch& batch) {
+    const SplitLayer& l = plan.layers.at(0);
+    Circuit circuit;
+    std::string imports;
+    add_helpers(circuit, imports, {"absorb"});
+    const PartParameters p = part_parameters(l, neurons, circuit, imports);
+    detail::write_batch_neuron(circuit, batch, plan.options.chunk_size, plan.options.group_size, l.weights, l.biases);
+    circuit.files["is_nonnegative.zok"] = render_template("is_nonnegative.zok", {});  // the batch neuron's ReLU
+    imports += import_line("./hidden", "hidden");
+    const std::string pack = detail::bounded_pack_module_name(l.activation_bits);
+    circuit.files[pack + ".zok"] = detail::bounded_pack_module(l.activation_bits);
+    imports += import_line("./" + pack, pack);
+
+    std::string calls;
+    for (std::size_t j = 0; j < neurons; ++j)
+        calls += fmt::format("    field[{}] h{} = hidden(w{}, b[{}]);\n", batch.inputs.size(), j, j, j);
+    std::string slices;
+    std::vector<std::string> names;
+    for (std::size_t s = 0; s < plan.slices(); ++s) {
+        std::vector<std::string> values;
+        for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
+            for (std::size_t j = 0; j < neurons; ++j) values.push_back(fmt::format("h{}[{}]", j, i));
+        names.push_back(fmt::format("a{}", s));
+        slices += fmt::format("    field a{} = {};\n", s,
+                              detail::absorb_call(fmt::format("salt[{}]", s), pack, values.size(), l.activation_bits,
+                                                  fmt::format("[{}]", fmt::join(values, ", "))));
+    }
+    circuit.files[circuit.main_file] = render_template(
+        "split_part_main.zok", {{"neurons", std::to_string(neurons)},
+                                {"model_name", detail::comment_text(plan.model_name)},
+                                {"batch_size", std::to_string(batch.inputs.size())},
+                                {"batch_fingerprint", batch.fingerprint()},
+                                {"slices", std::to_string(plan.slices())},
+                                {"activation_bits", std::to_string(l.activation_bits)},
+                                {"parameter_summary", parameter_summary(l, neurons)},
+                                {"imports", imports},
+                                {"parameters", p.parameters},
+                                {"commitment", p.commitment},
+                                {"neuron_calls", calls},
+                                {"output_max", std::to_string(l.output_max)},
+                                {"slices_code", slices},
+                                {"slice_commitments", fmt::format("{}", fmt::join(names, ", "))}});
+    return circuit;
+}
+
+// The module computing the layer for one input: split_neurons.zok (hidden) or split_classify.zok (last).
+std::string layer_module(const SplitLayer& l, std::size_t neurons, const std::string& description) {
+    std::vector<std::string> parameters{fmt::format("field[{}] x", l.inputs)};
+    for (std::size_t j = 0; j < neurons; ++j) parameters.push_back(fmt::format("field[{}] w{}", l.inputs, j));
+    parameters.push_back(fmt::format("field[{}] b", neurons));
+    std::string statements;
+    for (std::size_t j = 0; j < neurons; ++j)
+        statements += fmt::format("    field {}{} = dot::<{}>(x, w{}) + b[{}];\n", l.last ? "y" : "v", j, l.inputs, j, j);
+    const std::map<std::string, std::string> common = {{"description", description},
+                                                       {"lo", std::to_string(l.values.lo)},
+                                                       {"hi", std::to_string(l.values.hi)},
+                                                       {"parameters", fmt::format("{}", fmt::join(parameters, ", "))}};
+    auto values = common;
+    if (l.last) {
+        values["statements"] = statements + detail::argmax_statements(std::vector<Interval>(neurons, l.values));
+        return render_template("split_classify.zok", values);
+    }
+    std::vector<std::string> results;
+    for (std::size_t j = 0; j < neurons; ++j) results.push_back(detail::relu_expression(l.values, fmt::format("v{}", j)));
+    values["statements"] = statements;
+    values["neurons"] = std::to_string(neurons);
+    values["results"] = fmt::format("{}", fmt::join(results, ", "));
+    return render_template("split_neurons.zok", values);
+}
+
+Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
+    const SplitLayer& l = plan.layers.at(program.layer);
+    const SplitLayer& previous = plan.layers.at(program.layer - 1);
+    const std::size_t n = program.neurons, s = program.slice_size;
+    Circuit circuit;
+    std::string imports;
+    add_helpers(circuit, imports, {"absorb"});
+    const PartParameters p = part_parameters(l, n, circuit, imports);
+    const std::string pack = detail::pack_module_name(previous.activation_bits, false);
+    circuit.files[pack + ".zok"] = detail::pack_module(previous.activation_bits, false);
+    imports += import_line("./" + pack, pack);
+
+    // The values read, one array per producer part, input by input then neuron by neuron.
+    std::vector<std::string> parameters, in_names;
+    std::string inputs_code;
+    for (std::size_t k = 0; k < previous.parts.size(); ++k) {
+        const std::size_t count = previous.parts[k].count * s;
+        parameters.push_back(fmt::format("private field[{}] a{}", count, k));
+        in_names.push_back(fmt::format("in{}", k));
+        inputs_code += fmt::format("    field in{} = {};\n", k,
+                                   detail::absorb_call(fmt::format("salt_in[{}]", k), pack, count, previous.activation_bits,
+                                                       fmt::format("a{}", k)));
+    }
+    parameters.push_back(fmt::format("private field[{}] salt_in", previous.parts.size()));
+    parameters.push_back(p.parameters);
+    parameters.push_back("private field salt_out");
+    if (l.last) parameters.push_back(fmt::format("field[{}] labels", s));
+
+    const std::string module = l.last ? "classify" : "neurons";
+    circuit.files[module + ".zok"] = layer_module(
+        l, n, fmt::format("layer {} ({} -> {}), {} neurons, for one input", l.layer, l.inputs, l.outputs, n));
+    add_helpers(circuit, imports, {"is_nonnegative", "dot"});
+    imports += import_line("./" + module, module);
+
+    std::string layer_code;
+    std::vector<std::string> outputs;
+    for (std::size_t i = 0; i < s; ++i) {
+        std::vector<std::string> x;
+        for (std::size_t k = 0; k < previous.parts.size(); ++k)
+            for (std::size_t j = 0; j < previous.parts[k].count; ++j)
+                x.push_back(fmt::format("a{}[{}]", k, i * previous.parts[k].count + j));
+        layer_code += fmt::format("    field[{}] x{} = [{}];\n", l.inputs, i, fmt::join(x, ", "));
+        const std::string weights = fmt::format("{}", fmt::join(p.weight_names, ", "));
+        if (l.last) {
+            layer_code += fmt::format("    field ok{} = classify(x{}, {}, b, labels[{}]);\n", i, i, weights, i);
+            outputs.push_back(fmt::format("ok{}", i));
+        } else {
+            layer_code += fmt::format("    field[{}] h{} = neurons(x{}, {}, b);\n", n, i, i, weights);
+            for (std::size_t j = 0; j < n; ++j) outputs.push_back(fmt::format("h{}[{}]", i, j));
+        }
+    }
+    std::string public_summary, returned;
+    const std::string in_list = fmt::format("[{}]", fmt::join(in_names, ", "));
+    if (l.last) {
+        layer_code += fmt::format("    field count = {};\n", fmt::join(outputs, " + "));
+        layer_code += "    field count_commitment = absorb::<5, 1>(salt_out, [count, 0, 0, 0, 0]);\n";
+        public_summary = "the slice's labels; out: the part's commitment, the commitments read, and a salted commitment to\n"
+                         "//              how many inputs of the slice the model classifies as labelled";
+        returned = fmt::format("(state, {}, count_commitment)", in_list);
+    } else {
+        const std::string out_pack = detail::bounded_pack_module_name(l.activation_bits);
+        circuit.files[out_pack + ".zok"] = detail::bounded_pack_module(l.activation_bits);
+        imports += import_line("./" + out_pack, out_pack);
+        layer_code += fmt::format("    // ReLU values lie in [0, {}]: they pack into {} bits unchecked.\n", l.output_max,
+                                  l.activation_bits);
+        layer_code += fmt::format("    field out = {};\n",
+                                  detail::absorb_call("salt_out", out_pack, outputs.size(), l.activation_bits,
+                                                      fmt::format("[{}]", fmt::join(outputs, ", "))));
+        public_summary = "out: the part's commitment, the commitments read, and a salted commitment to the part's\n"
+                         "//              ReLU values on the slice";
+        returned = fmt::format("(state, {}, out)", in_list);
+    }
+    circuit.files[circuit.main_file] = render_template(
+        "split_slice_main.zok",
+        {{"description", fmt::format("layer {} ({} -> {}), a part of {} neurons, a slice of {} inputs", l.layer, l.inputs,
+                                     l.outputs, n, s)},
+         {"model_name", detail::comment_text(plan.model_name)},
+         {"input_max", std::to_string(l.input_max)},
+         {"input_bits", std::to_string(previous.activation_bits)},
+         {"public_summary", public_summary},
+         {"parameter_summary", parameter_summary(l, n)},
+         {"imports", imports},
+         {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
+         {"return_type", fmt::format("(field, field[{}], field)", previous.parts.size())},
+         {"commitment", p.commitment},
+         {"inputs_code", inputs_code},
+         {"layer_code", layer_code},
+         {"returned", returned}});
+    return circuit;
+}
+
+Circuit aggregate_circuit(const SplitPlan& plan) {
+    Circuit circuit;
+    std::string imports;
+    add_helpers(circuit, imports, {"is_nonnegative", "absorb"});
+    const std::size_t slices = plan.slices(), parts = plan.parts().size();
+    std::string count_commitments;
+    std::vector<std::string> names, counts;
+    for (std::size_t s = 0; s < slices; ++s) {
+        count_commitments += fmt::format("    field c{} = absorb::<5, 1>(salt[{}], [count[{}], 0, 0, 0, 0]);\n", s, s, s);
+        names.push_back(fmt::format("c{}", s));
+        counts.push_back(fmt::format("count[{}]", s));
+    }
+    const std::size_t padded = (parts + 4) / 5 * 5;
+    const auto n = static_cast<std::int64_t>(plan.batch_size);
+    const auto threshold_bits = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(n)));
+    const Interval compare{-((std::int64_t(1) << threshold_bits) - 1), n};
+    circuit.files[circuit.main_file] = render_template(
+        "split_aggregate_main.zok",
+        {{"slices", std::to_string(slices)},
+         {"model_name", detail::comment_text(plan.model_name)},
+         {"parts", std::to_string(parts)},
+         {"count_commitments", count_commitments},
+         {"correct_sum", fmt::format("{}", fmt::join(counts, " + "))},
+         {"parts_padded", std::to_string(padded)},
+         {"parts_groups", std::to_string(padded / 5)},
+         {"model_seed", model_commitment_seed(plan.parts()).to_decimal()},
+         {"parts_padding", padded == parts ? "" : fmt::format(", ...[0; {}]", padded - parts)},
+         {"threshold_bits", std::to_string(threshold_bits)},
+         {"threshold_sum", detail::bits_sum(threshold_bits, "threshold_bits")},
+         {"compare_bits", std::to_string(sign_test_bits(compare))},
+         {"count_names", fmt::format("{}", fmt::join(names, ", "))}});
+    return circuit;
+}
+
+}  // namespace
+
+std::size_t SplitPlan::slices() const { return (batch_size + options.inputs_per_slice - 1) / options.inputs_per_slice; }
+std::size_t SplitPlan::slice_begin(std::size_t slice) const { return slice * options.inputs_per_slice; }
+std::size_t SplitPlan::slice_size(std::size_t slice) const {
+    return std::min(options.inputs_per_slice, batch_size - slice_begin(slice));
+}
+
+std::vector<PartRange> SplitPlan::parts() const {
+    std::vector<PartRange> all;
+    for (const auto& l : layers) all.insert(all.end(), l.parts.begin(), l.parts.end());
+    return all;
+}
+
+std::size_t SplitPlan::first_part(std::size_t layer) const {
+    std::size_t first = 0;
+    for (std::size_t l = 0; l < layer; ++l) first += layers.at(l).parts.size();
+    return first;
+}
+
+SplitPlan plan_split(const QuantizedModel& model, const LabeledBatch& batch, const SplitOptions& options) {
+    if (options.neurons_per_part == 0) throw InputError(model.name, "neurons_per_part", "must be positive");
+    dense_layers(model);  // the shape split proofs take
+    for (std::size_t i = 0; i < batch.inputs.size(); ++i) {
+        if (batch.inputs[i].size() != model.input_size) throw InputError("", fmt::format("batch.inputs[{}]", i), "wrong size");
+        for (const auto v : batch.inputs[i])
+            if (v < 0 || v > model.input_max) throw InputError("", fmt::format("batch.inputs[{}]", i), "value out of range");
+    }
+    return plan_split(model_parts(model, options.neurons_per_part), batch, options, model.name);
+}
+
+SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& batch, const SplitOptions& options,
+                     const std::string& model_name) {
+    for (const auto& [name, value] : {std::pair{"inputs_per_slice", options.inputs_per_slice},
+                                      {"chunk_size", options.chunk_size},
+                                      {"group_size", options.group_size}})
+        if (value == 0) throw InputError("", name, "must be positive");
+    if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
+        throw InputError("", "batch", "needs as many labels as inputs, and at least one");
+    SplitPlan plan;
+    plan.model_name = model_name;
+    plan.batch_size = batch.inputs.size();
+    plan.options = options;
+    for (const auto& part : parts) {
+        if (part.weight_bits < 1 || part.weight_bits > 62 || part.bias_bits < 1 || part.bias_bits > 62)
+            throw InputError("", "parts", fmt::format("layer {}: widths must be 1 to 62 bits", part.layer));
+        if (plan.layers.empty() || plan.layers.back().layer != part.layer) {
+            SplitLayer l;
+            l.layer = part.layer;
+            l.inputs = part.inputs;
+            l.weights = signed_range(part.weight_bits);
+            l.biases = signed_range(part.bias_bits);
+            plan.layers.push_back(l);
+        }
+        SplitLayer& l = plan.layers.back();
+        if (part.first != l.outputs || part.inputs != l.inputs || signed_range(part.weight_bits) != l.weights ||
+            signed_range(part.bias_bits) != l.biases || part.count == 0)
+            throw InputError("", "parts", fmt::format("part of layer {} at neuron {} does not continue its layer", part.layer, part.first));
+        l.outputs += part.count;
+        l.parts.push_back(part);
+    }
+    if (plan.layers.size() < 2) throw InputError(model_name, "layers", "split proofs take at least two Dense layers");
+    if (plan.layers.back().parts.size() != 1) throw InputError(model_name, "parts", "the last Dense layer is one part");
+    if (plan.layers.front().inputs != batch.inputs.front().size()) throw InputError("", "batch", "inputs of the wrong size");
+    for (std::size_t d = 0; d < plan.layers.size(); ++d) {
+        SplitLayer& l = plan.layers[d];
+        l.last = d + 1 == plan.layers.size();
+        if (d == 0) {
+            // Inputs are >= 0 constants: w * x spans [w.lo * x, w.hi * x] per input of the batch.
+            for (const auto& x : batch.inputs) {
+                int128 sum = 0;
+                for (const auto v : x) sum += v;
+                l.output_max = std::max(l.output_max, checked_bound(sum * l.weights.hi + l.biases.hi));
+            }
+        } else {
+            if (l.inputs != plan.layers[d - 1].outputs) throw InputError("", "parts", fmt::format("layer {} does not chain", l.layer));
+            l.input_max = plan.layers[d - 1].output_max;
+            const int128 span = int128(l.input_max) * int128(l.inputs);
+            l.values = {checked_bound(span * l.weights.lo + l.biases.lo), checked_bound(span * l.weights.hi + l.biases.hi)};
+            l.output_max = std::max<std::int64_t>(l.values.hi, 0);
+        }
+        if (!l.last) l.activation_bits = bits_for(l.output_max);
+    }
+    return plan;
+}
+
+std::string SplitProgram::name() const {
+    switch (kind) {
+        case Kind::Part: return fmt::format("part-n{}", neurons);
+        case Kind::Slice: return fmt::format("slice-l{}-n{}-s{}", layer, neurons, slice_size);
+        case Kind::Aggregate: return "aggregate";
+    }
+    return "?";
+}
+
+std::string SubProof::name() const {
+    switch (program.kind) {
+        case SplitProgram::Kind::Part: return fmt::format("part {}", part);
+        case SplitProgram::Kind::Slice: return fmt::format("part {} slice {}", part, slice);
+        case SplitProgram::Kind::Aggregate: return "aggregate";
+    }
+    return "?";
+}
+
+std::vector<SubProof> sub_proofs(const SplitPlan& plan) {
+    std::vector<SubProof> proofs;
+    std::size_t part = 0;
+    for (std::size_t l = 0; l < plan.layers.size(); ++l) {
+        for (const auto& range : plan.layers[l].parts) {
+            if (l == 0) {
+                proofs.push_back({{SplitProgram::Kind::Part, 0, range.count, 0}, part, 0});
+            } else {
+                for (std::size_t s = 0; s < plan.slices(); ++s)
+                    proofs.push_back({{SplitProgram::Kind::Slice, l, range.count, plan.slice_size(s)}, part, s});
+            }
+            ++part;
+        }
+    }
+    proofs.push_back({{SplitProgram::Kind::Aggregate, 0, 0, 0}, 0, 0});
+    return proofs;
+}
+
+Circuit generate_split_circuit(const SplitPlan& plan, const SplitProgram& program, const LabeledBatch& batch) {
+    switch (program.kind) {
+        case SplitProgram::Kind::Part: return part_circuit(plan, program.neurons, batch);
+        case SplitProgram::Kind::Slice: return slice_circuit(plan, program);
+        case SplitProgram::Kind::Aggregate: return aggregate_circuit(plan);
+    }
+    throw std::logic_error("unknown split program");
+}
+
+std::vector<std::string> split_output_names(const SplitPlan& plan, const SplitProgram& program) {
+    switch (program.kind) {
+        case SplitProgram::Kind::Part: return {"part_commitment", "activation_commitments"};
+        case SplitProgram::Kind::Slice:
+            if (plan.layers.at(program.layer).last) return {"part_commitment", "input_commitments", "count_commitment"};
+            return {"part_commitment", "input_commitments", "activation_commitment"};
+        case SplitProgram::Kind::Aggregate: return {"model_commitment", "count_commitments", "correct"};
+    }
+    throw std::logic_error("unknown split program");
+}
+
+}  // namespace zokml

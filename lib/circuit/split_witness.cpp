@@ -1,0 +1,120 @@
+// Split proving: what the prover computes natively (activations, salts, every commitment a
+// sub-proof makes public) and the arguments of each sub-proof.
+#include <fmt/format.h>
+
+#include <bit>
+#include <stdexcept>
+
+#include "zokml/circuit/split.hpp"
+
+namespace zokml {
+namespace {
+
+// The index of the ReLU after the Dense layer at `dense` (past any Flatten).
+std::size_t relu_after(const QuantizedModel& model, std::size_t dense) {
+    std::size_t next = dense + 1;
+    while (model.layers.at(next).kind == Layer::Kind::Flatten) ++next;
+    return next;
+}
+
+unsigned count_bits(std::size_t slice_size) { return static_cast<unsigned>(std::bit_width(slice_size)); }
+
+Value parameter_rows(const QuantizedModel& model, const PartRange& part, std::vector<Value>& arguments) {
+    const auto tensors = part_tensors(model, part);
+    for (std::size_t t = 0; t + 1 < tensors.size(); ++t) arguments.push_back(Value::fields(tensors[t].values));
+    return Value::fields(tensors.back().values);
+}
+
+std::vector<Value> fields_of(const std::vector<FieldElement>& elements) {
+    std::vector<Value> values;
+    for (const auto& e : elements) values.push_back(Value::of_field(e));
+    return values;
+}
+
+}  // namespace
+
+SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch) {
+    std::vector<ReferenceTrace> traces;
+    for (const auto& x : batch.inputs) traces.push_back(run_reference(model, x));
+
+    SplitWitnessData data;
+    const auto parts = plan.parts();
+    for (const auto& part : parts) data.part_commitments.push_back(commit_part(model, part));
+    for (const auto& l : plan.layers) {
+        auto& activations = data.activations.emplace_back();
+        auto& salts = data.activation_salts.emplace_back();
+        auto& commitments = data.activation_commitments.emplace_back();
+        if (l.last) continue;
+        const std::size_t relu = relu_after(model, l.layer);
+        for (const auto& part : l.parts) {
+            auto& per_slice = activations.emplace_back();
+            auto& part_salts = salts.emplace_back();
+            auto& part_commitments = commitments.emplace_back();
+            for (std::size_t s = 0; s < plan.slices(); ++s) {
+                std::vector<std::int64_t> values;
+                for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
+                    for (std::size_t j = 0; j < part.count; ++j) values.push_back(traces[i].layer_outputs[relu][part.first + j]);
+                part_salts.push_back(random_salt());
+                part_commitments.push_back(commit_salted(part_salts.back(), values, l.activation_bits));
+                per_slice.push_back(std::move(values));
+            }
+        }
+    }
+    for (std::size_t s = 0; s < plan.slices(); ++s) {
+        std::int64_t correct = 0;
+        for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
+            correct += traces[i].predicted_class == batch.labels[i];
+        data.counts.push_back(correct);
+        data.count_salts.push_back(random_salt());
+        data.count_commitments.push_back(commit_salted(data.count_salts.back(), {correct}, count_bits(plan.slice_size(s))));
+        data.correct += correct;
+    }
+    data.model_commitment = commit_model_parts(parts, data.part_commitments);
+    return data;
+}
+
+std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof, const QuantizedModel& model,
+                                   const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold) {
+    const auto parts = plan.parts();
+    std::vector<Value> arguments;
+    switch (proof.program.kind) {
+        case SplitProgram::Kind::Part: {
+            const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
+            arguments.push_back(biases);
+            arguments.push_back(Value::array(fields_of(data.activation_salts.at(0).at(proof.part))));
+            return arguments;
+        }
+        case SplitProgram::Kind::Slice: {
+            const std::size_t l = proof.program.layer, s = proof.slice;
+            std::vector<FieldElement> salts_in;
+            for (std::size_t k = 0; k < plan.layers.at(l - 1).parts.size(); ++k) {
+                arguments.push_back(Value::fields(data.activations.at(l - 1).at(k).at(s)));
+                salts_in.push_back(data.activation_salts.at(l - 1).at(k).at(s));
+            }
+            arguments.push_back(Value::array(fields_of(salts_in)));
+            const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
+            arguments.push_back(biases);
+            if (plan.layers.at(l).last) {
+                arguments.push_back(Value::of_field(data.count_salts.at(s)));
+                std::vector<std::int64_t> labels(batch.labels.begin() + static_cast<std::ptrdiff_t>(plan.slice_begin(s)),
+                                                 batch.labels.begin() + static_cast<std::ptrdiff_t>(plan.slice_begin(s) + plan.slice_size(s)));
+                arguments.push_back(Value::fields(labels));
+            } else {
+                const std::size_t k = proof.part - plan.first_part(l);  // the part's position in its layer
+                arguments.push_back(Value::of_field(data.activation_salts.at(l).at(k).at(s)));
+            }
+            return arguments;
+        }
+        case SplitProgram::Kind::Aggregate: {
+            std::vector<std::int64_t> counts(data.counts.begin(), data.counts.end());
+            arguments.push_back(Value::fields(counts));
+            arguments.push_back(Value::array(fields_of(data.count_salts)));
+            arguments.push_back(Value::array(fields_of(data.part_commitments)));
+            arguments.push_back(Value::of_field(threshold));
+            return arguments;
+        }
+    }
+    throw std::logic_error("unknown split program");
+}
+
+}  // namespace zokml

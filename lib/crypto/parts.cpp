@@ -1,0 +1,103 @@
+#include "zokml/crypto/parts.hpp"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "zokml/core/digest.hpp"
+#include "zokml/core/errors.hpp"
+
+namespace zokml {
+
+namespace {
+
+std::string part_domain(const PartRange& part) { return fmt::format("zokml-part-v2 layer {}", part.layer); }
+
+// The part's tensors with the given values (zeros for the layout alone).
+std::vector<CommittedTensor> tensors_of(const PartRange& part, const std::vector<std::int64_t>* weights,
+                                        const std::vector<std::int64_t>* biases) {
+    std::vector<CommittedTensor> tensors;
+    for (std::size_t j = 0; j < part.count; ++j) {
+        std::vector<std::int64_t> row(part.inputs);
+        if (weights) {
+            const auto begin = weights->begin() + static_cast<std::ptrdiff_t>((part.first + j) * part.inputs);
+            row.assign(begin, begin + static_cast<std::ptrdiff_t>(part.inputs));
+        }
+        tensors.push_back({fmt::format("weights[{}]", j), std::move(row), part.weight_bits, true});
+    }
+    std::vector<std::int64_t> b(part.count);
+    if (biases) b.assign(biases->begin() + static_cast<std::ptrdiff_t>(part.first),
+                         biases->begin() + static_cast<std::ptrdiff_t>(part.first + part.count));
+    tensors.push_back({"biases", std::move(b), part.bias_bits, true});
+    return tensors;
+}
+
+}  // namespace
+
+std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neurons_per_part) {
+    if (neurons_per_part == 0) throw InputError(model.name, "neurons_per_part", "must be positive");
+    std::vector<std::size_t> dense;
+    for (std::size_t l = 0; l < model.layers.size(); ++l) {
+        if (model.layers[l].kind == Layer::Kind::Conv2D)
+            throw InputError(model.name, fmt::format("layers[{}]", l), "parts cover Dense layers only, not Conv2D");
+        if (model.layers[l].kind == Layer::Kind::Dense) dense.push_back(l);
+    }
+    if (dense.empty()) throw InputError(model.name, "layers", "the model has no Dense layer to commit to");
+    std::vector<PartRange> parts;
+    for (const std::size_t l : dense) {
+        const auto& d = model.layers[l].dense;
+        const std::size_t step = l == dense.back() ? d.outputs : neurons_per_part;
+        for (std::size_t first = 0; first < d.outputs; first += step)
+            parts.push_back({l, first, std::min(step, d.outputs - first), d.inputs, signed_width(d.weights), signed_width(d.biases)});
+    }
+    return parts;
+}
+
+std::vector<CommittedTensor> part_tensors(const QuantizedModel& model, const PartRange& part) {
+    const auto& d = model.layers.at(part.layer).dense;
+    return tensors_of(part, &d.weights, &d.biases);
+}
+
+std::vector<CommittedTensor> part_layout(const PartRange& part) { return tensors_of(part, nullptr, nullptr); }
+
+FieldElement part_seed(const PartRange& part) { return commitment_seed(part_domain(part), part_layout(part)); }
+
+FieldElement commit_part(const QuantizedModel& model, const PartRange& part) {
+    return commit(part_domain(part), part_tensors(model, part));
+}
+
+FieldElement model_commitment_seed(const std::vector<PartRange>& parts) {
+    std::string layout = "zokml-model-v2\n";
+    for (const auto& p : parts)
+        layout += fmt::format("layer {} inputs {} neurons {}..{} weight_bits {} bias_bits {}\n", p.layer, p.inputs, p.first,
+                              p.first + p.count, p.weight_bits, p.bias_bits);
+    auto digest = sha256(layout);
+    digest[0] = 0;  // 248 bits: below p
+    return FieldElement::from_bytes(digest);
+}
+
+FieldElement commit_model_parts(const std::vector<PartRange>& parts, const std::vector<FieldElement>& part_commitments) {
+    if (part_commitments.size() != parts.size()) throw std::invalid_argument("one commitment per part");
+    return absorb(model_commitment_seed(parts), part_commitments);
+}
+
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part) {
+    const auto parts = model_parts(model, neurons_per_part);
+    std::vector<FieldElement> commitments;
+    for (const auto& part : parts) commitments.push_back(commit_part(model, part));
+    return commit_model_parts(parts, commitments);
+}
+
+FieldElement commit_salted(const FieldElement& salt, const std::vector<std::int64_t>& values, unsigned bits) {
+    return absorb(salt, pack_tensor({"values", values, bits, false}));
+}
+
+FieldElement random_salt() {
+    std::array<std::uint8_t, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no random bytes for a salt");
+    bytes[0] = 0;  // 248 bits: below p
+    return FieldElement::from_bytes(bytes);
+}
+
+}  // namespace zokml

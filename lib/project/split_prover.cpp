@@ -1,0 +1,331 @@
+#include "zokml/project/split_prover.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "json_fields.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/timing.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/toolchain/public_values.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kBundleFormat = "zokml-bundle";
+
+// The distinct programs of a plan, by name.
+std::map<std::string, SplitProgram> programs_of(const SplitPlan& plan) {
+    std::map<std::string, SplitProgram> programs;
+    for (const auto& proof : sub_proofs(plan)) programs.emplace(proof.program.name(), proof.program);
+    return programs;
+}
+
+json part_json(const PartRange& p) {
+    return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
+            {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
+}
+
+}  // namespace
+
+std::string verification_key_digest(const VerificationKey& key) { return sha256_hex(key.to_json().dump()); }
+
+SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
+                                   const LabeledBatch& batch, Scheme scheme) {
+    SplitPrograms programs;
+    for (const auto& [name, program] : programs_of(plan)) {
+        double compile_s = 0, setup_s = 0;
+        const auto compiled = timed(compile_s, [&] { return store.compile(toolchain, generate_split_circuit(plan, program, batch)); });
+        const auto keys = timed(setup_s, [&] { return store.setup(toolchain, compiled.program, scheme); });
+        if (compiled.outcome != ArtifactStore::Outcome::Hit) programs.compile_s += compile_s;
+        if (keys.outcome != ArtifactStore::Outcome::Hit) programs.setup_s += setup_s;
+        programs.compiled.emplace(name, compiled.program);
+        programs.keys.emplace(name, keys.keypair);
+    }
+    return programs;
+}
+
+json ProofBundle::to_json() const {
+    json parts_json = json::array();
+    for (const auto& p : parts) parts_json.push_back(part_json(p));
+    json proofs_json = json::array();
+    for (const auto& p : proofs)
+        proofs_json.push_back({{"program", p.program}, {"part", p.part}, {"slice", p.slice}, {"proof", p.proof.to_json()}});
+    return {{"format", kBundleFormat},
+            {"version", 1},
+            {"variant", "private-model"},
+            {"model_name", model_name},
+            {"parts", parts_json},
+            {"options",
+             {{"neurons_per_part", options.neurons_per_part},
+              {"inputs_per_slice", options.inputs_per_slice},
+              {"chunk_size", options.chunk_size},
+              {"group_size", options.group_size}}},
+            {"batch_fingerprint", batch_fingerprint},
+            {"model_commitment", model_commitment.to_decimal()},
+            {"threshold", threshold},
+            {"correct", correct},
+            {"verification_keys", verification_keys},
+            {"proofs", proofs_json}};
+}
+
+ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
+    const detail::Fields fields(document, file, "");
+    fields.only({"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint", "model_commitment",
+                 "threshold", "correct", "verification_keys", "proofs"});
+    if (document.value("format", "") != kBundleFormat || document.value("version", 0) != 1)
+        fields.fail("format", "expected \"zokml-bundle\" version 1");
+    if (fields.text("variant") != "private-model") fields.fail("variant", "expected \"private-model\"");
+    ProofBundle bundle;
+    bundle.model_name = fields.text("model_name");
+    const json& parts = fields.required("parts");
+    if (!parts.is_array()) fields.fail("parts", "expected an array");
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const detail::Fields p(parts[i], file, fmt::format("parts[{}]", i));
+        p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits"});
+        bundle.parts.push_back({p.count("layer", 0, 0, 1u << 20), p.count("first", 0, 0, kMaxCount),
+                                p.count("count", 0, 1, kMaxCount), p.count("inputs", 0, 1, kMaxCount),
+                                static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
+                                static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))});
+    }
+    const detail::Fields o(fields.required("options"), file, "options");
+    o.only({"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
+    bundle.options = {o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
+                      o.count("group_size", 0)};
+    bundle.batch_fingerprint = fields.text("batch_fingerprint");
+    try {
+        bundle.model_commitment = FieldElement::from_decimal(fields.text("model_commitment"));
+    } catch (const std::invalid_argument& e) {
+        fields.fail("model_commitment", e.what());
+    }
+    bundle.threshold = static_cast<std::int64_t>(fields.count("threshold", 0, 0, kMaxCount));
+    bundle.correct = static_cast<std::int64_t>(fields.count("correct", 0, 0, kMaxCount));
+    const json& keys = fields.required("verification_keys");
+    if (!keys.is_object()) fields.fail("verification_keys", "expected an object");
+    for (const auto& [name, digest] : keys.items()) {
+        if (!digest.is_string()) fields.fail("verification_keys." + name, "expected a SHA-256 in hex");
+        bundle.verification_keys[name] = digest.get<std::string>();
+    }
+    const json& proofs = fields.required("proofs");
+    if (!proofs.is_array()) fields.fail("proofs", "expected an array");
+    for (std::size_t i = 0; i < proofs.size(); ++i) {
+        const detail::Fields p(proofs[i], file, fmt::format("proofs[{}]", i));
+        p.only({"program", "part", "slice", "proof"});
+        BundleProof proof{p.text("program"), p.count("part", 0, 0, kMaxCount), p.count("slice", 0, 0, kMaxCount), {}};
+        try {
+            proof.proof = Proof::from_json(p.required("proof"));
+        } catch (const std::exception& e) {
+            p.fail("proof", e.what());
+        }
+        bundle.proofs.push_back(std::move(proof));
+    }
+    return bundle;
+}
+
+ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                        const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold, std::size_t jobs,
+                        const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+    double reference_s = 0;
+    const SplitWitnessData data = timed(reference_s, [&] { return split_witness_data(plan, model, batch); });
+    ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, data, threshold, jobs, progress, times);
+    if (times) times->reference_s = reference_s;
+    return bundle;
+}
+
+ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                        const QuantizedModel& model, const LabeledBatch& batch, const SplitWitnessData& data,
+                        std::int64_t threshold, std::size_t jobs, const std::function<void(const SplitProgress&)>& progress,
+                        SplitProveTimes* times) {
+    SplitProveTimes local;
+    SplitProveTimes& t = times ? *times : local;
+    if (threshold < 0 || threshold > data.correct)
+        throw InputError("", "threshold",
+                         fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
+                                     data.correct, batch.inputs.size(), threshold));
+    const auto proofs = sub_proofs(plan);
+    std::vector<std::optional<Proof>> results(proofs.size());
+    std::atomic<std::size_t> next = 0;
+    std::mutex mutex;  // guards the progress, the times and the first error
+    std::size_t done = 0;
+    std::exception_ptr error;
+    const auto start = std::chrono::steady_clock::now();
+    const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    const auto worker = [&] {
+        for (std::size_t i = next++; i < proofs.size(); i = next++) {
+            {
+                const std::lock_guard lock(mutex);
+                if (error) return;
+                if (progress) {
+                    const double e = elapsed();
+                    progress({done, proofs.size(), proofs[i].name(), e, done ? e / static_cast<double>(done) *
+                                                                                  static_cast<double>(proofs.size() - done) : 0});
+                }
+            }
+            try {
+                const std::string name = proofs[i].program.name();
+                const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");  // the witness holds private values
+                CircuitProver prover(toolchain, programs.compiled.at(name), programs.keys.at(name), scratch.path());
+                results[i] = prover.prove(split_arguments(plan, proofs[i], model, batch, data, threshold));
+                const std::lock_guard lock(mutex);
+                t.witness_s += prover.times().witness_s;
+                t.prove_s += prover.times().prove_s;
+                ++done;
+            } catch (...) {
+                const std::lock_guard lock(mutex);
+                if (!error) error = std::current_exception();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t j = 1; j < std::max<std::size_t>(jobs, 1); ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& thread : threads) thread.join();
+    t.wall_s = elapsed();
+    if (error) std::rethrow_exception(error);
+    if (progress) progress({done, proofs.size(), "", t.wall_s, 0});
+
+    ProofBundle bundle;
+    bundle.model_name = plan.model_name;
+    bundle.parts = plan.parts();
+    bundle.options = plan.options;
+    bundle.batch_fingerprint = batch.fingerprint();
+    bundle.model_commitment = data.model_commitment;
+    bundle.threshold = threshold;
+    bundle.correct = data.correct;
+    for (const auto& [name, keypair] : programs.keys) bundle.verification_keys[name] = verification_key_digest(keypair.verification_key);
+    for (std::size_t i = 0; i < proofs.size(); ++i)
+        bundle.proofs.push_back({proofs[i].program.name(), proofs[i].part, proofs[i].slice, std::move(*results[i])});
+    // The circuits and the reference agree bit for bit, or zokml has a bug: check before handing out.
+    const BundleVerdict own = verify_bundle(toolchain, programs, bundle, batch, data.model_commitment);
+    if (!own.verified) throw std::logic_error("the split proof does not check out: " + own.problems.front());
+    return bundle;
+}
+
+namespace {
+
+// Collects a bundle's problems, and the values links are checked against.
+class LinkChecker {
+public:
+    std::vector<std::string> problems;
+
+    // Records `value` under key, or reports a difference from what was recorded first.
+    void expect(const std::string& key, const FieldElement& value, const std::string& where) {
+        const auto [it, inserted] = seen_.emplace(key, value);
+        if (!inserted && it->second != value) problems.push_back(fmt::format("{}: {} differs from {}", where, key, it->second.to_decimal()));
+    }
+    void require(bool holds, const std::string& problem) {
+        if (!holds) problems.push_back(problem);
+    }
+
+private:
+    std::map<std::string, FieldElement> seen_;
+};
+
+}  // namespace
+
+BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const ProofBundle& bundle,
+                            const LabeledBatch& batch, const FieldElement& published_commitment) {
+    LinkChecker check;
+    const SplitPlan plan = plan_split(bundle.parts, batch, bundle.options, bundle.model_name);
+    check.require(bundle.batch_fingerprint == batch.fingerprint(), "the bundle is for another batch");
+    check.require(bundle.model_commitment == published_commitment, "the bundle's model commitment is not the published one");
+
+    // Every expected sub-proof exactly once.
+    const auto expected = sub_proofs(plan);
+    std::map<std::tuple<std::string, std::size_t, std::size_t>, const BundleProof*> by_position;
+    for (const auto& p : bundle.proofs)
+        if (!by_position.emplace(std::tuple{p.program, p.part, p.slice}, &p).second)
+            check.require(false, fmt::format("{} part {} slice {} appears twice", p.program, p.part, p.slice));
+    check.require(bundle.proofs.size() == expected.size(),
+                  fmt::format("the bundle has {} proofs, the statement {}", bundle.proofs.size(), expected.size()));
+
+    const TempFolder scratch(fs::temp_directory_path(), "zokml-verify");
+    for (const auto& sub : expected) {
+        const std::string name = sub.program.name();
+        const auto found = by_position.find({name, sub.part, sub.slice});
+        if (found == by_position.end()) {
+            check.require(false, sub.name() + " is missing");
+            continue;
+        }
+        const Proof& proof = found->second->proof;
+        const auto key = programs.keys.find(name);
+        if (key == programs.keys.end()) {
+            check.require(false, "no verification key for program " + name);
+            continue;
+        }
+        const auto declared = bundle.verification_keys.find(name);
+        check.require(declared != bundle.verification_keys.end() &&
+                          declared->second == verification_key_digest(key->second.verification_key),
+                      sub.name() + ": the bundle names another verification key for " + name);
+        if (!toolchain.verify(key->second, proof, scratch.path())) {
+            check.require(false, sub.name() + ": the proof does not verify");
+            continue;
+        }
+        const Abi& abi = programs.compiled.at(name).abi;
+        std::optional<PublicValues> values;
+        try {
+            values.emplace(abi, proof.inputs, split_output_names(plan, sub.program));
+        } catch (const std::invalid_argument& e) {
+            check.require(false, sub.name() + ": " + e.what());
+            continue;
+        }
+        const std::string part = fmt::format("part {}", sub.part);
+        switch (sub.program.kind) {
+            case SplitProgram::Kind::Part: {
+                check.expect(part + " commitment", values->field("part_commitment"), sub.name());
+                const auto& a = values->at("activation_commitments");
+                for (std::size_t s = 0; s < a.size(); ++s)
+                    check.expect(fmt::format("activations of part {} slice {}", sub.part, s), a[s], sub.name());
+                break;
+            }
+            case SplitProgram::Kind::Slice: {
+                const std::size_t l = sub.program.layer, s = sub.slice;
+                check.expect(part + " commitment", values->field("part_commitment"), sub.name());
+                const auto& in = values->at("input_commitments");
+                const std::size_t first = plan.first_part(l - 1);
+                for (std::size_t k = 0; k < in.size(); ++k)
+                    check.expect(fmt::format("activations of part {} slice {}", first + k, s), in[k], sub.name());
+                if (plan.layers[l].last) {
+                    check.expect(fmt::format("count of slice {}", s), values->field("count_commitment"), sub.name());
+                    const auto& labels = values->at("labels");
+                    for (std::size_t i = 0; i < labels.size(); ++i)
+                        check.require(labels[i] == FieldElement::from_int(batch.labels.at(plan.slice_begin(s) + i)),
+                                      fmt::format("{}: label {} is not the batch's", sub.name(), i));
+                } else {
+                    check.expect(fmt::format("activations of part {} slice {}", sub.part, s), values->field("activation_commitment"),
+                                 sub.name());
+                }
+                break;
+            }
+            case SplitProgram::Kind::Aggregate: {
+                const auto& parts = values->at("part_commitments");
+                for (std::size_t p = 0; p < parts.size(); ++p) check.expect(fmt::format("part {} commitment", p), parts[p], sub.name());
+                check.require(values->field("model_commitment") == published_commitment,
+                              "aggregate: the model commitment is not the published one");
+                const auto& counts = values->at("count_commitments");
+                for (std::size_t s = 0; s < counts.size(); ++s) check.expect(fmt::format("count of slice {}", s), counts[s], sub.name());
+                check.require(values->field("threshold") == FieldElement::from_int(bundle.threshold),
+                              "aggregate: the threshold is not the bundle's");
+                check.require(values->field("correct") == FieldElement::from_int(bundle.correct), "aggregate: the count is not the bundle's");
+                break;
+            }
+        }
+    }
+    return {check.problems.empty(), std::move(check.problems)};
+}
+
+}  // namespace zokml

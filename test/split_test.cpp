@@ -1,0 +1,233 @@
+// Split proving of a private model: the bundle of sub-proofs proves what the single private-model
+// circuit proves, and every way of mixing, dropping, repeating or altering its proofs is rejected.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "support.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/crypto/parts.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/data/train.hpp"
+#include "zokml/project/provers.hpp"
+#include "zokml/project/split_prover.hpp"
+
+using namespace zokml;
+using Catch::Contains;
+
+namespace {
+
+// A small real model with two hidden layers (784-4-2-10), trained here.
+QuantizedModel small_model(std::uint64_t seed) {
+    TrainingOptions options;
+    options.hidden_sizes = {4, 2};
+    options.epochs = 2;
+    options.seed = seed;
+    return quantize(train_mlp(split_mnist(load_mnist()).train, options), {8, 8});
+}
+
+LabeledBatch batch_of(const QuantizedModel& model, std::size_t offset) {
+    std::vector<Digit> digits;
+    for (std::size_t i = 0; i < 8; ++i) digits.push_back(held_out_digits()[offset + i * 249]);
+    return labeled_batch(model, digits);
+}
+
+const SplitOptions kOptions{.neurons_per_part = 2, .inputs_per_slice = 4, .group_size = 3};
+
+// The model, its batch, the programs built once per test process, and one bundle.
+struct Fixture {
+    test::TempDir dir;
+    ArtifactStore store{dir / "cache"};
+    QuantizedModel model = small_model(1);
+    LabeledBatch batch = batch_of(model, 0);
+    SplitPlan plan = plan_split(model, batch, kOptions);
+    SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, batch);
+    FieldElement commitment = commit_model_v2(model, kOptions.neurons_per_part);
+    std::size_t correct = count_correct(model, batch);
+    SplitWitnessData data = split_witness_data(plan, model, batch);
+    ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, batch, data, static_cast<std::int64_t>(correct), 2);
+
+    BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, b, batch, commitment); }
+    // One sub-proof proven again, with the bundle's salts, its arguments changed by `change`.
+    Proof reprove(const SubProof& sub, const std::function<void(std::vector<Value>&)>& change) const {
+        auto arguments = split_arguments(plan, sub, model, batch, data, bundle.threshold);
+        change(arguments);
+        const test::TempDir work;
+        const std::string name = sub.program.name();
+        CircuitProver prover(test::real_toolchain(), programs.compiled.at(name), programs.keys.at(name), work.path());
+        return prover.prove(arguments);
+    }
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+BundleProof& proof_of(ProofBundle& bundle, const std::string& program_prefix, std::size_t part, std::size_t slice = 0) {
+    for (auto& p : bundle.proofs)
+        if (p.program.starts_with(program_prefix) && p.part == part && p.slice == slice) return p;
+    throw std::runtime_error("no such proof");
+}
+
+bool rejected_for(const BundleVerdict& verdict, const std::string& problem) {
+    return !verdict.verified && std::any_of(verdict.problems.begin(), verdict.problems.end(),
+                                            [&](const std::string& p) { return p.find(problem) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("the split plan follows the architecture: parts of the first layer, slices for the others", "[split]") {
+    const QuantizedModel model = small_model(1);
+    const SplitPlan plan = plan_split(model, batch_of(model, 0), kOptions);
+    REQUIRE(plan.layers.size() == 3);
+    CHECK(plan.layers[0].parts.size() == 2);  // 4 neurons, 2 a part
+    CHECK(plan.layers[1].parts.size() == 1);  // 2 neurons
+    CHECK(plan.layers[2].parts.size() == 1);  // the last layer is one part
+    CHECK(plan.slices() == 2);                // 8 inputs, 4 a slice
+    CHECK(plan.slice_size(1) == 4);
+    const auto proofs = sub_proofs(plan);
+    CHECK(proofs.size() == 2 + 1 * 2 + 1 * 2 + 1);
+    CHECK(plan_split(model, batch_of(model, 0), {.inputs_per_slice = 3}).slice_size(2) == 2);  // the last slice is smaller
+    CHECK(proofs.back().program.kind == SplitProgram::Kind::Aggregate);
+}
+
+TEST_CASE("the model commitment v2 chains the part commitments, bound to the layout", "[split]") {
+    const QuantizedModel model = small_model(1);
+    const auto parts = model_parts(model, 2);
+    std::vector<FieldElement> commitments;
+    for (const auto& p : parts) commitments.push_back(commit_part(model, p));
+    CHECK(commit_model_v2(model, 2) == commit_model_parts(parts, commitments));
+    CHECK(commit_model_v2(model, 2) != commit_model_v2(model, 1));  // another layout, another commitment
+    std::swap(commitments[0], commitments[1]);
+    CHECK(commit_model_parts(parts, commitments) != commit_model_v2(model, 2));  // the order counts
+    QuantizedModel changed = model;
+    changed.layers[0].dense.weights[300] = changed.layers[0].dense.weights[300] == 3 ? 4 : 3;
+    CHECK(commit_part(changed, parts[0]) != commit_part(model, parts[0]));
+    CHECK(commit_part(changed, parts[1]) == commit_part(model, parts[1]));
+}
+
+TEST_CASE("a split proof verifies and shows the v2 commitment, the threshold and the count", "[split][slow]") {
+    const auto& f = fixture();
+    CHECK(f.bundle.model_commitment == f.commitment);
+    CHECK(f.bundle.correct == static_cast<std::int64_t>(f.correct));
+    CHECK(f.bundle.threshold == f.bundle.correct);
+    const auto verdict = f.verify(f.bundle);
+    INFO((verdict.problems.empty() ? "" : verdict.problems.front()));
+    CHECK(verdict.verified);
+    CHECK(f.programs.compiled.size() == 4);  // part-n2, slice-l1-n2-s4, slice-l2-n10-s4, aggregate: shared by the proofs
+}
+
+TEST_CASE("a bundle survives its JSON round trip", "[split][slow]") {
+    const auto& f = fixture();
+    const ProofBundle read = ProofBundle::from_json(nlohmann::json::parse(f.bundle.to_json().dump()), "bundle.json");
+    CHECK(read.to_json() == f.bundle.to_json());
+    CHECK(f.verify(read).verified);
+}
+
+TEST_CASE("a split proof of a threshold above the count does not exist", "[split][slow]") {
+    auto& f = fixture();
+    CHECK_THROWS_AS(prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.bundle.correct + 1), InputError);
+    const auto& data = f.data;
+    const SubProof aggregate = sub_proofs(f.plan).back();
+    auto arguments = split_arguments(f.plan, aggregate, f.model, f.batch, data, f.bundle.correct + 1);
+    CHECK(test::witness_fails(f.programs.compiled.at("aggregate"), arguments));
+    arguments = split_arguments(f.plan, aggregate, f.model, f.batch, data, -1);  // p - 1, not a small threshold
+    CHECK(test::witness_fails(f.programs.compiled.at("aggregate"), arguments));
+}
+
+TEST_CASE("a part left out, or a proof used twice, is rejected", "[split][slow]") {
+    const auto& f = fixture();
+    ProofBundle missing = f.bundle;
+    missing.proofs.erase(missing.proofs.begin() + 1);
+    CHECK(rejected_for(f.verify(missing), "missing"));
+    ProofBundle twice = f.bundle;
+    twice.proofs.push_back(twice.proofs.front());
+    CHECK(rejected_for(f.verify(twice), "appears twice"));
+    ProofBundle moved = f.bundle;  // part 0's proof presented as part 1's
+    proof_of(moved, "part", 1).proof = proof_of(moved, "part", 0).proof;
+    CHECK_FALSE(f.verify(moved).verified);
+}
+
+TEST_CASE("proofs of two bundles of the same statement cannot be mixed", "[split][slow]") {
+    auto& f = fixture();
+    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.bundle.threshold);
+    CHECK(f.verify(other).verified);
+    ProofBundle mixed = f.bundle;  // the salts differ: the links break
+    const auto& donor = other.proofs[3];
+    for (auto& p : mixed.proofs)
+        if (p.program == donor.program && p.part == donor.part && p.slice == donor.slice) p.proof = donor.proof;
+    CHECK(rejected_for(f.verify(mixed), "differs"));
+}
+
+TEST_CASE("a sub-proof of another model's part, or for another batch, is rejected", "[split][slow]") {
+    auto& f = fixture();
+    QuantizedModel other_model = f.model;  // another model of the same widths: part 1's weights differ
+    for (std::size_t i = 0; i < 784; ++i) {
+        auto& w = other_model.layers[0].dense.weights[2 * 784 + i];
+        w = w > 0 ? w - 1 : w + 1;
+    }
+    const SplitPlan other_plan = plan_split(other_model, f.batch, kOptions);
+    REQUIRE(other_plan.parts() == f.plan.parts());  // the same widths: the same programs
+    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, other_plan, other_model, f.batch,
+                                          static_cast<std::int64_t>(count_correct(other_model, f.batch)));
+    ProofBundle mixed = f.bundle;
+    proof_of(mixed, "part", 1).proof = proof_of(const_cast<ProofBundle&>(other), "part", 1).proof;
+    CHECK(rejected_for(f.verify(mixed), "part 1 commitment"));
+
+    // A slice proof made for another batch (other labels) is refused by its labels, or its links.
+    const LabeledBatch other_batch = batch_of(f.model, 7);
+    const auto data = split_witness_data(f.plan, f.model, other_batch);
+    const SubProof last_slice = sub_proofs(f.plan)[sub_proofs(f.plan).size() - 2];
+    auto arguments = split_arguments(f.plan, last_slice, f.model, other_batch, data, f.bundle.threshold);
+    const test::TempDir work;
+    CircuitProver prover(test::real_toolchain(), f.programs.compiled.at(last_slice.program.name()),
+                         f.programs.keys.at(last_slice.program.name()), work.path());
+    ProofBundle reused = f.bundle;
+    proof_of(reused, "slice", last_slice.part, last_slice.slice).proof = prover.prove(arguments);
+    CHECK_FALSE(f.verify(reused).verified);
+}
+
+TEST_CASE("a changed activation, salt or label in one proof only breaks its links", "[split][slow]") {
+    auto& f = fixture();
+    const auto subs = sub_proofs(f.plan);
+    const SubProof& consumer = subs[2];  // layer 1's part (2), slice 0: reads the first layer's activations
+    REQUIRE(consumer.program.kind == SplitProgram::Kind::Slice);
+    ProofBundle same = f.bundle;  // the control: proven again unchanged, the bundle still holds
+    proof_of(same, "slice", consumer.part, consumer.slice).proof = f.reprove(consumer, [](std::vector<Value>&) {});
+    CHECK(f.verify(same).verified);
+    ProofBundle changed = f.bundle;
+    // A proof with one activation changed: valid on its own, but it reads other values than its producer made.
+    proof_of(changed, "slice", consumer.part, consumer.slice).proof =
+        f.reprove(consumer, [](std::vector<Value>& a) { a[0].elements[0] = Value::of_field(a[0].elements[0].field + FieldElement::from_int(1)); });
+    CHECK(rejected_for(f.verify(changed), "differs"));
+    // A label changed: the slice proof shows it, and it is not the batch's.
+    const SubProof& last = subs[subs.size() - 2];
+    ProofBundle relabelled = f.bundle;
+    proof_of(relabelled, "slice", last.part, last.slice).proof = f.reprove(
+        last, [](std::vector<Value>& a) { a.back().elements[0] = Value::of_field(a.back().elements[0].field + FieldElement::from_int(1)); });
+    CHECK(rejected_for(f.verify(relabelled), "label 0 is not the batch's"));
+}
+
+TEST_CASE("a bundle checked against another published commitment is rejected", "[split][slow]") {
+    const auto& f = fixture();
+    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.bundle, f.batch, f.commitment + FieldElement::from_int(1)),
+                       "not the published one"));
+    ProofBundle altered = f.bundle;
+    altered.proofs.back().proof.inputs[0] = altered.proofs.back().proof.inputs[0] + FieldElement::from_int(1);
+    CHECK(rejected_for(f.verify(altered), "does not verify"));
+}
+
+TEST_CASE("an out-of-range weight or activation makes a sub-proof's witness fail", "[split][slow]") {
+    auto& f = fixture();
+    const auto& data = f.data;
+    const auto subs = sub_proofs(f.plan);
+    // A first-layer weight beyond its width (the part's commitment range checks it).
+    auto part = split_arguments(f.plan, subs[0], f.model, f.batch, data, 0);
+    part[0].elements[0] = Value::of_field(std::int64_t(1) << f.plan.layers[0].parts[0].weight_bits);
+    CHECK(test::witness_fails(f.programs.compiled.at(subs[0].program.name()), part));
+    // An activation read beyond its width (its packing range checks it).
+    auto slice = split_arguments(f.plan, subs[2], f.model, f.batch, data, 0);
+    slice[0].elements[0] = Value::of_field(std::int64_t(1) << f.plan.layers[0].activation_bits);
+    CHECK(test::witness_fails(f.programs.compiled.at(subs[2].program.name()), slice));
+}
