@@ -16,5 +16,7 @@ Subcommand verify_command();
 Subcommand export_verifier_command();
 Subcommand run_command();
 Subcommand build_command();
+Subcommand split_setup_command();
+Subcommand split_prove_command();
 
 }  // namespace zokml::cli

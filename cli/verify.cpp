@@ -4,12 +4,32 @@
 #include "common.hpp"
 #include "steps.hpp"
 #include "subcommands.hpp"
+#include "zokml/project/split_folder.hpp"
 
 namespace zokml::cli {
 namespace {
 
+// A split bundle against a split folder's keys and published commitment.
+int verify_bundle_file(const Args& args, const Output& out, const std::filesystem::path& folder) {
+    if (args.has("proof") || args.has("vk")) throw UsageError("--bundle takes no --proof or --vk: the split folder has the keys");
+    const std::filesystem::path file = *args.get("bundle");
+    const ProofBundle bundle = ProofBundle::from_json(read_json(file), file);
+    double seconds = 0;
+    const BundleVerdict verdict = timed("verify", false, seconds, [&] { return verify_split_folder(folder, bundle, toolchain_from(args)); });
+    out.text(fmt::format("verify     {:7.2f} s  ({}, {} proofs)", seconds, verdict.verified ? "PASSED" : "FAILED", bundle.proofs.size()));
+    for (const auto& problem : verdict.problems) out.text("  " + problem);
+    const nlohmann::json revealed = {{"commitment", bundle.model_commitment.to_decimal()},
+                                     {"threshold", bundle.threshold},
+                                     {"correct", bundle.correct}};
+    if (verdict.verified) out.text("public: " + revealed.dump());
+    out.result({{"verified", verdict.verified}, {"bundle", file.string()}, {"problems", verdict.problems}, {"seconds", seconds},
+                {"public", revealed}});
+    return verdict.verified ? kOk : kVerificationFailed;
+}
+
 int verify(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
+    if (args.has("bundle")) return verify_bundle_file(args, out, folder);
     const StepResult step = verify_step(verification_key_from(args, folder), args.get_or("proof", (folder / "proof.json").string()),
                                         toolchain_from(args), folder);
     step.print(out);
@@ -23,11 +43,15 @@ int verify(const Args& args, const Output& out) {
 Subcommand verify_command() {
     return {"verify",
             "verify a proof: exit code 0 when it PASSED, 1 when it FAILED",
-            "[--dir DIR] [--proof FILE] [--vk FILE]",
+            "[--dir DIR] [--proof FILE] [--vk FILE] | [--dir DIR] --bundle FILE",
             "Needs only the proof and the verification key (by default DIR/proof.json and\n"
-            "DIR/keys/verification.key); with a circuit folder, also decodes the public values.",
-            options({folder_option("the circuit folder (default: the current folder)"),
-                     {{"proof", "FILE", "the proof (default: DIR/proof.json)"}}, vk_option(), zokrates_option()}),
+            "DIR/keys/verification.key); with a circuit folder, also decodes the public values.\n"
+            "--bundle: a split proof's bundle (zokml split-prove), checked with the split folder DIR's keys\n"
+            "against its published commitment: every sub-proof and every link between them.",
+            options({folder_option("the circuit or split folder (default: the current folder)"),
+                     {{"proof", "FILE", "the proof (default: DIR/proof.json)"},
+                      {"bundle", "FILE", "a split proof's bundle, verified with the split folder DIR"}},
+                     vk_option(), zokrates_option()}),
             0,
             verify};
 }

@@ -15,6 +15,7 @@
 #include "zokml/data/fidelity.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/circuit_folder.hpp"
+#include "zokml/data/train.hpp"
 #include "zokml/quantize/reference.hpp"
 
 using namespace zokml;
@@ -404,4 +405,49 @@ TEST_CASE("zokml run --hash-input makes the private input's hash public", "[cli]
     CHECK(run.parsed()["verified"] == true);
     CHECK(read_lock(folder).spec.settings.private_input.hash_input);
     CHECK(zokml_cli({"generate", "--model", model, "--dir", folder, "--group-size", "2"}).exit_code == 2);  // not its option
+}
+
+TEST_CASE("split proving from the command line: the owner publishes a layout, the verifier sets up, the owner proves, anyone verifies",
+          "[cli][split][slow]") {
+    const test::TempDir dir;
+    TrainingOptions training;
+    training.hidden_sizes = {2, 2};
+    training.epochs = 1;
+    save_model(train_mlp(split_mnist(load_mnist()).train, training), dir / "owner.json");
+    const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
+    const std::string folder = (dir / "split").string(), cache = (dir / "cache").string();
+
+    const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",
+                                      "--layout", layout, "--json"});
+    REQUIRE(published.exit_code == 0);
+    REQUIRE(zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--batch-size", "4", "--inputs-per-slice", "4",
+                       "--cache-dir", cache})
+                .exit_code == 0);
+    const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--jobs", "2", "--json"});
+    INFO(proved.out << proved.err);
+    REQUIRE(proved.exit_code == 0);
+    CHECK(proved.parsed()["public"]["commitment"] == published.parsed()["commitment"]);
+    CHECK_THAT(proved.err, Catch::Contains("aggregate"));  // progress names the sub-proofs
+
+    const std::string bundle = (std::filesystem::path(folder) / "bundle.json").string();
+    const auto verified = zokml_cli({"verify", "--dir", folder, "--bundle", bundle});
+    CHECK(verified.exit_code == 0);
+    CHECK_THAT(verified.out, Catch::Contains("PASSED"));
+
+    // A bundle with one sub-proof's public input changed fails, naming it.
+    json tampered = json::parse(read_file(bundle));
+    auto& input = tampered["proofs"][0]["proof"]["inputs"][0];
+    input = input.get<std::string>().back() == '1' ? input.get<std::string>().substr(0, 65) + "2" : input.get<std::string>().substr(0, 65) + "1";
+    write_file_atomically(dir / "tampered.json", tampered.dump());
+    const auto rejected = zokml_cli({"verify", "--dir", folder, "--bundle", (dir / "tampered.json").string()});
+    CHECK(rejected.exit_code == 1);
+    CHECK_THAT(rejected.out, Catch::Contains("part 0") && Catch::Contains("does not verify"));
+
+    // Another model cannot prove with this layout's keys.
+    Model other = load_model(model);
+    other.layers[0].dense.weights[300] += 0.25;
+    save_model(other, dir / "other.json");
+    const auto refused = zokml_cli({"split-prove", "--model", (dir / "other.json").string(), "--weight-bits", "8", "--dir", folder});
+    CHECK(refused.exit_code == 3);
+    CHECK_THAT(refused.err, Catch::Contains("not the one the folder's layout publishes"));
 }

@@ -36,7 +36,7 @@ namespace zokml {
 
 struct SplitOptions {
     std::size_t neurons_per_part = 4;    // neurons of a hidden layer per part
-    std::size_t inputs_per_slice = 10;   // batch inputs per slice proof
+    std::size_t inputs_per_slice = 20;   // batch inputs per slice proof (784-56-10: just under 2^16 constraints)
     std::size_t chunk_size = kDefaultChunkSize;
     std::size_t group_size = 10;         // part proofs: batch inputs per module
     bool operator==(const SplitOptions&) const = default;

@@ -1,0 +1,88 @@
+// Benchmark of split proving (docs/split-proving.md): a private model proves its accuracy on
+// public held-out digits as a bundle of sub-proofs. One row per model, each in a fresh process.
+//
+//   split_bench [--rows 784-56-10,784-64-32-10] [--digits 100] [--jobs 2] [--neurons 4] [--slice 10]
+//               [--results bench/results.json]
+// A row names a shipped model (examples/models/mnist-ROW.json). Fields: images, proofs, programs,
+// constraints (the largest program), compile_s and setup_s (summed over the distinct programs),
+// witness_s and prove_s (summed over the sub-proofs), wall_s (all sub-proofs, --jobs at a time),
+// verify_s (the whole bundle), peak_rss_mb (the largest process), accuracy_circuit.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "bench_support.hpp"
+#include "zokml/core/timing.hpp"
+#include "zokml/crypto/parts.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/project/split_prover.hpp"
+
+using namespace zokml;
+
+namespace {
+
+struct Settings {
+    std::size_t digits = 100;
+    std::size_t jobs = 2;
+    SplitOptions split;
+};
+
+nlohmann::json run_one(const std::string& row, const Settings& settings) {
+    const Model float_model = load_model(fmt::format("{}/examples/models/mnist-{}.json", ZOKML_SOURCE_DIR, row));
+    const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
+    const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), settings.digits));
+    const Fidelity fidelity = measure_fidelity(float_model, model, held_out_digits());
+    const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
+    const Toolchain toolchain;
+    const ArtifactStore store(work / "cache");
+    const SplitPlan plan = plan_split(model, batch, settings.split);
+    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
+    SplitProveTimes times;
+    const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
+    const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, correct, settings.jobs,
+                                           [](const SplitProgress& p) {
+                                               if (!p.running.empty())
+                                                   fmt::print(stderr, "  {:>3}/{} {} ({:.0f} s, ~{:.0f} s left)\n", p.done + 1,
+                                                              p.total, p.running, p.elapsed_s, p.remaining_s);
+                                           },
+                                           &times);
+    double verify_s = 0;
+    const BundleVerdict verdict =
+        timed(verify_s, [&] { return verify_bundle(toolchain, programs, bundle, batch, commit_model_v2(model, settings.split.neurons_per_part)); });
+    if (!verdict.verified) throw std::runtime_error("the bundle did not verify: " + verdict.problems.front());
+    std::size_t largest = 0;
+    for (const auto& [name, program] : programs.compiled) largest = std::max(largest, program.constraints);
+    nlohmann::json result = {{"model", row},
+                             {"variant", "private-model"},
+                             {"images", settings.digits},
+                             {"proofs", bundle.proofs.size()},
+                             {"programs", programs.compiled.size()},
+                             {"constraints", largest},
+                             {"compile_s", programs.compile_s},
+                             {"setup_s", programs.setup_s},
+                             {"witness_s", times.witness_s},
+                             {"prove_s", times.prove_s},
+                             {"wall_s", times.wall_s},
+                             {"verify_s", verify_s},
+                             {"jobs", settings.jobs},
+                             {"peak_rss_mb", bench::peak_rss_mb()},
+                             {"accuracy_float", fidelity.float_accuracy},
+                             {"accuracy_circuit", static_cast<double>(bundle.correct) / static_cast<double>(settings.digits)}};
+    std::filesystem::remove_all(work);
+    return result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings settings;
+    return bench::benchmark_main(
+        argc, argv,
+        "usage: split_bench [--rows 784-56-10] [--digits 100] [--jobs 2] [--neurons 4] [--slice 10] [--results bench/results.json]",
+        "784-56-10",
+        {{"--digits", [&](const std::string& v) { settings.digits = examples::count(v); }},
+         {"--jobs", [&](const std::string& v) { settings.jobs = examples::count(v); }},
+         {"--neurons", [&](const std::string& v) { settings.split.neurons_per_part = examples::count(v); }},
+         {"--slice", [&](const std::string& v) { settings.split.inputs_per_slice = examples::count(v); }}},
+        [&](const std::string& row) { return run_one(row, settings); });
+}

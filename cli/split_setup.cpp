@@ -1,0 +1,55 @@
+// zokml split-setup: the programs of a split private-model statement, set up in a split folder.
+#include <fmt/format.h>
+
+#include "common.hpp"
+#include "subcommands.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/project/split_folder.hpp"
+
+namespace zokml::cli {
+namespace {
+
+int split_setup(const Args& args, const Output& out) {
+    const auto folder = std::filesystem::path(args.required("dir"));
+    const PublishedLayout layout = PublishedLayout::from_json(read_json(args.required("layout")), args.required("layout"));
+    SplitOptions options;
+    options.inputs_per_slice = static_cast<std::size_t>(args.integer_or("inputs-per-slice", options.inputs_per_slice, 1, 1 << 20));
+    options.neurons_per_part = layout.parts.front().count;  // as the layout split the first layer
+    const auto batch_size = static_cast<std::size_t>(args.integer_or("batch-size", 100, 1, 1 << 20));
+    const Toolchain toolchain = toolchain_from(args);
+    double seconds = 0;
+    const SplitPrograms programs = timed("setup", true, seconds, [&] {
+        return setup_split_folder(folder, layout, batch_size, options, toolchain, store_from(args));
+    });
+    nlohmann::json list = nlohmann::json::object();
+    for (const auto& [name, program] : programs.compiled) {
+        list[name] = {{"constraints", program.constraints}};
+        out.text(fmt::format("{:<22} {:>8} constraints", name, program.constraints));
+    }
+    out.text(fmt::format("setup      {:7.2f} s  ({} programs: compile {:.1f} s, setup {:.1f} s; folder {})", seconds,
+                         programs.compiled.size(), programs.compile_s, programs.setup_s, folder.string()));
+    out.result({{"folder", folder.string()}, {"programs", list}, {"compile_s", programs.compile_s},
+                {"setup_s", programs.setup_s}, {"seconds", seconds}});
+    return kOk;
+}
+
+}  // namespace
+
+Subcommand split_setup_command() {
+    return {"split-setup",
+            "set up the programs of split private-model proofs for a published layout and batch",
+            "--layout FILE --dir DIR [--batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
+            "For the party that must run the setup (the verifier, never the model owner: docs/security.md).\n"
+            "The layout comes from the model owner's `zokml commit --split --layout FILE`; the public batch\n"
+            "is --batch-size held-out MNIST digits. Writes DIR/zokml.split.json, the programs' sources, ABIs\n"
+            "and keys; hand the folder to the model owner (its proving keys) for `zokml split-prove`.",
+            options({{{"layout", "FILE", "the published layout (zokml commit --split --layout)"},
+                      {"batch-size", "N", "held-out MNIST digits in the public batch (default 100)"},
+                      {"inputs-per-slice", "N",
+                       fmt::format("batch inputs per slice proof (default {})", SplitOptions{}.inputs_per_slice)}},
+                     folder_option("the split folder to write (required)"), cache_option(), zokrates_option()}),
+            0,
+            split_setup};
+}
+
+}  // namespace zokml::cli

@@ -1,0 +1,78 @@
+// A split folder: the programs of a split private-model statement (docs/split-proving.md) for
+// one published layout and one public batch, set up by the party that should (the verifier, not
+// the model owner: docs/security.md), proven in by the model owner, verified in by anyone.
+//   zokml.split.json   the layout (from the model owner's `zokml commit --split --layout`),
+//                      the batch and the options, the programs' compile keys, constraint counts
+//                      and the SHA-256 of their proving keys
+//   programs/<name>/   each program's sources
+//   abi/<name>.json    its interface
+//   keys/<name>/       proving.key and verification.key
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/circuit/split.hpp"
+#include "zokml/core/field.hpp"
+#include "zokml/project/split_prover.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/toolchain/toolchain.hpp"
+
+namespace zokml {
+
+// What the model owner publishes: the model commitment v2 and the layout it binds (no values).
+struct PublishedLayout {
+    std::string model_name;
+    std::vector<PartRange> parts;
+    FieldElement commitment;
+    // How float inputs become the integers the model takes (QuantizedModel's input fields): for
+    // the public batch.
+    std::size_t input_size = 0;
+    unsigned input_bits = 8;
+    double input_min_float = 0;
+    double input_scale = 1;
+
+    nlohmann::json to_json() const;
+    static PublishedLayout from_json(const nlohmann::json& json, const std::filesystem::path& file);  // InputError
+};
+PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part);
+
+// The public batch of a split folder: batch_size held-out MNIST digits (spread_digits), as the
+// integers the layout's input quantization gives.
+LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
+
+std::filesystem::path split_file(const std::filesystem::path& folder);
+
+// Generates, compiles and sets up every program of the plan for the layout and batch, and writes
+// the folder (its keys linked or copied from the store). Returns the programs.
+SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, std::size_t batch_size,
+                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store);
+
+// The folder's programs from its files: ABIs and keys, each proving key checked against the
+// SHA-256 recorded at setup (InputError when damaged or missing). Without proving keys (a
+// verifier's copy) when `proving` is false.
+struct SplitFolder {
+    PublishedLayout layout;
+    std::size_t batch_size = 0;
+    SplitOptions options;
+    SplitPrograms programs;
+};
+SplitFolder read_split_folder(const std::filesystem::path& folder, bool proving);
+
+// Proves with the folder's keys that the model (whose commitment must be the layout's) reaches
+// the threshold (default: its count) on the folder's batch. InputError when no proof exists.
+ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model,
+                               std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
+                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
+
+// Verifies a bundle with the folder's verification keys against the layout's published commitment.
+BundleVerdict verify_split_folder(const std::filesystem::path& folder, const ProofBundle& bundle, const Toolchain& toolchain);
+
+}  // namespace zokml

@@ -1,0 +1,219 @@
+#include "zokml/project/split_folder.hpp"
+
+#include <fmt/format.h>
+
+#include <system_error>
+
+#include "json_fields.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/crypto/parts.hpp"
+#include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSplitFormat = "zokml-split";
+
+fs::path program_folder(const fs::path& folder, const std::string& name) { return folder / "programs" / name; }
+fs::path build_folder(const fs::path& folder, const std::string& name) { return folder / "build" / name; }
+fs::path abi_path(const fs::path& folder, const std::string& name) { return folder / "abi" / (name + ".json"); }
+fs::path key_folder(const fs::path& folder, const std::string& name) { return folder / "keys" / name; }
+
+// The store entry's file, linked (or copied, across file systems) to `to`.
+void link_or_copy(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to.parent_path());
+    fs::remove(to);
+    std::error_code error;
+    fs::create_hard_link(from, to, error);
+    if (error) fs::copy_file(from, to);
+}
+
+json part_json(const PartRange& p) {
+    return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
+            {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
+}
+
+PartRange part_from(const detail::Fields& p) {
+    p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits"});
+    return {p.count("layer", 0, 0, 1u << 20), p.count("first", 0, 0, kMaxCount), p.count("count", 0, 1, kMaxCount),
+            p.count("inputs", 0, 1, kMaxCount), static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
+            static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))};
+}
+
+double number(const detail::Fields& f, const std::string& key) {
+    const json& v = f.required(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>())) f.fail(key, "expected a finite number");
+    return v.get<double>();
+}
+
+}  // namespace
+
+json PublishedLayout::to_json() const {
+    json parts_json = json::array();
+    for (const auto& p : parts) parts_json.push_back(part_json(p));
+    return {{"format", "zokml-layout"},
+            {"version", 1},
+            {"model_name", model_name},
+            {"commitment", commitment.to_decimal()},
+            {"input", {{"size", input_size}, {"bits", input_bits}, {"min", input_min_float}, {"scale", input_scale}}},
+            {"parts", parts_json}};
+}
+
+PublishedLayout PublishedLayout::from_json(const json& document, const fs::path& file) {
+    const detail::Fields f(document, file, "");
+    f.only({"format", "version", "model_name", "commitment", "input", "parts"});
+    if (document.value("format", "") != "zokml-layout" || document.value("version", 0) != 1)
+        f.fail("format", "expected \"zokml-layout\" version 1");
+    PublishedLayout layout;
+    layout.model_name = f.text("model_name");
+    try {
+        layout.commitment = FieldElement::from_decimal(f.text("commitment"));
+    } catch (const std::invalid_argument& e) {
+        f.fail("commitment", e.what());
+    }
+    const detail::Fields input(f.required("input"), file, "input");
+    input.only({"size", "bits", "min", "scale"});
+    layout.input_size = input.count("size", 0, 1, kMaxCount);
+    layout.input_bits = static_cast<unsigned>(input.count("bits", 0, 1, 32));
+    layout.input_min_float = number(input, "min");
+    layout.input_scale = number(input, "scale");
+    if (!(layout.input_scale > 0)) input.fail("scale", "must be positive");
+    const json& parts = f.required("parts");
+    if (!parts.is_array()) f.fail("parts", "expected an array");
+    for (std::size_t i = 0; i < parts.size(); ++i) layout.parts.push_back(part_from(detail::Fields(parts[i], file, fmt::format("parts[{}]", i))));
+    return layout;
+}
+
+PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part) {
+    PublishedLayout layout;
+    layout.model_name = model.name;
+    layout.parts = model_parts(model, neurons_per_part);
+    layout.commitment = commit_model_v2(model, neurons_per_part);
+    layout.input_size = model.input_size;
+    layout.input_bits = model.input_bits;
+    layout.input_min_float = model.input_min_float;
+    layout.input_scale = model.input_scale;
+    return layout;
+}
+
+LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) {
+    QuantizedModel inputs;  // the input quantization alone, which digit_input reads
+    inputs.name = layout.model_name;
+    inputs.input_size = layout.input_size;
+    inputs.input_bits = layout.input_bits;
+    inputs.input_max = (std::int64_t(1) << layout.input_bits) - 1;
+    inputs.input_min_float = layout.input_min_float;
+    inputs.input_scale = layout.input_scale;
+    return labeled_batch(inputs, spread_digits(held_out_digits(), batch_size));
+}
+
+fs::path split_file(const fs::path& folder) { return folder / "zokml.split.json"; }
+
+SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, std::size_t batch_size,
+                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store) {
+    const LabeledBatch batch = split_batch(layout, batch_size);
+    const SplitPlan plan = plan_split(layout.parts, batch, options, layout.model_name);
+    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
+    json records = json::object();
+    for (const auto& [name, compiled] : programs.compiled) {
+        for (const auto& proof : sub_proofs(plan))
+            if (proof.program.name() == name) generate_split_circuit(plan, proof.program, batch).write(program_folder(folder, name));
+        link_or_copy(compiled.program, build_folder(folder, name) / "out");
+        const Keypair& keys = programs.keys.at(name);
+        link_or_copy(keys.proving_key, key_folder(folder, name) / "proving.key");
+        link_or_copy(keys.verification_key_file, key_folder(folder, name) / "verification.key");
+        make_private_dir(abi_path(folder, name).parent_path());
+        write_file_atomically(abi_path(folder, name), compiled.abi.to_json().dump(2) + "\n");
+        records[name] = {{"constraints", compiled.constraints},
+                         {"scheme", to_string(keys.scheme)},
+                         {"proving_key_sha256", sha256_hex(read_file(keys.proving_key))},
+                         {"verification_key_sha256", verification_key_digest(keys.verification_key)}};
+    }
+    const json document = {{"format", kSplitFormat},
+                           {"version", 1},
+                           {"layout", layout.to_json()},
+                           {"batch_size", batch_size},
+                           {"batch_fingerprint", batch.fingerprint()},
+                           {"options",
+                            {{"neurons_per_part", options.neurons_per_part},
+                             {"inputs_per_slice", options.inputs_per_slice},
+                             {"chunk_size", options.chunk_size},
+                             {"group_size", options.group_size}}},
+                           {"programs", records}};
+    write_file_atomically(split_file(folder), document.dump(2) + "\n");
+    return programs;
+}
+
+SplitFolder read_split_folder(const fs::path& folder, bool proving) {
+    const fs::path file = split_file(folder);
+    if (!fs::exists(file)) throw InputError(file, "(file)", "no split folder here (run zokml split-setup first)");
+    const json document = read_json_file(file);
+    const detail::Fields f(document, file, "");
+    f.only({"format", "version", "layout", "batch_size", "batch_fingerprint", "options", "programs"});
+    if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 1)
+        f.fail("format", "expected \"zokml-split\" version 1");
+    SplitFolder split;
+    split.layout = PublishedLayout::from_json(f.required("layout"), file);
+    split.batch_size = f.count("batch_size", 0, 1, kMaxCount);
+    const detail::Fields o(f.required("options"), file, "options");
+    o.only({"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
+    split.options = {o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
+                     o.count("group_size", 0)};
+    if (split_batch(split.layout, split.batch_size).fingerprint() != f.text("batch_fingerprint"))
+        f.fail("batch_fingerprint", "the batch these digits give is not the one the folder was set up for");
+    const json& programs = f.required("programs");
+    if (!programs.is_object()) f.fail("programs", "expected an object");
+    for (const auto& [name, record] : programs.items()) {
+        const detail::Fields r(record, file, "programs." + name);
+        CompiledProgram program;
+        program.program = build_folder(folder, name) / "out";
+        program.abi_file = abi_path(folder, name);
+        program.constraints = r.count("constraints", 0, 0, SIZE_MAX);
+        try {
+            program.abi = Abi::from_json(read_json_file(program.abi_file));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(program.abi_file, "(file)", std::string("not an ABI: ") + e.what());
+        }
+        Keypair keys = verification_keypair(key_folder(folder, name) / "verification.key");
+        if (verification_key_digest(keys.verification_key) != r.text("verification_key_sha256"))
+            r.fail("verification_key_sha256", "the folder's verification key is not the one set up");
+        if (proving) {
+            keys.proving_key = key_folder(folder, name) / "proving.key";
+            std::error_code missing;
+            if (!fs::is_regular_file(keys.proving_key, missing) || !fs::is_regular_file(program.program, missing))
+                throw InputError(keys.proving_key, "(file)", "missing: a prover needs the proving key and the program");
+            if (sha256_hex(read_file(keys.proving_key)) != r.text("proving_key_sha256"))
+                throw InputError(keys.proving_key, "(file)", "damaged: its SHA-256 is not the one split-setup recorded");
+        }
+        split.programs.compiled.emplace(name, std::move(program));
+        split.programs.keys.emplace(name, std::move(keys));
+    }
+    return split;
+}
+
+ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold,
+                               const Toolchain& toolchain, std::size_t jobs,
+                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+    const SplitFolder split = read_split_folder(folder, true);
+    if (commit_model_v2(model, split.options.neurons_per_part) != split.layout.commitment)
+        throw InputError(model.name, "(model)", "its commitment is not the one the folder's layout publishes");
+    const LabeledBatch batch = split_batch(split.layout, split.batch_size);
+    const SplitPlan plan = plan_split(split.layout.parts, batch, split.options, split.layout.model_name);
+    const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
+    return prove_split(toolchain, split.programs, plan, model, batch, threshold.value_or(correct), jobs, progress, times);
+}
+
+BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain) {
+    const SplitFolder split = read_split_folder(folder, false);
+    return verify_bundle(toolchain, split.programs, bundle, split_batch(split.layout, split.batch_size), split.layout.commitment);
+}
+
+}  // namespace zokml
