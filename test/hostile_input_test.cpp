@@ -167,3 +167,14 @@ TEST_CASE("an unsearchable folder on PATH is passed over when locating the toolc
     ::setenv("PATH", previous.c_str(), 1);
     if (env) ::setenv("ZOKML_ZOKRATES", saved_env.c_str(), 1);
 }
+
+TEST_CASE("models whose layers hold too many values together, or whose windows take too many steps, are refused", "[hostile]") {
+    const std::string relus = R"({"format": "zokml-model", "version": 1, "name": "wide", "input": {"size": 8388608, "min": 0, "max": 1},
+        "layers": [{"type": "relu"}, {"type": "relu"}, {"type": "relu"}]})";
+    const auto e = refusal(relus);  // 2^23 values a layer, each within the limit; 3 x 2^23 together beyond 2^24
+    CHECK(e.field() == "layers[2]");
+    CHECK_THAT(e.reason(), Contains("values in all layers"));
+    const std::string pool = R"({"format": "zokml-model", "version": 1, "name": "window", "input": {"size": 16777216, "min": 0, "max": 1},
+        "layers": [{"type": "maxpool", "input": [1, 4096, 4096], "kernel": [2048, 2048], "stride": [1, 1]}]})";
+    CHECK_THAT(refusal(pool).reason(), Contains("window steps"));
+}

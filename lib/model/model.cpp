@@ -408,6 +408,7 @@ Model model_from_json(const json& document, const fs::path& file) {
     if (!layers.is_array()) r.fail("layers", fmt::format("expected an array, got {}", layers.type_name()));
     if (layers.empty()) r.fail("layers", "is empty; a model needs at least one layer");
     std::size_t size = model.input_size;
+    std::size_t total_values = 0;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const std::string field = index_path("layers", i);
         const json& layer = r.object(layers[i], field);
@@ -421,6 +422,15 @@ Model model_from_json(const json& document, const fs::path& file) {
                    fmt::format("argmax must be the last layer, but {} follows it", field));
         model.layers.push_back(known->parse(r, layer, field, size));
         size = model.layer_output_sizes().back();
+        // Every later step (bounds, reference, circuit) walks each layer's values and windows:
+        // the limits keep that within seconds and its bounds within memory.
+        total_values = r.product(field, {total_values + size}, "values in all layers");
+        const Layer& added = model.layers.back();
+        if (added.kind == Layer::Kind::Conv2D)
+            r.product(field, {added.conv.output().size(), added.conv.weights_per_filter()}, "multiplications");
+        if (added.kind == Layer::Kind::MaxPool || added.kind == Layer::Kind::AvgPool)
+            r.product(field, {added.pool.output().size(), added.pool.window.kernel_height * added.pool.window.kernel_width},
+                      "window steps");
     }
     return model;
 }
