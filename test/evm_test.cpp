@@ -17,47 +17,10 @@
 using namespace zokml;
 namespace fs = std::filesystem;
 
+using test::EvmAnswer;
+using test::EvmVerifier;
+
 namespace {
-
-struct EvmAnswer {
-    bool verified = false;
-    long deploy_gas = 0;
-    long verify_gas = 0;
-    bool reverted = false;
-};
-
-// A circuit's Solidity verifier, exported once, and the EVM command run against it.
-class EvmVerifier {
-public:
-    EvmVerifier(const Keypair& keypair, const fs::path& dir) : dir_(dir) {
-        fs::create_directories(dir_);
-        std::ofstream(dir_ / "verifier.sol") << test::real_toolchain().export_verifier(keypair, dir_ / "export");
-    }
-
-    // Runs `node tools/evm-verify.mjs --verifier verifier.sol <flag> <file with text>`.
-    detail::ProcessResult run_raw(const std::string& flag, const std::string& text) const {
-        const fs::path file = dir_ / ("call-" + std::to_string(calls_++));
-        std::ofstream(file) << text;
-        const fs::path script = Toolchain::bundled().parent_path() / "evm-verify.mjs";
-        return detail::run_process("/usr/bin/env", {"node", script.string(), "--verifier", "verifier.sol", flag, file.string()}, dir_,
-                                   "", std::chrono::minutes(2));
-    }
-    // The command's answer; it must give one (exit code 0).
-    EvmAnswer run(const std::string& flag, const std::string& text) const {
-        const auto result = run_raw(flag, text);
-        INFO(flag << " " << text << "\n" << result.out << result.err);
-        REQUIRE(result.exit_code == 0);
-        const auto json = nlohmann::json::parse(result.out);
-        return {json.at("verified").get<bool>(), json.at("deploy_gas").get<long>(), json.at("verify_gas").get<long>(),
-                json.contains("reverted")};
-    }
-    EvmAnswer call(const VerifyTxCall& call) const { return run("--calldata", call.calldata_hex()); }
-    EvmAnswer call(const Proof& proof) const { return call(VerifyTxCall::from_proof(proof)); }
-
-private:
-    fs::path dir_;
-    mutable int calls_ = 0;
-};
 
 // square.zok (private a, public b, returns a + b) proven for a = 3, b = 9, and its verifier;
 // set up once per scheme and test process.

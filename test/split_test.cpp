@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
@@ -230,4 +232,17 @@ TEST_CASE("an out-of-range weight or activation makes a sub-proof's witness fail
     auto slice = split_arguments(f.plan, subs[2], f.model, f.batch, data, 0);
     slice[0].elements[0] = Value::of_field(std::int64_t(1) << f.plan.layers[0].activation_bits);
     CHECK(test::witness_fails(f.programs.compiled.at(subs[2].program.name()), slice));
+}
+
+TEST_CASE("a bundle checks out on chain: each proof by its program's exported Solidity verifier in the EVM, then the links",
+          "[split][slow][evm]") {
+    const auto& f = fixture();
+    const test::TempDir dir;
+    std::map<std::string, std::unique_ptr<test::EvmVerifier>> evms;
+    for (const auto& [name, keys] : f.programs.keys) evms[name] = std::make_unique<test::EvmVerifier>(keys, dir / name);
+    const ProofCheck on_chain = [&](const std::string& program, const Proof& proof) { return evms.at(program)->call(proof).verified; };
+    CHECK(verify_bundle(test::real_toolchain(), f.programs, f.bundle, f.batch, f.commitment, on_chain).verified);
+    ProofBundle tampered = f.bundle;  // a public input the EVM verifier refuses
+    tampered.proofs.front().proof.inputs[0] = tampered.proofs.front().proof.inputs[0] + FieldElement::from_int(1);
+    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, tampered, f.batch, f.commitment, on_chain), "does not verify"));
 }

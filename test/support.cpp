@@ -108,6 +108,28 @@ std::filesystem::path tiny_model(const std::filesystem::path& file, double weigh
     return file;
 }
 
+EvmVerifier::EvmVerifier(const Keypair& keypair, const std::filesystem::path& dir) : dir_(dir) {
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "verifier.sol") << real_toolchain().export_verifier(keypair, dir_ / "export");
+}
+
+detail::ProcessResult EvmVerifier::run_raw(const std::string& flag, const std::string& text) const {
+    const std::filesystem::path file = dir_ / ("call-" + std::to_string(calls_++));
+    std::ofstream(file) << text;
+    const std::filesystem::path script = Toolchain::bundled().parent_path() / "evm-verify.mjs";
+    return detail::run_process("/usr/bin/env", {"node", script.string(), "--verifier", "verifier.sol", flag, file.string()}, dir_, "",
+                               std::chrono::minutes(2));
+}
+
+EvmAnswer EvmVerifier::run(const std::string& flag, const std::string& text) const {
+    const auto result = run_raw(flag, text);
+    INFO(flag << " " << text << "\n" << result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+    const auto json = nlohmann::json::parse(result.out);
+    return {json.at("verified").get<bool>(), json.at("deploy_gas").get<long>(), json.at("verify_gas").get<long>(),
+            json.contains("reverted")};
+}
+
 CompiledCircuit::CompiledCircuit(const Circuit& circuit) {
     circuit.write(dir / "circuit");
     program = real_toolchain().compile(dir / "circuit" / circuit.main_file, dir / "build");

@@ -9,7 +9,9 @@
 
 #include "zokml/core/files.hpp"
 #include "zokml/project/provers.hpp"
+#include "toolchain/subprocess.hpp"
 #include "zokml/toolchain/circuit.hpp"
+#include "zokml/verifier/calldata.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml::test {
@@ -67,6 +69,30 @@ Result zokml_cli(const std::vector<std::string>& arguments, const std::string& s
 // The tiny model of docs/model-format.md, saved to file: 3 inputs, 2 hidden units, 2 classes;
 // its circuits compile in a second.
 std::filesystem::path tiny_model(const std::filesystem::path& file, double weight = -2.0);
+
+struct EvmAnswer {
+    bool verified = false;
+    long deploy_gas = 0;
+    long verify_gas = 0;
+    bool reverted = false;
+};
+
+// A circuit's Solidity verifier, exported once, and the EVM command run against it.
+class EvmVerifier {
+public:
+    EvmVerifier(const Keypair& keypair, const std::filesystem::path& dir);
+
+    // Runs `node tools/evm-verify.mjs --verifier verifier.sol <flag> <file with text>`.
+    detail::ProcessResult run_raw(const std::string& flag, const std::string& text) const;
+    // The command's answer; it must give one (exit code 0).
+    EvmAnswer run(const std::string& flag, const std::string& text) const;
+    EvmAnswer call(const VerifyTxCall& call) const { return run("--calldata", call.calldata_hex()); }
+    EvmAnswer call(const Proof& proof) const { return call(VerifyTxCall::from_proof(proof)); }
+
+private:
+    std::filesystem::path dir_;
+    mutable int calls_ = 0;
+};
 
 // A generated circuit compiled (no setup) in a temporary folder, for tests of witnesses alone.
 struct CompiledCircuit {

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "toolchain/subprocess.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 using namespace zokml;
@@ -227,5 +230,23 @@ TEST_CASE("a missing toolchain is reported as not found", "[toolchain]") {
     } catch (const ToolchainError& e) {
         CHECK(e.kind() == ToolchainError::Kind::NotFound);
         CHECK_THAT(e.what(), Catch::Contains("/nonexistent/zokrates"));
+    }
+}
+
+TEST_CASE("processes started by many threads at once inherit no descriptor but their own stdin, stdout and stderr", "[toolchain]") {
+    // A child that inherited another child's stdin pipe would keep it open: that one would never
+    // see the end of its input (two such children wait for each other forever). Each child lists
+    // its descriptors while the others run.
+    std::vector<std::thread> threads;
+    std::vector<detail::ProcessResult> results(12);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] {
+            results[i] = detail::run_process("/bin/sh", {"-c", "cat > /dev/null; sleep 0.3; ls /proc/$$/fd | sort -n | tr '\\n' ' '"},
+                                             fs::temp_directory_path(), std::string(50000, 'x'), std::chrono::seconds(60));
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) {
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.out == "0 1 2 ");
     }
 }

@@ -1,7 +1,9 @@
 #include "subprocess.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,24 @@
 namespace zokml::detail {
 
 namespace bp = boost::process;
+
+namespace {
+
+// In the child, between fork and exec: every descriptor but stdin, stdout and stderr closes on
+// exec. A child started by another thread at the same moment would otherwise inherit this one's
+// pipe ends (or this one theirs): one holding another's stdin open keeps it waiting for the end of
+// its input forever. Only system calls here: another thread may hold a lock at the fork.
+void close_other_descriptors_on_exec() {
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    rlimit limit{};
+    const rlim_t max = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY ? limit.rlim_cur : 65536;
+    for (rlim_t fd = 3; fd < max; ++fd) {
+        const int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
+        if (flags >= 0) ::fcntl(static_cast<int>(fd), F_SETFD, flags | FD_CLOEXEC);
+    }
+}
+
+}  // namespace
 
 ProcessResult run_process(const std::filesystem::path& executable, const std::vector<std::string>& arguments,
                           const std::filesystem::path& working_dir, const std::string& stdin_data,
@@ -39,6 +59,7 @@ ProcessResult run_process(const std::filesystem::path& executable, const std::ve
                         sigset_t none;
                         sigemptyset(&none);
                         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+                        close_other_descriptors_on_exec();
                     }));
     const CleanupProcessGroup registration(child.id());  // killed if a signal stops us
 

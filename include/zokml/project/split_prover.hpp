@@ -98,7 +98,10 @@ struct BundleVerdict {
 // every commitment a proof reads is the one its producer made; every part's commitment is the
 // same in all its proofs and is the one the aggregate chains into the published model
 // commitment; the slice proofs' labels are the batch's; the threshold and count are the bundle's.
+// `verifies` checks one proof of a program (by default with the toolchain and the program's key;
+// e.g. an exported Solidity verifier run in an EVM instead): the links are checked the same way.
+using ProofCheck = std::function<bool(const std::string& program, const Proof& proof)>;
 BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const ProofBundle& bundle,
-                            const LabeledBatch& batch, const FieldElement& published_commitment);
+                            const LabeledBatch& batch, const FieldElement& published_commitment, const ProofCheck& verifies = {});
 
 }  // namespace zokml
