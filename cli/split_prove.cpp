@@ -26,12 +26,51 @@ void show_progress(const SplitProgress& p) {
     std::fflush(stderr);
 }
 
+// The arguments that name the model and its quantization, to repeat them in planned commands.
+std::string model_arguments(const Args& args) {
+    std::string text = fmt::format(" --model '{}'", std::filesystem::absolute(args.required("model")).string());
+    for (const char* flag : {"input-bits", "weight-bits", "activation-bits"})
+        if (auto value = args.get(flag)) text += fmt::format(" --{} {}", flag, *value);
+    return text;
+}
+
+// --plan: prepares and prints one command per sub-proof on stdout (for GNU parallel and the like);
+// --plan-dir P --sub-proof K runs one; --gather P bundles them.
+int planned(const Args& args, const Output& out, const std::filesystem::path& folder, const std::filesystem::path& file) {
+    const Toolchain toolchain = toolchain_from(args);
+    if (auto plan = args.get("gather")) {
+        const ProofBundle bundle = gather_split_plan(folder, *plan, toolchain);
+        write_text(file, bundle.to_json().dump(1) + "\n");
+        out.text("bundle: " + file.string());
+        out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}});
+        return kOk;
+    }
+    const QuantizedModel model = quantize(model_from(args), quantization_from(args));
+    if (auto plan = args.get("plan-dir")) {
+        const auto index = static_cast<std::size_t>(*args.integer("sub-proof", 0, 1 << 30));
+        prove_planned(folder, model, *plan, index, toolchain);
+        out.result({{"plan", *plan}, {"sub_proof", index}});
+        return kOk;
+    }
+    const SplitPlanFolder plan = prepare_split_plan(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40));
+    const std::string self = fmt::format("'{}' split-prove --dir '{}'{} --plan-dir '{}'", std::filesystem::read_symlink("/proc/self/exe").string(),
+                                         std::filesystem::absolute(folder).string(), model_arguments(args), std::filesystem::absolute(plan.dir).string());
+    for (std::size_t i = 0; i < plan.proofs; ++i) fmt::print("{} --sub-proof {}\n", self, i);
+    std::fflush(stdout);
+    fmt::print(stderr, "then: zokml split-prove --dir '{}' --gather '{}' (the plan folder holds private values until then)\n",
+               folder.string(), plan.dir.string());
+    return kOk;
+}
+
 int split_prove(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
+    if (args.has("plan") + args.has("plan-dir") + args.has("gather") > 1) throw UsageError("--plan, --plan-dir and --gather exclude each other");
+    if (args.has("sub-proof") != args.has("plan-dir")) throw UsageError("--sub-proof goes with --plan-dir");
+    const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
+    if (args.has("plan") || args.has("plan-dir") || args.has("gather")) return planned(args, out, folder, file);
     const QuantizedModel model = quantize(model_from(args), quantization_from(args));
     std::optional<std::int64_t> threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 256));
-    const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
     SplitProveTimes times;
     const ProofBundle bundle = prove_split_folder(folder, model, threshold, toolchain_from(args), jobs, show_progress, &times);
     write_text(file, bundle.to_json().dump(1) + "\n");
@@ -54,14 +93,21 @@ int split_prove(const Args& args, const Output& out) {
 Subcommand split_prove_command() {
     return {"split-prove",
             "prove a private model's accuracy on the split folder's batch, as a bundle of sub-proofs",
-            "--model FILE [--dir DIR] [--threshold T] [--jobs N] [--bundle FILE] [--input-bits N] [--weight-bits N]",
+            "--model FILE [--dir DIR] [--threshold T] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
             "The model's split commitment must be the folder's published one. Every sub-proof runs in a\n"
             "private scratch folder (its witness holds private values); --jobs runs that many at once. The\n"
-            "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.",
+            "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.\n"
+            "--plan prints one self-contained command per sub-proof instead, for an engine that runs them\n"
+            "(`... --plan | parallel -j4`, a Slurm array, a Kubernetes Indexed Job: docs/split-proving.md),\n"
+            "then `--gather PLAN` bundles what they wrote.",
             options({model_options(), folder_option("the split folder (default: the current folder)"),
                      {{"threshold", "T", "the public accuracy threshold (default: the model's correct count)"},
                       {"jobs", "N", "sub-proofs at once (default 1)"},
-                      {"bundle", "FILE", "where to write the bundle (default: DIR/bundle.json)"}},
+                      {"bundle", "FILE", "where to write the bundle (default: DIR/bundle.json)"},
+                      {"plan", "", "print one command per sub-proof instead of proving"},
+                      {"plan-dir", "PLAN", "with --sub-proof: the plan folder --plan made"},
+                      {"sub-proof", "K", "with --plan-dir: prove sub-proof K"},
+                      {"gather", "PLAN", "bundle the proofs of a plan folder"}},
                      zokrates_option()}),
             0,
             split_prove};

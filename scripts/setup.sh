@@ -7,7 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
-  libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev)
+  libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
+  parallel)  # GNU parallel runs the sub-proofs of a split proof in a test
 
 missing=()
 for p in "${debian_packages[@]}"; do

@@ -443,6 +443,20 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     CHECK(rejected.exit_code == 1);
     CHECK_THAT(rejected.out, Catch::Contains("part 0") && Catch::Contains("does not verify"));
 
+    // The same proof as one command per sub-proof, run by GNU parallel, then gathered.
+    const auto plan = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--plan"});
+    REQUIRE(plan.exit_code == 0);
+    const auto commands = std::count(plan.out.begin(), plan.out.end(), '\n');
+    CHECK(commands == static_cast<long>(json::parse(read_file(bundle))["proofs"].size()));
+    const auto ran = detail::run_process("/usr/bin/parallel", {"-j2", "--halt", "now,fail=1"}, dir.path(), plan.out, std::chrono::minutes(5));
+    INFO(ran.out << ran.err);
+    REQUIRE(ran.exit_code == 0);
+    const std::string plan_dir = plan.err.substr(plan.err.find("--gather '") + 10, plan.err.find("' (the plan") - plan.err.find("--gather '") - 10);
+    const auto gathered = zokml_cli({"split-prove", "--dir", folder, "--gather", plan_dir, "--bundle", (dir / "parallel.json").string()});
+    REQUIRE(gathered.exit_code == 0);
+    CHECK_FALSE(std::filesystem::exists(plan_dir));  // the witness data is gone
+    CHECK(zokml_cli({"verify", "--dir", folder, "--bundle", (dir / "parallel.json").string()}).exit_code == 0);
+
     // Another model cannot prove with this layout's keys.
     Model other = load_model(model);
     other.layers[0].dense.weights[300] += 0.25;

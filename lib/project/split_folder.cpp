@@ -199,16 +199,86 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     return split;
 }
 
+namespace {
+
+// The folder's split statement for a model: its batch and plan, the model checked against the layout.
+struct Statement {
+    SplitFolder split;
+    LabeledBatch batch;
+    SplitPlan plan;
+};
+
+Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool proving) {
+    Statement s{read_split_folder(folder, proving), {}, {}};
+    if (model && commit_model_v2(*model, s.split.options.neurons_per_part) != s.split.layout.commitment)
+        throw InputError(model->name, "(model)", "its commitment is not the one the folder's layout publishes");
+    s.batch = split_batch(s.split.layout, s.split.batch_size);
+    s.plan = plan_split(s.split.layout.parts, s.batch, s.split.options, s.split.layout.model_name);
+    return s;
+}
+
+json read_plan(const fs::path& plan) {
+    const json document = read_json_file(plan / "plan.json");
+    if (document.value("format", "") != "zokml-split-plan") throw InputError(plan / "plan.json", "format", "not a split plan");
+    return document;
+}
+
+}  // namespace
+
+SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold) {
+    const Statement s = statement_of(folder, &model, false);
+    const SplitWitnessData data = split_witness_data(s.plan, model, s.batch);
+    const std::int64_t t = threshold.value_or(data.correct);
+    if (t < 0 || t > data.correct)
+        throw InputError("", "threshold", fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
+                                                      data.correct, s.batch.inputs.size(), t));
+    const std::string witness = witness_data_to_json(data).dump() + "\n";
+    SplitPlanFolder plan{folder / "plan" / sha256_hex(witness), sub_proofs(s.plan).size()};
+    make_private_dir(plan.dir);
+    write_file_atomically(plan.dir / "witness.json", witness);  // mode 0600: private values
+    write_file_atomically(plan.dir / "plan.json",
+                          json{{"format", "zokml-split-plan"}, {"threshold", t}, {"proofs", plan.proofs}}.dump(2) + "\n");
+    return plan;
+}
+
+void prove_planned(const fs::path& folder, const QuantizedModel& model, const fs::path& plan, std::size_t index,
+                   const Toolchain& toolchain) {
+    const Statement s = statement_of(folder, &model, true);
+    const json document = read_plan(plan);
+    if (index >= document.at("proofs").get<std::size_t>())
+        throw InputError(plan / "plan.json", "proofs", fmt::format("has no sub-proof {}", index));
+    const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
+    const Proof proof = prove_sub_proof(toolchain, s.split.programs, s.plan, model, s.batch, data,
+                                        document.at("threshold").get<std::int64_t>(), index);
+    write_file_atomically(plan / fmt::format("proof-{}.json", index), proof.to_json().dump() + "\n");
+}
+
+ProofBundle gather_split_plan(const fs::path& folder, const fs::path& plan, const Toolchain& toolchain) {
+    const Statement s = statement_of(folder, nullptr, false);
+    const json document = read_plan(plan);
+    const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
+    std::vector<Proof> proofs;
+    for (std::size_t i = 0; i < document.at("proofs").get<std::size_t>(); ++i) {
+        const fs::path file = plan / fmt::format("proof-{}.json", i);
+        if (!fs::exists(file)) throw InputError(file, "(file)", fmt::format("sub-proof {} has not been proven yet", i));
+        try {
+            proofs.push_back(Proof::from_json(read_json_file(file)));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(file, "(file)", std::string("not a proof: ") + e.what());
+        }
+    }
+    ProofBundle bundle =
+        assemble_bundle(toolchain, s.split.programs, s.plan, s.batch, data, document.at("threshold").get<std::int64_t>(), std::move(proofs));
+    fs::remove_all(plan);  // the private values are no longer needed
+    return bundle;
+}
+
 ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold,
                                const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
-    const SplitFolder split = read_split_folder(folder, true);
-    if (commit_model_v2(model, split.options.neurons_per_part) != split.layout.commitment)
-        throw InputError(model.name, "(model)", "its commitment is not the one the folder's layout publishes");
-    const LabeledBatch batch = split_batch(split.layout, split.batch_size);
-    const SplitPlan plan = plan_split(split.layout.parts, batch, split.options, split.layout.model_name);
-    const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
-    return prove_split(toolchain, split.programs, plan, model, batch, threshold.value_or(correct), jobs, progress, times);
+    const Statement s = statement_of(folder, &model, true);
+    const auto correct = static_cast<std::int64_t>(count_correct(model, s.batch));
+    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, threshold.value_or(correct), jobs, progress, times);
 }
 
 BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain) {

@@ -175,13 +175,11 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                 }
             }
             try {
-                const std::string name = proofs[i].program.name();
-                const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");  // the witness holds private values
-                CircuitProver prover(toolchain, programs.compiled.at(name), programs.keys.at(name), scratch.path());
-                results[i] = prover.prove(split_arguments(plan, proofs[i], model, batch, data, threshold));
+                StepTimes step;
+                results[i] = prove_sub_proof(toolchain, programs, plan, model, batch, data, threshold, i, &step);
                 const std::lock_guard lock(mutex);
-                t.witness_s += prover.times().witness_s;
-                t.prove_s += prover.times().prove_s;
+                t.witness_s += step.witness_s;
+                t.prove_s += step.prove_s;
                 ++done;
             } catch (...) {
                 const std::lock_guard lock(mutex);
@@ -198,6 +196,28 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
     if (error) std::rethrow_exception(error);
     if (progress) progress({done, proofs.size(), "", t.wall_s, 0});
 
+    std::vector<Proof> proven;
+    for (auto& result : results) proven.push_back(std::move(*result));
+    return assemble_bundle(toolchain, programs, plan, batch, data, threshold, std::move(proven));
+}
+
+Proof prove_sub_proof(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan, const QuantizedModel& model,
+                      const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold, std::size_t index,
+                      StepTimes* times) {
+    const SubProof sub = sub_proofs(plan).at(index);
+    const std::string name = sub.program.name();
+    const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");  // the witness holds private values
+    CircuitProver prover(toolchain, programs.compiled.at(name), programs.keys.at(name), scratch.path());
+    Proof proof = prover.prove(split_arguments(plan, sub, model, batch, data, threshold));
+    if (times) *times = prover.times();
+    return proof;
+}
+
+ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                            const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold,
+                            std::vector<Proof> proofs) {
+    const auto subs = sub_proofs(plan);
+    if (proofs.size() != subs.size()) throw std::invalid_argument(fmt::format("{} proofs for {} sub-proofs", proofs.size(), subs.size()));
     ProofBundle bundle;
     bundle.model_name = plan.model_name;
     bundle.parts = plan.parts();
@@ -207,12 +227,77 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
     bundle.threshold = threshold;
     bundle.correct = data.correct;
     for (const auto& [name, keypair] : programs.keys) bundle.verification_keys[name] = verification_key_digest(keypair.verification_key);
-    for (std::size_t i = 0; i < proofs.size(); ++i)
-        bundle.proofs.push_back({proofs[i].program.name(), proofs[i].part, proofs[i].slice, std::move(*results[i])});
+    for (std::size_t i = 0; i < subs.size(); ++i)
+        bundle.proofs.push_back({subs[i].program.name(), subs[i].part, subs[i].slice, std::move(proofs[i])});
     // The circuits and the reference agree bit for bit, or zokml has a bug: check before handing out.
     const BundleVerdict own = verify_bundle(toolchain, programs, bundle, batch, data.model_commitment);
     if (!own.verified) throw std::logic_error("the split proof does not check out: " + own.problems.front());
     return bundle;
+}
+
+namespace {
+
+json fields_json(const std::vector<FieldElement>& elements) {
+    json out = json::array();
+    for (const auto& e : elements) out.push_back(e.to_decimal());
+    return out;
+}
+
+std::vector<FieldElement> fields_from(const json& j, const std::string& where) {
+    if (!j.is_array()) throw std::invalid_argument(where + ": expected an array");
+    std::vector<FieldElement> out;
+    for (const auto& e : j) out.push_back(FieldElement::from_decimal(e.get<std::string>()));
+    return out;
+}
+
+}  // namespace
+
+json witness_data_to_json(const SplitWitnessData& d) {
+    json salts = json::array(), commitments = json::array();
+    for (std::size_t l = 0; l < d.activation_salts.size(); ++l) {
+        salts.push_back(json::array());
+        commitments.push_back(json::array());
+        for (std::size_t p = 0; p < d.activation_salts[l].size(); ++p) {
+            salts[l].push_back(fields_json(d.activation_salts[l][p]));
+            commitments[l].push_back(fields_json(d.activation_commitments[l][p]));
+        }
+    }
+    return {{"format", "zokml-split-witness"},
+            {"version", 1},
+            {"part_commitments", fields_json(d.part_commitments)},
+            {"activations", d.activations},
+            {"activation_salts", salts},
+            {"activation_commitments", commitments},
+            {"counts", d.counts},
+            {"count_salts", fields_json(d.count_salts)},
+            {"count_commitments", fields_json(d.count_commitments)},
+            {"model_commitment", d.model_commitment.to_decimal()},
+            {"correct", d.correct}};
+}
+
+SplitWitnessData witness_data_from_json(const json& j, const fs::path& file) {
+    try {
+        if (j.at("format") != "zokml-split-witness" || j.at("version") != 1) throw std::invalid_argument("not a split witness file");
+        SplitWitnessData d;
+        d.part_commitments = fields_from(j.at("part_commitments"), "part_commitments");
+        d.activations = j.at("activations").get<decltype(d.activations)>();
+        for (const auto& layer : j.at("activation_salts")) {
+            auto& out = d.activation_salts.emplace_back();
+            for (const auto& part : layer) out.push_back(fields_from(part, "activation_salts"));
+        }
+        for (const auto& layer : j.at("activation_commitments")) {
+            auto& out = d.activation_commitments.emplace_back();
+            for (const auto& part : layer) out.push_back(fields_from(part, "activation_commitments"));
+        }
+        d.counts = j.at("counts").get<std::vector<std::int64_t>>();
+        d.count_salts = fields_from(j.at("count_salts"), "count_salts");
+        d.count_commitments = fields_from(j.at("count_commitments"), "count_commitments");
+        d.model_commitment = FieldElement::from_decimal(j.at("model_commitment").get<std::string>());
+        d.correct = j.at("correct").get<std::int64_t>();
+        return d;
+    } catch (const std::exception& e) {
+        throw InputError(file, "(file)", std::string("not a split witness file: ") + e.what());
+    }
 }
 
 namespace {

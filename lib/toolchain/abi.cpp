@@ -171,13 +171,16 @@ std::string AbiType::to_string() const {
     }
 }
 
-Abi Abi::from_json(const json& abi_json) {
+namespace {
+
+Abi parse_abi(const json& abi_json) {
     if (!abi_json.is_object() || !abi_json.contains("inputs") || !abi_json["inputs"].is_array())
         throw std::invalid_argument("abi: missing \"inputs\" array");
     Abi abi;
     for (const auto& input : abi_json["inputs"]) {
         AbiParameter p;
         p.name = input.value("name", "");
+        if (!input.is_object()) throw std::invalid_argument("abi: an input is not an object");
         p.is_public = input.value("public", false);
         p.type = type_from_json(input, "abi input '" + p.name + "'");
         abi.inputs.push_back(std::move(p));
@@ -188,6 +191,19 @@ Abi Abi::from_json(const json& abi_json) {
         abi.output.kind = Kind::Tuple;
     return abi;
 }
+
+}  // namespace
+
+Abi Abi::from_json(const json& abi_json) {
+    // nlohmann's type errors (a "public" that is a string, "members" that is not an array) say
+    // less than ours: every error of a malformed ABI is std::invalid_argument.
+    try {
+        return parse_abi(abi_json);
+    } catch (const json::exception& e) {
+        throw std::invalid_argument(std::string("abi: malformed: ") + e.what());
+    }
+}
+
 
 json Abi::to_json() const {
     json inputs_json = json::array();

@@ -72,6 +72,22 @@ ProofBundle prove_split_folder(const std::filesystem::path& folder, const Quanti
                                std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
 
+// The same with every sub-proof a separate command, for an engine that runs them side by side or
+// across machines (GNU parallel, a Slurm job array, a Kubernetes Indexed Job): prepare runs the
+// reference and writes what the sub-proofs need into DIR/plan/<SHA-256 of it>/ (witness.json
+// holds private values: a private folder, removed by gather); prove_planned writes sub-proof
+// `index` there as proof-<index>.json (atomically: a command run twice does no harm); gather
+// checks and bundles them.
+struct SplitPlanFolder {
+    std::filesystem::path dir;
+    std::size_t proofs = 0;
+};
+SplitPlanFolder prepare_split_plan(const std::filesystem::path& folder, const QuantizedModel& model,
+                                   std::optional<std::int64_t> threshold);
+void prove_planned(const std::filesystem::path& folder, const QuantizedModel& model, const std::filesystem::path& plan,
+                   std::size_t index, const Toolchain& toolchain);
+ProofBundle gather_split_plan(const std::filesystem::path& folder, const std::filesystem::path& plan, const Toolchain& toolchain);
+
 // Verifies a bundle with the folder's verification keys against the layout's published commitment.
 BundleVerdict verify_split_folder(const std::filesystem::path& folder, const ProofBundle& bundle, const Toolchain& toolchain);
 

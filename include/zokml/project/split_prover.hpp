@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zokml/circuit/split.hpp"
+#include "zokml/project/provers.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
@@ -85,6 +86,21 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                         const QuantizedModel& model, const LabeledBatch& batch, const SplitWitnessData& data,
                         std::int64_t threshold, std::size_t jobs = 1,
                         const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
+
+// The pieces of prove_split, for sub-proofs run elsewhere (one command each, zokml split-prove
+// --plan): sub-proof `index` of sub_proofs(plan), in a private scratch folder; and the bundle of
+// every proof, in the order of sub_proofs(plan), checked before it is returned.
+Proof prove_sub_proof(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan, const QuantizedModel& model,
+                      const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold, std::size_t index,
+                      StepTimes* times = nullptr);
+ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                            const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold,
+                            std::vector<Proof> proofs);
+
+// The reference's data as JSON, for sub-proofs run by separate commands. It holds private values
+// (the activations and the salts): write it only to a private file, and remove it after use.
+nlohmann::json witness_data_to_json(const SplitWitnessData& data);
+SplitWitnessData witness_data_from_json(const nlohmann::json& json, const std::filesystem::path& file);  // InputError
 
 // What verify_bundle found: verified when every proof verifies and every link holds.
 struct BundleVerdict {
