@@ -17,6 +17,8 @@ done
 # node and npm may come from elsewhere than Debian (as on our machines): accept any on PATH.
 command -v node >/dev/null && missing=("${missing[@]/nodejs}")
 command -v npm >/dev/null && missing=("${missing[@]/npm}")
+# Sanitizer reports name functions and lines through llvm-symbolizer: any version will do.
+command -v llvm-symbolizer >/dev/null || command -v llvm-symbolizer-16 >/dev/null || missing+=(llvm-16)
 read -r -a missing <<<"${missing[*]}"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
