@@ -178,3 +178,19 @@ TEST_CASE("models whose layers hold too many values together, or whose windows t
         "layers": [{"type": "maxpool", "input": [1, 4096, 4096], "kernel": [2048, 2048], "stride": [1, 1]}]})";
     CHECK_THAT(refusal(pool).reason(), Contains("window steps"));
 }
+
+TEST_CASE("a circuit of more values than any prover here takes is refused before its code is written",
+          "[hostile]") {
+    // 2^21 + 2^19 values and the class: within the model limits, beyond kMaxCircuitValues (the fuzzer's 114-byte
+    // ONNX MaxPool asked for 2.6 M values and 330,000 modules).
+    const std::string text = R"({"format": "zokml-model", "version": 1, "name": "huge", "input": {"size": 2097152, "min": 0, "max": 1},
+        "layers": [{"type": "maxpool", "input": [2, 1024, 1024], "kernel": [2, 2], "stride": [2, 2]}, {"type": "argmax"}]})";
+    const QuantizedModel model = quantize(model_from_json(parse_json(text, "huge.json"), "huge.json"));
+    try {
+        generate_private_input_circuit(model);
+        FAIL("generated");
+    } catch (const InputError& e) {
+        CHECK(e.field() == "layers");
+        CHECK_THAT(e.reason(), Contains("2621441 values") && Contains("at most 1048576"));
+    }
+}

@@ -72,12 +72,15 @@ std::pair<std::string, Interval> max_tree(std::vector<std::pair<std::string, Int
     return values.front();
 }
 
-std::vector<std::pair<std::size_t, std::size_t>> window_rows(const Shape3& in, const Window2D& w, std::size_t row) {
+// The input rows (channel, row) that output row `row` reads: of every channel for a Conv2D, of its
+// own channel for a pooling (channels[first, end)).
+std::vector<std::pair<std::size_t, std::size_t>> window_rows(const Window2D& w, std::size_t height, std::size_t row,
+                                                             std::size_t first_channel, std::size_t end_channel) {
     std::vector<std::pair<std::size_t, std::size_t>> rows;
-    for (std::size_t c = 0; c < in.channels; ++c)
+    for (std::size_t c = first_channel; c < end_channel; ++c)
         for (std::size_t ky = 0; ky < w.kernel_height; ++ky) {
             const std::size_t iy = row * w.stride_height + ky;
-            if (iy >= w.pad_top && iy - w.pad_top < in.height) rows.emplace_back(c, iy - w.pad_top);
+            if (iy >= w.pad_top && iy - w.pad_top < height) rows.emplace_back(c, iy - w.pad_top);
         }
     return rows;
 }
@@ -152,7 +155,7 @@ RowModule conv_row_module(const QuantizedLayer& layer, bool relu, std::size_t fi
         statements += fmt::format("    field {} = {};\n", v, with_constant(code.result, c.biases[filter] + rounding_offset(layer)));
         results.push_back(activation(layer, relu, (filter * out.height + row) * out.width + x, v, helpers));
     }
-    return row_module(window_rows(c.input, c.window, row), c.input.width, columns.end - columns.begin,
+    return row_module(window_rows(c.window, c.input.height, row, 0, c.input.channels), c.input.width, columns.end - columns.begin,
                       fmt::format("{}: filter {}, output row {}{}", step, filter, row,
                                   columns_text(columns, out.width)),
                       "Each output is a dot product with constant weights (no constraint). " +
@@ -189,7 +192,7 @@ RowModule pool_row_module(const QuantizedLayer& layer, const std::vector<Interva
     const std::string explanation =
         max ? "Each output is the largest value of its window (pairwise, a sign test per comparison). "
             : "Each output is the sum of its window (no constraint): the mean at n times the scale. ";
-    return row_module(window_rows(p.input, p.window, row), p.input.width, columns.end - columns.begin,
+    return row_module(window_rows(p.window, p.input.height, row, channel, channel + 1), p.input.width, columns.end - columns.begin,
                       fmt::format("{}: channel {}, output row {}{}", step, channel, row,
                                   columns_text(columns, out.width)),
                       explanation + activation_note(layer, relu, (channel * out.height + row) * out.width + columns.begin,

@@ -307,6 +307,11 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
 
 Circuit generate_private_input_circuit(const QuantizedModel& model, const PrivateInputOptions& options) {
     if (options.chunk_size == 0) throw InputError(model.name, "chunk_size", "must be positive");
+    std::size_t total = model.input_size;
+    for (const auto& layer : model.layers) total += layer.bounds.size();
+    if (total > kMaxCircuitValues)
+        throw InputError(model.name, "layers", fmt::format("the circuit would hold {} values (the input's and every layer's); "
+                                                           "zokml generates circuits of at most {}", total, kMaxCircuitValues));
     const std::vector<Interval> input_bounds(model.input_size, Interval{0, model.input_max});
     std::list<QuantizedLayer> fused;
     const auto steps = steps_of(model, input_bounds, fused);

@@ -25,8 +25,6 @@ using nlohmann::json;
 
 constexpr const char* kFormat = "zokml-model";
 constexpr int kVersion = 1;
-// The field named by errors about the document as a whole (unreadable, not JSON).
-constexpr const char* kWholeFile = "(file)";
 
 std::string member_path(const std::string& parent, const std::string& key) {
     return parent.empty() ? key : parent + "." + key;

@@ -12,6 +12,12 @@ namespace zokml {
 inline constexpr std::size_t kDefaultChunkSize = 56;
 // Chunk and group sizes accepted.
 inline constexpr Interval kModuleSizes{1, 1 << 20};
+// The most values (the input's and every layer's outputs, summed) a generated circuit may hold.
+// Nearly every value costs a constraint or more (a range check, a sign test, a comparison), and
+// zokrates-js proves about 300,000 at most: beyond 2^20 no toolchain here could prove the circuit,
+// while generating it would still take seconds and write hundreds of thousands of files (a
+// 2.6 M-value MaxPool: 8 s, 330,000 modules).
+inline constexpr std::size_t kMaxCircuitValues = std::size_t(1) << 20;
 
 struct PrivateInputOptions {
     bool expose_logits = false;  // also output the logits (public; leaks more than the class)
