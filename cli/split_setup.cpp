@@ -15,11 +15,13 @@ int split_setup(const Args& args, const Output& out) {
     SplitOptions options;
     options.inputs_per_slice = static_cast<std::size_t>(args.integer_or("inputs-per-slice", options.inputs_per_slice, 1, 1 << 20));
     options.neurons_per_part = layout.parts.front().count;  // as the layout split the first layer
-    const auto batch_size = static_cast<std::size_t>(args.integer_or("batch-size", 100, 1, 1 << 20));
+    if (args.has("batch") && args.has("batch-size")) throw UsageError("--batch and --batch-size exclude each other");
+    const LabeledBatch batch = args.has("batch") ? split_batch(layout, std::filesystem::path(args.required("batch")))
+                                                 : split_batch(layout, static_cast<std::size_t>(args.integer_or("batch-size", 100, 1, 1 << 20)));
     const Toolchain toolchain = toolchain_from(args);
     double seconds = 0;
     const SplitPrograms programs = timed("setup", true, seconds, [&] {
-        return setup_split_folder(folder, layout, batch_size, options, toolchain, store_from(args));
+        return setup_split_folder(folder, layout, batch, options, toolchain, store_from(args));
     });
     nlohmann::json list = nlohmann::json::object();
     for (const auto& [name, program] : programs.compiled) {
@@ -38,13 +40,15 @@ int split_setup(const Args& args, const Output& out) {
 Subcommand split_setup_command() {
     return {"split-setup",
             "set up the programs of split private-model proofs for a published layout and batch",
-            "--layout FILE --dir DIR [--batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
+            "--layout FILE --dir DIR [--batch FILE | --batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
             "For the party that must run the setup (the verifier, never the model owner: docs/security.md).\n"
             "The layout comes from the model owner's `zokml commit --split --layout FILE`; the public batch\n"
-            "is --batch-size held-out MNIST digits. Writes DIR/zokml.split.json, the programs' sources, ABIs\n"
+            "is a batch file (JSON or CSV of float inputs and labels: docs/batch-format.md) or --batch-size\n"
+            "held-out MNIST digits. Writes DIR/zokml.split.json, DIR/batch.json, the programs' sources, ABIs\n"
             "and keys; hand the folder to the model owner (its proving keys) for `zokml split-prove`.",
             options({{{"layout", "FILE", "the published layout (zokml commit --split --layout)"},
-                      {"batch-size", "N", "held-out MNIST digits in the public batch (default 100)"},
+                      {"batch", "FILE", "the public labelled batch (.json or .csv, docs/batch-format.md)"},
+                      {"batch-size", "N", "else: held-out MNIST digits in the public batch (default 100)"},
                       {"inputs-per-slice", "N",
                        fmt::format("batch inputs per slice proof (default {})", SplitOptions{}.inputs_per_slice)}},
                      folder_option("the split folder to write (required)"), cache_option(), zokrates_option()}),

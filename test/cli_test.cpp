@@ -12,6 +12,7 @@
 #include "toolchain/subprocess.hpp"
 #include "support.hpp"
 #include "zokml/crypto/commitment.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/circuit_folder.hpp"
@@ -420,9 +421,25 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",
                                       "--layout", layout, "--json"});
     REQUIRE(published.exit_code == 0);
-    REQUIRE(zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--batch-size", "4", "--inputs-per-slice", "4",
-                       "--cache-dir", cache})
+    // The public batch from a CSV file (a header, then a label and 784 floats a line): four digits.
+    std::string csv = "label,pixels\n";
+    const auto digits = spread_digits(held_out_digits(), 4);
+    for (const auto& digit : digits) {
+        csv += std::to_string(digit.label);
+        for (const double v : digit.as_floats()) csv += fmt::format(",{}", v);
+        csv += "\n";
+    }
+    write_file_atomically(dir / "batch.csv", csv);
+    write_file_atomically(dir / "outside.csv", csv.substr(0, csv.size() - 2) + "1.5\n");  // the last pixel beyond 0..1
+    const auto outside = zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--batch", (dir / "outside.csv").string()});
+    CHECK(outside.exit_code == 3);
+    CHECK_THAT(outside.err, Catch::Contains("outside.csv") && Catch::Contains("inputs[3][783]") && Catch::Contains("input range"));
+    CHECK_FALSE(std::filesystem::exists(folder));
+    REQUIRE(zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--batch", (dir / "batch.csv").string(),
+                       "--inputs-per-slice", "4", "--cache-dir", cache})
                 .exit_code == 0);
+    CHECK(labeled_batch_from_json(json::parse(read_file(std::filesystem::path(folder) / "batch.json")), "").labels ==
+          std::vector<int>{digits[0].label, digits[1].label, digits[2].label, digits[3].label});
     const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--jobs", "2", "--json"});
     INFO(proved.out << proved.err);
     REQUIRE(proved.exit_code == 0);

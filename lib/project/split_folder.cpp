@@ -10,6 +10,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
 #include "zokml/crypto/parts.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/mnist.hpp"
 
@@ -104,22 +105,36 @@ PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_
     return layout;
 }
 
-LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) {
-    QuantizedModel inputs;  // the input quantization alone, which digit_input reads
+namespace {
+
+// The layout's input quantization as a QuantizedModel without layers (what quantize_input reads).
+QuantizedModel input_quantization(const PublishedLayout& layout) {
+    QuantizedModel inputs;
     inputs.name = layout.model_name;
     inputs.input_size = layout.input_size;
     inputs.input_bits = layout.input_bits;
     inputs.input_max = (std::int64_t(1) << layout.input_bits) - 1;
     inputs.input_min_float = layout.input_min_float;
     inputs.input_scale = layout.input_scale;
-    return labeled_batch(inputs, spread_digits(held_out_digits(), batch_size));
+    return inputs;
+}
+
+fs::path batch_path(const fs::path& folder) { return folder / "batch.json"; }
+
+}  // namespace
+
+LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) {
+    return labeled_batch(input_quantization(layout), spread_digits(held_out_digits(), batch_size));
+}
+
+LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file) {
+    return quantize_batch(input_quantization(layout), read_batch_file(batch_file), layout.parts.back().count, batch_file);
 }
 
 fs::path split_file(const fs::path& folder) { return folder / "zokml.split.json"; }
 
-SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, std::size_t batch_size,
+SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
                                  const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store) {
-    const LabeledBatch batch = split_batch(layout, batch_size);
     const SplitPlan plan = plan_split(layout.parts, batch, options, layout.model_name);
     const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
     json records = json::object();
@@ -138,9 +153,9 @@ SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& 
                          {"verification_key_sha256", verification_key_digest(keys.verification_key)}};
     }
     const json document = {{"format", kSplitFormat},
-                           {"version", 1},
+                           {"version", 2},
                            {"layout", layout.to_json()},
-                           {"batch_size", batch_size},
+                           {"batch_size", batch.inputs.size()},
                            {"batch_fingerprint", batch.fingerprint()},
                            {"options",
                             {{"neurons_per_part", options.neurons_per_part},
@@ -148,6 +163,7 @@ SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& 
                              {"chunk_size", options.chunk_size},
                              {"group_size", options.group_size}}},
                            {"programs", records}};
+    write_file_atomically(batch_path(folder), labeled_batch_to_json(batch).dump() + "\n");
     write_file_atomically(split_file(folder), document.dump(2) + "\n");
     return programs;
 }
@@ -158,8 +174,8 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     const json document = read_json_file(file);
     const detail::Fields f(document, file, "");
     f.only({"format", "version", "layout", "batch_size", "batch_fingerprint", "options", "programs"});
-    if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 1)
-        f.fail("format", "expected \"zokml-split\" version 1");
+    if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 2)
+        f.fail("format", "expected \"zokml-split\" version 2 (set up again a folder of an earlier version)");
     SplitFolder split;
     split.layout = PublishedLayout::from_json(f.required("layout"), file);
     split.batch_size = f.count("batch_size", 0, 1, kMaxCount);
@@ -167,8 +183,9 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     o.only({"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
     split.options = {o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
                      o.count("group_size", 0)};
-    if (split_batch(split.layout, split.batch_size).fingerprint() != f.text("batch_fingerprint"))
-        f.fail("batch_fingerprint", "the batch these digits give is not the one the folder was set up for");
+    split.batch = labeled_batch_from_json(read_json_file(batch_path(folder)), batch_path(folder));
+    if (split.batch.inputs.size() != split.batch_size || split.batch.fingerprint() != f.text("batch_fingerprint"))
+        throw InputError(batch_path(folder), "(file)", "not the batch the folder was set up for (its fingerprint differs)");
     const json& programs = f.required("programs");
     if (!programs.is_object()) f.fail("programs", "expected an object");
     for (const auto& [name, record] : programs.items()) {
@@ -212,7 +229,7 @@ Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool
     Statement s{read_split_folder(folder, proving), {}, {}};
     if (model && commit_model_v2(*model, s.split.options.neurons_per_part) != s.split.layout.commitment)
         throw InputError(model->name, "(model)", "its commitment is not the one the folder's layout publishes");
-    s.batch = split_batch(s.split.layout, s.split.batch_size);
+    s.batch = s.split.batch;
     s.plan = plan_split(s.split.layout.parts, s.batch, s.split.options, s.split.layout.model_name);
     return s;
 }
@@ -283,7 +300,7 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
 
 BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain) {
     const SplitFolder split = read_split_folder(folder, false);
-    return verify_bundle(toolchain, split.programs, bundle, split_batch(split.layout, split.batch_size), split.layout.commitment);
+    return verify_bundle(toolchain, split.programs, bundle, split.batch, split.layout.commitment);
 }
 
 }  // namespace zokml

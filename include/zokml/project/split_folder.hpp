@@ -2,8 +2,9 @@
 // one published layout and one public batch, set up by the party that should (the verifier, not
 // the model owner: docs/security.md), proven in by the model owner, verified in by anyone.
 //   zokml.split.json   the layout (from the model owner's `zokml commit --split --layout`),
-//                      the batch and the options, the programs' compile keys, constraint counts
-//                      and the SHA-256 of their proving keys
+//                      the batch's size and fingerprint and the options, the programs' compile
+//                      keys, constraint counts and the SHA-256 of their proving keys
+//   batch.json         the public batch, as the model's integers (a verifier needs no data set)
 //   programs/<name>/   each program's sources
 //   abi/<name>.json    its interface
 //   keys/<name>/       proving.key and verification.key
@@ -44,15 +45,18 @@ struct PublishedLayout {
 };
 PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part);
 
-// The public batch of a split folder: batch_size held-out MNIST digits (spread_digits), as the
-// integers the layout's input quantization gives.
+// The public batch of a split folder, as the integers the layout's input quantization gives:
+// batch_size held-out MNIST digits (spread_digits), or the inputs and labels of a batch file
+// (read_batch_file, quantize_batch: InputError for a value outside the input range or a label
+// that is not a class).
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
+LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file);
 
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
 // Generates, compiles and sets up every program of the plan for the layout and batch, and writes
-// the folder (its keys linked or copied from the store). Returns the programs.
-SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, std::size_t batch_size,
+// the folder (its keys linked or copied from the store, the batch in batch.json). Returns the programs.
+SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
                                  const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store);
 
 // The folder's programs from its files: ABIs and keys, each proving key checked against the
@@ -61,6 +65,7 @@ SplitPrograms setup_split_folder(const std::filesystem::path& folder, const Publ
 struct SplitFolder {
     PublishedLayout layout;
     std::size_t batch_size = 0;
+    LabeledBatch batch;
     SplitOptions options;
     SplitPrograms programs;
 };

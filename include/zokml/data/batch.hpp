@@ -1,0 +1,41 @@
+// A public labelled batch that users give (their own data rather than MNIST digits), and the
+// integer batch a split folder keeps (docs/batch-format.md).
+//
+// A batch file holds the inputs as the float model takes them, one class label each:
+//   JSON  {"format": "zokml-batch", "version": 1, "inputs": [[0.0, 0.5, ...], ...], "labels": [7, ...]}
+//   CSV   one input a line: its label, then its values ("7,0.0,0.5,..."); a first line whose first
+//         field is not a number is a header; empty lines are skipped.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/quantize/reference.hpp"
+
+namespace zokml {
+
+struct FloatBatch {
+    std::vector<std::vector<double>> inputs;
+    std::vector<int> labels;
+};
+
+// Reads a .csv file as CSV and anything else as JSON. Throws InputError naming the file, the
+// field ("inputs[3][17]", "line 5 column 3") and the reason: not a number or not finite, rows of
+// different lengths, a label that is not an integer from 0 to 2^24, no input, more than 2^24 values.
+FloatBatch read_batch_file(const std::filesystem::path& file);
+
+// The integers the model's input quantization gives (quantize_input). Throws InputError naming
+// the file and field for an input of the wrong size, a value outside the model's input range
+// (public data is refused, never clamped) or a label that is not one of `classes`.
+LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes,
+                            const std::filesystem::path& file);
+
+// The integer batch as JSON ({"format": "zokml-labeled-batch", ...}) and back (InputError).
+nlohmann::json labeled_batch_to_json(const LabeledBatch& batch);
+LabeledBatch labeled_batch_from_json(const nlohmann::json& json, const std::filesystem::path& file);
+
+}  // namespace zokml

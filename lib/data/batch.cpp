@@ -1,0 +1,166 @@
+#include "zokml/data/batch.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/model/model.hpp"
+
+namespace zokml {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kMaxLabel = 1 << 24;
+
+// Every input the same length, at least one, and no more values in all than a model may take.
+void check_shape(const FloatBatch& batch, const fs::path& file) {
+    if (batch.inputs.empty()) throw InputError(file, "inputs", "the batch has no input");
+    std::size_t values = 0;
+    for (const auto& input : batch.inputs) values += input.size();
+    if (values > kMaxCount)
+        throw InputError(file, "inputs", fmt::format("{} values: a batch holds at most {}", values, kMaxCount));
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+template <typename T>
+bool parse_number(std::string_view text, T& value) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+}
+
+FloatBatch read_csv(std::string_view text, const fs::path& file) {
+    FloatBatch batch;
+    std::size_t values = 0;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const std::string_view line = trim(text.substr(0, end));
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        ++line_number;
+        if (line.empty()) continue;
+        std::vector<std::string_view> fields;
+        for (std::string_view rest = line;;) {
+            const auto comma = rest.find(',');
+            fields.push_back(trim(rest.substr(0, comma)));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        const auto where = [&](std::size_t column) { return fmt::format("line {} column {}", line_number, column + 1); };
+        int label = 0;
+        if (!parse_number(fields[0], label) || label < 0 || label > kMaxLabel) {
+            double number = 0;
+            if (batch.inputs.empty() && line_number == 1 && !parse_number(fields[0], number)) continue;  // a header
+            throw InputError(file, where(0), fmt::format("expected a label from 0 to {}, got \"{}\"", kMaxLabel, fields[0]));
+        }
+        std::vector<double> input(fields.size() - 1);
+        for (std::size_t i = 1; i < fields.size(); ++i)
+            if (!parse_number(fields[i], input[i - 1]) || !std::isfinite(input[i - 1]))
+                throw InputError(file, where(i), fmt::format("expected a finite number, got \"{}\"", fields[i]));
+        if (!batch.inputs.empty() && input.size() != batch.inputs.front().size())
+            throw InputError(file, fmt::format("line {}", line_number),
+                             fmt::format("{} values, the first input has {}", input.size(), batch.inputs.front().size()));
+        values += input.size();
+        if (values > kMaxCount) throw InputError(file, fmt::format("line {}", line_number), fmt::format("more than {} values", kMaxCount));
+        batch.inputs.push_back(std::move(input));
+        batch.labels.push_back(label);
+    }
+    return batch;
+}
+
+FloatBatch read_json_batch(const json& document, const fs::path& file) {
+    if (!document.is_object() || document.value("format", json()) != "zokml-batch" || document.value("version", json()) != 1)
+        throw InputError(file, "format", "expected a JSON object with \"format\": \"zokml-batch\", \"version\": 1");
+    for (const auto& [key, value] : document.items())
+        if (key != "format" && key != "version" && key != "inputs" && key != "labels")
+            throw InputError(file, key, "unknown member (expected format, version, inputs, labels)");
+    const json& inputs = document.contains("inputs") ? document["inputs"] : json();
+    const json& labels = document.contains("labels") ? document["labels"] : json();
+    if (!inputs.is_array()) throw InputError(file, "inputs", "expected an array of inputs, each an array of numbers");
+    if (!labels.is_array() || labels.size() != inputs.size())
+        throw InputError(file, "labels", fmt::format("expected an array of {} labels, one per input", inputs.size()));
+    FloatBatch batch;
+    std::size_t values = 0;
+    for (std::size_t n = 0; n < inputs.size(); ++n) {
+        const json& input = inputs[n];
+        if (!input.is_array()) throw InputError(file, fmt::format("inputs[{}]", n), "expected an array of numbers");
+        values += input.size();
+        if (values > kMaxCount) throw InputError(file, fmt::format("inputs[{}]", n), fmt::format("more than {} values", kMaxCount));
+        if (n > 0 && input.size() != batch.inputs.front().size())
+            throw InputError(file, fmt::format("inputs[{}]", n),
+                             fmt::format("{} values, inputs[0] has {}", input.size(), batch.inputs.front().size()));
+        std::vector<double> row;
+        row.reserve(input.size());
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            if (!input[i].is_number()) throw InputError(file, fmt::format("inputs[{}][{}]", n, i), "expected a number, got " + input[i].dump());
+            row.push_back(input[i].get<double>());
+        }
+        const json& label = labels[n];
+        if (!label.is_number_integer() || label.get<std::int64_t>() < 0 || label.get<std::int64_t>() > kMaxLabel)
+            throw InputError(file, fmt::format("labels[{}]", n), fmt::format("expected an integer from 0 to {}, got {}", kMaxLabel, label.dump()));
+        batch.inputs.push_back(std::move(row));
+        batch.labels.push_back(label.get<int>());
+    }
+    return batch;
+}
+
+}  // namespace
+
+FloatBatch read_batch_file(const fs::path& file) {
+    const std::string text = read_input_file(file);
+    FloatBatch batch = file.extension() == ".csv" ? read_csv(text, file) : read_json_batch(parse_json(text, file), file);
+    check_shape(batch, file);
+    return batch;
+}
+
+LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes, const fs::path& file) {
+    const double high = static_cast<double>(model.input_max) + 0.5;  // what rounds to input_max
+    LabeledBatch q;
+    for (std::size_t n = 0; n < batch.inputs.size(); ++n) {
+        const auto& input = batch.inputs[n];
+        if (input.size() != model.input_size)
+            throw InputError(file, fmt::format("inputs[{}]", n), fmt::format("{} values, the model takes {}", input.size(), model.input_size));
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            const double v = (input[i] - model.input_min_float) * model.input_scale;
+            if (!(v >= -0.5 && v < high))
+                throw InputError(file, fmt::format("inputs[{}][{}]", n, i),
+                                 fmt::format("{} is outside the model's input range [{}, {}]", input[i], model.input_min_float,
+                                             model.input_min_float + static_cast<double>(model.input_max) / model.input_scale));
+        }
+        if (batch.labels[n] < 0 || static_cast<std::size_t>(batch.labels[n]) >= classes)
+            throw InputError(file, fmt::format("labels[{}]", n), fmt::format("{} is not a class of the model (0 to {})", batch.labels[n], classes - 1));
+        q.inputs.push_back(quantize_input(model, input));
+        q.labels.push_back(batch.labels[n]);
+    }
+    return q;
+}
+
+json labeled_batch_to_json(const LabeledBatch& batch) {
+    return {{"format", "zokml-labeled-batch"}, {"version", 1}, {"inputs", batch.inputs}, {"labels", batch.labels}};
+}
+
+LabeledBatch labeled_batch_from_json(const json& document, const fs::path& file) {
+    if (!document.is_object() || document.value("format", json()) != "zokml-labeled-batch" || document.value("version", json()) != 1)
+        throw InputError(file, "format", "expected \"format\": \"zokml-labeled-batch\", \"version\": 1");
+    try {
+        LabeledBatch batch{document.at("inputs").get<std::vector<std::vector<std::int64_t>>>(), document.at("labels").get<std::vector<int>>()};
+        if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
+            throw InputError(file, "labels", "expected one label per input, and at least one input");
+        return batch;
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(file, "inputs", std::string("expected arrays of integers: ") + e.what());
+    }
+}
+
+}  // namespace zokml
