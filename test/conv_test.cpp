@@ -74,6 +74,18 @@ Model pooling_model() {
     return m;
 }
 
+// The pooling model with its AvgPool reading the convolution's 4 x 14 x 14 output as 4 x 7 x 28 (the
+// same values, another shape): no fusion. The fused step read out of bounds (found by fuzzing).
+Model reshaped_pooling_model() {
+    std::mt19937 random(9);
+    Model m = pooling_model();
+    m.name = "reshaped";
+    m.layers[3] = pool(K::AvgPool, {4, 7, 28}, {2, 2, 2, 2});  // -> 4 x 3 x 14
+    m.layers.erase(m.layers.begin() + 4);                     // the MaxPool
+    m.layers[6] = dense(168, 10, uniform(random, 1680), uniform(random, 10));
+    return m;
+}
+
 constexpr QuantizationOptions kRescaled{8, 10, 8};  // activations to 8 bits: every rescale path is taken
 
 const Model& small_cnn() {
@@ -277,6 +289,13 @@ TEST_CASE("a Conv2D followed by an AvgPool is computed as one convolution with t
     CHECK(circuit.files.count("rescale.zok") == 1);  // the first ReLU of values >= 0 is a rescale only
 }
 
+TEST_CASE("a Conv2D followed by an AvgPool of another shape is not fused", "[conv][hostile]") {
+    const Circuit circuit = generate_private_input_circuit(quantize(reshaped_pooling_model(), kRescaled));
+    const std::string& main = circuit.files.at("main.zok");
+    CHECK_THAT(main, !Contains("then avgpool"));
+    CHECK_THAT(main, Contains("// Layer 2: avgpool 4x7x28 -> 4x3x14"));
+}
+
 TEST_CASE("a CNN circuit is generated deterministically", "[conv]") {
     const Circuit a = generate_private_input_circuit(pooling_quantized());
     const Circuit b = generate_private_input_circuit(quantize(pooling_model(), kRescaled));
@@ -375,6 +394,12 @@ TEST_CASE("the small CNN's class and logits equal the integer reference on real 
 TEST_CASE("pooling, rescaling and a convolution fused with its pooling equal the reference on real digits", "[cnn][slow]") {
     const Compiled compiled(generate_private_input_circuit(pooling_quantized(), kWithLogits));
     check_against_reference(pooling_quantized(), compiled, 8, 233, 2);
+}
+
+TEST_CASE("a convolution whose pooling reads its output as another shape equals the reference on real digits", "[cnn][slow]") {
+    const QuantizedModel model = quantize(reshaped_pooling_model(), kRescaled);
+    const Compiled compiled(generate_private_input_circuit(model, kWithLogits));
+    check_against_reference(model, compiled, 6, 311, 2);
 }
 
 TEST_CASE("the LeNet-style CNN's witness equals the reference on real digits", "[cnn][slow]") {

@@ -34,7 +34,7 @@ std::optional<std::string> chunk_module(const QuantizedDense& d, std::size_t neu
 
 // One group of modules: a Dense, Conv2D or pooling layer with the ReLU that follows it (possibly
 // after Flatten layers, which change nothing on flat values).
-// A Conv2D directly followed by an AvgPool is one step (detail::fuse_conv_avgpool).
+// A Conv2D directly followed by an AvgPool of its output's shape is one step (detail::fuse_conv_avgpool).
 struct Step {
     const QuantizedLayer* layer;
     bool relu;
@@ -276,8 +276,10 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
                 const QuantizedLayer* step_layer = &layer;
                 std::string what = detail::layer_shape_text(layer);
                 std::size_t next = after_flatten(l + 1);
+                // Only when the pooling reads the convolution's output as it is shaped (a model may
+                // reshape between them: the same values seen as another shape).
                 if (layer.kind == Layer::Kind::Conv2D && layer.rescale_bits == 0 && next < model.layers.size() &&
-                    model.layers[next].kind == Layer::Kind::AvgPool) {
+                    model.layers[next].kind == Layer::Kind::AvgPool && model.layers[next].pool.input == layer.conv.output()) {
                     const QuantizedLayer& pool = model.layers[next];
                     step_layer = &fused.emplace_back(detail::fuse_conv_avgpool(layer, pool));
                     what += fmt::format(", then {}: one {}", detail::layer_shape_text(pool),
