@@ -1,9 +1,11 @@
 // Benchmark of split proving (docs/split-proving.md): a private model proves its accuracy on
 // public held-out digits as a bundle of sub-proofs. One row per model, each in a fresh process.
 //
-//   split_bench [--rows 784-56-10,784-64-32-10] [--digits 100] [--jobs 2] [--neurons 4] [--slice 10]
-//               [--results bench/results.json]
-// A row names a shipped model (examples/models/mnist-ROW.json). Fields: images, proofs, programs,
+//   split_bench [--rows 784-56-10,784-56-10/inference] [--digits 100] [--inputs 10] [--jobs 2] [--neurons 4]
+//               [--slice 20] [--results bench/results.json]
+// A row names a shipped model (examples/models/mnist-ROW.json) and the variant after a slash
+// (default private-model, on --digits held-out digits; inference and both-private classify --inputs
+// digits, 5 a slice unless --slice). Fields: images, proofs, programs,
 // constraints (the largest program), compile_s and setup_s (summed over the distinct programs),
 // witness_s and prove_s (summed over the sub-proofs), wall_s (all sub-proofs, --jobs at a time),
 // verify_s (the whole bundle), peak_rss_mb (the largest process), accuracy_circuit.
@@ -22,13 +24,22 @@ using namespace zokml;
 namespace {
 
 struct Settings {
-    std::size_t digits = 100;
+    std::size_t digits = 100;  // private-model: the public labelled batch
+    std::size_t inputs = 10;   // inference, both-private: the inputs classified
+    bool slice_given = false;
     std::size_t jobs = 2;
     SplitOptions split;
 };
 
-nlohmann::json run_one(const std::string& row, const Settings& settings) {
-    const Model float_model = load_model(fmt::format("{}/examples/models/mnist-{}.json", ZOKML_SOURCE_DIR, row));
+nlohmann::json run_one(const std::string& row, Settings settings) {
+    // "784-56-10" (private-model) or "784-56-10/inference", "784-56-10/both-private".
+    const auto slash = row.find('/');
+    const std::string name = row.substr(0, slash);
+    settings.split.variant = slash == std::string::npos ? SplitVariant::PrivateModel : split_variant_from(row.substr(slash + 1));
+    const bool labelled = settings.split.variant == SplitVariant::PrivateModel;
+    if (!labelled) settings.digits = settings.inputs;
+    if (!labelled && !settings.slice_given) settings.split.inputs_per_slice = 5;
+    const Model float_model = load_model(fmt::format("{}/examples/models/mnist-{}.json", ZOKML_SOURCE_DIR, name));
     const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
     const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), settings.digits));
     const Fidelity fidelity = measure_fidelity(float_model, model, held_out_digits());
@@ -48,12 +59,18 @@ nlohmann::json run_one(const std::string& row, const Settings& settings) {
                                            &times);
     double verify_s = 0;
     const BundleVerdict verdict =
-        timed(verify_s, [&] { return verify_bundle(toolchain, programs, bundle, batch, commit_model_v2(model, settings.split.neurons_per_part)); });
+        timed(verify_s, [&] {
+            const LabeledBatch known = labelled ? batch : settings.split.variant == SplitVariant::Inference ? LabeledBatch{batch.inputs, {}}
+                                                                                                          : LabeledBatch{};
+            return verify_bundle(toolchain, programs, bundle, known, commit_model_v2(model, settings.split.neurons_per_part));
+        });
     if (!verdict.verified) throw std::runtime_error("the bundle did not verify: " + verdict.problems.front());
     std::size_t largest = 0;
     for (const auto& [name, program] : programs.compiled) largest = std::max(largest, program.constraints);
-    nlohmann::json result = {{"model", row},
-                             {"variant", "private-model"},
+    std::size_t circuit_correct = 0;  // the classes the bundle shows, against the labels
+    for (std::size_t i = 0; i < bundle.classes.size(); ++i) circuit_correct += bundle.classes[i] == batch.labels[i];
+    nlohmann::json result = {{"model", name},
+                             {"variant", to_string(settings.split.variant)},
                              {"images", settings.digits},
                              {"proofs", bundle.proofs.size()},
                              {"programs", programs.compiled.size()},
@@ -67,7 +84,8 @@ nlohmann::json run_one(const std::string& row, const Settings& settings) {
                              {"jobs", settings.jobs},
                              {"peak_rss_mb", bench::peak_rss_mb()},
                              {"accuracy_float", fidelity.float_accuracy},
-                             {"accuracy_circuit", static_cast<double>(bundle.correct) / static_cast<double>(settings.digits)}};
+                             {"accuracy_circuit", static_cast<double>(labelled ? static_cast<std::size_t>(bundle.correct) : circuit_correct) /
+                                                      static_cast<double>(settings.digits)}};
     std::filesystem::remove_all(work);
     return result;
 }
@@ -78,11 +96,16 @@ int main(int argc, char** argv) {
     Settings settings;
     return bench::benchmark_main(
         argc, argv,
-        "usage: split_bench [--rows 784-56-10] [--digits 100] [--jobs 2] [--neurons 4] [--slice 10] [--results bench/results.json]",
-        "784-56-10",
+        "usage: split_bench [--rows 784-56-10,784-56-10/inference] [--digits 100] [--inputs 10] [--jobs 2] [--neurons 4] [--slice 20]\n"
+        "                   [--results bench/results.json]",
+        "784-56-10,784-64-32-10,784-56-10/inference,784-56-10/both-private",
         {{"--digits", [&](const std::string& v) { settings.digits = examples::count(v); }},
+         {"--inputs", [&](const std::string& v) { settings.inputs = examples::count(v); }},
          {"--jobs", [&](const std::string& v) { settings.jobs = examples::count(v); }},
          {"--neurons", [&](const std::string& v) { settings.split.neurons_per_part = examples::count(v); }},
-         {"--slice", [&](const std::string& v) { settings.split.inputs_per_slice = examples::count(v); }}},
+         {"--slice", [&](const std::string& v) {
+              settings.split.inputs_per_slice = examples::count(v);
+              settings.slice_given = true;
+          }}},
         [&](const std::string& row) { return run_one(row, settings); });
 }

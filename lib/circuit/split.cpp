@@ -137,8 +137,9 @@ Circuit part_circuit(const SplitPlan& plan, std::size_t neurons, const LabeledBa
     return circuit;
 }
 
-// The module computing the layer for one input: split_neurons.zok (hidden) or split_classify.zok (last).
-std::string layer_module(const SplitLayer& l, std::size_t neurons, const std::string& description) {
+// The module computing the layer for one input: split_neurons.zok (hidden) or split_classify.zok
+// (last: 1 when the class is the label, or the class itself).
+std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled, const std::string& description) {
     std::vector<std::string> parameters{fmt::format("field[{}] x", l.inputs)};
     for (std::size_t j = 0; j < neurons; ++j) parameters.push_back(fmt::format("field[{}] w{}", l.inputs, j));
     parameters.push_back(fmt::format("field[{}] b", neurons));
@@ -152,6 +153,9 @@ std::string layer_module(const SplitLayer& l, std::size_t neurons, const std::st
     auto values = common;
     if (l.last) {
         values["statements"] = statements + detail::argmax_statements(std::vector<Interval>(neurons, l.values));
+        values["head_note"] = labelled ? "; the input counts 1 when its class is its public label" : "; the class is public";
+        values["label_parameter"] = labelled ? ", field label" : "";
+        values["result"] = labelled ? "class == label ? 1 : 0" : "class";
         return render_template("split_classify.zok", values);
     }
     std::vector<std::string> results;
@@ -164,35 +168,41 @@ std::string layer_module(const SplitLayer& l, std::size_t neurons, const std::st
 
 Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     const SplitLayer& l = plan.layers.at(program.layer);
-    const SplitLayer& previous = plan.layers.at(program.layer - 1);
     const std::size_t n = program.neurons, s = program.slice_size;
+    const bool labelled = plan.options.variant == SplitVariant::PrivateModel;
+    // What the slice reads, one array per producer, input by input then value by value: the
+    // previous layer's parts, or (the first layer) the inputs themselves.
+    const bool first = program.layer == 0;
+    std::vector<std::size_t> producers;  // values per input of each producer
+    if (first) producers.push_back(l.inputs);
+    else
+        for (const auto& part : plan.layers.at(program.layer - 1).parts) producers.push_back(part.count);
+    const unsigned in_bits = first ? plan.options.input_bits : plan.layers.at(program.layer - 1).activation_bits;
     Circuit circuit;
     std::string imports;
     add_helpers(circuit, imports, {"absorb"});
     const PartParameters p = part_parameters(l, n, circuit, imports);
-    const std::string pack = detail::pack_module_name(previous.activation_bits, false);
-    circuit.files[pack + ".zok"] = detail::pack_module(previous.activation_bits, false);
+    const std::string pack = detail::pack_module_name(in_bits, false);
+    circuit.files[pack + ".zok"] = detail::pack_module(in_bits, false);
     imports += import_line("./" + pack, pack);
 
-    // The values read, one array per producer part, input by input then neuron by neuron.
     std::vector<std::string> parameters, in_names;
     std::string inputs_code;
-    for (std::size_t k = 0; k < previous.parts.size(); ++k) {
-        const std::size_t count = previous.parts[k].count * s;
+    for (std::size_t k = 0; k < producers.size(); ++k) {
+        const std::size_t count = producers[k] * s;
         parameters.push_back(fmt::format("private field[{}] a{}", count, k));
         in_names.push_back(fmt::format("in{}", k));
         inputs_code += fmt::format("    field in{} = {};\n", k,
-                                   detail::absorb_call(fmt::format("salt_in[{}]", k), pack, count, previous.activation_bits,
-                                                       fmt::format("a{}", k)));
+                                   detail::absorb_call(fmt::format("salt_in[{}]", k), pack, count, in_bits, fmt::format("a{}", k)));
     }
-    parameters.push_back(fmt::format("private field[{}] salt_in", previous.parts.size()));
+    parameters.push_back(fmt::format("private field[{}] salt_in", producers.size()));
     parameters.push_back(p.parameters);
-    parameters.push_back("private field salt_out");
-    if (l.last) parameters.push_back(fmt::format("field[{}] labels", s));
+    if (!l.last || labelled) parameters.push_back("private field salt_out");
+    if (l.last && labelled) parameters.push_back(fmt::format("field[{}] labels", s));
 
     const std::string module = l.last ? "classify" : "neurons";
     circuit.files[module + ".zok"] = layer_module(
-        l, n, fmt::format("layer {} ({} -> {}), {} neurons, for one input", l.layer, l.inputs, l.outputs, n));
+        l, n, labelled, fmt::format("layer {} ({} -> {}), {} neurons, for one input", l.layer, l.inputs, l.outputs, n));
     add_helpers(circuit, imports, {"is_nonnegative", "dot"});
     imports += import_line("./" + module, module);
 
@@ -200,13 +210,16 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     std::vector<std::string> outputs;
     for (std::size_t i = 0; i < s; ++i) {
         std::vector<std::string> x;
-        for (std::size_t k = 0; k < previous.parts.size(); ++k)
-            for (std::size_t j = 0; j < previous.parts[k].count; ++j)
-                x.push_back(fmt::format("a{}[{}]", k, i * previous.parts[k].count + j));
+        if (first) {
+            x.push_back(fmt::format("...a0[{}..{}]", i * l.inputs, (i + 1) * l.inputs));
+        } else {
+            for (std::size_t k = 0; k < producers.size(); ++k)
+                for (std::size_t j = 0; j < producers[k]; ++j) x.push_back(fmt::format("a{}[{}]", k, i * producers[k] + j));
+        }
         layer_code += fmt::format("    field[{}] x{} = [{}];\n", l.inputs, i, fmt::join(x, ", "));
         const std::string weights = fmt::format("{}", fmt::join(p.weight_names, ", "));
         if (l.last) {
-            layer_code += fmt::format("    field ok{} = classify(x{}, {}, b, labels[{}]);\n", i, i, weights, i);
+            layer_code += fmt::format("    field ok{} = classify(x{}, {}, b{});\n", i, i, weights, labelled ? fmt::format(", labels[{}]", i) : "");
             outputs.push_back(fmt::format("ok{}", i));
         } else {
             layer_code += fmt::format("    field[{}] h{} = neurons(x{}, {}, b);\n", n, i, i, weights);
@@ -215,7 +228,12 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     }
     std::string public_summary, returned;
     const std::string in_list = fmt::format("[{}]", fmt::join(in_names, ", "));
-    if (l.last) {
+    std::string return_last = "field";
+    if (l.last && !labelled) {
+        public_summary = "out: the part's commitment, the commitments read, and the class of every input of the slice";
+        returned = fmt::format("(state, {}, [{}])", in_list, fmt::join(outputs, ", "));
+        return_last = fmt::format("field[{}]", s);
+    } else if (l.last) {
         layer_code += fmt::format("    field count = {};\n", fmt::join(outputs, " + "));
         layer_code += "    field count_commitment = absorb::<5, 1>(salt_out, [count, 0, 0, 0, 0]);\n";
         public_summary = "the slice's labels; out: the part's commitment, the commitments read, and a salted commitment to\n"
@@ -239,13 +257,18 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
         {{"description", fmt::format("layer {} ({} -> {}), a part of {} neurons, a slice of {} inputs", l.layer, l.inputs,
                                      l.outputs, n, s)},
          {"model_name", detail::comment_text(plan.model_name)},
+         {"reads", first ? fmt::format("the slice's {} inputs (private)", s) : "the previous layer's ReLU values on the slice"},
+         // One program for public and private inputs: the verifier recomputes a public input's
+         // commitment (salt 0) and checks that a private input's is the same in every proof.
+         {"read_commitments", first ? "their commitment (salted for private inputs; salt 0 for public ones)"
+                                    : "the salted commitments their producers made"},
          {"input_max", std::to_string(l.input_max)},
-         {"input_bits", std::to_string(previous.activation_bits)},
+         {"input_bits", std::to_string(in_bits)},
          {"public_summary", public_summary},
          {"parameter_summary", parameter_summary(l, n)},
          {"imports", imports},
          {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
-         {"return_type", fmt::format("(field, field[{}], field)", previous.parts.size())},
+         {"return_type", fmt::format("(field, field[{}], {})", producers.size(), return_last)},
          {"commitment", p.commitment},
          {"inputs_code", inputs_code},
          {"layer_code", layer_code},
@@ -253,7 +276,23 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     return circuit;
 }
 
+Circuit chain_circuit(const SplitPlan& plan) {
+    Circuit circuit;
+    std::string imports;
+    add_helpers(circuit, imports, {"absorb"});
+    const std::size_t parts = plan.parts().size(), padded = (parts + 4) / 5 * 5;
+    circuit.files[circuit.main_file] =
+        render_template("split_chain_main.zok", {{"model_name", detail::comment_text(plan.model_name)},
+                                                 {"parts", std::to_string(parts)},
+                                                 {"parts_padded", std::to_string(padded)},
+                                                 {"parts_groups", std::to_string(padded / 5)},
+                                                 {"model_seed", model_commitment_seed(plan.parts()).to_decimal()},
+                                                 {"parts_padding", padded == parts ? "" : fmt::format(", ...[0; {}]", padded - parts)}});
+    return circuit;
+}
+
 Circuit aggregate_circuit(const SplitPlan& plan) {
+    if (plan.options.variant != SplitVariant::PrivateModel) return chain_circuit(plan);
     Circuit circuit;
     std::string imports;
     add_helpers(circuit, imports, {"is_nonnegative", "absorb"});
@@ -315,20 +354,26 @@ SplitPlan plan_split(const QuantizedModel& model, const LabeledBatch& batch, con
         for (const auto v : batch.inputs[i])
             if (v < 0 || v > model.input_max) throw InputError("", fmt::format("batch.inputs[{}]", i), "value out of range");
     }
-    return plan_split(model_parts(model, options.neurons_per_part), batch, options, model.name);
+    SplitOptions own = options;
+    own.input_bits = model.input_bits;  // what the first layer's inputs are range checked to
+    return plan_split(model_parts(model, options.neurons_per_part), batch, own, model.name);
 }
 
-SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& batch, const SplitOptions& options,
-                     const std::string& model_name) {
+namespace {
+
+// The plan of either kind: the bounds of the first layer come from the batch's constants
+// (PrivateModel, `batch` given) or from the input width (the others: any inputs).
+SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size, const LabeledBatch* batch,
+                    const SplitOptions& options, const std::string& model_name) {
     for (const auto& [name, value] : {std::pair{"inputs_per_slice", options.inputs_per_slice},
                                       {"chunk_size", options.chunk_size},
                                       {"group_size", options.group_size}})
         if (value == 0) throw InputError("", name, "must be positive");
-    if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
-        throw InputError("", "batch", "needs as many labels as inputs, and at least one");
+    if (batch_size == 0) throw InputError("", "batch", "needs at least one input");
+    if (options.input_bits < 1 || options.input_bits > 32) throw InputError("", "input_bits", "must be 1 to 32");
     SplitPlan plan;
     plan.model_name = model_name;
-    plan.batch_size = batch.inputs.size();
+    plan.batch_size = batch_size;
     plan.options = options;
     for (const auto& part : parts) {
         if (part.weight_bits < 1 || part.weight_bits > 62 || part.bias_bits < 1 || part.bias_bits > 62)
@@ -350,20 +395,20 @@ SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& ba
     }
     if (plan.layers.size() < 2) throw InputError(model_name, "layers", "split proofs take at least two Dense layers");
     if (plan.layers.back().parts.size() != 1) throw InputError(model_name, "parts", "the last Dense layer is one part");
-    if (plan.layers.front().inputs != batch.inputs.front().size()) throw InputError("", "batch", "inputs of the wrong size");
     for (std::size_t d = 0; d < plan.layers.size(); ++d) {
         SplitLayer& l = plan.layers[d];
         l.last = d + 1 == plan.layers.size();
-        if (d == 0) {
+        if (d == 0 && batch) {
             // Inputs are >= 0 constants: w * x spans [w.lo * x, w.hi * x] per input of the batch.
-            for (const auto& x : batch.inputs) {
+            for (const auto& x : batch->inputs) {
                 int128 sum = 0;
                 for (const auto v : x) sum += v;
                 l.output_max = std::max(l.output_max, checked_bound(sum * l.weights.hi + l.biases.hi));
             }
         } else {
-            if (l.inputs != plan.layers[d - 1].outputs) throw InputError("", "parts", fmt::format("layer {} does not chain", l.layer));
-            l.input_max = plan.layers[d - 1].output_max;
+            if (d > 0 && l.inputs != plan.layers[d - 1].outputs)
+                throw InputError("", "parts", fmt::format("layer {} does not chain", l.layer));
+            l.input_max = d == 0 ? (std::int64_t(1) << options.input_bits) - 1 : plan.layers[d - 1].output_max;
             const int128 span = int128(l.input_max) * int128(l.inputs);
             l.values = {checked_bound(span * l.weights.lo + l.biases.lo), checked_bound(span * l.weights.hi + l.biases.hi)};
             l.output_max = std::max<std::int64_t>(l.values.hi, 0);
@@ -371,6 +416,39 @@ SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& ba
         if (!l.last) l.activation_bits = bits_for(l.output_max);
     }
     return plan;
+}
+
+}  // namespace
+
+SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& batch, const SplitOptions& options,
+                     const std::string& model_name) {
+    if (options.variant != SplitVariant::PrivateModel) return plan_split(parts, batch.inputs.size(), options, model_name);
+    if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
+        throw InputError("", "batch", "needs as many labels as inputs, and at least one");
+    if (!parts.empty() && parts.front().inputs != batch.inputs.front().size()) throw InputError("", "batch", "inputs of the wrong size");
+    return make_plan(parts, batch.inputs.size(), &batch, options, model_name);
+}
+
+SplitPlan plan_split(const std::vector<PartRange>& parts, std::size_t batch_size, const SplitOptions& options,
+                     const std::string& model_name) {
+    if (options.variant == SplitVariant::PrivateModel)
+        throw InputError("", "variant", "a private-model plan is made from its labelled batch");
+    return make_plan(parts, batch_size, nullptr, options, model_name);
+}
+
+std::string to_string(SplitVariant variant) {
+    switch (variant) {
+        case SplitVariant::PrivateModel: return "private-model";
+        case SplitVariant::Inference: return "inference";
+        case SplitVariant::BothPrivate: return "both-private";
+    }
+    return "?";
+}
+
+SplitVariant split_variant_from(const std::string& text) {
+    for (const auto v : {SplitVariant::PrivateModel, SplitVariant::Inference, SplitVariant::BothPrivate})
+        if (to_string(v) == text) return v;
+    throw InputError("", "variant", fmt::format("\"{}\" is not a split variant (private-model, inference, both-private)", text));
 }
 
 std::string SplitProgram::name() const {
@@ -396,7 +474,7 @@ std::vector<SubProof> sub_proofs(const SplitPlan& plan) {
     std::size_t part = 0;
     for (std::size_t l = 0; l < plan.layers.size(); ++l) {
         for (const auto& range : plan.layers[l].parts) {
-            if (l == 0) {
+            if (l == 0 && plan.options.variant == SplitVariant::PrivateModel) {
                 proofs.push_back({{SplitProgram::Kind::Part, 0, range.count, 0}, part, 0});
             } else {
                 for (std::size_t s = 0; s < plan.slices(); ++s)
@@ -422,9 +500,12 @@ std::vector<std::string> split_output_names(const SplitPlan& plan, const SplitPr
     switch (program.kind) {
         case SplitProgram::Kind::Part: return {"part_commitment", "activation_commitments"};
         case SplitProgram::Kind::Slice:
-            if (plan.layers.at(program.layer).last) return {"part_commitment", "input_commitments", "count_commitment"};
-            return {"part_commitment", "input_commitments", "activation_commitment"};
-        case SplitProgram::Kind::Aggregate: return {"model_commitment", "count_commitments", "correct"};
+            if (!plan.layers.at(program.layer).last) return {"part_commitment", "input_commitments", "activation_commitment"};
+            if (plan.options.variant == SplitVariant::PrivateModel) return {"part_commitment", "input_commitments", "count_commitment"};
+            return {"part_commitment", "input_commitments", "classes"};
+        case SplitProgram::Kind::Aggregate:
+            if (plan.options.variant == SplitVariant::PrivateModel) return {"model_commitment", "count_commitments", "correct"};
+            return {"model_commitment"};
     }
     throw std::logic_error("unknown split program");
 }

@@ -33,6 +33,13 @@ std::vector<Value> fields_of(const std::vector<FieldElement>& elements) {
 
 }  // namespace
 
+std::vector<std::int64_t> slice_inputs(const SplitPlan& plan, const LabeledBatch& batch, std::size_t slice) {
+    std::vector<std::int64_t> values;
+    for (std::size_t i = plan.slice_begin(slice); i < plan.slice_begin(slice) + plan.slice_size(slice); ++i)
+        values.insert(values.end(), batch.inputs.at(i).begin(), batch.inputs.at(i).end());
+    return values;
+}
+
 SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch) {
     std::vector<ReferenceTrace> traces;
     for (const auto& x : batch.inputs) traces.push_back(run_reference(model, x));
@@ -59,6 +66,17 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
                 per_slice.push_back(std::move(values));
             }
         }
+    }
+    for (const auto& trace : traces) data.classes.push_back(trace.predicted_class);
+    if (plan.options.variant != SplitVariant::PrivateModel) {
+        for (std::size_t s = 0; s < plan.slices(); ++s) {
+            const auto inputs = slice_inputs(plan, batch, s);
+            // Public inputs: salt 0, so that the verifier recomputes the commitment from them.
+            data.input_salts.push_back(plan.options.variant == SplitVariant::BothPrivate ? random_salt() : FieldElement());
+            data.input_commitments.push_back(commit_salted(data.input_salts.back(), inputs, plan.options.input_bits));
+        }
+        data.model_commitment = commit_model_parts(parts, data.part_commitments);
+        return data;
     }
     for (std::size_t s = 0; s < plan.slices(); ++s) {
         std::int64_t correct = 0;
@@ -87,25 +105,31 @@ std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof,
         case SplitProgram::Kind::Slice: {
             const std::size_t l = proof.program.layer, s = proof.slice;
             std::vector<FieldElement> salts_in;
-            for (std::size_t k = 0; k < plan.layers.at(l - 1).parts.size(); ++k) {
-                arguments.push_back(Value::fields(data.activations.at(l - 1).at(k).at(s)));
-                salts_in.push_back(data.activation_salts.at(l - 1).at(k).at(s));
+            if (l == 0) {
+                arguments.push_back(Value::fields(slice_inputs(plan, batch, s)));
+                salts_in.push_back(data.input_salts.at(s));
+            } else {
+                for (std::size_t k = 0; k < plan.layers.at(l - 1).parts.size(); ++k) {
+                    arguments.push_back(Value::fields(data.activations.at(l - 1).at(k).at(s)));
+                    salts_in.push_back(data.activation_salts.at(l - 1).at(k).at(s));
+                }
             }
             arguments.push_back(Value::array(fields_of(salts_in)));
             const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
             arguments.push_back(biases);
-            if (plan.layers.at(l).last) {
+            if (!plan.layers.at(l).last) {
+                const std::size_t k = proof.part - plan.first_part(l);  // the part's position in its layer
+                arguments.push_back(Value::of_field(data.activation_salts.at(l).at(k).at(s)));
+            } else if (plan.options.variant == SplitVariant::PrivateModel) {
                 arguments.push_back(Value::of_field(data.count_salts.at(s)));
                 std::vector<std::int64_t> labels(batch.labels.begin() + static_cast<std::ptrdiff_t>(plan.slice_begin(s)),
                                                  batch.labels.begin() + static_cast<std::ptrdiff_t>(plan.slice_begin(s) + plan.slice_size(s)));
                 arguments.push_back(Value::fields(labels));
-            } else {
-                const std::size_t k = proof.part - plan.first_part(l);  // the part's position in its layer
-                arguments.push_back(Value::of_field(data.activation_salts.at(l).at(k).at(s)));
-            }
+            }  // else the last layer makes the classes public: nothing more
             return arguments;
         }
         case SplitProgram::Kind::Aggregate: {
+            if (plan.options.variant != SplitVariant::PrivateModel) return {Value::array(fields_of(data.part_commitments))};
             std::vector<std::int64_t> counts(data.counts.begin(), data.counts.end());
             arguments.push_back(Value::fields(counts));
             arguments.push_back(Value::array(fields_of(data.count_salts)));

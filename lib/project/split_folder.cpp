@@ -157,11 +157,7 @@ SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& 
                            {"layout", layout.to_json()},
                            {"batch_size", batch.inputs.size()},
                            {"batch_fingerprint", batch.fingerprint()},
-                           {"options",
-                            {{"neurons_per_part", options.neurons_per_part},
-                             {"inputs_per_slice", options.inputs_per_slice},
-                             {"chunk_size", options.chunk_size},
-                             {"group_size", options.group_size}}},
+                           {"options", split_options_json(options)},
                            {"programs", records}};
     write_file_atomically(batch_path(folder), labeled_batch_to_json(batch).dump() + "\n");
     write_file_atomically(split_file(folder), document.dump(2) + "\n");
@@ -179,10 +175,7 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     SplitFolder split;
     split.layout = PublishedLayout::from_json(f.required("layout"), file);
     split.batch_size = f.count("batch_size", 0, 1, kMaxCount);
-    const detail::Fields o(f.required("options"), file, "options");
-    o.only({"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
-    split.options = {o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
-                     o.count("group_size", 0)};
+    split.options = split_options_from_json(f.required("options"), SplitVariant::PrivateModel, file, "options");
     split.batch = labeled_batch_from_json(read_json_file(batch_path(folder)), batch_path(folder));
     if (split.batch.inputs.size() != split.batch_size || split.batch.fingerprint() != f.text("batch_fingerprint"))
         throw InputError(batch_path(folder), "(file)", "not the batch the folder was set up for (its fingerprint differs)");

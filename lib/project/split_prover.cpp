@@ -34,6 +34,16 @@ std::map<std::string, SplitProgram> programs_of(const SplitPlan& plan) {
     return programs;
 }
 
+// What of the batch a verifier knows: everything, the inputs only, or nothing (private inputs).
+LabeledBatch public_batch(SplitVariant variant, const LabeledBatch& batch) {
+    switch (variant) {
+        case SplitVariant::PrivateModel: return batch;
+        case SplitVariant::Inference: return {batch.inputs, {}};
+        case SplitVariant::BothPrivate: return {};
+    }
+    return {};
+}
+
 json part_json(const PartRange& p) {
     return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
             {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
@@ -58,37 +68,73 @@ SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactSto
     return programs;
 }
 
+json split_options_json(const SplitOptions& options) {
+    json j = {{"neurons_per_part", options.neurons_per_part},
+              {"inputs_per_slice", options.inputs_per_slice},
+              {"chunk_size", options.chunk_size},
+              {"group_size", options.group_size}};
+    if (options.variant != SplitVariant::PrivateModel) j["input_bits"] = options.input_bits;
+    return j;
+}
+
+SplitOptions split_options_from_json(const json& options, SplitVariant variant, const fs::path& file, const std::string& field) {
+    const detail::Fields o(options, file, field);
+    const bool inputs = variant != SplitVariant::PrivateModel;
+    o.only(inputs ? std::vector<std::string>{"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size", "input_bits"}
+                  : std::vector<std::string>{"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
+    SplitOptions read{o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
+                      o.count("group_size", 0), variant, 8};
+    if (inputs) read.input_bits = static_cast<unsigned>(o.count("input_bits", 0, 1, 32));
+    return read;
+}
+
 json ProofBundle::to_json() const {
     json parts_json = json::array();
     for (const auto& p : parts) parts_json.push_back(part_json(p));
     json proofs_json = json::array();
     for (const auto& p : proofs)
         proofs_json.push_back({{"program", p.program}, {"part", p.part}, {"slice", p.slice}, {"proof", p.proof.to_json()}});
-    return {{"format", kBundleFormat},
-            {"version", 1},
-            {"variant", "private-model"},
-            {"model_name", model_name},
-            {"parts", parts_json},
-            {"options",
-             {{"neurons_per_part", options.neurons_per_part},
-              {"inputs_per_slice", options.inputs_per_slice},
-              {"chunk_size", options.chunk_size},
-              {"group_size", options.group_size}}},
-            {"batch_fingerprint", batch_fingerprint},
-            {"model_commitment", model_commitment.to_decimal()},
-            {"threshold", threshold},
-            {"correct", correct},
-            {"verification_keys", verification_keys},
-            {"proofs", proofs_json}};
+    json j = {{"format", kBundleFormat},
+              {"version", 1},
+              {"variant", to_string(options.variant)},
+              {"model_name", model_name},
+              {"parts", parts_json},
+              {"options", split_options_json(options)},
+              {"batch_fingerprint", batch_fingerprint},
+              {"model_commitment", model_commitment.to_decimal()}};
+    if (options.variant == SplitVariant::PrivateModel) {
+        j["threshold"] = threshold;
+        j["correct"] = correct;
+    } else {
+        j["classes"] = classes;
+    }
+    if (options.variant == SplitVariant::BothPrivate) {
+        j["input_commitments"] = json::array();
+        for (const auto& c : input_commitments) j["input_commitments"].push_back(c.to_decimal());
+    }
+    j["verification_keys"] = verification_keys;
+    j["proofs"] = proofs_json;
+    return j;
 }
 
 ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     const detail::Fields fields(document, file, "");
-    fields.only({"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint", "model_commitment",
-                 "threshold", "correct", "verification_keys", "proofs"});
     if (document.value("format", "") != kBundleFormat || document.value("version", 0) != 1)
         fields.fail("format", "expected \"zokml-bundle\" version 1");
-    if (fields.text("variant") != "private-model") fields.fail("variant", "expected \"private-model\"");
+    const SplitVariant variant = [&] {
+        try {
+            return split_variant_from(fields.text("variant"));
+        } catch (const InputError& e) {
+            fields.fail("variant", e.reason());
+        }
+    }();
+    const std::vector<std::string> common{"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint",
+                                          "model_commitment", "verification_keys", "proofs"};
+    std::vector<std::string> known = common;
+    if (variant == SplitVariant::PrivateModel) known.insert(known.end(), {"threshold", "correct"});
+    else known.push_back("classes");
+    if (variant == SplitVariant::BothPrivate) known.push_back("input_commitments");
+    fields.only(known);
     ProofBundle bundle;
     bundle.model_name = fields.text("model_name");
     const json& parts = fields.required("parts");
@@ -101,18 +147,37 @@ ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
                                 static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
                                 static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))});
     }
-    const detail::Fields o(fields.required("options"), file, "options");
-    o.only({"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
-    bundle.options = {o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
-                      o.count("group_size", 0)};
+    bundle.options = split_options_from_json(fields.required("options"), variant, file, "options");
+    if (variant != SplitVariant::PrivateModel) {
+        const json& classes = fields.required("classes");
+        if (!classes.is_array()) fields.fail("classes", "expected an array of classes");
+        for (std::size_t i = 0; i < classes.size(); ++i) {
+            if (!classes[i].is_number_integer() || classes[i].get<std::int64_t>() < 0 || classes[i].get<std::int64_t>() > std::int64_t(kMaxCount))
+                fields.fail(fmt::format("classes[{}]", i), "expected a class, got " + classes[i].dump());
+            bundle.classes.push_back(classes[i].get<int>());
+        }
+    }
+    if (variant == SplitVariant::BothPrivate) {
+        const json& commitments = fields.required("input_commitments");
+        if (!commitments.is_array()) fields.fail("input_commitments", "expected an array of field elements");
+        for (std::size_t i = 0; i < commitments.size(); ++i) {
+            try {
+                bundle.input_commitments.push_back(FieldElement::from_decimal(commitments[i].get<std::string>()));
+            } catch (const std::exception& e) {
+                fields.fail(fmt::format("input_commitments[{}]", i), e.what());
+            }
+        }
+    }
     bundle.batch_fingerprint = fields.text("batch_fingerprint");
     try {
         bundle.model_commitment = FieldElement::from_decimal(fields.text("model_commitment"));
     } catch (const std::invalid_argument& e) {
         fields.fail("model_commitment", e.what());
     }
-    bundle.threshold = static_cast<std::int64_t>(fields.count("threshold", 0, 0, kMaxCount));
-    bundle.correct = static_cast<std::int64_t>(fields.count("correct", 0, 0, kMaxCount));
+    if (variant == SplitVariant::PrivateModel) {
+        bundle.threshold = static_cast<std::int64_t>(fields.count("threshold", 0, 0, kMaxCount));
+        bundle.correct = static_cast<std::int64_t>(fields.count("correct", 0, 0, kMaxCount));
+    }
     const json& keys = fields.required("verification_keys");
     if (!keys.is_object()) fields.fail("verification_keys", "expected an object");
     for (const auto& [name, digest] : keys.items()) {
@@ -151,7 +216,7 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                         SplitProveTimes* times) {
     SplitProveTimes local;
     SplitProveTimes& t = times ? *times : local;
-    if (threshold < 0 || threshold > data.correct)
+    if (plan.options.variant == SplitVariant::PrivateModel && (threshold < 0 || threshold > data.correct))
         throw InputError("", "threshold",
                          fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
                                      data.correct, batch.inputs.size(), threshold));
@@ -222,10 +287,15 @@ ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& pro
     bundle.model_name = plan.model_name;
     bundle.parts = plan.parts();
     bundle.options = plan.options;
-    bundle.batch_fingerprint = batch.fingerprint();
+    bundle.batch_fingerprint = public_batch(plan.options.variant, batch).fingerprint();
     bundle.model_commitment = data.model_commitment;
-    bundle.threshold = threshold;
-    bundle.correct = data.correct;
+    if (plan.options.variant == SplitVariant::PrivateModel) {
+        bundle.threshold = threshold;
+        bundle.correct = data.correct;
+    } else {
+        bundle.classes = data.classes;
+    }
+    if (plan.options.variant == SplitVariant::BothPrivate) bundle.input_commitments = data.input_commitments;
     for (const auto& [name, keypair] : programs.keys) bundle.verification_keys[name] = verification_key_digest(keypair.verification_key);
     for (std::size_t i = 0; i < subs.size(); ++i)
         bundle.proofs.push_back({subs[i].program.name(), subs[i].part, subs[i].slice, std::move(proofs[i])});
@@ -268,6 +338,9 @@ json witness_data_to_json(const SplitWitnessData& d) {
             {"activations", d.activations},
             {"activation_salts", salts},
             {"activation_commitments", commitments},
+            {"input_salts", fields_json(d.input_salts)},
+            {"input_commitments", fields_json(d.input_commitments)},
+            {"classes", d.classes},
             {"counts", d.counts},
             {"count_salts", fields_json(d.count_salts)},
             {"count_commitments", fields_json(d.count_commitments)},
@@ -289,6 +362,9 @@ SplitWitnessData witness_data_from_json(const json& j, const fs::path& file) {
             auto& out = d.activation_commitments.emplace_back();
             for (const auto& part : layer) out.push_back(fields_from(part, "activation_commitments"));
         }
+        d.input_salts = fields_from(j.at("input_salts"), "input_salts");
+        d.input_commitments = fields_from(j.at("input_commitments"), "input_commitments");
+        d.classes = j.at("classes").get<std::vector<int>>();
         d.counts = j.at("counts").get<std::vector<std::int64_t>>();
         d.count_salts = fields_from(j.at("count_salts"), "count_salts");
         d.count_commitments = fields_from(j.at("count_commitments"), "count_commitments");
@@ -325,9 +401,26 @@ private:
 BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const ProofBundle& bundle,
                             const LabeledBatch& batch, const FieldElement& published_commitment, const ProofCheck& verifies) {
     LinkChecker check;
-    const SplitPlan plan = plan_split(bundle.parts, batch, bundle.options, bundle.model_name);
-    check.require(bundle.batch_fingerprint == batch.fingerprint(), "the bundle is for another batch");
+    const SplitVariant variant = bundle.options.variant;
+    const SplitPlan plan = variant == SplitVariant::PrivateModel ? plan_split(bundle.parts, batch, bundle.options, bundle.model_name)
+                           : variant == SplitVariant::Inference
+                               ? plan_split(bundle.parts, batch.inputs.size(), bundle.options, bundle.model_name)
+                               : plan_split(bundle.parts, bundle.classes.size(), bundle.options, bundle.model_name);
+    check.require(bundle.batch_fingerprint == public_batch(variant, batch).fingerprint(), "the bundle is for another batch");
     check.require(bundle.model_commitment == published_commitment, "the bundle's model commitment is not the published one");
+    if (variant != SplitVariant::PrivateModel)
+        check.require(bundle.classes.size() == plan.batch_size, "the bundle does not give one class per input");
+    // The inputs the first layer's proofs read: the commitments of the public inputs, computed
+    // here, or the private inputs' commitments the bundle publishes (each the same in every proof).
+    if (variant == SplitVariant::Inference)
+        for (std::size_t s = 0; s < plan.slices(); ++s)
+            check.expect(fmt::format("inputs of slice {}", s),
+                         commit_salted(FieldElement(), slice_inputs(plan, batch, s), plan.options.input_bits), "the public inputs");
+    if (variant == SplitVariant::BothPrivate) {
+        check.require(bundle.input_commitments.size() == plan.slices(), "the bundle does not give one input commitment per slice");
+        for (std::size_t s = 0; s < std::min(plan.slices(), bundle.input_commitments.size()); ++s)
+            check.expect(fmt::format("inputs of slice {}", s), bundle.input_commitments[s], "the bundle");
+    }
 
     // Every expected sub-proof exactly once.
     const auto expected = sub_proofs(plan);
@@ -381,10 +474,21 @@ BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& pro
                 const std::size_t l = sub.program.layer, s = sub.slice;
                 check.expect(part + " commitment", values->field("part_commitment"), sub.name());
                 const auto& in = values->at("input_commitments");
-                const std::size_t first = plan.first_part(l - 1);
-                for (std::size_t k = 0; k < in.size(); ++k)
-                    check.expect(fmt::format("activations of part {} slice {}", first + k, s), in[k], sub.name());
-                if (plan.layers[l].last) {
+                if (l == 0) {
+                    check.expect(fmt::format("inputs of slice {}", s), in.at(0), sub.name());
+                } else {
+                    const std::size_t first = plan.first_part(l - 1);
+                    for (std::size_t k = 0; k < in.size(); ++k)
+                        check.expect(fmt::format("activations of part {} slice {}", first + k, s), in[k], sub.name());
+                }
+                if (plan.layers[l].last && variant != SplitVariant::PrivateModel) {
+                    const auto& classes = values->at("classes");
+                    for (std::size_t i = 0; i < classes.size(); ++i) {
+                        const std::size_t input = plan.slice_begin(s) + i;
+                        check.require(input < bundle.classes.size() && classes[i] == FieldElement::from_int(bundle.classes[input]),
+                                      fmt::format("{}: the class of input {} is not the bundle's", sub.name(), input));
+                    }
+                } else if (plan.layers[l].last) {
                     check.expect(fmt::format("count of slice {}", s), values->field("count_commitment"), sub.name());
                     const auto& labels = values->at("labels");
                     for (std::size_t i = 0; i < labels.size(); ++i)
@@ -401,6 +505,7 @@ BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& pro
                 for (std::size_t p = 0; p < parts.size(); ++p) check.expect(fmt::format("part {} commitment", p), parts[p], sub.name());
                 check.require(values->field("model_commitment") == published_commitment,
                               "aggregate: the model commitment is not the published one");
+                if (variant != SplitVariant::PrivateModel) break;
                 const auto& counts = values->at("count_commitments");
                 for (std::size_t s = 0; s < counts.size(); ++s) check.expect(fmt::format("count of slice {}", s), counts[s], sub.name());
                 check.require(values->field("threshold") == FieldElement::from_int(bundle.threshold),

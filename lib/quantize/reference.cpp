@@ -94,7 +94,8 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
 
 std::string LabeledBatch::fingerprint() const {
     std::string text = fmt::format("zokml-batch-v1 {}\n", inputs.size());
-    for (std::size_t i = 0; i < inputs.size(); ++i) text += fmt::format("{}: {}\n", labels.at(i), fmt::join(inputs[i], " "));
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        text += fmt::format("{}: {}\n", i < labels.size() ? std::to_string(labels[i]) : "-", fmt::join(inputs[i], " "));
     return sha256_hex(text);
 }
 

@@ -34,11 +34,25 @@
 
 namespace zokml {
 
+// What a split statement proves about a committed private model (docs/split-proving.md).
+enum class SplitVariant {
+    PrivateModel,  // on a public labelled batch, at least T correct (part proofs bake the batch in)
+    Inference,     // the classes of public inputs ("the same model for everyone"); the inputs reach
+                   // the first layer's proofs through their unsalted commitment, which the verifier
+                   // recomputes from the inputs
+    BothPrivate,   // the classes of private inputs, bound by salted commitments that every proof
+                   // of the first layer shares
+};
+std::string to_string(SplitVariant variant);           // "private-model", "inference", "both-private"
+SplitVariant split_variant_from(const std::string& text);  // InputError
+
 struct SplitOptions {
     std::size_t neurons_per_part = 4;    // neurons of a hidden layer per part
     std::size_t inputs_per_slice = 20;   // batch inputs per slice proof (784-56-10: just under 2^16 constraints)
     std::size_t chunk_size = kDefaultChunkSize;
     std::size_t group_size = 10;         // part proofs: batch inputs per module
+    SplitVariant variant = SplitVariant::PrivateModel;
+    unsigned input_bits = 8;             // Inference, BothPrivate: every input in [0, 2^input_bits)
     bool operator==(const SplitOptions&) const = default;
 };
 
@@ -50,8 +64,8 @@ struct SplitLayer {
     bool last = false;      // followed by the Argmax head (else by a ReLU)
     Interval weights;       // the range the committed weight width allows
     Interval biases;
-    std::int64_t input_max = 0;    // later layers: every value entering lies in [0, input_max]
-    Interval values;               // later layers: every pre-activation (logit) lies here
+    std::int64_t input_max = 0;    // slice proofs: every value entering lies in [0, input_max]
+    Interval values;               // slice proofs: every pre-activation (logit) lies here
     std::int64_t output_max = 0;   // hidden layers: every ReLU value lies in [0, output_max]
     unsigned activation_bits = 0;  // hidden layers: bits that hold a ReLU value
     std::vector<PartRange> parts;
@@ -77,9 +91,16 @@ SplitPlan plan_split(const QuantizedModel& model, const LabeledBatch& batch, con
 // who has no model. options.neurons_per_part is not used: the parts say how the layers split.
 SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& batch, const SplitOptions& options,
                      const std::string& model_name);
+// Inference and BothPrivate: the plan for `batch_size` inputs, whatever their values (the
+// programs serve every batch of that size). Throws InputError for PrivateModel.
+SplitPlan plan_split(const std::vector<PartRange>& parts, std::size_t batch_size, const SplitOptions& options,
+                     const std::string& model_name);
 
 // The programs of a plan: each sub-proof runs one of them. Programs of parts and slices of the same
-// size are one program.
+// size are one program. PrivateModel: part proofs for the first layer (the batch baked in), slice
+// proofs for the later ones, an aggregate counting the correct ones. Inference and BothPrivate:
+// slice proofs for every layer (the first reads the inputs against their commitment, the last
+// makes the classes public) and an aggregate that chains the model commitment only.
 struct SplitProgram {
     enum class Kind { Part, Slice, Aggregate };
     Kind kind = Kind::Part;
@@ -111,13 +132,19 @@ struct SplitWitnessData {
     std::vector<std::vector<std::vector<std::vector<std::int64_t>>>> activations;
     std::vector<std::vector<std::vector<FieldElement>>> activation_salts;        // [l][p][s]
     std::vector<std::vector<std::vector<FieldElement>>> activation_commitments;  // [l][p][s]
-    std::vector<std::int64_t> counts;  // correct per slice
+    std::vector<FieldElement> input_salts;        // Inference (zero) and BothPrivate: per slice
+    std::vector<FieldElement> input_commitments;  // commit_salted of the slice's inputs
+    std::vector<int> classes;          // the predicted class of every input
+    std::vector<std::int64_t> counts;  // PrivateModel: correct per slice
     std::vector<FieldElement> count_salts;
     std::vector<FieldElement> count_commitments;
     FieldElement model_commitment;
     std::int64_t correct = 0;
 };
 SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch);
+
+// The inputs of one slice of the batch, input by input: what the first layer's commitment packs.
+std::vector<std::int64_t> slice_inputs(const SplitPlan& plan, const LabeledBatch& batch, std::size_t slice);
 
 // The arguments of one sub-proof.
 std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof, const QuantizedModel& model,

@@ -45,8 +45,10 @@ struct ProofBundle {
     SplitOptions options;
     std::string batch_fingerprint;
     FieldElement model_commitment;
-    std::int64_t threshold = 0;
-    std::int64_t correct = 0;
+    std::int64_t threshold = 0;  // PrivateModel
+    std::int64_t correct = 0;    // PrivateModel
+    std::vector<int> classes;    // Inference, BothPrivate: the class of every input
+    std::vector<FieldElement> input_commitments;  // BothPrivate: each slice's salted input commitment
     std::map<std::string, std::string> verification_keys;  // program -> SHA-256 of its verification key
     std::vector<BundleProof> proofs;
 
@@ -54,6 +56,11 @@ struct ProofBundle {
     // Throws InputError naming the file and member.
     static ProofBundle from_json(const nlohmann::json& json, const std::filesystem::path& file);
 };
+
+// The options as bundles and split folders record them (the variant is recorded beside them).
+nlohmann::json split_options_json(const SplitOptions& options);
+SplitOptions split_options_from_json(const nlohmann::json& options, SplitVariant variant, const std::filesystem::path& file,
+                                     const std::string& field);  // InputError
 
 // The SHA-256 of a verification key, as a bundle records it.
 std::string verification_key_digest(const VerificationKey& key);

@@ -23,7 +23,7 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
 struct LabeledBatch {
     std::vector<std::vector<std::int64_t>> inputs;
     std::vector<int> labels;
-    std::string fingerprint() const;  // SHA-256 of every input and label
+    std::string fingerprint() const;  // SHA-256 of every input and label (inputs without labels: "-")
 };
 
 // How many inputs of the batch the integer reference classifies as labelled.
