@@ -9,6 +9,7 @@
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/model/onnx.hpp"
 
 using namespace zokml;
 using Catch::Matchers::Contains;
@@ -262,4 +263,17 @@ TEST_CASE("a model without layers is rejected", "[model]") {
     const InputError e = rejection(document);
     CHECK(e.field() == "layers");
     CHECK_THAT(e.reason(), Contains("empty"));
+}
+
+TEST_CASE("load_model tells ONNX from zokml JSON by content, whatever the file is called", "[model][onnx]") {
+    test::TempDir dir;
+    std::filesystem::copy_file(test::example_model("mnist-cnn-small.onnx"), dir / "model.json");
+    const Model onnx = load_model(dir / "model.json");
+    CHECK(model_to_json(onnx) == model_to_json(load_onnx(test::example_model("mnist-cnn-small.onnx"), {.name = "model"})));
+    write_text(dir / "model.onnx", "  \n" + tiny_model().dump());
+    CHECK(load_model(dir / "model.onnx").layers.size() == model_from_json(tiny_model()).layers.size());
+    write_text(dir / "garbage", "[1, 2, 3]");
+    const InputError e = file_rejection(dir / "garbage");
+    CHECK(e.field() == "(file)");
+    CHECK_THAT(e.reason(), Contains("neither a zokml JSON model") && Contains("nor an ONNX model"));
 }

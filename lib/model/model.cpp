@@ -16,6 +16,7 @@
 #include "zokml/core/json.hpp"
 #include "model/window.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/model/onnx.hpp"
 
 namespace zokml {
 namespace {
@@ -434,7 +435,16 @@ Model model_from_json(const json& document, const fs::path& file) {
 }
 
 Model load_model(const fs::path& file) {
-    return model_from_json(read_json_file(file), file);
+    const std::string bytes = read_input_file(file);
+    const auto first = bytes.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && bytes[first] == '{') return model_from_json(parse_json(bytes, file), file);
+    try {
+        return model_from_onnx(bytes, file);
+    } catch (const InputError& e) {
+        if (e.reason().starts_with("not an ONNX model"))
+            throw InputError(file, "(file)", "neither a zokml JSON model (it does not start with '{') nor " + e.reason().substr(4));
+        throw;
+    }
 }
 
 namespace {

@@ -104,6 +104,8 @@ struct Model {
 // Throws InputError naming the file, the field (e.g. "layers[2].weights[5][17]") and the reason:
 // malformed JSON, a missing, duplicated or mistyped field, NaN or infinite values, shapes that do
 // not chain, counts beyond kMaxCount, a name with control characters, an Argmax that is not last.
+// A file that does not start with '{' (after white space) is read as ONNX instead, with
+// load_onnx's defaults (inputs from 0 to 1, an Argmax added): every entry point takes both.
 Model load_model(const std::filesystem::path& file);
 Model model_from_json(const nlohmann::json& json, const std::filesystem::path& file = {});
 nlohmann::json model_to_json(const Model& model);
