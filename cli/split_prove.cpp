@@ -66,25 +66,30 @@ int split_prove(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
     if (args.has("plan") + args.has("plan-dir") + args.has("gather") > 1) throw UsageError("--plan, --plan-dir and --gather exclude each other");
     if (args.has("sub-proof") != args.has("plan-dir")) throw UsageError("--sub-proof goes with --plan-dir");
+    if (args.has("inputs") && (args.has("threshold") || args.has("plan") || args.has("plan-dir") || args.has("gather")))
+        throw UsageError("--inputs (inference and both-private folders) takes no --threshold and no plan");
     const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
     if (args.has("plan") || args.has("plan-dir") || args.has("gather")) return planned(args, out, folder, file);
     const QuantizedModel model = quantize(model_from(args), quantization_from(args));
-    std::optional<std::int64_t> threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 256));
     SplitProveTimes times;
-    const ProofBundle bundle = prove_split_folder(folder, model, threshold, toolchain_from(args), jobs, show_progress, &times);
+    // A private-model folder proves on its own batch; the others classify the given inputs.
+    const ProofBundle bundle =
+        args.has("inputs")
+            ? prove_split_folder(folder, model, split_batch(read_split_folder(folder, false).layout, *args.get("inputs"), Labels::None),
+                                 toolchain_from(args), jobs, show_progress, &times)
+            : prove_split_folder(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
+                                 show_progress, &times);
     write_text(file, bundle.to_json().dump(1) + "\n");
     out.text(fmt::format("prove      {:7.2f} s  ({} sub-proofs, {:.1f} s of proving, {} at a time)", times.wall_s,
                          bundle.proofs.size(), times.prove_s, jobs));
     out.text(fmt::format("bundle: {}", file.string()));
-    out.text(fmt::format("public: commitment {}, threshold {}, correct {}", bundle.model_commitment.to_decimal(), bundle.threshold,
-                         bundle.correct));
+    out.text("public: " + bundle.statement().dump());
     out.result({{"bundle", file.string()},
                 {"proofs", bundle.proofs.size()},
                 {"prove_s", times.prove_s},
                 {"wall_s", times.wall_s},
-                {"public",
-                 {{"commitment", bundle.model_commitment.to_decimal()}, {"threshold", bundle.threshold}, {"correct", bundle.correct}}}});
+                {"public", bundle.statement()}});
     return kOk;
 }
 
@@ -92,8 +97,8 @@ int split_prove(const Args& args, const Output& out) {
 
 Subcommand split_prove_command() {
     return {"split-prove",
-            "prove a private model's accuracy on the split folder's batch, as a bundle of sub-proofs",
-            "--model FILE [--dir DIR] [--threshold T] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
+            "prove a private model's accuracy on the split folder's batch, or its classes of inputs, as a bundle of sub-proofs",
+            "--model FILE [--dir DIR] [--threshold T | --inputs FILE] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
             "The model's split commitment must be the folder's published one. Every sub-proof runs in a\n"
             "private scratch folder (its witness holds private values); --jobs runs that many at once. The\n"
             "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.\n"
@@ -102,6 +107,7 @@ Subcommand split_prove_command() {
             "then `--gather PLAN` bundles what they wrote.",
             options({model_options(), folder_option("the split folder (default: the current folder)"),
                      {{"threshold", "T", "the public accuracy threshold (default: the model's correct count)"},
+                      {"inputs", "FILE", "inference and both-private folders: the inputs to classify (JSON or CSV, no labels)"},
                       {"jobs", "N", "sub-proofs at once (default 1)"},
                       {"bundle", "FILE", "where to write the bundle (default: DIR/bundle.json)"},
                       {"plan", "", "print one command per sub-proof instead of proving"},

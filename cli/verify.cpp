@@ -15,12 +15,16 @@ int verify_bundle_file(const Args& args, const Output& out, const std::filesyste
     const std::filesystem::path file = *args.get("bundle");
     const ProofBundle bundle = ProofBundle::from_json(read_json(file), file);
     double seconds = 0;
-    const BundleVerdict verdict = timed("verify", false, seconds, [&] { return verify_split_folder(folder, bundle, toolchain_from(args)); });
+    // An inference bundle is checked against the public inputs it claims classes for.
+    const LabeledBatch inputs = args.has("inputs") ? split_batch(read_split_folder(folder, false).layout, *args.get("inputs"), Labels::None)
+                                                   : LabeledBatch{};
+    if (bundle.options.variant == SplitVariant::Inference && !args.has("inputs"))
+        throw UsageError("an inference bundle is verified against its public inputs: give --inputs FILE");
+    const BundleVerdict verdict =
+        timed("verify", false, seconds, [&] { return verify_split_folder(folder, bundle, toolchain_from(args), inputs); });
     out.text(fmt::format("verify     {:7.2f} s  ({}, {} proofs)", seconds, verdict.verified ? "PASSED" : "FAILED", bundle.proofs.size()));
     for (const auto& problem : verdict.problems) out.text("  " + problem);
-    const nlohmann::json revealed = {{"commitment", bundle.model_commitment.to_decimal()},
-                                     {"threshold", bundle.threshold},
-                                     {"correct", bundle.correct}};
+    const nlohmann::json revealed = bundle.statement();
     if (verdict.verified) out.text("public: " + revealed.dump());
     out.result({{"verified", verdict.verified}, {"bundle", file.string()}, {"problems", verdict.problems}, {"seconds", seconds},
                 {"public", revealed}});
@@ -43,14 +47,16 @@ int verify(const Args& args, const Output& out) {
 Subcommand verify_command() {
     return {"verify",
             "verify a proof: exit code 0 when it PASSED, 1 when it FAILED",
-            "[--dir DIR] [--proof FILE] [--vk FILE] | [--dir DIR] --bundle FILE",
+            "[--dir DIR] [--proof FILE] [--vk FILE] | [--dir DIR] --bundle FILE [--inputs FILE]",
             "Needs only the proof and the verification key (by default DIR/proof.json and\n"
             "DIR/keys/verification.key); with a circuit folder, also decodes the public values.\n"
             "--bundle: a split proof's bundle (zokml split-prove), checked with the split folder DIR's keys\n"
-            "against its published commitment: every sub-proof and every link between them.",
+            "against its published commitment: every sub-proof and every link between them; an inference\n"
+            "bundle against the public inputs it classifies (--inputs, docs/batch-format.md).",
             options({folder_option("the circuit or split folder (default: the current folder)"),
                      {{"proof", "FILE", "the proof (default: DIR/proof.json)"},
-                      {"bundle", "FILE", "a split proof's bundle, verified with the split folder DIR"}},
+                      {"bundle", "FILE", "a split proof's bundle, verified with the split folder DIR"},
+                      {"inputs", "FILE", "with --bundle of an inference folder: the public inputs (JSON or CSV, no labels)"}},
                      vk_option(), zokrates_option()}),
             0,
             verify};

@@ -15,7 +15,9 @@
 #include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/model/onnx.hpp"
 #include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/split_folder.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -154,6 +156,17 @@ TEST_CASE("inspect reports the parameter count and the bit widths of each layer"
     const Interval values{j["layers"][0]["values"][0], j["layers"][0]["values"][1]};
     CHECK(j["layers"][0]["sign_test_bits"] == sign_test_bits(values));
     CHECK_THAT(zokml_cli({"inspect", "--model", kSmallModel}).out, Catch::Contains("parameters   12730"));
+}
+
+TEST_CASE("every --model takes an ONNX file as well as zokml JSON", "[cli]") {
+    const std::string onnx = test::example_model("mnist-mlp.onnx").string();
+    const Result inspected = zokml_cli({"inspect", "--model", onnx, "--json"});
+    INFO(inspected.err);
+    REQUIRE(inspected.exit_code == 0);
+    CHECK(inspected.parsed()["fingerprint"] == quantize(load_onnx(onnx)).fingerprint());
+    const Result committed = zokml_cli({"commit", "--model", onnx});
+    CHECK(committed.exit_code == 0);
+    CHECK(committed.out == commit_model(quantize(load_onnx(onnx))).to_decimal() + "\n");
 }
 
 TEST_CASE("quantize reports the fidelity on the held-out digits", "[cli]") {
@@ -481,4 +494,75 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     const auto refused = zokml_cli({"split-prove", "--model", (dir / "other.json").string(), "--weight-bits", "8", "--dir", folder});
     CHECK(refused.exit_code == 3);
     CHECK_THAT(refused.err, Catch::Contains("not the one the folder's layout publishes"));
+}
+
+TEST_CASE("split proofs of a committed model's classes from the command line: public inputs, then private ones",
+          "[cli][split][slow]") {
+    const test::TempDir dir;
+    TrainingOptions training;
+    training.hidden_sizes = {2, 2};
+    training.epochs = 1;
+    save_model(train_mlp(split_mnist(load_mnist()).train, training), dir / "owner.json");
+    const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
+    const std::string cache = (dir / "cache").string();
+    const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",
+                                      "--layout", layout, "--json"});
+    REQUIRE(published.exit_code == 0);
+    // Two inputs to classify, as CSV lines of 784 floats (no labels), and two others.
+    const auto csv_of = [&](std::size_t first) {
+        std::string csv;
+        for (std::size_t d = first; d < first + 2; ++d) {
+            const auto pixels = held_out_digits()[d].as_floats();
+            csv += fmt::format("{}\n", fmt::join(pixels, ","));
+        }
+        return csv;
+    };
+    write_file_atomically(dir / "inputs.csv", csv_of(0));
+    write_file_atomically(dir / "others.csv", csv_of(2));
+    const std::string inputs = (dir / "inputs.csv").string(), others = (dir / "others.csv").string();
+
+    for (const std::string variant : {"inference", "both-private"}) {
+        INFO(variant);
+        const std::string folder = (dir / variant).string(), bundle = (dir / (variant + ".json")).string();
+        CHECK(zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--variant", variant, "--batch", inputs}).exit_code == 2);
+        REQUIRE(zokml_cli({"split-setup", "--layout", layout, "--dir", folder, "--variant", variant, "--batch-size", "2",
+                           "--inputs-per-slice", "2", "--cache-dir", cache})
+                    .exit_code == 0);
+        CHECK_FALSE(std::filesystem::exists(std::filesystem::path(folder) / "batch.json"));
+        const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs", inputs,
+                                       "--bundle", bundle, "--json"});
+        INFO(proved.out << proved.err);
+        REQUIRE(proved.exit_code == 0);
+        const auto classes = proved.parsed()["public"]["classes"];
+        REQUIRE(classes.size() == 2);
+        CHECK(proved.parsed()["public"]["commitment"] == published.parsed()["commitment"]);
+        // Three inputs for programs of two: refused before any proof.
+        write_file_atomically(dir / "three.csv", csv_of(0) + csv_of(2).substr(0, csv_of(2).find('\n') + 1));
+        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs",
+                         (dir / "three.csv").string()})
+                  .exit_code == 3);
+
+        if (variant == "inference") {
+            const auto verified = zokml_cli({"verify", "--dir", folder, "--bundle", bundle, "--inputs", inputs, "--json"});
+            CHECK(verified.exit_code == 0);
+            CHECK(verified.parsed()["public"]["classes"] == classes);
+            // Against other inputs, or without them, it does not pass.
+            const auto other = zokml_cli({"verify", "--dir", folder, "--bundle", bundle, "--inputs", others});
+            CHECK(other.exit_code == 1);
+            CHECK_THAT(other.out, Catch::Contains("inputs of slice 0 differs"));
+            CHECK(zokml_cli({"verify", "--dir", folder, "--bundle", bundle}).exit_code == 2);
+        } else {
+            const auto verified = zokml_cli({"verify", "--dir", folder, "--bundle", bundle, "--json"});
+            CHECK(verified.exit_code == 0);
+            CHECK(verified.parsed()["public"]["input_commitments"].size() == 1);
+            // The bundle shows nothing of the inputs, not even their fingerprint.
+            CHECK(read_file(bundle).find(LabeledBatch{split_batch(PublishedLayout::from_json(json::parse(read_file(layout)), layout),
+                                                                  std::filesystem::path(inputs), Labels::None)
+                                                          .inputs,
+                                                      {}}
+                                             .fingerprint()) == std::string::npos);
+            // Checked against the inference folder: the variant differs.
+            CHECK(zokml_cli({"verify", "--dir", (dir / "inference").string(), "--bundle", bundle, "--inputs", inputs}).exit_code == 1);
+        }
+    }
 }

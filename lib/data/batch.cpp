@@ -40,7 +40,7 @@ bool parse_number(std::string_view text, T& value) {
     return error == std::errc() && end == text.data() + text.size();
 }
 
-FloatBatch read_csv(std::string_view text, const fs::path& file) {
+FloatBatch read_csv(std::string_view text, bool labelled, const fs::path& file) {
     FloatBatch batch;
     std::size_t values = 0;
     std::size_t line_number = 0;
@@ -58,15 +58,15 @@ FloatBatch read_csv(std::string_view text, const fs::path& file) {
             rest.remove_prefix(comma + 1);
         }
         const auto where = [&](std::size_t column) { return fmt::format("line {} column {}", line_number, column + 1); };
+        double number = 0;
+        if (batch.inputs.empty() && line_number == 1 && !parse_number(fields[0], number)) continue;  // a header
         int label = 0;
-        if (!parse_number(fields[0], label) || label < 0 || label > kMaxLabel) {
-            double number = 0;
-            if (batch.inputs.empty() && line_number == 1 && !parse_number(fields[0], number)) continue;  // a header
+        if (labelled && (!parse_number(fields[0], label) || label < 0 || label > kMaxLabel))
             throw InputError(file, where(0), fmt::format("expected a label from 0 to {}, got \"{}\"", kMaxLabel, fields[0]));
-        }
-        std::vector<double> input(fields.size() - 1);
-        for (std::size_t i = 1; i < fields.size(); ++i)
-            if (!parse_number(fields[i], input[i - 1]) || !std::isfinite(input[i - 1]))
+        const std::size_t first = labelled ? 1 : 0;
+        std::vector<double> input(fields.size() - first);
+        for (std::size_t i = first; i < fields.size(); ++i)
+            if (!parse_number(fields[i], input[i - first]) || !std::isfinite(input[i - first]))
                 throw InputError(file, where(i), fmt::format("expected a finite number, got \"{}\"", fields[i]));
         if (!batch.inputs.empty() && input.size() != batch.inputs.front().size())
             throw InputError(file, fmt::format("line {}", line_number),
@@ -74,21 +74,22 @@ FloatBatch read_csv(std::string_view text, const fs::path& file) {
         values += input.size();
         if (values > kMaxCount) throw InputError(file, fmt::format("line {}", line_number), fmt::format("more than {} values", kMaxCount));
         batch.inputs.push_back(std::move(input));
-        batch.labels.push_back(label);
+        if (labelled) batch.labels.push_back(label);
     }
     return batch;
 }
 
-FloatBatch read_json_batch(const json& document, const fs::path& file) {
+FloatBatch read_json_batch(const json& document, bool labelled, const fs::path& file) {
     if (!document.is_object() || document.value("format", json()) != "zokml-batch" || document.value("version", json()) != 1)
         throw InputError(file, "format", "expected a JSON object with \"format\": \"zokml-batch\", \"version\": 1");
     for (const auto& [key, value] : document.items())
         if (key != "format" && key != "version" && key != "inputs" && key != "labels")
             throw InputError(file, key, "unknown member (expected format, version, inputs, labels)");
-    const json& inputs = document.contains("inputs") ? document["inputs"] : json();
-    const json& labels = document.contains("labels") ? document["labels"] : json();
+    static const json kMissing;
+    const json& inputs = document.contains("inputs") ? document["inputs"] : kMissing;  // no copy
+    const json& labels = document.contains("labels") ? document["labels"] : kMissing;
     if (!inputs.is_array()) throw InputError(file, "inputs", "expected an array of inputs, each an array of numbers");
-    if (!labels.is_array() || labels.size() != inputs.size())
+    if (labelled && (!labels.is_array() || labels.size() != inputs.size()))
         throw InputError(file, "labels", fmt::format("expected an array of {} labels, one per input", inputs.size()));
     FloatBatch batch;
     std::size_t values = 0;
@@ -106,10 +107,11 @@ FloatBatch read_json_batch(const json& document, const fs::path& file) {
             if (!input[i].is_number()) throw InputError(file, fmt::format("inputs[{}][{}]", n, i), "expected a number, got " + input[i].dump());
             row.push_back(input[i].get<double>());
         }
+        batch.inputs.push_back(std::move(row));
+        if (!labelled) continue;
         const json& label = labels[n];
         if (!label.is_number_integer() || label.get<std::int64_t>() < 0 || label.get<std::int64_t>() > kMaxLabel)
             throw InputError(file, fmt::format("labels[{}]", n), fmt::format("expected an integer from 0 to {}, got {}", kMaxLabel, label.dump()));
-        batch.inputs.push_back(std::move(row));
         batch.labels.push_back(label.get<int>());
     }
     return batch;
@@ -117,9 +119,10 @@ FloatBatch read_json_batch(const json& document, const fs::path& file) {
 
 }  // namespace
 
-FloatBatch read_batch_file(const fs::path& file) {
+FloatBatch read_batch_file(const fs::path& file, Labels labels) {
     const std::string text = read_input_file(file);
-    FloatBatch batch = file.extension() == ".csv" ? read_csv(text, file) : read_json_batch(parse_json(text, file), file);
+    const bool labelled = labels == Labels::Required;
+    FloatBatch batch = file.extension() == ".csv" ? read_csv(text, labelled, file) : read_json_batch(parse_json(text, file), labelled, file);
     check_shape(batch, file);
     return batch;
 }
@@ -138,9 +141,10 @@ LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch
                                  fmt::format("{} is outside the model's input range [{}, {}]", input[i], model.input_min_float,
                                              model.input_min_float + static_cast<double>(model.input_max) / model.input_scale));
         }
+        q.inputs.push_back(quantize_input(model, input));
+        if (batch.labels.empty()) continue;
         if (batch.labels[n] < 0 || static_cast<std::size_t>(batch.labels[n]) >= classes)
             throw InputError(file, fmt::format("labels[{}]", n), fmt::format("{} is not a class of the model (0 to {})", batch.labels[n], classes - 1));
-        q.inputs.push_back(quantize_input(model, input));
         q.labels.push_back(batch.labels[n]);
     }
     return q;

@@ -127,15 +127,18 @@ LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) 
     return labeled_batch(input_quantization(layout), spread_digits(held_out_digits(), batch_size));
 }
 
-LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file) {
-    return quantize_batch(input_quantization(layout), read_batch_file(batch_file), layout.parts.back().count, batch_file);
+LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file, Labels labels) {
+    return quantize_batch(input_quantization(layout), read_batch_file(batch_file, labels), layout.parts.back().count, batch_file);
 }
 
 fs::path split_file(const fs::path& folder) { return folder / "zokml.split.json"; }
 
-SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
-                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store) {
-    const SplitPlan plan = plan_split(layout.parts, batch, options, layout.model_name);
+namespace {
+
+// Builds the plan's programs and writes the folder; `batch` is the public labelled batch of a
+// private-model folder (kept in batch.json), empty otherwise.
+SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& layout, const SplitPlan& plan,
+                                 const LabeledBatch& batch, const Toolchain& toolchain, const ArtifactStore& store) {
     const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
     json records = json::object();
     for (const auto& [name, compiled] : programs.compiled) {
@@ -152,16 +155,33 @@ SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& 
                          {"proving_key_sha256", sha256_hex(read_file(keys.proving_key))},
                          {"verification_key_sha256", verification_key_digest(keys.verification_key)}};
     }
-    const json document = {{"format", kSplitFormat},
-                           {"version", 2},
-                           {"layout", layout.to_json()},
-                           {"batch_size", batch.inputs.size()},
-                           {"batch_fingerprint", batch.fingerprint()},
-                           {"options", split_options_json(options)},
-                           {"programs", records}};
-    write_file_atomically(batch_path(folder), labeled_batch_to_json(batch).dump() + "\n");
+    json document = {{"format", kSplitFormat},
+                     {"version", 2},
+                     {"variant", to_string(plan.options.variant)},
+                     {"layout", layout.to_json()},
+                     {"batch_size", plan.batch_size},
+                     {"options", split_options_json(plan.options)},
+                     {"programs", records}};
+    if (plan.options.variant == SplitVariant::PrivateModel) {
+        document["batch_fingerprint"] = batch.fingerprint();
+        write_file_atomically(batch_path(folder), labeled_batch_to_json(batch).dump() + "\n");
+    }
     write_file_atomically(split_file(folder), document.dump(2) + "\n");
     return programs;
+}
+
+}  // namespace
+
+SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
+                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store) {
+    if (options.variant != SplitVariant::PrivateModel) throw InputError("", "variant", "a labelled batch is for private-model folders");
+    return write_split_folder(folder, layout, plan_split(layout.parts, batch, options, layout.model_name), batch, toolchain, store);
+}
+
+SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, std::size_t inputs, SplitOptions options,
+                                 const Toolchain& toolchain, const ArtifactStore& store) {
+    options.input_bits = layout.input_bits;
+    return write_split_folder(folder, layout, plan_split(layout.parts, inputs, options, layout.model_name), {}, toolchain, store);
 }
 
 SplitFolder read_split_folder(const fs::path& folder, bool proving) {
@@ -169,16 +189,27 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     if (!fs::exists(file)) throw InputError(file, "(file)", "no split folder here (run zokml split-setup first)");
     const json document = read_json_file(file);
     const detail::Fields f(document, file, "");
-    f.only({"format", "version", "layout", "batch_size", "batch_fingerprint", "options", "programs"});
     if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 2)
         f.fail("format", "expected \"zokml-split\" version 2 (set up again a folder of an earlier version)");
+    const SplitVariant variant = [&] {
+        try {
+            return split_variant_from(f.text("variant"));
+        } catch (const InputError& e) {
+            f.fail("variant", e.reason());
+        }
+    }();
+    const bool labelled = variant == SplitVariant::PrivateModel;
+    f.only(labelled ? std::vector<std::string>{"format", "version", "variant", "layout", "batch_size", "batch_fingerprint", "options", "programs"}
+                    : std::vector<std::string>{"format", "version", "variant", "layout", "batch_size", "options", "programs"});
     SplitFolder split;
     split.layout = PublishedLayout::from_json(f.required("layout"), file);
     split.batch_size = f.count("batch_size", 0, 1, kMaxCount);
-    split.options = split_options_from_json(f.required("options"), SplitVariant::PrivateModel, file, "options");
-    split.batch = labeled_batch_from_json(read_json_file(batch_path(folder)), batch_path(folder));
-    if (split.batch.inputs.size() != split.batch_size || split.batch.fingerprint() != f.text("batch_fingerprint"))
-        throw InputError(batch_path(folder), "(file)", "not the batch the folder was set up for (its fingerprint differs)");
+    split.options = split_options_from_json(f.required("options"), variant, file, "options");
+    if (labelled) {
+        split.batch = labeled_batch_from_json(read_json_file(batch_path(folder)), batch_path(folder));
+        if (split.batch.inputs.size() != split.batch_size || split.batch.fingerprint() != f.text("batch_fingerprint"))
+            throw InputError(batch_path(folder), "(file)", "not the batch the folder was set up for (its fingerprint differs)");
+    }
     const json& programs = f.required("programs");
     if (!programs.is_object()) f.fail("programs", "expected an object");
     for (const auto& [name, record] : programs.items()) {
@@ -218,13 +249,25 @@ struct Statement {
     SplitPlan plan;
 };
 
-Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool proving) {
+// The batch: the folder's own (private-model), else `inputs`, which must be as many as the folder's
+// programs take.
+Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool proving, const LabeledBatch& inputs = {}) {
     Statement s{read_split_folder(folder, proving), {}, {}};
     if (model && commit_model_v2(*model, s.split.options.neurons_per_part) != s.split.layout.commitment)
         throw InputError(model->name, "(model)", "its commitment is not the one the folder's layout publishes");
-    s.batch = s.split.batch;
-    s.plan = plan_split(s.split.layout.parts, s.batch, s.split.options, s.split.layout.model_name);
+    if (s.split.options.variant == SplitVariant::PrivateModel) {
+        s.batch = s.split.batch;
+        s.plan = plan_split(s.split.layout.parts, s.batch, s.split.options, s.split.layout.model_name);
+        return s;
+    }
+    s.batch = inputs;
+    s.plan = plan_split(s.split.layout.parts, s.split.batch_size, s.split.options, s.split.layout.model_name);
     return s;
+}
+
+void check_inputs(const SplitFolder& split, const LabeledBatch& inputs) {
+    if (inputs.inputs.size() != split.batch_size)
+        throw InputError("", "inputs", fmt::format("the folder's programs take {} inputs, not {}", split.batch_size, inputs.inputs.size()));
 }
 
 json read_plan(const fs::path& plan) {
@@ -237,6 +280,8 @@ json read_plan(const fs::path& plan) {
 
 SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold) {
     const Statement s = statement_of(folder, &model, false);
+    if (s.split.options.variant != SplitVariant::PrivateModel)
+        throw InputError(split_file(folder), "variant", "planned sub-proofs serve private-model folders");
     const SplitWitnessData data = split_witness_data(s.plan, model, s.batch);
     const std::int64_t t = threshold.value_or(data.correct);
     if (t < 0 || t > data.correct)
@@ -291,9 +336,27 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
     return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, threshold.value_or(correct), jobs, progress, times);
 }
 
-BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain) {
+ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const LabeledBatch& inputs,
+                               const Toolchain& toolchain, std::size_t jobs,
+                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+    const Statement s = statement_of(folder, &model, true, inputs);
+    if (s.split.options.variant == SplitVariant::PrivateModel)
+        throw InputError(split_file(folder), "variant", "a private-model folder proves on its own batch, not on given inputs");
+    check_inputs(s.split, inputs);
+    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, 0, jobs, progress, times);
+}
+
+BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain,
+                                  const LabeledBatch& inputs) {
     const SplitFolder split = read_split_folder(folder, false);
-    return verify_bundle(toolchain, split.programs, bundle, split.batch, split.layout.commitment);
+    if (bundle.options.variant != split.options.variant)
+        return {false, {fmt::format("the bundle proves {}, the folder {}", to_string(bundle.options.variant), to_string(split.options.variant))}};
+    switch (split.options.variant) {
+        case SplitVariant::PrivateModel: return verify_bundle(toolchain, split.programs, bundle, split.batch, split.layout.commitment);
+        case SplitVariant::Inference: check_inputs(split, inputs); return verify_bundle(toolchain, split.programs, bundle, inputs, split.layout.commitment);
+        case SplitVariant::BothPrivate: return verify_bundle(toolchain, split.programs, bundle, {}, split.layout.commitment);
+    }
+    return {};
 }
 
 }  // namespace zokml

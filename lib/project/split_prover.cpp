@@ -117,6 +117,18 @@ json ProofBundle::to_json() const {
     return j;
 }
 
+json ProofBundle::statement() const {
+    json j = {{"variant", to_string(options.variant)}, {"commitment", model_commitment.to_decimal()}};
+    if (options.variant == SplitVariant::PrivateModel) {
+        j["threshold"] = threshold;
+        j["correct"] = correct;
+    } else {
+        j["classes"] = classes;
+    }
+    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = to_json()["input_commitments"];
+    return j;
+}
+
 ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     const detail::Fields fields(document, file, "");
     if (document.value("format", "") != kBundleFormat || document.value("version", 0) != 1)

@@ -5,6 +5,8 @@
 //   JSON  {"format": "zokml-batch", "version": 1, "inputs": [[0.0, 0.5, ...], ...], "labels": [7, ...]}
 //   CSV   one input a line: its label, then its values ("7,0.0,0.5,..."); a first line whose first
 //         field is not a number is a header; empty lines are skipped.
+// Inputs to classify (Labels::None) are the same without labels: JSON without "labels" (ignored
+// when given), CSV lines of values only.
 #pragma once
 
 #include <cstddef>
@@ -23,14 +25,17 @@ struct FloatBatch {
     std::vector<int> labels;
 };
 
+enum class Labels { Required, None };
+
 // Reads a .csv file as CSV and anything else as JSON. Throws InputError naming the file, the
 // field ("inputs[3][17]", "line 5 column 3") and the reason: not a number or not finite, rows of
 // different lengths, a label that is not an integer from 0 to 2^24, no input, more than 2^24 values.
-FloatBatch read_batch_file(const std::filesystem::path& file);
+FloatBatch read_batch_file(const std::filesystem::path& file, Labels labels = Labels::Required);
 
 // The integers the model's input quantization gives (quantize_input). Throws InputError naming
 // the file and field for an input of the wrong size, a value outside the model's input range
-// (public data is refused, never clamped) or a label that is not one of `classes`.
+// (data is refused, never clamped) or a label that is not one of `classes` (a batch without
+// labels gives one without labels).
 LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes,
                             const std::filesystem::path& file);
 

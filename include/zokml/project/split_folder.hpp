@@ -22,6 +22,7 @@
 
 #include "zokml/circuit/split.hpp"
 #include "zokml/core/field.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/project/split_prover.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/toolchain.hpp"
@@ -50,7 +51,7 @@ PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_
 // (read_batch_file, quantize_batch: InputError for a value outside the input range or a label
 // that is not a class).
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
-LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file);
+LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file, Labels labels = Labels::Required);
 
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
@@ -58,14 +59,18 @@ std::filesystem::path split_file(const std::filesystem::path& folder);
 // the folder (its keys linked or copied from the store, the batch in batch.json). Returns the programs.
 SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
                                  const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store);
+// An inference or both-private folder (options.variant): programs for `inputs` inputs at a time,
+// whatever their values; no batch is kept.
+SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, std::size_t inputs,
+                                 SplitOptions options, const Toolchain& toolchain, const ArtifactStore& store);
 
 // The folder's programs from its files: ABIs and keys, each proving key checked against the
 // SHA-256 recorded at setup (InputError when damaged or missing). Without proving keys (a
 // verifier's copy) when `proving` is false.
 struct SplitFolder {
     PublishedLayout layout;
-    std::size_t batch_size = 0;
-    LabeledBatch batch;
+    std::size_t batch_size = 0;  // inputs per statement
+    LabeledBatch batch;          // private-model folders: the public batch
     SplitOptions options;
     SplitPrograms programs;
 };
@@ -93,7 +98,16 @@ void prove_planned(const std::filesystem::path& folder, const QuantizedModel& mo
                    std::size_t index, const Toolchain& toolchain);
 ProofBundle gather_split_plan(const std::filesystem::path& folder, const std::filesystem::path& plan, const Toolchain& toolchain);
 
-// Verifies a bundle with the folder's verification keys against the layout's published commitment.
-BundleVerdict verify_split_folder(const std::filesystem::path& folder, const ProofBundle& bundle, const Toolchain& toolchain);
+// Inference and both-private folders: proves the classes of `inputs` (as many as the folder takes;
+// split_batch(layout, file, Labels::None) reads them).
+ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const LabeledBatch& inputs,
+                               const Toolchain& toolchain, std::size_t jobs,
+                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
+
+// Verifies a bundle with the folder's verification keys against the layout's published commitment:
+// on the folder's batch (private-model), on the public `inputs` (inference), or on the private
+// inputs' commitments the bundle shows (both-private).
+BundleVerdict verify_split_folder(const std::filesystem::path& folder, const ProofBundle& bundle, const Toolchain& toolchain,
+                                  const LabeledBatch& inputs = {});
 
 }  // namespace zokml

@@ -55,6 +55,9 @@ struct ProofBundle {
     nlohmann::json to_json() const;
     // Throws InputError naming the file and member.
     static ProofBundle from_json(const nlohmann::json& json, const std::filesystem::path& file);
+    // What the bundle proves: the commitment with the threshold and count, or with the classes
+    // (and a both-private bundle's input commitments).
+    nlohmann::json statement() const;
 };
 
 // The options as bundles and split folders record them (the variant is recorded beside them).
