@@ -421,13 +421,22 @@ TEST_CASE("zokml run --hash-input makes the private input's hash public", "[cli]
     CHECK(zokml_cli({"generate", "--model", model, "--dir", folder, "--group-size", "2"}).exit_code == 2);  // not its option
 }
 
-TEST_CASE("split proving from the command line: the owner publishes a layout, the verifier sets up, the owner proves, anyone verifies",
-          "[cli][split][slow]") {
-    const test::TempDir dir;
+namespace {
+
+// A model owner's tiny private model (784-2-2-10), trained here.
+void save_owner_model(const std::filesystem::path& file) {
     TrainingOptions training;
     training.hidden_sizes = {2, 2};
     training.epochs = 1;
-    save_model(train_mlp(split_mnist(load_mnist()).train, training), dir / "owner.json");
+    save_model(train_mlp(split_mnist(load_mnist()).train, training), file);
+}
+
+}  // namespace
+
+TEST_CASE("split proving from the command line: the owner publishes a layout, the verifier sets up, the owner proves, anyone verifies",
+          "[cli][split][slow]") {
+    const test::TempDir dir;
+    save_owner_model(dir / "owner.json");
     const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
     const std::string folder = (dir / "split").string(), cache = (dir / "cache").string();
 
@@ -499,10 +508,7 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
 TEST_CASE("split proofs of a committed model's classes from the command line: public inputs, then private ones",
           "[cli][split][slow]") {
     const test::TempDir dir;
-    TrainingOptions training;
-    training.hidden_sizes = {2, 2};
-    training.epochs = 1;
-    save_model(train_mlp(split_mnist(load_mnist()).train, training), dir / "owner.json");
+    save_owner_model(dir / "owner.json");
     const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
     const std::string cache = (dir / "cache").string();
     const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",

@@ -54,10 +54,7 @@ struct Fixture {
     Proof reprove(const SubProof& sub, const std::function<void(std::vector<Value>&)>& change) const {
         auto arguments = split_arguments(plan, sub, model, batch, data, bundle.threshold);
         change(arguments);
-        const test::TempDir work;
-        const std::string name = sub.program.name();
-        CircuitProver prover(test::real_toolchain(), programs.compiled.at(name), programs.keys.at(name), work.path());
-        return prover.prove(arguments);
+        return test::prove_with(programs.compiled.at(sub.program.name()), programs.keys.at(sub.program.name()), arguments);
     }
 };
 

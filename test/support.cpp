@@ -48,6 +48,12 @@ Proof swapped_a_c(Proof proof) {
     return proof;
 }
 
+Proof prove_with(const CompiledProgram& program, const Keypair& keys, const std::vector<Value>& arguments) {
+    const TempDir work;
+    CircuitProver prover(real_toolchain(), program, keys, work.path());
+    return prover.prove(arguments);
+}
+
 bool witness_fails(const CompiledProgram& program, const std::vector<Value>& arguments) {
     const TempDir dir;
     try {

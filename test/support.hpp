@@ -47,6 +47,9 @@ Proof swapped_a_c(Proof proof);
 // ("Execution failed"). Any other outcome but success is an error that propagates.
 bool witness_fails(const CompiledProgram& program, const std::vector<Value>& arguments);
 
+// A proof of the arguments with the program's keys, proven in a scratch folder.
+Proof prove_with(const CompiledProgram& program, const Keypair& keys, const std::vector<Value>& arguments);
+
 // How many processes or threads are blocked waiting for an flock on the file (from /proc/locks):
 // to make sure that two builders really overlap.
 std::size_t flock_waiters(const std::filesystem::path& file);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,18 @@ public:
         if (!value) return fallback;
         if (!value->is_boolean()) fail(key, "expected true or false, got " + value->dump());
         return value->get<bool>();
+    }
+    // text(key) read by `parse`, whose InputError or std::invalid_argument then names this file and key.
+    template <typename Parse>
+    auto parsed(const std::string& key, Parse parse) const {
+        const std::string value = text(key);
+        try {
+            return parse(value);
+        } catch (const InputError& e) {
+            fail(key, e.reason());
+        } catch (const std::invalid_argument& e) {
+            fail(key, e.what());
+        }
     }
     void only(const std::vector<std::string>& known) const {
         for (const auto& [key, value] : object_.items())

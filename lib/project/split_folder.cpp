@@ -75,11 +75,7 @@ PublishedLayout PublishedLayout::from_json(const json& document, const fs::path&
         f.fail("format", "expected \"zokml-layout\" version 1");
     PublishedLayout layout;
     layout.model_name = f.text("model_name");
-    try {
-        layout.commitment = FieldElement::from_decimal(f.text("commitment"));
-    } catch (const std::invalid_argument& e) {
-        f.fail("commitment", e.what());
-    }
+    layout.commitment = f.parsed("commitment", [](const std::string& v) { return FieldElement::from_decimal(v); });
     const detail::Fields input(f.required("input"), file, "input");
     input.only({"size", "bits", "min", "scale"});
     layout.input_size = input.count("size", 0, 1, kMaxCount);
@@ -191,13 +187,7 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     const detail::Fields f(document, file, "");
     if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 2)
         f.fail("format", "expected \"zokml-split\" version 2 (set up again a folder of an earlier version)");
-    const SplitVariant variant = [&] {
-        try {
-            return split_variant_from(f.text("variant"));
-        } catch (const InputError& e) {
-            f.fail("variant", e.reason());
-        }
-    }();
+    const SplitVariant variant = f.parsed("variant", split_variant_from);
     const bool labelled = variant == SplitVariant::PrivateModel;
     f.only(labelled ? std::vector<std::string>{"format", "version", "variant", "layout", "batch_size", "batch_fingerprint", "options", "programs"}
                     : std::vector<std::string>{"format", "version", "variant", "layout", "batch_size", "options", "programs"});

@@ -133,13 +133,7 @@ ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     const detail::Fields fields(document, file, "");
     if (document.value("format", "") != kBundleFormat || document.value("version", 0) != 1)
         fields.fail("format", "expected \"zokml-bundle\" version 1");
-    const SplitVariant variant = [&] {
-        try {
-            return split_variant_from(fields.text("variant"));
-        } catch (const InputError& e) {
-            fields.fail("variant", e.reason());
-        }
-    }();
+    const SplitVariant variant = fields.parsed("variant", split_variant_from);
     const std::vector<std::string> common{"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint",
                                           "model_commitment", "verification_keys", "proofs"};
     std::vector<std::string> known = common;
@@ -181,11 +175,7 @@ ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
         }
     }
     bundle.batch_fingerprint = fields.text("batch_fingerprint");
-    try {
-        bundle.model_commitment = FieldElement::from_decimal(fields.text("model_commitment"));
-    } catch (const std::invalid_argument& e) {
-        fields.fail("model_commitment", e.what());
-    }
+    bundle.model_commitment = fields.parsed("model_commitment", [](const std::string& v) { return FieldElement::from_decimal(v); });
     if (variant == SplitVariant::PrivateModel) {
         bundle.threshold = static_cast<std::int64_t>(fields.count("threshold", 0, 0, kMaxCount));
         bundle.correct = static_cast<std::int64_t>(fields.count("correct", 0, 0, kMaxCount));
