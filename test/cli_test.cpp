@@ -542,6 +542,12 @@ TEST_CASE("split proofs of a committed model's classes from the command line: pu
         const auto classes = proved.parsed()["public"]["classes"];
         REQUIRE(classes.size() == 2);
         CHECK(proved.parsed()["public"]["commitment"] == published.parsed()["commitment"]);
+        // No inputs, or a threshold: refused before any proof.
+        const auto without = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder});
+        CHECK(without.exit_code == 3);
+        CHECK_THAT(without.err, Catch::Contains("--inputs FILE"));
+        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs", inputs, "--threshold", "1"})
+                  .exit_code == 2);
         // Three inputs for programs of two: refused before any proof.
         write_file_atomically(dir / "three.csv", csv_of(0) + csv_of(2).substr(0, csv_of(2).find('\n') + 1));
         CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs",

@@ -322,6 +322,10 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
                                const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
     const Statement s = statement_of(folder, &model, true);
+    if (s.split.options.variant != SplitVariant::PrivateModel)
+        throw InputError(split_file(folder), "variant",
+                         fmt::format("a {} folder proves the classes of inputs it is given (zokml split-prove --inputs FILE)",
+                                     to_string(s.split.options.variant)));
     const auto correct = static_cast<std::int64_t>(count_correct(model, s.batch));
     return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, threshold.value_or(correct), jobs, progress, times);
 }

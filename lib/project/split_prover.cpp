@@ -44,6 +44,19 @@ LabeledBatch public_batch(SplitVariant variant, const LabeledBatch& batch) {
     return {};
 }
 
+json fields_json(const std::vector<FieldElement>& elements) {
+    json out = json::array();
+    for (const auto& e : elements) out.push_back(e.to_decimal());
+    return out;
+}
+
+std::vector<FieldElement> fields_from(const json& j, const std::string& where) {
+    if (!j.is_array()) throw std::invalid_argument(where + ": expected an array");
+    std::vector<FieldElement> out;
+    for (const auto& e : j) out.push_back(FieldElement::from_decimal(e.get<std::string>()));
+    return out;
+}
+
 json part_json(const PartRange& p) {
     return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
             {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
@@ -108,10 +121,7 @@ json ProofBundle::to_json() const {
     } else {
         j["classes"] = classes;
     }
-    if (options.variant == SplitVariant::BothPrivate) {
-        j["input_commitments"] = json::array();
-        for (const auto& c : input_commitments) j["input_commitments"].push_back(c.to_decimal());
-    }
+    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = fields_json(input_commitments);
     j["verification_keys"] = verification_keys;
     j["proofs"] = proofs_json;
     return j;
@@ -125,7 +135,7 @@ json ProofBundle::statement() const {
     } else {
         j["classes"] = classes;
     }
-    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = to_json()["input_commitments"];
+    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = fields_json(input_commitments);
     return j;
 }
 
@@ -306,23 +316,6 @@ ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& pro
     if (!own.verified) throw std::logic_error("the split proof does not check out: " + own.problems.front());
     return bundle;
 }
-
-namespace {
-
-json fields_json(const std::vector<FieldElement>& elements) {
-    json out = json::array();
-    for (const auto& e : elements) out.push_back(e.to_decimal());
-    return out;
-}
-
-std::vector<FieldElement> fields_from(const json& j, const std::string& where) {
-    if (!j.is_array()) throw std::invalid_argument(where + ": expected an array");
-    std::vector<FieldElement> out;
-    for (const auto& e : j) out.push_back(FieldElement::from_decimal(e.get<std::string>()));
-    return out;
-}
-
-}  // namespace
 
 json witness_data_to_json(const SplitWitnessData& d) {
     json salts = json::array(), commitments = json::array();
