@@ -57,6 +57,15 @@ std::vector<FieldElement> fields_from(const json& j, const std::string& where) {
     return out;
 }
 
+// What a bundle shows besides the model commitment: the threshold and count, or the classes (and
+// a both-private bundle's input commitments).
+json outcome(const ProofBundle& b) {
+    if (b.options.variant == SplitVariant::PrivateModel) return {{"threshold", b.threshold}, {"correct", b.correct}};
+    json j = {{"classes", b.classes}};
+    if (b.options.variant == SplitVariant::BothPrivate) j["input_commitments"] = fields_json(b.input_commitments);
+    return j;
+}
+
 json part_json(const PartRange& p) {
     return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
             {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
@@ -115,13 +124,7 @@ json ProofBundle::to_json() const {
               {"options", split_options_json(options)},
               {"batch_fingerprint", batch_fingerprint},
               {"model_commitment", model_commitment.to_decimal()}};
-    if (options.variant == SplitVariant::PrivateModel) {
-        j["threshold"] = threshold;
-        j["correct"] = correct;
-    } else {
-        j["classes"] = classes;
-    }
-    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = fields_json(input_commitments);
+    j.update(outcome(*this));
     j["verification_keys"] = verification_keys;
     j["proofs"] = proofs_json;
     return j;
@@ -129,13 +132,7 @@ json ProofBundle::to_json() const {
 
 json ProofBundle::statement() const {
     json j = {{"variant", to_string(options.variant)}, {"commitment", model_commitment.to_decimal()}};
-    if (options.variant == SplitVariant::PrivateModel) {
-        j["threshold"] = threshold;
-        j["correct"] = correct;
-    } else {
-        j["classes"] = classes;
-    }
-    if (options.variant == SplitVariant::BothPrivate) j["input_commitments"] = fields_json(input_commitments);
+    j.update(outcome(*this));
     return j;
 }
 
