@@ -47,6 +47,7 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
     SplitWitnessData data;
     const auto parts = plan.parts();
     for (const auto& part : parts) data.part_commitments.push_back(commit_part(model, part));
+    data.model_commitment = commit_model_parts(parts, data.part_commitments);
     for (const auto& l : plan.layers) {
         auto& activations = data.activations.emplace_back();
         auto& salts = data.activation_salts.emplace_back();
@@ -68,17 +69,14 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
         }
     }
     for (const auto& trace : traces) data.classes.push_back(trace.predicted_class);
-    if (plan.options.variant != SplitVariant::PrivateModel) {
-        for (std::size_t s = 0; s < plan.slices(); ++s) {
-            const auto inputs = slice_inputs(plan, batch, s);
+    const bool labelled = plan.options.variant == SplitVariant::PrivateModel;
+    for (std::size_t s = 0; s < plan.slices(); ++s) {
+        if (!labelled) {
             // Public inputs: salt 0, so that the verifier recomputes the commitment from them.
             data.input_salts.push_back(plan.options.variant == SplitVariant::BothPrivate ? random_salt() : FieldElement());
-            data.input_commitments.push_back(commit_salted(data.input_salts.back(), inputs, plan.options.input_bits));
+            data.input_commitments.push_back(commit_salted(data.input_salts.back(), slice_inputs(plan, batch, s), plan.options.input_bits));
+            continue;
         }
-        data.model_commitment = commit_model_parts(parts, data.part_commitments);
-        return data;
-    }
-    for (std::size_t s = 0; s < plan.slices(); ++s) {
         std::int64_t correct = 0;
         for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
             correct += traces[i].predicted_class == batch.labels[i];
@@ -87,7 +85,6 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
         data.count_commitments.push_back(commit_salted(data.count_salts.back(), {correct}, count_bits(plan.slice_size(s))));
         data.correct += correct;
     }
-    data.model_commitment = commit_model_parts(parts, data.part_commitments);
     return data;
 }
 

@@ -19,15 +19,6 @@ using nlohmann::json;
 
 constexpr int kMaxLabel = 1 << 24;
 
-// Every input the same length, at least one, and no more values in all than a model may take.
-void check_shape(const FloatBatch& batch, const fs::path& file) {
-    if (batch.inputs.empty()) throw InputError(file, "inputs", "the batch has no input");
-    std::size_t values = 0;
-    for (const auto& input : batch.inputs) values += input.size();
-    if (values > kMaxCount)
-        throw InputError(file, "inputs", fmt::format("{} values: a batch holds at most {}", values, kMaxCount));
-}
-
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -123,7 +114,8 @@ FloatBatch read_batch_file(const fs::path& file, Labels labels) {
     const std::string text = read_input_file(file);
     const bool labelled = labels == Labels::Required;
     FloatBatch batch = file.extension() == ".csv" ? read_csv(text, labelled, file) : read_json_batch(parse_json(text, file), labelled, file);
-    check_shape(batch, file);
+    // Both readers refused rows of other lengths and more than kMaxCount values as they read.
+    if (batch.inputs.empty()) throw InputError(file, "inputs", "the batch has no input");
     return batch;
 }
 
