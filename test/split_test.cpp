@@ -114,7 +114,7 @@ TEST_CASE("a split proof verifies and shows the v2 commitment, the threshold and
     const auto verdict = f.verify(f.bundle);
     INFO((verdict.problems.empty() ? "" : verdict.problems.front()));
     CHECK(verdict.verified);
-    CHECK(f.programs.compiled.size() == 4);  // part-n2, slice-l1-n2-s4, slice-l2-n10-s4, aggregate: shared by the proofs
+    CHECK(f.programs.compiled.size() == 4);  // part-n2-s0-3, slice-l1-n2-s4, slice-l2-n10-s4, aggregate: shared by the proofs
 }
 
 TEST_CASE("a bundle survives its JSON round trip", "[split][slow]") {

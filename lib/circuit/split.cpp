@@ -10,6 +10,7 @@
 #include "batch_neuron.hpp"
 #include "committed_parameters.hpp"
 #include "core/templates.hpp"
+#include "model/window.hpp"
 #include "quantize/value_limit.hpp"
 #include "zok_code.hpp"
 #include "zokml/core/errors.hpp"
@@ -29,29 +30,46 @@ Interval signed_range(unsigned bits) {
 
 unsigned bits_for(std::int64_t max) { return std::max(1u, static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(max)))); }
 
-// The Dense layers of a model Dense (ReLU Dense)* Argmax (Flatten layers aside), checked.
-std::vector<std::size_t> dense_layers(const QuantizedModel& model) {
+// Checks that a model is P (ReLU P)* Argmax with P a Dense or Conv2D layer, the last one Dense
+// (Flatten layers aside): the shape split proofs take.
+void check_split_layers(const QuantizedModel& model) {
     using K = Layer::Kind;
-    std::vector<std::size_t> dense;
     std::vector<K> kinds;
     for (std::size_t l = 0; l < model.layers.size(); ++l) {
         const auto& layer = model.layers[l];
-        if (layer.rescale_bits > 0)
-            throw InputError(model.name, fmt::format("layers[{}]", l), "split proofs take no rescaling (activation_bits 0)");
+        const std::string field = fmt::format("layers[{}]", l);
+        if (layer.rescale_bits > 0) throw InputError(model.name, field, "split proofs take no rescaling yet (activation_bits 0)");
+        if (layer.kind == K::MaxPool || layer.kind == K::AvgPool) throw InputError(model.name, field, "split proofs take no pooling yet");
         if (layer.kind == K::Flatten) continue;
-        if (layer.kind == K::Dense) dense.push_back(l);
-        kinds.push_back(layer.kind);
+        kinds.push_back(layer.kind == K::Conv2D ? K::Dense : layer.kind);  // one kind for "a layer with parameters"
     }
-    bool shape = !kinds.empty() && kinds.front() == K::Dense && kinds.back() == K::Argmax;
+    bool shape = kinds.size() >= 2 && kinds.front() == K::Dense && kinds.back() == K::Argmax;
     for (std::size_t i = 1; shape && i + 1 < kinds.size(); ++i) shape = kinds[i] == (i % 2 ? K::ReLU : K::Dense);
     if (!shape || kinds.size() % 2 != 0)
-        throw InputError(model.name, "layers", "split proofs take Dense layers with a ReLU between each two and an Argmax head");
-    return dense;
+        throw InputError(model.name, "layers",
+                         "split proofs take Dense or Conv2D layers with a ReLU between each two, a Dense layer last and an Argmax head");
 }
 
 std::string parameter_summary(const SplitLayer& l, std::size_t neurons) {
-    return fmt::format("{} x {} weights in [{}, {}], {} biases in [{}, {}]", neurons, l.inputs, l.weights.lo, l.weights.hi,
-                       neurons, l.biases.lo, l.biases.hi);
+    const std::string rows = l.convolution() ? fmt::format("{} filters of {}x{}x{}", neurons, l.image.channels, l.window.kernel_height,
+                                                           l.window.kernel_width)
+                                             : fmt::format("{} x {}", neurons, l.patch);
+    return fmt::format("{} weights in [{}, {}], {} biases in [{}, {}]", rows, l.weights.lo, l.weights.hi, neurons, l.biases.lo,
+                       l.biases.hi);
+}
+
+const char* units_name(const SplitLayer& l) { return l.convolution() ? "filters" : "neurons"; }
+
+// What one neuron or filter reads from each input, position by position: a Dense neuron's
+// whole input, or a filter's patch (channel by channel, as its weights; zeros in the padding).
+std::vector<std::vector<std::int64_t>> patches(const SplitLayer& l, const std::vector<std::int64_t>& x) {
+    if (!l.convolution()) return {x};
+    std::vector<std::vector<std::int64_t>> all;
+    detail::for_each_conv_output(l.image, l.window, 1, [&](std::size_t, auto&& taps) {
+        auto& patch = all.emplace_back(l.patch, 0);
+        taps([&](std::size_t i, std::size_t k) { patch[k] = x.at(i); });
+    });
+    return all;
 }
 
 // A part's parameters as main's private parameters, and the statements committing to them.
@@ -92,13 +110,19 @@ void add_helpers(Circuit& circuit, std::string& imports, std::initializer_list<c
     }
 }
 
-Circuit part_circuit(const SplitPlan& plan, std::size_t neurons, const LabeledBatch& batch) {
+Circuit part_circuit(const SplitPlan& plan, const SplitProgram& program, const LabeledBatch& batch) {
     const SplitLayer& l = plan.layers.at(0);
+    const std::size_t neurons = program.neurons, last_slice = program.first_slice + program.slices - 1;
+    const std::size_t begin = plan.slice_begin(program.first_slice), end = plan.slice_begin(last_slice) + plan.slice_size(last_slice);
+    // The layer is one neuron (filter) over a batch of what each reads: the inputs, or their patches.
+    LabeledBatch reads;
+    for (std::size_t i = begin; i < end; ++i)
+        for (auto& patch : patches(l, batch.inputs.at(i))) reads.inputs.push_back(std::move(patch));
     Circuit circuit;
     std::string imports;
     add_helpers(circuit, imports, {"absorb"});
     const PartParameters p = part_parameters(l, neurons, circuit, imports);
-    detail::write_batch_neuron(circuit, batch, plan.options.chunk_size, plan.options.group_size, l.weights, l.biases);
+    detail::write_batch_neuron(circuit, reads, plan.options.chunk_size, plan.options.group_size, l.weights, l.biases);
     circuit.files["is_nonnegative.zok"] = render_template("is_nonnegative.zok", {});  // the batch neuron's ReLU
     imports += import_line("./hidden", "hidden");
     const std::string pack = detail::bounded_pack_module_name(l.activation_bits);
@@ -107,24 +131,29 @@ Circuit part_circuit(const SplitPlan& plan, std::size_t neurons, const LabeledBa
 
     std::string calls;
     for (std::size_t j = 0; j < neurons; ++j)
-        calls += fmt::format("    field[{}] h{} = hidden(w{}, b[{}]);\n", batch.inputs.size(), j, j, j);
+        calls += fmt::format("    field[{}] h{} = hidden(w{}, b[{}]);\n", reads.inputs.size(), j, j, j);
     std::string slices;
     std::vector<std::string> names;
-    for (std::size_t s = 0; s < plan.slices(); ++s) {
+    for (std::size_t s = program.first_slice; s <= last_slice; ++s) {
         std::vector<std::string> values;
         for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
-            for (std::size_t j = 0; j < neurons; ++j) values.push_back(fmt::format("h{}[{}]", j, i));
-        names.push_back(fmt::format("a{}", s));
-        slices += fmt::format("    field a{} = {};\n", s,
-                              detail::absorb_call(fmt::format("salt[{}]", s), pack, values.size(), l.activation_bits,
+            for (std::size_t j = 0; j < neurons; ++j)
+                for (std::size_t q = 0; q < l.positions; ++q) values.push_back(fmt::format("h{}[{}]", j, (i - begin) * l.positions + q));
+        const std::size_t k = s - program.first_slice;
+        names.push_back(fmt::format("a{}", k));
+        slices += fmt::format("    field a{} = {};\n", k,
+                              detail::absorb_call(fmt::format("salt[{}]", k), pack, values.size(), l.activation_bits,
                                                   fmt::format("[{}]", fmt::join(values, ", "))));
     }
     circuit.files[circuit.main_file] = render_template(
         "split_part_main.zok", {{"neurons", std::to_string(neurons)},
+                                {"units", units_name(l)},
+                                {"units_one", l.convolution() ? "filter" : "neuron"},
                                 {"model_name", detail::comment_text(plan.model_name)},
                                 {"batch_size", std::to_string(batch.inputs.size())},
                                 {"batch_fingerprint", batch.fingerprint()},
-                                {"slices", std::to_string(plan.slices())},
+                                {"covered", fmt::format("inputs {}..{}, slices {}..{}", begin, end - 1, program.first_slice, last_slice)},
+                                {"slices", std::to_string(program.slices)},
                                 {"activation_bits", std::to_string(l.activation_bits)},
                                 {"parameter_summary", parameter_summary(l, neurons)},
                                 {"imports", imports},
@@ -141,11 +170,27 @@ Circuit part_circuit(const SplitPlan& plan, std::size_t neurons, const LabeledBa
 // (last: 1 when the class is the label, or the class itself).
 std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled, const std::string& description) {
     std::vector<std::string> parameters{fmt::format("field[{}] x", l.inputs)};
-    for (std::size_t j = 0; j < neurons; ++j) parameters.push_back(fmt::format("field[{}] w{}", l.inputs, j));
+    for (std::size_t j = 0; j < neurons; ++j) parameters.push_back(fmt::format("field[{}] w{}", l.patch, j));
     parameters.push_back(fmt::format("field[{}] b", neurons));
     std::string statements;
-    for (std::size_t j = 0; j < neurons; ++j)
-        statements += fmt::format("    field {}{} = dot::<{}>(x, w{}) + b[{}];\n", l.last ? "y" : "v", j, l.inputs, j, j);
+    std::vector<std::string> value_names;
+    if (l.convolution()) {
+        // Each output of each filter: its patch's products, in sums of a few terms each.
+        std::size_t v = 0;
+        detail::for_each_conv_output(l.image, l.window, neurons, [&](std::size_t j, auto&& taps) {
+            std::vector<detail::Term> terms;
+            taps([&](std::size_t i, std::size_t k) { terms.push_back({false, fmt::format("x[{}] * w{}[{}]", i, j, k - j * l.patch)}); });
+            const auto sum = detail::split_sum(terms, [&](std::size_t k) { return fmt::format("s{}_{}", v, k); });
+            statements += fmt::format("{}\n    field v{} = {}{}b[{}];\n", sum.statements, v, fmt::join(sum.names, " + "),
+                                      sum.names.empty() ? "" : " + ", j);
+            value_names.push_back(fmt::format("v{}", v++));
+        });
+    } else {
+        for (std::size_t j = 0; j < neurons; ++j) {
+            statements += fmt::format("    field {}{} = dot::<{}>(x, w{}) + b[{}];\n", l.last ? "y" : "v", j, l.inputs, j, j);
+            value_names.push_back(fmt::format("v{}", j));
+        }
+    }
     const std::map<std::string, std::string> common = {{"description", description},
                                                        {"lo", std::to_string(l.values.lo)},
                                                        {"hi", std::to_string(l.values.hi)},
@@ -159,9 +204,9 @@ std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled
         return render_template("split_classify.zok", values);
     }
     std::vector<std::string> results;
-    for (std::size_t j = 0; j < neurons; ++j) results.push_back(detail::relu_expression(l.values, fmt::format("v{}", j)));
+    for (const auto& v : value_names) results.push_back(detail::relu_expression(l.values, v));
     values["statements"] = statements;
-    values["neurons"] = std::to_string(neurons);
+    values["neurons"] = std::to_string(results.size());
     values["results"] = fmt::format("{}", fmt::join(results, ", "));
     return render_template("split_neurons.zok", values);
 }
@@ -176,7 +221,7 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     std::vector<std::size_t> producers;  // values per input of each producer
     if (first) producers.push_back(l.inputs);
     else
-        for (const auto& part : plan.layers.at(program.layer - 1).parts) producers.push_back(part.count);
+        for (const auto& part : plan.layers.at(program.layer - 1).parts) producers.push_back(part.count * part.positions());
     const unsigned in_bits = first ? plan.options.input_bits : plan.layers.at(program.layer - 1).activation_bits;
     Circuit circuit;
     std::string imports;
@@ -202,7 +247,7 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
 
     const std::string module = l.last ? "classify" : "neurons";
     circuit.files[module + ".zok"] = layer_module(
-        l, n, labelled, fmt::format("layer {} ({} -> {}), {} neurons, for one input", l.layer, l.inputs, l.outputs, n));
+        l, n, labelled, fmt::format("layer {} ({} -> {}), {} {}, for one input", l.layer, l.inputs, l.outputs(), n, units_name(l)));
     add_helpers(circuit, imports, {"is_nonnegative", "dot"});
     imports += import_line("./" + module, module);
 
@@ -222,8 +267,8 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
             layer_code += fmt::format("    field ok{} = classify(x{}, {}, b{});\n", i, i, weights, labelled ? fmt::format(", labels[{}]", i) : "");
             outputs.push_back(fmt::format("ok{}", i));
         } else {
-            layer_code += fmt::format("    field[{}] h{} = neurons(x{}, {}, b);\n", n, i, i, weights);
-            for (std::size_t j = 0; j < n; ++j) outputs.push_back(fmt::format("h{}[{}]", i, j));
+            layer_code += fmt::format("    field[{}] h{} = neurons(x{}, {}, b);\n", n * l.positions, i, i, weights);
+            for (std::size_t j = 0; j < n * l.positions; ++j) outputs.push_back(fmt::format("h{}[{}]", i, j));
         }
     }
     std::string public_summary, returned;
@@ -254,8 +299,8 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
     }
     circuit.files[circuit.main_file] = render_template(
         "split_slice_main.zok",
-        {{"description", fmt::format("layer {} ({} -> {}), a part of {} neurons, a slice of {} inputs", l.layer, l.inputs,
-                                     l.outputs, n, s)},
+        {{"description", fmt::format("layer {} ({} -> {}), a part of {} {}, a slice of {} inputs", l.layer, l.inputs,
+                                     l.outputs(), n, units_name(l), s)},
          {"model_name", detail::comment_text(plan.model_name)},
          {"reads", first ? fmt::format("the slice's {} inputs (private)", s) : "the previous layer's ReLU values on the slice"},
          // One program for public and private inputs: the verifier recomputes a public input's
@@ -328,6 +373,11 @@ Circuit aggregate_circuit(const SplitPlan& plan) {
 
 }  // namespace
 
+std::size_t SplitPlan::slices_per_part_proof(std::size_t part_count) const {
+    const std::size_t per_slice = options.inputs_per_slice * part_count * layers.at(0).positions;
+    return std::clamp<std::size_t>(options.part_proof_values / per_slice, 1, slices());
+}
+
 std::size_t SplitPlan::slices() const { return (batch_size + options.inputs_per_slice - 1) / options.inputs_per_slice; }
 std::size_t SplitPlan::slice_begin(std::size_t slice) const { return slice * options.inputs_per_slice; }
 std::size_t SplitPlan::slice_size(std::size_t slice) const {
@@ -348,7 +398,7 @@ std::size_t SplitPlan::first_part(std::size_t layer) const {
 
 SplitPlan plan_split(const QuantizedModel& model, const LabeledBatch& batch, const SplitOptions& options) {
     if (options.neurons_per_part == 0) throw InputError(model.name, "neurons_per_part", "must be positive");
-    dense_layers(model);  // the shape split proofs take
+    check_split_layers(model);
     for (std::size_t i = 0; i < batch.inputs.size(); ++i) {
         if (batch.inputs[i].size() != model.input_size) throw InputError("", fmt::format("batch.inputs[{}]", i), "wrong size");
         for (const auto v : batch.inputs[i])
@@ -366,6 +416,7 @@ namespace {
 SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size, const LabeledBatch* batch,
                     const SplitOptions& options, const std::string& model_name) {
     for (const auto& [name, value] : {std::pair{"inputs_per_slice", options.inputs_per_slice},
+                                      {"part_proof_values", options.part_proof_values},
                                       {"chunk_size", options.chunk_size},
                                       {"group_size", options.group_size}})
         if (value == 0) throw InputError("", name, "must be positive");
@@ -378,38 +429,47 @@ SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size,
     for (const auto& part : parts) {
         if (part.weight_bits < 1 || part.weight_bits > 62 || part.bias_bits < 1 || part.bias_bits > 62)
             throw InputError("", "parts", fmt::format("layer {}: widths must be 1 to 62 bits", part.layer));
+        if (part.convolution() && (part.positions() == 0 || part.inputs != part.image.channels * part.window.kernel_height *
+                                                                                   part.window.kernel_width))
+            throw InputError("", "parts", fmt::format("layer {}: the filters do not fit the image", part.layer));
         if (plan.layers.empty() || plan.layers.back().layer != part.layer) {
             SplitLayer l;
             l.layer = part.layer;
-            l.inputs = part.inputs;
+            l.inputs = part.convolution() ? part.image.size() : part.inputs;
+            l.patch = part.inputs;
+            l.positions = part.positions();
+            l.image = part.image;
+            l.window = part.window;
             l.weights = signed_range(part.weight_bits);
             l.biases = signed_range(part.bias_bits);
             plan.layers.push_back(l);
         }
         SplitLayer& l = plan.layers.back();
-        if (part.first != l.outputs || part.inputs != l.inputs || signed_range(part.weight_bits) != l.weights ||
-            signed_range(part.bias_bits) != l.biases || part.count == 0)
+        if (part.first != l.units || part.inputs != l.patch || part.image != l.image || part.window != l.window ||
+            signed_range(part.weight_bits) != l.weights || signed_range(part.bias_bits) != l.biases || part.count == 0)
             throw InputError("", "parts", fmt::format("part of layer {} at neuron {} does not continue its layer", part.layer, part.first));
-        l.outputs += part.count;
+        l.units += part.count;
         l.parts.push_back(part);
     }
-    if (plan.layers.size() < 2) throw InputError(model_name, "layers", "split proofs take at least two Dense layers");
-    if (plan.layers.back().parts.size() != 1) throw InputError(model_name, "parts", "the last Dense layer is one part");
+    if (plan.layers.size() < 2) throw InputError(model_name, "layers", "split proofs take at least two layers with parameters");
+    if (plan.layers.back().parts.size() != 1 || plan.layers.back().convolution())
+        throw InputError(model_name, "parts", "the last layer is a Dense layer in one part");
     for (std::size_t d = 0; d < plan.layers.size(); ++d) {
         SplitLayer& l = plan.layers[d];
         l.last = d + 1 == plan.layers.size();
         if (d == 0 && batch) {
-            // Inputs are >= 0 constants: w * x spans [w.lo * x, w.hi * x] per input of the batch.
-            for (const auto& x : batch->inputs) {
-                int128 sum = 0;
-                for (const auto v : x) sum += v;
-                l.output_max = std::max(l.output_max, checked_bound(sum * l.weights.hi + l.biases.hi));
-            }
+            // Inputs are >= 0 constants: w * x spans [w.lo * x, w.hi * x] per patch of each input.
+            for (const auto& x : batch->inputs)
+                for (const auto& patch : patches(l, x)) {
+                    int128 sum = 0;
+                    for (const auto v : patch) sum += v;
+                    l.output_max = std::max(l.output_max, checked_bound(sum * l.weights.hi + l.biases.hi));
+                }
         } else {
-            if (d > 0 && l.inputs != plan.layers[d - 1].outputs)
+            if (d > 0 && l.inputs != plan.layers[d - 1].outputs())
                 throw InputError("", "parts", fmt::format("layer {} does not chain", l.layer));
             l.input_max = d == 0 ? (std::int64_t(1) << options.input_bits) - 1 : plan.layers[d - 1].output_max;
-            const int128 span = int128(l.input_max) * int128(l.inputs);
+            const int128 span = int128(l.input_max) * int128(l.patch);
             l.values = {checked_bound(span * l.weights.lo + l.biases.lo), checked_bound(span * l.weights.hi + l.biases.hi)};
             l.output_max = std::max<std::int64_t>(l.values.hi, 0);
         }
@@ -425,7 +485,8 @@ SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& ba
     if (options.variant != SplitVariant::PrivateModel) return plan_split(parts, batch.inputs.size(), options, model_name);
     if (batch.inputs.empty() || batch.inputs.size() != batch.labels.size())
         throw InputError("", "batch", "needs as many labels as inputs, and at least one");
-    if (!parts.empty() && parts.front().inputs != batch.inputs.front().size()) throw InputError("", "batch", "inputs of the wrong size");
+    if (!parts.empty() && batch.inputs.front().size() != (parts.front().convolution() ? parts.front().image.size() : parts.front().inputs))
+        throw InputError("", "batch", "inputs of the wrong size");
     return make_plan(parts, batch.inputs.size(), &batch, options, model_name);
 }
 
@@ -453,7 +514,7 @@ SplitVariant split_variant_from(const std::string& text) {
 
 std::string SplitProgram::name() const {
     switch (kind) {
-        case Kind::Part: return fmt::format("part-n{}", neurons);
+        case Kind::Part: return fmt::format("part-n{}-s{}-{}", neurons, first_slice, first_slice + slices);
         case Kind::Slice: return fmt::format("slice-l{}-n{}-s{}", layer, neurons, slice_size);
         case Kind::Aggregate: return "aggregate";
     }
@@ -475,7 +536,10 @@ std::vector<SubProof> sub_proofs(const SplitPlan& plan) {
     for (std::size_t l = 0; l < plan.layers.size(); ++l) {
         for (const auto& range : plan.layers[l].parts) {
             if (l == 0 && plan.options.variant == SplitVariant::PrivateModel) {
-                proofs.push_back({{SplitProgram::Kind::Part, 0, range.count, 0}, part, 0});
+                const std::size_t step = plan.slices_per_part_proof(range.count);
+                for (std::size_t s = 0; s < plan.slices(); s += step) {
+                    proofs.push_back({{SplitProgram::Kind::Part, 0, range.count, 0, s, std::min(step, plan.slices() - s)}, part, s});
+                }
             } else {
                 for (std::size_t s = 0; s < plan.slices(); ++s)
                     proofs.push_back({{SplitProgram::Kind::Slice, l, range.count, plan.slice_size(s)}, part, s});
@@ -489,7 +553,7 @@ std::vector<SubProof> sub_proofs(const SplitPlan& plan) {
 
 Circuit generate_split_circuit(const SplitPlan& plan, const SplitProgram& program, const LabeledBatch& batch) {
     switch (program.kind) {
-        case SplitProgram::Kind::Part: return part_circuit(plan, program.neurons, batch);
+        case SplitProgram::Kind::Part: return part_circuit(plan, program, batch);
         case SplitProgram::Kind::Slice: return slice_circuit(plan, program);
         case SplitProgram::Kind::Aggregate: return aggregate_circuit(plan);
     }

@@ -10,7 +10,7 @@
 namespace zokml {
 namespace {
 
-// The index of the ReLU after the Dense layer at `dense` (past any Flatten).
+// The index of the ReLU after the Dense or Conv2D layer at `dense` (past any Flatten).
 std::size_t relu_after(const QuantizedModel& model, std::size_t dense) {
     std::size_t next = dense + 1;
     while (model.layers.at(next).kind == Layer::Kind::Flatten) ++next;
@@ -61,7 +61,8 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
             for (std::size_t s = 0; s < plan.slices(); ++s) {
                 std::vector<std::int64_t> values;
                 for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
-                    for (std::size_t j = 0; j < part.count; ++j) values.push_back(traces[i].layer_outputs[relu][part.first + j]);
+                    for (std::size_t j = 0; j < part.count * l.positions; ++j)
+                        values.push_back(traces[i].layer_outputs[relu][part.first * l.positions + j]);
                 part_salts.push_back(random_salt());
                 part_commitments.push_back(commit_salted(part_salts.back(), values, l.activation_bits));
                 per_slice.push_back(std::move(values));
@@ -96,7 +97,9 @@ std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof,
         case SplitProgram::Kind::Part: {
             const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
             arguments.push_back(biases);
-            arguments.push_back(Value::array(fields_of(data.activation_salts.at(0).at(proof.part))));
+            const auto& salts = data.activation_salts.at(0).at(proof.part);
+            const auto first = salts.begin() + static_cast<std::ptrdiff_t>(proof.program.first_slice);
+            arguments.push_back(Value::array(fields_of({first, first + static_cast<std::ptrdiff_t>(proof.program.slices)})));
             return arguments;
         }
         case SplitProgram::Kind::Slice: {

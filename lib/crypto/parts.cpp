@@ -35,28 +35,45 @@ std::vector<CommittedTensor> tensors_of(const PartRange& part, const std::vector
 
 }  // namespace
 
+std::size_t PartRange::positions() const {
+    if (!convolution()) return 1;
+    const Shape3 out = window_output(image, window, 1);
+    return out.height * out.width;
+}
+
 std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neurons_per_part) {
     if (neurons_per_part == 0) throw InputError(model.name, "neurons_per_part", "must be positive");
-    std::vector<std::size_t> dense;
-    for (std::size_t l = 0; l < model.layers.size(); ++l) {
-        if (model.layers[l].kind == Layer::Kind::Conv2D)
-            throw InputError(model.name, fmt::format("layers[{}]", l), "parts cover Dense layers only, not Conv2D");
-        if (model.layers[l].kind == Layer::Kind::Dense) dense.push_back(l);
-    }
-    if (dense.empty()) throw InputError(model.name, "layers", "the model has no Dense layer to commit to");
+    std::vector<std::size_t> layers;  // those with parameters
+    for (std::size_t l = 0; l < model.layers.size(); ++l)
+        if (model.layers[l].kind == Layer::Kind::Dense || model.layers[l].kind == Layer::Kind::Conv2D) layers.push_back(l);
+    if (layers.empty()) throw InputError(model.name, "layers", "the model has no Dense or Conv2D layer to commit to");
     std::vector<PartRange> parts;
-    for (const std::size_t l : dense) {
-        const auto& d = model.layers[l].dense;
-        const std::size_t step = l == dense.back() ? d.outputs : neurons_per_part;
-        for (std::size_t first = 0; first < d.outputs; first += step)
-            parts.push_back({l, first, std::min(step, d.outputs - first), d.inputs, signed_width(d.weights), signed_width(d.biases)});
+    for (const std::size_t l : layers) {
+        const auto& layer = model.layers[l];
+        PartRange shape;
+        std::size_t units = 0;
+        if (layer.kind == Layer::Kind::Dense) {
+            units = layer.dense.outputs;
+            shape = {l, 0, 0, layer.dense.inputs, signed_width(layer.dense.weights), signed_width(layer.dense.biases)};
+        } else {
+            units = layer.conv.filters;
+            shape = {l, 0, 0, layer.conv.weights_per_filter(), signed_width(layer.conv.weights), signed_width(layer.conv.biases),
+                     layer.conv.input, layer.conv.window};
+        }
+        const std::size_t step = l == layers.back() ? units : neurons_per_part;
+        for (std::size_t first = 0; first < units; first += step) {
+            shape.first = first;
+            shape.count = std::min(step, units - first);
+            parts.push_back(shape);
+        }
     }
     return parts;
 }
 
 std::vector<CommittedTensor> part_tensors(const QuantizedModel& model, const PartRange& part) {
-    const auto& d = model.layers.at(part.layer).dense;
-    return tensors_of(part, &d.weights, &d.biases);
+    const auto& layer = model.layers.at(part.layer);
+    if (layer.kind == Layer::Kind::Conv2D) return tensors_of(part, &layer.conv.weights, &layer.conv.biases);
+    return tensors_of(part, &layer.dense.weights, &layer.dense.biases);
 }
 
 std::vector<CommittedTensor> part_layout(const PartRange& part) { return tensors_of(part, nullptr, nullptr); }
@@ -69,9 +86,16 @@ FieldElement commit_part(const QuantizedModel& model, const PartRange& part) {
 
 FieldElement model_commitment_seed(const std::vector<PartRange>& parts) {
     std::string layout = "zokml-model-v2\n";
-    for (const auto& p : parts)
-        layout += fmt::format("layer {} inputs {} neurons {}..{} weight_bits {} bias_bits {}\n", p.layer, p.inputs, p.first,
+    for (const auto& p : parts) {
+        layout += fmt::format("layer {} inputs {} neurons {}..{} weight_bits {} bias_bits {}", p.layer, p.inputs, p.first,
                               p.first + p.count, p.weight_bits, p.bias_bits);
+        const auto& w = p.window;
+        if (p.convolution())
+            layout += fmt::format(" conv image {}x{}x{} kernel {}x{} stride {}x{} pad {},{},{},{}", p.image.channels, p.image.height,
+                                  p.image.width, w.kernel_height, w.kernel_width, w.stride_height, w.stride_width, w.pad_top,
+                                  w.pad_left, w.pad_bottom, w.pad_right);
+        layout += "\n";
+    }
     auto digest = sha256(layout);
     digest[0] = 0;  // 248 bits: below p
     return FieldElement::from_bytes(digest);

@@ -77,6 +77,8 @@ public:
             if (std::find(known.begin(), known.end(), key) == known.end())
                 fail(key, fmt::format("unknown member (expected one of: {})", fmt::join(known, ", ")));
     }
+    // The object held by `key`, read with this file and the key's path.
+    Fields member(const std::string& key) const { return Fields(required(key), file_, path(key)); }
 
 private:
     const nlohmann::json& object_;

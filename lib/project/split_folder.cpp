@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "json_fields.hpp"
+#include "part_json.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -37,18 +38,6 @@ void link_or_copy(const fs::path& from, const fs::path& to) {
     if (error) fs::copy_file(from, to);
 }
 
-json part_json(const PartRange& p) {
-    return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
-            {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
-}
-
-PartRange part_from(const detail::Fields& p) {
-    p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits"});
-    return {p.count("layer", 0, 0, 1u << 20), p.count("first", 0, 0, kMaxCount), p.count("count", 0, 1, kMaxCount),
-            p.count("inputs", 0, 1, kMaxCount), static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
-            static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))};
-}
-
 double number(const detail::Fields& f, const std::string& key) {
     const json& v = f.required(key);
     if (!v.is_number() || !std::isfinite(v.get<double>())) f.fail(key, "expected a finite number");
@@ -59,7 +48,7 @@ double number(const detail::Fields& f, const std::string& key) {
 
 json PublishedLayout::to_json() const {
     json parts_json = json::array();
-    for (const auto& p : parts) parts_json.push_back(part_json(p));
+    for (const auto& p : parts) parts_json.push_back(detail::part_json(p));
     return {{"format", "zokml-layout"},
             {"version", 1},
             {"model_name", model_name},
@@ -85,7 +74,7 @@ PublishedLayout PublishedLayout::from_json(const json& document, const fs::path&
     if (!(layout.input_scale > 0)) input.fail("scale", "must be positive");
     const json& parts = f.required("parts");
     if (!parts.is_array()) f.fail("parts", "expected an array");
-    for (std::size_t i = 0; i < parts.size(); ++i) layout.parts.push_back(part_from(detail::Fields(parts[i], file, fmt::format("parts[{}]", i))));
+    for (std::size_t i = 0; i < parts.size(); ++i) layout.parts.push_back(detail::part_from(detail::Fields(parts[i], file, fmt::format("parts[{}]", i))));
     return layout;
 }
 

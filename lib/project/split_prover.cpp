@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "json_fields.hpp"
+#include "part_json.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -66,10 +67,6 @@ json outcome(const ProofBundle& b) {
     return j;
 }
 
-json part_json(const PartRange& p) {
-    return {{"layer", p.layer}, {"first", p.first}, {"count", p.count}, {"inputs", p.inputs},
-            {"weight_bits", p.weight_bits}, {"bias_bits", p.bias_bits}};
-}
 
 }  // namespace
 
@@ -96,6 +93,7 @@ json split_options_json(const SplitOptions& options) {
               {"chunk_size", options.chunk_size},
               {"group_size", options.group_size}};
     if (options.variant != SplitVariant::PrivateModel) j["input_bits"] = options.input_bits;
+    else j["part_proof_values"] = options.part_proof_values;
     return j;
 }
 
@@ -103,16 +101,17 @@ SplitOptions split_options_from_json(const json& options, SplitVariant variant, 
     const detail::Fields o(options, file, field);
     const bool inputs = variant != SplitVariant::PrivateModel;
     o.only(inputs ? std::vector<std::string>{"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size", "input_bits"}
-                  : std::vector<std::string>{"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size"});
+                  : std::vector<std::string>{"neurons_per_part", "inputs_per_slice", "chunk_size", "group_size", "part_proof_values"});
     SplitOptions read{o.count("neurons_per_part", 0), o.count("inputs_per_slice", 0), o.count("chunk_size", 0),
                       o.count("group_size", 0), variant, 8};
     if (inputs) read.input_bits = static_cast<unsigned>(o.count("input_bits", 0, 1, 32));
+    else read.part_proof_values = o.count("part_proof_values", SplitOptions{}.part_proof_values, 1, kMaxCount);
     return read;
 }
 
 json ProofBundle::to_json() const {
     json parts_json = json::array();
-    for (const auto& p : parts) parts_json.push_back(part_json(p));
+    for (const auto& p : parts) parts_json.push_back(detail::part_json(p));
     json proofs_json = json::array();
     for (const auto& p : proofs)
         proofs_json.push_back({{"program", p.program}, {"part", p.part}, {"slice", p.slice}, {"proof", p.proof.to_json()}});
@@ -152,14 +151,8 @@ ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     bundle.model_name = fields.text("model_name");
     const json& parts = fields.required("parts");
     if (!parts.is_array()) fields.fail("parts", "expected an array");
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const detail::Fields p(parts[i], file, fmt::format("parts[{}]", i));
-        p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits"});
-        bundle.parts.push_back({p.count("layer", 0, 0, 1u << 20), p.count("first", 0, 0, kMaxCount),
-                                p.count("count", 0, 1, kMaxCount), p.count("inputs", 0, 1, kMaxCount),
-                                static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
-                                static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))});
-    }
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        bundle.parts.push_back(detail::part_from(detail::Fields(parts[i], file, fmt::format("parts[{}]", i))));
     bundle.options = split_options_from_json(fields.required("options"), variant, file, "options");
     if (variant != SplitVariant::PrivateModel) {
         const json& classes = fields.required("classes");
@@ -459,7 +452,7 @@ BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& pro
                 check.expect(part + " commitment", values->field("part_commitment"), sub.name());
                 const auto& a = values->at("activation_commitments");
                 for (std::size_t s = 0; s < a.size(); ++s)
-                    check.expect(fmt::format("activations of part {} slice {}", sub.part, s), a[s], sub.name());
+                    check.expect(fmt::format("activations of part {} slice {}", sub.part, sub.program.first_slice + s), a[s], sub.name());
                 break;
             }
             case SplitProgram::Kind::Slice: {

@@ -53,14 +53,21 @@ struct SplitOptions {
     std::size_t group_size = 10;         // part proofs: batch inputs per module
     SplitVariant variant = SplitVariant::PrivateModel;
     unsigned input_bits = 8;             // Inference, BothPrivate: every input in [0, 2^input_bits)
+    // PrivateModel: the most values of one part (ReLU values: inputs x neurons x positions) that
+    // one part proof computes (~2^16 constraints); past it, the batch's slices go to several.
+    std::size_t part_proof_values = 2048;
     bool operator==(const SplitOptions&) const = default;
 };
 
-// One Dense layer of a split statement: its public shape, widths and static bounds.
+// One Dense or Conv2D layer of a split statement: its public shape, widths and static bounds.
 struct SplitLayer {
     std::size_t layer = 0;  // index in QuantizedModel::layers
-    std::size_t inputs = 0;
-    std::size_t outputs = 0;
+    std::size_t inputs = 0;   // values entering, per input of the batch
+    std::size_t patch = 0;    // weights per neuron or filter (Dense: inputs)
+    std::size_t units = 0;    // neurons or filters
+    std::size_t positions = 1;  // values per neuron or filter, per input (Conv2D: output height x width)
+    Shape3 image{};           // Conv2D: the values the filters slide over (empty for Dense)
+    Window2D window{};
     bool last = false;      // followed by the Argmax head (else by a ReLU)
     Interval weights;       // the range the committed weight width allows
     Interval biases;
@@ -69,11 +76,14 @@ struct SplitLayer {
     std::int64_t output_max = 0;   // hidden layers: every ReLU value lies in [0, output_max]
     unsigned activation_bits = 0;  // hidden layers: bits that hold a ReLU value
     std::vector<PartRange> parts;
+    bool convolution() const { return image.size() > 0; }
+    std::size_t outputs() const { return units * positions; }  // values leaving, per input
 };
 
 // The public shape of a split statement, from the model's architecture and widths and from the
-// batch (never from parameter values). Throws InputError for a model that is not Dense layers
-// with ReLU between them and an Argmax head, or with rescaling, or bounds beyond 2^62.
+// batch (never from parameter values). Throws InputError for a model that is not Dense or Conv2D
+// layers with ReLU between them, a Dense layer last and an Argmax head, or with pooling or
+// rescaling, or bounds beyond 2^62.
 struct SplitPlan {
     std::string model_name;  // for the sources' comments
     std::vector<SplitLayer> layers;
@@ -83,6 +93,9 @@ struct SplitPlan {
     std::size_t slices() const;
     std::size_t slice_begin(std::size_t slice) const;
     std::size_t slice_size(std::size_t slice) const;
+    // PrivateModel: the first layer's part proofs each cover this many consecutive slices (the
+    // whole batch when it computes at most options.part_proof_values values of a part).
+    std::size_t slices_per_part_proof(std::size_t part_count) const;
     std::vector<PartRange> parts() const;  // every part, in commitment order
     std::size_t first_part(std::size_t layer) const;  // the index in parts() of layers[layer]'s first part
 };
@@ -105,17 +118,19 @@ struct SplitProgram {
     enum class Kind { Part, Slice, Aggregate };
     Kind kind = Kind::Part;
     std::size_t layer = 0;       // index in SplitPlan::layers (Part: 0)
-    std::size_t neurons = 0;     // Part, Slice: the part's neurons
+    std::size_t neurons = 0;     // Part, Slice: the part's neurons or filters
     std::size_t slice_size = 0;  // Slice: inputs in the slice
-    std::string name() const;    // e.g. "part-l0-n4", "slice-l1-n10-s10", "aggregate"
+    std::size_t first_slice = 0, slices = 0;  // Part: the slices it covers (its inputs are baked in)
+    std::string name() const;    // e.g. "part-n4-s0-5" (slices 0 to 4), "slice-l1-n10-s10", "aggregate"
     bool operator==(const SplitProgram&) const = default;
 };
+
 
 // One sub-proof of a plan, and the program it runs.
 struct SubProof {
     SplitProgram program;
     std::size_t part = 0;   // index in SplitPlan::parts()
-    std::size_t slice = 0;  // Slice proofs
+    std::size_t slice = 0;  // Slice proofs; Part proofs: the first slice covered
     std::string name() const;  // e.g. "part 3", "layer 1 part 0 slice 7", "aggregate"
 };
 // Every sub-proof, in an order in which each one's inputs are produced before it.

@@ -1,5 +1,5 @@
 // Version 2 of the model commitment, for statements proven in parts (split proving): each Dense
-// layer's output neurons are split into parts, each part is committed to on its own, and the model
+// layer's output neurons (each Conv2D layer's filters) are split into parts, each part is committed to on its own, and the model
 // commitment is a Poseidon chain over the part commitments. Also the salted commitments that link
 // the sub-proofs: to the activations one proof produces and the next one reads. docs/commitment.md.
 #pragma once
@@ -10,25 +10,33 @@
 
 #include "zokml/core/field.hpp"
 #include "zokml/crypto/commitment.hpp"
+#include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
 
 namespace zokml {
 
-// Output neurons [first, first + count) of the Dense layer model.layers[layer], and what its
-// commitment's layout holds: the layer's inputs and its widths (public: the values are not).
+// Output neurons [first, first + count) of the Dense layer model.layers[layer] (or its filters,
+// for a Conv2D layer), and what its commitment's layout holds: the weights of each neuron or
+// filter, the layer's widths and, for a filter, the image it slides over and the window (public:
+// the values are not).
 struct PartRange {
     std::size_t layer = 0;
     std::size_t first = 0;
     std::size_t count = 0;
-    std::size_t inputs = 0;
+    std::size_t inputs = 0;    // weights per neuron (per filter: channels x kernel height x width)
     unsigned weight_bits = 0;  // signed width of every weight of the layer
     unsigned bias_bits = 0;    // of every bias of the layer
+    Shape3 image{};            // Conv2D parts: the values the filters slide over; empty for Dense
+    Window2D window{};         // Conv2D parts
+    bool convolution() const { return image.size() > 0; }
+    // The values one neuron or filter outputs per input: 1, or the filter's output positions.
+    std::size_t positions() const;
     bool operator==(const PartRange&) const = default;
 };
 
-// The parts of a model of Dense layers (with ReLU, Flatten and an Argmax head between them):
-// each layer's neurons in consecutive groups of neurons_per_part (the last group may be
-// smaller), except the last Dense layer, which is one part. Throws InputError for Conv2D layers.
+// The parts of a model of Dense and Conv2D layers (with ReLU, Flatten and an Argmax head between
+// them): each layer's neurons or filters in consecutive groups of neurons_per_part (the last group
+// may be smaller), except the last layer, which is one part.
 std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neurons_per_part);
 
 // A part's parameters in commitment order: each neuron's weight row, then the part's biases,
