@@ -3,9 +3,10 @@
 //
 //   split_bench [--rows 784-56-10,784-56-10/inference] [--digits 100] [--inputs 10] [--jobs 2] [--neurons 4]
 //               [--slice 20] [--results bench/results.json]
-// A row names a shipped model (examples/models/mnist-ROW.json) and the variant after a slash
-// (default private-model, on --digits held-out digits; inference and both-private classify --inputs
-// digits, 5 a slice unless --slice). Fields: images, proofs, programs,
+// A row names a shipped model (examples/models/mnist-ROW.json or .onnx) and the variant after a
+// slash (default private-model, on --digits held-out digits; inference and both-private classify
+// --inputs digits, 5 a slice unless --slice). A CNN's parts are one filter each and its slices 3
+// inputs unless --neurons or --slice say otherwise. Fields: images, proofs, programs,
 // constraints (the largest program), compile_s and setup_s (summed over the distinct programs),
 // witness_s and prove_s (summed over the sub-proofs), wall_s (all sub-proofs, --jobs at a time),
 // verify_s (the whole bundle), peak_rss_mb (the largest process), accuracy_circuit.
@@ -27,6 +28,7 @@ struct Settings {
     std::size_t digits = 100;  // private-model: the public labelled batch
     std::size_t inputs = 10;   // inference, both-private: the inputs classified
     bool slice_given = false;
+    bool neurons_given = false;
     std::size_t jobs = 2;
     SplitOptions split;
 };
@@ -39,7 +41,14 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     const bool labelled = settings.split.variant == SplitVariant::PrivateModel;
     if (!labelled) settings.digits = settings.inputs;
     if (!labelled && !settings.slice_given) settings.split.inputs_per_slice = 5;
-    const Model float_model = load_model(fmt::format("{}/examples/models/mnist-{}.json", ZOKML_SOURCE_DIR, name));
+    const std::string path = fmt::format("{}/examples/models/mnist-{}", ZOKML_SOURCE_DIR, name);
+    const Model float_model = load_model(std::filesystem::exists(path + ".json") ? path + ".json" : path + ".onnx");
+    const bool cnn = std::any_of(float_model.layers.begin(), float_model.layers.end(),
+                                 [](const Layer& l) { return l.kind == Layer::Kind::Conv2D; });
+    // A filter's part proof computes 144 values an image: one filter a part. The Dense layer
+    // after it reads 576 values an image (each range checked, ~21k constraints): 3 a slice.
+    if (cnn && !settings.slice_given) settings.split.inputs_per_slice = 3;
+    if (cnn && !settings.neurons_given) settings.split.neurons_per_part = 1;
     const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
     const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), settings.digits));
     const Fidelity fidelity = measure_fidelity(float_model, model, held_out_digits());
@@ -98,11 +107,14 @@ int main(int argc, char** argv) {
         argc, argv,
         "usage: split_bench [--rows 784-56-10,784-56-10/inference] [--digits 100] [--inputs 10] [--jobs 2] [--neurons 4] [--slice 20]\n"
         "                   [--results bench/results.json]",
-        "784-56-10,784-64-32-10,784-56-10/inference,784-56-10/both-private",
+        "784-56-10,784-64-32-10,784-56-10/inference,784-56-10/both-private,cnn-small",
         {{"--digits", [&](const std::string& v) { settings.digits = examples::count(v); }},
          {"--inputs", [&](const std::string& v) { settings.inputs = examples::count(v); }},
          {"--jobs", [&](const std::string& v) { settings.jobs = examples::count(v); }},
-         {"--neurons", [&](const std::string& v) { settings.split.neurons_per_part = examples::count(v); }},
+         {"--neurons", [&](const std::string& v) {
+              settings.split.neurons_per_part = examples::count(v);
+              settings.neurons_given = true;
+          }},
          {"--slice", [&](const std::string& v) {
               settings.split.inputs_per_slice = examples::count(v);
               settings.slice_given = true;

@@ -111,5 +111,6 @@ int main(int argc, char** argv) {
     }
     for (const auto& command : subcommands())
         if (command.name == first) return dispatch(command, {arguments.begin() + 1, arguments.end()});
-    return fail("", false, kUsage, "usage", "unknown command '" + first + "'", "run 'zokml --help' for the commands\n");
+    const bool json = std::find(arguments.begin(), arguments.end(), "--json") != arguments.end();
+    return fail("", json, kUsage, "usage", "unknown command '" + first + "'", "run 'zokml --help' for the commands\n");
 }

@@ -111,6 +111,18 @@ TEST_CASE("bad arguments are usage errors: exit code 2 and the usage line", "[cl
     }
 }
 
+TEST_CASE("with --json every usage error is one JSON object on stdout, numbers as numbers", "[cli]") {
+    for (const std::vector<std::string>& arguments : std::vector<std::vector<std::string>>{
+             {"frobnicate", "--json"}, {"--json", "frobnicate"}, {"inspect", "--json", "--modle", "m.json"}}) {
+        const Result r = zokml_cli(arguments);
+        INFO(fmt::format("zokml {}", fmt::join(arguments, " ")));
+        CHECK(r.exit_code == 2);
+        const auto error = r.parsed().at("error");
+        CHECK(error.at("exit_code") == 2);
+        CHECK(error.at("kind") == "usage");
+    }
+}
+
 TEST_CASE("malformed files and bad private inputs exit with code 3, naming the file", "[cli]") {
     const test::TempDir dir;
     write_file_atomically(dir / "broken.json", R"({"format": "zokml-model", "version": 1, "name": )");

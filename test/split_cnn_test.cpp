@@ -1,9 +1,11 @@
 // Split proving of a committed CNN: filters are parts, a part proof of the first convolution covers
-// a few slices of the public batch (its patches baked in), a later convolution's slice proofs
-// multiply private activations by private filters; the bundle proves what the reference computes.
+// a few slices of the public batch (its patches baked in, summed over the AvgPool after it), a
+// later convolution's slice proofs multiply private activations by private filters, values are
+// rescaled before each ReLU and max pooled after it; the bundle proves what the reference computes.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 
 #include "model/window.hpp"
@@ -18,8 +20,9 @@ using Catch::Contains;
 
 namespace {
 
-// conv 3x3 (pad 1) 1 -> 2 channels, ReLU, conv 3x3 stride 2 (pad top and left only) 2 -> 2, ReLU,
-// flatten, dense 18 -> 3, argmax: both paddings, a stride, and a convolution past the first layer.
+// conv 3x3 (pad 1) 1 -> 2 channels, avgpool 2x2 stride 2, ReLU, maxpool 2x2, conv 2x2 (pad top and
+// left) 2 -> 3, ReLU, maxpool 2x2, flatten, dense 3 -> 3, argmax: both paddings, strides, both
+// poolings in a part proof and in a slice proof, and a convolution past the first layer.
 Model tiny_cnn() {
     std::mt19937 random(7);
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
@@ -33,17 +36,24 @@ Model tiny_cnn() {
     m.input_size = 36;
     Layer first{.kind = Layer::Kind::Conv2D};
     first.conv = {{1, 6, 6}, 2, {3, 3, 1, 1, 1, 1, 1, 1}, values(18), values(2)};
+    Layer pool{.kind = Layer::Kind::AvgPool};
+    pool.pool = {{2, 6, 6}, {2, 2, 2, 2}};
+    Layer max1{.kind = Layer::Kind::MaxPool};
+    max1.pool = {{2, 3, 3}, {2, 2, 1, 1}};
     Layer second{.kind = Layer::Kind::Conv2D};
-    second.conv = {{2, 6, 6}, 2, {3, 3, 2, 2, 1, 1, 0, 0}, values(36), values(2)};
+    second.conv = {{2, 2, 2}, 3, {2, 2, 1, 1, 1, 1, 0, 0}, values(24), values(3)};
+    Layer max2{.kind = Layer::Kind::MaxPool};
+    max2.pool = {{3, 2, 2}, {2, 2, 1, 1}};
     Layer dense{.kind = Layer::Kind::Dense};
-    dense.dense = {18, 3, values(54), values(3)};
-    m.layers = {first, Layer{.kind = Layer::Kind::ReLU}, second, Layer{.kind = Layer::Kind::ReLU},
-                Layer{.kind = Layer::Kind::Flatten}, dense, Layer{.kind = Layer::Kind::Argmax}};
+    dense.dense = {3, 3, values(9), values(3)};
+    const Layer relu{.kind = Layer::Kind::ReLU};
+    m.layers = {first, pool, relu, max1, second, relu, max2, Layer{.kind = Layer::Kind::Flatten}, dense, Layer{.kind = Layer::Kind::Argmax}};
     check_model(m);
     return m;
 }
 
-QuantizedModel tiny_quantized() { return quantize(tiny_cnn(), {8, 8}); }
+// Values before each ReLU rescaled to 12 bits.
+QuantizedModel tiny_quantized() { return quantize(tiny_cnn(), {.input_bits = 8, .weight_bits = 8, .activation_bits = 12}); }
 
 // Four random images, labelled by the reference but for the second one (3 correct).
 LabeledBatch batch_of(const QuantizedModel& model) {
@@ -59,9 +69,9 @@ LabeledBatch batch_of(const QuantizedModel& model) {
     return batch;
 }
 
-// One filter a part; a part proof computes at most 100 values of its filter: one slice of 2 images
-// (2 x 36), so the first convolution's proofs cover one slice each.
-const SplitOptions kOptions{.neurons_per_part = 1, .inputs_per_slice = 2, .group_size = 4, .part_proof_values = 100};
+// One filter a part; a part proof computes at most 8 values of its filter: one slice of 2 images
+// (2 x 4 after the poolings), so the first convolution's proofs cover one slice each.
+const SplitOptions kOptions{.neurons_per_part = 1, .inputs_per_slice = 2, .group_size = 4, .part_proof_values = 8};
 
 struct Fixture {
     test::TempDir dir;
@@ -114,36 +124,43 @@ TEST_CASE("a CNN's split plan: filters are parts, the first convolution's proofs
     const SplitPlan plan = plan_split(model, batch_of(model), kOptions);
     REQUIRE(plan.layers.size() == 3);
     CHECK(plan.layers[0].convolution());
-    CHECK(plan.layers[0].positions == 36);
+    CHECK(plan.layers[0].positions == 4);  // 6x6, averaged to 3x3, max pooled to 2x2
     CHECK(plan.layers[0].parts.size() == 2);
-    CHECK(plan.layers[1].inputs == 72);
-    CHECK(plan.layers[1].outputs() == 18);
-    CHECK(plan.layers[2].inputs == 18);
+    CHECK(plan.layers[0].rescale_bits > 0);
+    CHECK(plan.layers[1].inputs == 8);
+    CHECK(plan.layers[1].parts.size() == 3);
+    CHECK(plan.layers[1].outputs() == 3);
+    CHECK(plan.layers[1].rescale_bits > 0);
+    CHECK(plan.layers[2].inputs == 3);
+    CHECK(plan.layers[0].output_max < 2048);  // the rescaled ReLU values: 11 bits
     CHECK(plan.slices_per_part_proof(1) == 1);
     const auto subs = sub_proofs(plan);
-    CHECK(subs.size() == 2 * 2 + 2 * 2 + 2 + 1);
+    CHECK(subs.size() == 2 * 2 + 3 * 2 + 2 + 1);
     CHECK(subs[1].program.name() == "part-n1-s1-2");
     // The whole batch in one part proof when its values allow.
     CHECK(plan_split(model, batch_of(model), {.neurons_per_part = 1, .inputs_per_slice = 2}).slices_per_part_proof(1) == 2);
-    // The commitment binds the filters' geometry, not only their weights.
-    auto parts = model_parts(model, 1);
-    parts[0].window.stride_height = 2;
-    CHECK(model_commitment_seed(parts) != model_commitment_seed(model_parts(model, 1)));
+    // The commitment binds the filters' geometry, pooling and rescale, not only their weights.
+    for (const auto& change : std::vector<std::function<void(PartRange&)>>{[](PartRange& p) { p.window.stride_height = 2; },
+                                                                          [](PartRange& p) { p.pool.stride_width = 1; },
+                                                                          [](PartRange& p) { p.max_pool.stride_width = 2; },
+                                                                          [](PartRange& p) { p.rescale_bits += 1; }}) {
+        auto parts = model_parts(model, 1);
+        change(parts[0]);
+        CHECK(model_commitment_seed(parts) != model_commitment_seed(model_parts(model, 1)));
+    }
 }
 
-TEST_CASE("a split CNN takes what it proves: no pooling, no rescaling, no convolution last", "[split]") {
-    Model pooled = tiny_cnn();
-    Layer pool{.kind = Layer::Kind::MaxPool};
-    pool.pool = {{2, 6, 6}, {2, 2, 2, 2}};
-    pooled.layers.insert(pooled.layers.begin() + 2, pool);
-    pooled.layers[3].conv.input = {2, 3, 3};
-    pooled.layers[3].conv.window = {3, 3, 1, 1, 0, 0, 0, 0};
-    pooled.layers[6].dense = {2, 3, std::vector<double>(6, 0.5), {0, 0, 0}};
-    check_model(pooled);
-    const QuantizedModel q = quantize(pooled, {8, 8});
-    CHECK_THROWS_WITH(plan_split(q, batch_of(q), kOptions), Contains("layers[2]") && Contains("pooling"));
-    const QuantizedModel rescaled = quantize(tiny_cnn(), {.input_bits = 8, .weight_bits = 8, .activation_bits = 12});
-    CHECK_THROWS_WITH(plan_split(rescaled, batch_of(rescaled), kOptions), Contains("rescaling"));
+TEST_CASE("a split CNN takes what it proves: a MaxPool after a ReLU, an AvgPool after a Conv2D", "[split]") {
+    Model early = tiny_cnn();
+    std::swap(early.layers[5], early.layers[6]);  // conv, MaxPool, ReLU
+    check_model(early);
+    const QuantizedModel q = quantize(early, {8, 8});
+    CHECK_THROWS_WITH(plan_split(q, batch_of(q), kOptions), Contains("layers[5]") && Contains("MaxPool only after"));
+    Model late = tiny_cnn();
+    std::swap(late.layers[1], late.layers[2]);  // conv, ReLU, AvgPool
+    check_model(late);
+    const QuantizedModel r = quantize(late, {8, 8});
+    CHECK_THROWS_WITH(plan_split(r, batch_of(r), kOptions), Contains("layers[2]") && Contains("AvgPool only"));
 }
 
 TEST_CASE("a committed CNN's split proof verifies and counts what the reference counts", "[split][slow]") {
@@ -193,9 +210,11 @@ TEST_CASE("a later convolution's slice program keeps its products, range checks 
     std::size_t products = 0;  // of one filter on one input: its patches' positions inside the image
     detail::for_each_conv_output(l.image, l.window, 1, [&](std::size_t, auto&& taps) { taps([&](std::size_t, std::size_t) { ++products; }); });
     const std::size_t inputs = conv.program.slice_size, filters = conv.program.neurons;
-    const std::size_t expected = inputs * filters * products                                    // private x private
-                                 + inputs * l.inputs * f.plan.layers[0].activation_bits          // every value read, bit by bit
-                                 + inputs * filters * l.positions * sign_test_bits(l.values);   // each ReLU's sign test
+    const std::size_t relus = window_output(l.image, l.window, 1).size();  // per filter, before the MaxPool
+    const std::size_t expected = inputs * filters * products                                // private x private
+                                 + inputs * l.inputs * f.plan.layers[0].activation_bits      // every value read, bit by bit
+                                 + inputs * filters * relus * (sign_test_bits(l.values) - 1)  // each rescale's decomposition
+                                 + inputs * filters * 3 * l.activation_bits;                 // the MaxPool's comparisons
     CHECK(f.programs.compiled.at(conv.program.name()).constraints >= expected);
 }
 

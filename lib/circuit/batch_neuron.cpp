@@ -13,7 +13,8 @@ namespace {
 
 // Layer 0 for one group of inputs: a module taking one neuron's weight chunks and bias.
 std::string group_module(const LabeledBatch& batch, std::size_t first, std::size_t size, const Chunking& chunks,
-                         Interval weights, Interval biases, std::vector<Interval>& relu_bounds) {
+                         Interval weights, Interval biases, unsigned rescale_bits, std::vector<Interval>& relu_bounds,
+                         std::map<std::string, std::string>& files) {
     std::vector<std::string> parameters, results;
     for (std::size_t k = 0; k < chunks.count(); ++k) parameters.push_back(fmt::format("field[{}] c{}", chunks.length(k), k));
     std::string statements;
@@ -28,25 +29,28 @@ std::string group_module(const LabeledBatch& batch, std::size_t first, std::size
         }
         // Inputs are >= 0, so w * x spans [w.lo * x, w.hi * x].
         const Interval v{checked_bound(sum * weights.lo + biases.lo), checked_bound(sum * weights.hi + biases.hi)};
-        relu_bounds.push_back({std::max<std::int64_t>(v.lo, 0), std::max<std::int64_t>(v.hi, 0)});
+        relu_bounds.push_back({std::max<std::int64_t>(rescale_value(v.lo, rescale_bits), 0),
+                               std::max<std::int64_t>(rescale_value(v.hi, rescale_bits), 0)});
         const auto code = linear_combination(terms, fmt::format("s{}_", i));
         statements += fmt::format("    // Input {} of the batch: values in [{}, {}].\n{}{}    field v{} = {} + b;\n", first + i,
                                   v.lo, v.hi, code.statements, code.statements.empty() ? "" : "\n", i, code.result);
-        results.push_back(relu_expression(v, fmt::format("v{}", i)));
+        results.push_back(relu_rescale_expression(v, rescale_bits, fmt::format("v{}", i)));
     }
+    const std::string result_list = fmt::format("{}", fmt::join(results, ", "));
     return render_template("private_model_group.zok",
                            {{"description", fmt::format("layer 0 of one hidden neuron for inputs {}..{} of the batch",
                                                         first, first + size - 1)},
                             {"parameters", fmt::format("{}", fmt::join(parameters, ", "))},
                             {"size", std::to_string(size)},
                             {"statements", statements},
-                            {"results", fmt::format("{}", fmt::join(results, ", "))}});
+                            {"rescale_imports", rescale_imports(result_list, files)},
+                            {"results", result_list}});
 }
 
 }  // namespace
 
 std::vector<Interval> write_batch_neuron(Circuit& circuit, const LabeledBatch& batch, std::size_t chunk_size,
-                                         std::size_t group_size, Interval w0, Interval b0) {
+                                         std::size_t group_size, Interval w0, Interval b0, unsigned rescale_bits) {
     const Chunking chunks{batch.inputs.at(0).size(), chunk_size};
     const Chunking groups{batch.inputs.size(), group_size};
     std::vector<Interval> relu_bounds;
@@ -59,7 +63,7 @@ std::vector<Interval> write_batch_neuron(Circuit& circuit, const LabeledBatch& b
     }
     for (std::size_t g = 0; g < groups.count(); ++g) {
         circuit.files[fmt::format("group{}.zok", g)] =
-            group_module(batch, groups.begin(g), groups.length(g), chunks, w0, b0, relu_bounds);
+            group_module(batch, groups.begin(g), groups.length(g), chunks, w0, b0, rescale_bits, relu_bounds, circuit.files);
         hidden_imports += import_line(fmt::format("./group{}", g), fmt::format("group{}", g));
         group_calls.push_back(fmt::format("...group{}({}, b)", g, fmt::join(chunk_names, ", ")));
     }

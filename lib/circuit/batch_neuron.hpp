@@ -14,8 +14,9 @@
 namespace zokml::detail {
 
 // Writes hidden.zok and its modules group{g}.zok (group_size inputs each) into circuit, for
-// weights and biases in the given ranges; returns the bounds of each input's ReLU value.
+// weights and biases in the given ranges, the values rescaled by 2^rescale_bits before the ReLU
+// (0: not rescaled); returns the bounds of each input's ReLU value.
 std::vector<Interval> write_batch_neuron(Circuit& circuit, const LabeledBatch& batch, std::size_t chunk_size,
-                                         std::size_t group_size, Interval weights, Interval biases);
+                                         std::size_t group_size, Interval weights, Interval biases, unsigned rescale_bits = 0);
 
 }  // namespace zokml::detail

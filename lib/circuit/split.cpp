@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 #include <map>
 
 #include "batch_neuron.hpp"
@@ -30,17 +31,38 @@ Interval signed_range(unsigned bits) {
 
 unsigned bits_for(std::int64_t max) { return std::max(1u, static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(max)))); }
 
-// Checks that a model is P (ReLU P)* Argmax with P a Dense or Conv2D layer, the last one Dense
-// (Flatten layers aside): the shape split proofs take.
+// Checks that a model is P (ReLU P)* Argmax with P a Dense or Conv2D layer (a Conv2D possibly
+// followed by an AvgPool over its whole output), the last one Dense (Flatten layers aside), and
+// rescaling only before a ReLU: the shape split proofs take.
 void check_split_layers(const QuantizedModel& model) {
     using K = Layer::Kind;
     std::vector<K> kinds;
+    std::size_t previous = 0;  // the last layer that was not a Flatten
     for (std::size_t l = 0; l < model.layers.size(); ++l) {
         const auto& layer = model.layers[l];
         const std::string field = fmt::format("layers[{}]", l);
-        if (layer.rescale_bits > 0) throw InputError(model.name, field, "split proofs take no rescaling yet (activation_bits 0)");
-        if (layer.kind == K::MaxPool || layer.kind == K::AvgPool) throw InputError(model.name, field, "split proofs take no pooling yet");
         if (layer.kind == K::Flatten) continue;
+        std::size_t next = l + 1;
+        while (next < model.layers.size() && model.layers[next].kind == K::Flatten) ++next;
+        if (layer.rescale_bits > 0 && (next == model.layers.size() || model.layers[next].kind != K::ReLU))
+            throw InputError(model.name, field, "split proofs rescale only the values a ReLU takes");
+        const std::size_t before = previous;
+        previous = l;
+        if (layer.kind == K::AvgPool) {
+            if (l == 0 || model.layers[before].kind != K::Conv2D || !(layer.pool.input == model.layers[before].conv.output()))
+                throw InputError(model.name, field, "split proofs take an AvgPool only right after a Conv2D, over its output");
+            continue;  // fused with the convolution
+        }
+        if (layer.kind == K::MaxPool) {
+            // conv [avgpool] ReLU maxpool: the part takes the maxima of its ReLU values.
+            const auto& producer = l >= 2 ? model.layers[l - 2] : layer;
+            const bool fits = l >= 2 && model.layers[l - 1].kind == K::ReLU &&
+                              ((producer.kind == K::Conv2D && layer.pool.input == producer.conv.output()) ||
+                               (producer.kind == K::AvgPool && l >= 3 && model.layers[l - 3].kind == K::Conv2D &&
+                                layer.pool.input == producer.pool.output()));
+            if (!fits) throw InputError(model.name, field, "split proofs take a MaxPool only after a Conv2D's ReLU, over its output");
+            continue;
+        }
         kinds.push_back(layer.kind == K::Conv2D ? K::Dense : layer.kind);  // one kind for "a layer with parameters"
     }
     bool shape = kinds.size() >= 2 && kinds.front() == K::Dense && kinds.back() == K::Argmax;
@@ -60,17 +82,84 @@ std::string parameter_summary(const SplitLayer& l, std::size_t neurons) {
 
 const char* units_name(const SplitLayer& l) { return l.convolution() ? "filters" : "neurons"; }
 
-// What one neuron or filter reads from each input, position by position: a Dense neuron's
-// whole input, or a filter's patch (channel by channel, as its weights; zeros in the padding).
+// The convolution's output plane (one filter), which a fused AvgPool slides over.
+Shape3 conv_plane(const SplitLayer& l) { return window_output(l.image, l.window, 1); }
+// The plane of a filter's ReLU values (after any AvgPool), which a MaxPool slides over.
+Shape3 relu_plane(const SplitLayer& l) {
+    return l.pool.kernel_height ? window_output(conv_plane(l), l.pool, 1) : conv_plane(l);
+}
+std::size_t relu_positions(const SplitLayer& l) { return l.convolution() ? relu_plane(l).size() : 1; }
+
+// The largest of `values`, each in [0, max]: max::<N>(a, b) calls paired as a balanced tree, N
+// the width of a difference's sign test.
+std::string max_of(std::vector<std::string> values, std::int64_t max) {
+    const unsigned n = sign_test_bits({-max, max});
+    while (values.size() > 1) {
+        std::vector<std::string> next;
+        for (std::size_t i = 0; i + 1 < values.size(); i += 2) next.push_back(fmt::format("max::<{}>({}, {})", n, values[i], values[i + 1]));
+        if (values.size() % 2) next.push_back(values.back());
+        values = std::move(next);
+    }
+    return values.front();
+}
+
+// The part's outputs of one filter from its ReLU values relu(p) (p a position of relu_plane): the
+// values themselves, or the maxima of the MaxPool's windows.
+std::vector<std::string> filter_outputs(const SplitLayer& l, const std::function<std::string(std::size_t)>& relu) {
+    std::vector<std::string> out;
+    if (l.max_pool.kernel_height == 0) {
+        for (std::size_t p = 0; p < relu_positions(l); ++p) out.push_back(relu(p));
+        return out;
+    }
+    detail::for_each_pool_output(relu_plane(l), l.max_pool, [&](auto&& taps) {
+        std::vector<std::string> window;
+        taps([&](std::size_t p) { window.push_back(relu(p)); });
+        out.push_back(max_of(window, l.output_max));
+    });
+    return out;
+}
+
+// For each output position (after the pooling) of a filter, f(positions) where positions(g) calls
+// g(p) for each convolution output p it sums: p itself, or the pooling window's.
+template <typename F>
+void for_each_output(const SplitLayer& l, F&& f) {
+    const Shape3 plane = conv_plane(l);
+    if (l.pool.kernel_height == 0) {
+        for (std::size_t p = 0; p < plane.size(); ++p) f([&](auto&& g) { g(p); });
+        return;
+    }
+    detail::for_each_pool_output(plane, l.pool, [&](auto&& taps) { f([&](auto&& g) { taps(g); }); });
+}
+
+// What one neuron or filter reads from each input, output by output: a Dense neuron's whole
+// input, or a filter's patch (channel by channel, as its weights; zeros in the padding), summed
+// over the pooling window when an AvgPool follows.
 std::vector<std::vector<std::int64_t>> patches(const SplitLayer& l, const std::vector<std::int64_t>& x) {
     if (!l.convolution()) return {x};
-    std::vector<std::vector<std::int64_t>> all;
+    std::vector<std::vector<std::int64_t>> conv;
     detail::for_each_conv_output(l.image, l.window, 1, [&](std::size_t, auto&& taps) {
-        auto& patch = all.emplace_back(l.patch, 0);
+        auto& patch = conv.emplace_back(l.patch, 0);
         taps([&](std::size_t i, std::size_t k) { patch[k] = x.at(i); });
+    });
+    std::vector<std::vector<std::int64_t>> all;
+    for_each_output(l, [&](auto&& positions) {
+        auto& sum = all.emplace_back(l.patch, 0);
+        positions([&](std::size_t p) {
+            for (std::size_t k = 0; k < l.patch; ++k) sum[k] += conv[p][k];
+        });
     });
     return all;
 }
+
+std::size_t pool_size(const SplitLayer& l) { return l.pool.kernel_height ? l.pool.kernel_height * l.pool.kernel_width : 1; }
+
+// The ReLU of a value v whose exact bounds are `exact`, after the layer's rescale if any.
+std::string activation(const SplitLayer& l, Interval exact, const std::string& v) {
+    return detail::relu_rescale_expression(exact, l.rescale_bits, v);
+}
+
+// The largest value the layer's ReLU outputs, for exact values up to `hi`.
+std::int64_t relu_max(const SplitLayer& l, std::int64_t hi) { return std::max<std::int64_t>(rescale_value(hi, l.rescale_bits), 0); }
 
 // A part's parameters as main's private parameters, and the statements committing to them.
 struct PartParameters {
@@ -122,7 +211,10 @@ Circuit part_circuit(const SplitPlan& plan, const SplitProgram& program, const L
     std::string imports;
     add_helpers(circuit, imports, {"absorb"});
     const PartParameters p = part_parameters(l, neurons, circuit, imports);
-    detail::write_batch_neuron(circuit, reads, plan.options.chunk_size, plan.options.group_size, l.weights, l.biases);
+    // A pooled output sums its window's outputs: its bias counts that many times.
+    const auto pooled = static_cast<std::int64_t>(pool_size(l));
+    detail::write_batch_neuron(circuit, reads, plan.options.chunk_size, plan.options.group_size, l.weights,
+                               {l.biases.lo * pooled, l.biases.hi * pooled}, l.rescale_bits);
     circuit.files["is_nonnegative.zok"] = render_template("is_nonnegative.zok", {});  // the batch neuron's ReLU
     imports += import_line("./hidden", "hidden");
     const std::string pack = detail::bounded_pack_module_name(l.activation_bits);
@@ -131,14 +223,19 @@ Circuit part_circuit(const SplitPlan& plan, const SplitProgram& program, const L
 
     std::string calls;
     for (std::size_t j = 0; j < neurons; ++j)
-        calls += fmt::format("    field[{}] h{} = hidden(w{}, b[{}]);\n", reads.inputs.size(), j, j, j);
+        calls += fmt::format("    field[{}] h{} = hidden(w{}, b[{}]{});\n", reads.inputs.size(), j, j, j,
+                             pooled > 1 ? fmt::format(" * {}", pooled) : "");
     std::string slices;
     std::vector<std::string> names;
+    if (l.max_pool.kernel_height) add_helpers(circuit, imports, {"max"});
+    const std::size_t per_input = relu_positions(l);
     for (std::size_t s = program.first_slice; s <= last_slice; ++s) {
         std::vector<std::string> values;
         for (std::size_t i = plan.slice_begin(s); i < plan.slice_begin(s) + plan.slice_size(s); ++i)
-            for (std::size_t j = 0; j < neurons; ++j)
-                for (std::size_t q = 0; q < l.positions; ++q) values.push_back(fmt::format("h{}[{}]", j, (i - begin) * l.positions + q));
+            for (std::size_t j = 0; j < neurons; ++j) {
+                const auto outputs = filter_outputs(l, [&](std::size_t p) { return fmt::format("h{}[{}]", j, (i - begin) * per_input + p); });
+                values.insert(values.end(), outputs.begin(), outputs.end());
+            }
         const std::size_t k = s - program.first_slice;
         names.push_back(fmt::format("a{}", k));
         slices += fmt::format("    field a{} = {};\n", k,
@@ -168,23 +265,36 @@ Circuit part_circuit(const SplitPlan& plan, const SplitProgram& program, const L
 
 // The module computing the layer for one input: split_neurons.zok (hidden) or split_classify.zok
 // (last: 1 when the class is the label, or the class itself).
-std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled, const std::string& description) {
+std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled, const std::string& description,
+                         std::map<std::string, std::string>& helper_files) {
     std::vector<std::string> parameters{fmt::format("field[{}] x", l.inputs)};
     for (std::size_t j = 0; j < neurons; ++j) parameters.push_back(fmt::format("field[{}] w{}", l.patch, j));
     parameters.push_back(fmt::format("field[{}] b", neurons));
     std::string statements;
     std::vector<std::string> value_names;
     if (l.convolution()) {
-        // Each output of each filter: its patch's products, in sums of a few terms each.
-        std::size_t v = 0;
+        // Each output of each filter: its patch's products (over the pooling window's positions
+        // when an AvgPool follows), in sums of a few terms each.
+        std::vector<std::vector<detail::Term>> products;  // per filter and convolution output
         detail::for_each_conv_output(l.image, l.window, neurons, [&](std::size_t j, auto&& taps) {
-            std::vector<detail::Term> terms;
+            auto& terms = products.emplace_back();
             taps([&](std::size_t i, std::size_t k) { terms.push_back({false, fmt::format("x[{}] * w{}[{}]", i, j, k - j * l.patch)}); });
-            const auto sum = detail::split_sum(terms, [&](std::size_t k) { return fmt::format("s{}_{}", v, k); });
-            statements += fmt::format("{}\n    field v{} = {}{}b[{}];\n", sum.statements, v, fmt::join(sum.names, " + "),
-                                      sum.names.empty() ? "" : " + ", j);
-            value_names.push_back(fmt::format("v{}", v++));
         });
+        const std::size_t plane = conv_plane(l).size();
+        const std::string bias = pool_size(l) > 1 ? fmt::format(" * {}", pool_size(l)) : "";
+        for (std::size_t j = 0; j < neurons; ++j)
+            for_each_output(l, [&](auto&& positions) {
+                std::vector<detail::Term> terms;
+                positions([&](std::size_t p) {
+                    const auto& more = products[j * plane + p];
+                    terms.insert(terms.end(), more.begin(), more.end());
+                });
+                const std::size_t v = value_names.size();
+                const auto sum = detail::split_sum(terms, [&](std::size_t k) { return fmt::format("s{}_{}", v, k); });
+                statements += fmt::format("{}\n    field v{} = {}{}b[{}]{};\n", sum.statements, v, fmt::join(sum.names, " + "),
+                                          sum.names.empty() ? "" : " + ", j, bias);
+                value_names.push_back(fmt::format("v{}", v));
+            });
     } else {
         for (std::size_t j = 0; j < neurons; ++j) {
             statements += fmt::format("    field {}{} = dot::<{}>(x, w{}) + b[{}];\n", l.last ? "y" : "v", j, l.inputs, j, j);
@@ -204,7 +314,21 @@ std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled
         return render_template("split_classify.zok", values);
     }
     std::vector<std::string> results;
-    for (const auto& v : value_names) results.push_back(detail::relu_expression(l.values, v));
+    for (const auto& v : value_names) results.push_back(activation(l, l.values, v));
+    std::string helper_imports = detail::rescale_imports(fmt::format("{}", fmt::join(results, ", ")), helper_files);
+    if (l.max_pool.kernel_height) {
+        // The ReLU values as variables, then the maxima of the MaxPool's windows.
+        for (std::size_t v = 0; v < results.size(); ++v) statements += fmt::format("    field r{} = {};\n", v, results[v]);
+        results.clear();
+        for (std::size_t j = 0; j < neurons; ++j) {
+            const auto outputs = filter_outputs(l, [&](std::size_t p) { return fmt::format("r{}", j * relu_positions(l) + p); });
+            results.insert(results.end(), outputs.begin(), outputs.end());
+        }
+        helper_files["max.zok"] = render_template("max.zok", {});
+        helper_imports += "\n" + import_line("./max", "max");
+        helper_imports.pop_back();
+    }
+    values["rescale_imports"] = helper_imports;
     values["statements"] = statements;
     values["neurons"] = std::to_string(results.size());
     values["results"] = fmt::format("{}", fmt::join(results, ", "));
@@ -247,7 +371,8 @@ Circuit slice_circuit(const SplitPlan& plan, const SplitProgram& program) {
 
     const std::string module = l.last ? "classify" : "neurons";
     circuit.files[module + ".zok"] = layer_module(
-        l, n, labelled, fmt::format("layer {} ({} -> {}), {} {}, for one input", l.layer, l.inputs, l.outputs(), n, units_name(l)));
+        l, n, labelled, fmt::format("layer {} ({} -> {}), {} {}, for one input", l.layer, l.inputs, l.outputs(), n, units_name(l)),
+        circuit.files);
     add_helpers(circuit, imports, {"is_nonnegative", "dot"});
     imports += import_line("./" + module, module);
 
@@ -440,12 +565,16 @@ SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size,
             l.positions = part.positions();
             l.image = part.image;
             l.window = part.window;
+            l.pool = part.pool;
+            l.rescale_bits = part.rescale_bits;
+            l.max_pool = part.max_pool;
             l.weights = signed_range(part.weight_bits);
             l.biases = signed_range(part.bias_bits);
             plan.layers.push_back(l);
         }
         SplitLayer& l = plan.layers.back();
         if (part.first != l.units || part.inputs != l.patch || part.image != l.image || part.window != l.window ||
+            part.pool != l.pool || part.rescale_bits != l.rescale_bits || part.max_pool != l.max_pool ||
             signed_range(part.weight_bits) != l.weights || signed_range(part.bias_bits) != l.biases || part.count == 0)
             throw InputError("", "parts", fmt::format("part of layer {} at neuron {} does not continue its layer", part.layer, part.first));
         l.units += part.count;
@@ -457,21 +586,24 @@ SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size,
     for (std::size_t d = 0; d < plan.layers.size(); ++d) {
         SplitLayer& l = plan.layers[d];
         l.last = d + 1 == plan.layers.size();
+        if (l.last && l.rescale_bits > 0) throw InputError(model_name, "parts", "the last layer has no rescale");
+        const auto pooled = static_cast<std::int64_t>(pool_size(l));  // each output sums this many biases
         if (d == 0 && batch) {
             // Inputs are >= 0 constants: w * x spans [w.lo * x, w.hi * x] per patch of each input.
             for (const auto& x : batch->inputs)
                 for (const auto& patch : patches(l, x)) {
                     int128 sum = 0;
                     for (const auto v : patch) sum += v;
-                    l.output_max = std::max(l.output_max, checked_bound(sum * l.weights.hi + l.biases.hi));
+                    l.output_max = std::max(l.output_max, relu_max(l, checked_bound(sum * l.weights.hi + int128(l.biases.hi) * pooled)));
                 }
         } else {
             if (d > 0 && l.inputs != plan.layers[d - 1].outputs())
                 throw InputError("", "parts", fmt::format("layer {} does not chain", l.layer));
             l.input_max = d == 0 ? (std::int64_t(1) << options.input_bits) - 1 : plan.layers[d - 1].output_max;
-            const int128 span = int128(l.input_max) * int128(l.patch);
-            l.values = {checked_bound(span * l.weights.lo + l.biases.lo), checked_bound(span * l.weights.hi + l.biases.hi)};
-            l.output_max = std::max<std::int64_t>(l.values.hi, 0);
+            const int128 span = int128(l.input_max) * int128(l.patch) * pooled;
+            l.values = {checked_bound(span * l.weights.lo + int128(l.biases.lo) * pooled),
+                        checked_bound(span * l.weights.hi + int128(l.biases.hi) * pooled)};
+            l.output_max = relu_max(l, l.values.hi);
         }
         if (!l.last) l.activation_bits = bits_for(l.output_max);
     }

@@ -10,10 +10,12 @@
 namespace zokml {
 namespace {
 
-// The index of the ReLU after the Dense or Conv2D layer at `dense` (past any Flatten).
-std::size_t relu_after(const QuantizedModel& model, std::size_t dense) {
-    std::size_t next = dense + 1;
-    while (model.layers.at(next).kind == Layer::Kind::Flatten) ++next;
+// The layer whose outputs a part of the Dense or Conv2D layer at `layer` commits to: the ReLU after
+// it (past any Flatten or AvgPool), or the MaxPool after that ReLU.
+std::size_t activations_of(const QuantizedModel& model, std::size_t layer) {
+    std::size_t next = layer + 1;
+    while (model.layers.at(next).kind != Layer::Kind::ReLU) ++next;
+    if (next + 1 < model.layers.size() && model.layers[next + 1].kind == Layer::Kind::MaxPool) ++next;
     return next;
 }
 
@@ -53,7 +55,7 @@ SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel&
         auto& salts = data.activation_salts.emplace_back();
         auto& commitments = data.activation_commitments.emplace_back();
         if (l.last) continue;
-        const std::size_t relu = relu_after(model, l.layer);
+        const std::size_t relu = activations_of(model, l.layer);
         for (const auto& part : l.parts) {
             auto& per_slice = activations.emplace_back();
             auto& part_salts = salts.emplace_back();

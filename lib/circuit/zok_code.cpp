@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/templates.hpp"
 
@@ -57,6 +58,32 @@ std::string relu_expression(Interval bounds, const std::string& value) {
     if (bounds.lo >= 0) return value;
     if (bounds.hi <= 0) return "0";
     return fmt::format("is_nonnegative::<{}>({}) ? {} : 0", sign_test_bits(bounds), value, value);
+}
+
+std::string relu_rescale_expression(Interval exact, unsigned k, const std::string& value) {
+    if (k == 0) return relu_expression(exact, value);
+    if (rescale_value(exact.hi, k) <= 0) return "0";
+    const std::int64_t h = std::int64_t(1) << (k - 1);
+    const Interval shifted{exact.lo + h, exact.hi + h};
+    // y = floor(v / 2^k) needs at least one bit above the remainder's k.
+    const unsigned m = std::max(sign_test_bits(shifted), k + 1);
+    return fmt::format("{}::<{}, {}>({} + {})", shifted.lo >= 0 ? "rescale" : "relu_rescale", m, k, value, h);
+}
+
+std::string rescale_imports(const std::string& code, std::map<std::string, std::string>& files) {
+    std::string imports;
+    for (const char* helper : {"rescale", "relu_rescale"}) {
+        // A call of `helper` itself: not preceded by a name's character ("relu_rescale" is not "rescale").
+        const std::string call = std::string(helper) + "::<";
+        bool called = false;
+        for (auto at = code.find(call); at != std::string::npos && !called; at = code.find(call, at + 1))
+            called = at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_');
+        if (!called) continue;
+        files[std::string(helper) + ".zok"] = render_template(std::string(helper) + ".zok", {});
+        imports += "\n" + import_line(std::string("./") + helper, helper);
+        imports.pop_back();  // the module's own line break follows
+    }
+    return imports;
 }
 
 std::string argmax_statements(const std::vector<Interval>& bounds, const std::string& prefix, const std::string& class_name) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +61,13 @@ std::string with_constant(const std::string& sum, std::int64_t c);
 
 // ReLU of `value` with a sign test as wide as its bounds need; a constant when they decide it.
 std::string relu_expression(Interval bounds, const std::string& value);
+
+// ReLU of floor((v + 2^(k-1)) / 2^k), v rounded by 2^k half up, for v within `exact` (k = 0:
+// relu_expression): one decomposition as wide as the bounds need (rescale.zok, relu_rescale.zok).
+std::string relu_rescale_expression(Interval exact, unsigned k, const std::string& value);
+// For a module whose code calls rescale or relu_rescale: their files, written into `files`, and
+// "\nimport ..." lines to append after the module's last import.
+std::string rescale_imports(const std::string& code, std::map<std::string, std::string>& files);
 
 // Statements computing `class`, the first index of the largest of y0..y{n-1} (variables named
 // {prefix}0..), with a sign test as wide as each comparison's static bounds need.

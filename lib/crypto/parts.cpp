@@ -37,7 +37,9 @@ std::vector<CommittedTensor> tensors_of(const PartRange& part, const std::vector
 
 std::size_t PartRange::positions() const {
     if (!convolution()) return 1;
-    const Shape3 out = window_output(image, window, 1);
+    Shape3 out = window_output(image, window, 1);
+    if (pooled()) out = window_output(out, pool, 1);
+    if (max_pooled()) out = window_output(out, max_pool, 1);
     return out.height * out.width;
 }
 
@@ -60,6 +62,19 @@ std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neur
             shape = {l, 0, 0, layer.conv.weights_per_filter(), signed_width(layer.conv.weights), signed_width(layer.conv.biases),
                      layer.conv.input, layer.conv.window};
         }
+        // What follows up to the ReLU (Flatten aside): an AvgPool fuses with its convolution, and
+        // the rescale before the ReLU belongs to the part.
+        std::size_t next = l + 1;
+        while (next < model.layers.size() && model.layers[next].kind == Layer::Kind::Flatten) ++next;
+        shape.rescale_bits = layer.rescale_bits;
+        if (next < model.layers.size() && model.layers[next].kind == Layer::Kind::AvgPool && layer.kind == Layer::Kind::Conv2D) {
+            shape.pool = model.layers[next].pool.window;
+            shape.rescale_bits = model.layers[next].rescale_bits;
+            ++next;
+        }
+        // A MaxPool after the ReLU: the part outputs the window maxima of its ReLU values.
+        if (next + 1 < model.layers.size() && model.layers[next + 1].kind == Layer::Kind::MaxPool && layer.kind == Layer::Kind::Conv2D)
+            shape.max_pool = model.layers[next + 1].pool.window;
         const std::size_t step = l == layers.back() ? units : neurons_per_part;
         for (std::size_t first = 0; first < units; first += step) {
             shape.first = first;
@@ -94,6 +109,13 @@ FieldElement model_commitment_seed(const std::vector<PartRange>& parts) {
             layout += fmt::format(" conv image {}x{}x{} kernel {}x{} stride {}x{} pad {},{},{},{}", p.image.channels, p.image.height,
                                   p.image.width, w.kernel_height, w.kernel_width, w.stride_height, w.stride_width, w.pad_top,
                                   w.pad_left, w.pad_bottom, w.pad_right);
+        if (p.pooled())
+            layout += fmt::format(" avgpool {}x{} stride {}x{}", p.pool.kernel_height, p.pool.kernel_width, p.pool.stride_height,
+                                  p.pool.stride_width);
+        if (p.rescale_bits > 0) layout += fmt::format(" rescale {}", p.rescale_bits);
+        if (p.max_pooled())
+            layout += fmt::format(" maxpool {}x{} stride {}x{}", p.max_pool.kernel_height, p.max_pool.kernel_width,
+                                  p.max_pool.stride_height, p.max_pool.stride_width);
         layout += "\n";
     }
     auto digest = sha256(layout);

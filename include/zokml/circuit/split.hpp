@@ -68,11 +68,14 @@ struct SplitLayer {
     std::size_t positions = 1;  // values per neuron or filter, per input (Conv2D: output height x width)
     Shape3 image{};           // Conv2D: the values the filters slide over (empty for Dense)
     Window2D window{};
+    Window2D pool{};          // Conv2D followed by an AvgPool: each output sums a window of the filter's (else kernel 0)
+    unsigned rescale_bits = 0;  // k: the ReLU takes floor((v + 2^(k-1)) / 2^k) of each value v
+    Window2D max_pool{};      // Conv2D followed by ReLU and MaxPool: the part outputs window maxima (else kernel 0)
     bool last = false;      // followed by the Argmax head (else by a ReLU)
     Interval weights;       // the range the committed weight width allows
     Interval biases;
     std::int64_t input_max = 0;    // slice proofs: every value entering lies in [0, input_max]
-    Interval values;               // slice proofs: every pre-activation (logit) lies here
+    Interval values;               // slice proofs: every pre-activation (logit) lies here, before any rescale
     std::int64_t output_max = 0;   // hidden layers: every ReLU value lies in [0, output_max]
     unsigned activation_bits = 0;  // hidden layers: bits that hold a ReLU value
     std::vector<PartRange> parts;
@@ -82,8 +85,8 @@ struct SplitLayer {
 
 // The public shape of a split statement, from the model's architecture and widths and from the
 // batch (never from parameter values). Throws InputError for a model that is not Dense or Conv2D
-// layers with ReLU between them, a Dense layer last and an Argmax head, or with pooling or
-// rescaling, or bounds beyond 2^62.
+// layers (a Conv2D possibly followed by an AvgPool) with a ReLU between them, a Dense layer last
+// and an Argmax head (a MaxPool may follow a Conv2D's ReLU), or bounds beyond 2^62.
 struct SplitPlan {
     std::string model_name;  // for the sources' comments
     std::vector<SplitLayer> layers;

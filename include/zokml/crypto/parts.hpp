@@ -28,14 +28,21 @@ struct PartRange {
     unsigned bias_bits = 0;    // of every bias of the layer
     Shape3 image{};            // Conv2D parts: the values the filters slide over; empty for Dense
     Window2D window{};         // Conv2D parts
+    Window2D pool{};           // Conv2D parts followed by an AvgPool (fused: window sums), else kernel 0
+    unsigned rescale_bits = 0; // the values before the ReLU are rescaled by 2^k (docs/quantization.md)
+    Window2D max_pool{};       // Conv2D parts followed by ReLU and MaxPool: its window (else kernel 0)
     bool convolution() const { return image.size() > 0; }
-    // The values one neuron or filter outputs per input: 1, or the filter's output positions.
+    bool pooled() const { return pool.kernel_height > 0; }
+    bool max_pooled() const { return max_pool.kernel_height > 0; }
+    std::size_t pool_size() const { return pooled() ? pool.kernel_height * pool.kernel_width : 1; }
+    // The values one neuron or filter outputs per input: 1, or the filter's output positions
+    // (after its poolings).
     std::size_t positions() const;
     bool operator==(const PartRange&) const = default;
 };
 
-// The parts of a model of Dense and Conv2D layers (with ReLU, Flatten and an Argmax head between
-// them): each layer's neurons or filters in consecutive groups of neurons_per_part (the last group
+// The parts of a model of Dense and Conv2D layers (with ReLU, Flatten, an AvgPool after a Conv2D,
+// a MaxPool after its ReLU and an Argmax head between them): each layer's neurons or filters in consecutive groups of neurons_per_part (the last group
 // may be smaller), except the last layer, which is one part.
 std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neurons_per_part);
 
