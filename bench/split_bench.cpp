@@ -5,7 +5,7 @@
 //               [--slice 20] [--results bench/results.json]
 // A row names a shipped model (examples/models/mnist-ROW.json or .onnx) and the variant after a
 // slash (default private-model, on --digits held-out digits; inference and both-private classify
-// --inputs digits, 5 a slice unless --slice). A CNN's parts are one filter each and its slices 3
+// --inputs digits, 5 a slice unless --slice). A CNN's parts are one filter each and its slices 2
 // inputs unless --neurons or --slice say otherwise. Fields: images, proofs, programs,
 // constraints (the largest program), compile_s and setup_s (summed over the distinct programs),
 // witness_s and prove_s (summed over the sub-proofs), wall_s (all sub-proofs, --jobs at a time),
@@ -46,8 +46,9 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     const bool cnn = std::any_of(float_model.layers.begin(), float_model.layers.end(),
                                  [](const Layer& l) { return l.kind == Layer::Kind::Conv2D; });
     // A filter's part proof computes 144 values an image: one filter a part. The Dense layer
-    // after it reads 576 values an image (each range checked, ~21k constraints): 3 a slice.
-    if (cnn && !settings.slice_given) settings.split.inputs_per_slice = 3;
+    // after it range checks its 5,760 weights in every slice (~65k constraints with their hash)
+    // and reads 576 values an image (~22k): 2 a slice stay within 2^17, 3 (132,836) would not.
+    if (cnn && !settings.slice_given) settings.split.inputs_per_slice = 2;
     if (cnn && !settings.neurons_given) settings.split.neurons_per_part = 1;
     const QuantizedModel model = quantize(float_model, {8, 8});  // 8-bit weights: see docs/commitment.md
     const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), settings.digits));

@@ -18,5 +18,6 @@ Subcommand run_command();
 Subcommand build_command();
 Subcommand split_setup_command();
 Subcommand split_prove_command();
+Subcommand cache_command();
 
 }  // namespace zokml::cli

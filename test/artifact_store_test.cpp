@@ -179,6 +179,59 @@ TEST_CASE("a builder that loses the rename race to a sound entry uses the winner
     CHECK(fs::is_empty(dir / "cache" / "tmp"));
 }
 
+TEST_CASE("the cache lists its entries by last use, and prunes by age, then by size, least recently used first", "[store]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "cache");
+    std::atomic<int> calls{0};
+    const auto now = fs::file_time_type::clock::now();
+    std::vector<std::string> keys;
+    for (int i = 0; i < 4; ++i) {  // entries used 40, 30, 20 and 10 days ago, the later ones larger
+        keys.push_back(sha256_hex("entry " + std::to_string(i)));
+        store.get(keys.back(), writing(std::string(1000 * (i + 1), 'x'), calls));
+        fs::last_write_time(dir / "cache" / "entries" / keys.back() / "entry.json", now - std::chrono::hours(24 * (40 - 10 * i)));
+    }
+    auto listed = store.entries();
+    REQUIRE(listed.size() == 4);
+    CHECK(listed.front().key == keys[3]);  // the most recent first
+    CHECK(listed.back().key == keys[0]);
+    CHECK(listed.front().bytes > listed.back().bytes);
+    CHECK(listed.front().metadata.at("text").get<std::string>().size() == 4000);
+
+    // A reuse is a use: the oldest entry becomes the most recent.
+    store.get(keys[0], writing("never built", calls));
+    CHECK(calls == 4);
+    CHECK(store.entries().front().key == keys[0]);
+
+    // By age: the one unused for more than 25 days (key 1, 30 days; key 0 was just used).
+    auto pruned = store.prune(std::chrono::hours(24 * 25), std::nullopt);
+    CHECK(pruned.removed == 1);
+    CHECK(pruned.kept == 3);
+    CHECK_FALSE(fs::exists(dir / "cache" / "entries" / keys[1]));
+    // By size: the least recently used go until the rest fit.
+    const std::uintmax_t newest = store.entries().front().bytes;
+    pruned = store.prune(std::nullopt, newest);
+    CHECK(pruned.kept == 1);
+    CHECK(pruned.kept_bytes == newest);
+    CHECK(store.entries().front().key == keys[0]);
+    // Nothing half-removed is left, and a pruned entry is simply built again.
+    CHECK(fs::is_empty(dir / "cache" / "tmp"));
+    store.get(keys[3], writing("again", calls));
+    CHECK(calls == 5);
+}
+
+TEST_CASE("an entry whose entry.json is unreadable is listed as corrupt and can be pruned", "[store]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "cache");
+    std::atomic<int> calls{0};
+    store.get(kKey, writing("text", calls));
+    write_file_atomically(dir / "cache" / "entries" / kKey / "entry.json", "{not json");
+    const auto listed = store.entries();
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].kind == "corrupt");
+    CHECK(store.prune(std::nullopt, 0).removed == 1);
+    CHECK(store.entries().empty());
+}
+
 TEST_CASE("compile and setup keys change with every input that determines the artifact", "[store]") {
     const std::string program = ArtifactStore::compile_key("circuit", "ZoKrates 0.8.8");
     CHECK(program == ArtifactStore::compile_key("circuit", "ZoKrates 0.8.8"));

@@ -123,6 +123,42 @@ TEST_CASE("with --json every usage error is one JSON object on stdout, numbers a
     }
 }
 
+TEST_CASE("the shipped manifest's committed circuits are what their models generate (the README's CI check)", "[cli]") {
+    const Result r = zokml_cli({"build", (fs::path(ZOKML_EXAMPLES_DIR) / "zokml.json").string(), "--check", "--json"});
+    INFO(r.out + r.err);
+    CHECK(r.exit_code == 0);  // when a template changes: run `build/zokml build examples/zokml.json` and commit
+    CHECK(r.parsed().at("circuits").size() == 1);
+}
+
+TEST_CASE("zokml cache lists the cache as JSON and prunes it; bad limits are usage errors", "[cli]") {
+    const test::TempDir dir;
+    const std::string cache = (dir / "cache").string();
+    const fs::path folder = dir / "tiny";
+    REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+    REQUIRE(zokml_cli({"compile", "--dir", folder.string(), "--cache-dir", cache}).exit_code == 0);
+    Result r = zokml_cli({"cache", "list", "--cache-dir", cache, "--json"});
+    REQUIRE(r.exit_code == 0);
+    const auto listed = r.parsed();
+    REQUIRE(listed.at("entries").size() == 1);
+    CHECK(listed.at("entries")[0].at("kind") == "program");
+    CHECK(listed.at("entries")[0].at("bytes").is_number());
+    CHECK(listed.at("bytes") == listed.at("entries")[0].at("bytes"));
+    r = zokml_cli({"cache", "prune", "--older-than", "1d", "--cache-dir", cache, "--json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.parsed().at("removed") == 0);  // used a moment ago
+    r = zokml_cli({"cache", "prune", "--max-size", "0", "--cache-dir", cache, "--json"});
+    CHECK(r.parsed().at("removed") == 1);
+    CHECK(zokml_cli({"cache", "list", "--cache-dir", cache, "--json"}).parsed().at("entries").empty());
+    // The folder still compiles: from its sources, into the cache again.
+    CHECK(zokml_cli({"compile", "--dir", folder.string(), "--cache-dir", cache}).exit_code == 0);
+    for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+             {"cache"}, {"cache", "clear"}, {"cache", "prune"}, {"cache", "prune", "--older-than", "soon"},
+             {"cache", "prune", "--max-size", "2T"}, {"cache", "list", "--max-size", "1G"}}) {
+        INFO(fmt::format("zokml {}", fmt::join(bad, " ")));
+        CHECK(zokml_cli(bad).exit_code == 2);
+    }
+}
+
 TEST_CASE("malformed files and bad private inputs exit with code 3, naming the file", "[cli]") {
     const test::TempDir dir;
     write_file_atomically(dir / "broken.json", R"({"format": "zokml-model", "version": 1, "name": )");

@@ -251,6 +251,69 @@ TEST_CASE("a strided, padded convolution over odd shapes and a max pooling compu
     CHECK(layers[1] == std::vector<double>{104.25, 268.25});
 }
 
+TEST_CASE("BatchNormalization after a Conv or a Gemm folds into it: the outputs of normalizing the layer's values", "[onnx]") {
+    // Conv: 2 filters 1x1 over a 1x2x2 image, weights 2 and -1, biases 0.5 and 1; then per channel
+    // gamma (3, 0.5), beta (0.1, -0.2), mean (1, 2), var (4, 0.25), epsilon 0 (as given).
+    Onnx f({1, 1, 2, 2});
+    f.node("Conv", {f.weights("w", {2, 1, 1, 1}, {2, -1}), f.weights("b", {2}, {0.5, 1})});
+    auto& bn = f.node("BatchNormalization", {f.weights("gamma", {2}, {3, 0.5}), f.weights("beta", {2}, {0.1f, -0.2f}),
+                                             f.weights("mean", {2}, {1, 2}), f.weights("var", {2}, {4, 0.25})});
+    Onnx::real(bn, "epsilon", 0);
+    f.node("Flatten");
+    f.node("Gemm", {f.weights("W", {8, 1}, {1, 1, 1, 1, 1, 1, 1, 1}), f.weights("c", {1}, {0})});
+    auto& bn2 = f.node("BatchNormalization", {f.weights("g2", {1}, {2}), f.weights("b2", {1}, {1}), f.weights("m2", {1}, {3}),
+                                              f.weights("v2", {1}, {1})});
+    Onnx::real(bn2, "epsilon", 0);
+    const Model m = f.load({0.0, 10.0, false, "bn"});
+    REQUIRE(kinds(m) == std::vector{Layer::Kind::Conv2D, Layer::Kind::Flatten, Layer::Kind::Dense});
+    const std::vector<double> x{1, 2, 3, 4};
+    const auto layers = run_float_layers(m, x);
+    std::vector<double> expected;
+    const double gamma[] = {3, 0.5}, beta[] = {0.1f, -0.2f}, mean[] = {1, 2}, var[] = {4, 0.25}, w[] = {2, -1}, b[] = {0.5, 1};
+    for (int c = 0; c < 2; ++c)
+        for (const double v : x) expected.push_back(gamma[c] * (w[c] * v + b[c] - mean[c]) / std::sqrt(var[c]) + beta[c]);
+    REQUIRE(layers[0].size() == 8);
+    for (std::size_t i = 0; i < 8; ++i) CHECK(layers[0][i] == Approx(expected[i]));
+    double sum = 0;
+    for (const double v : expected) sum += v;
+    CHECK(layers[2][0] == Approx(2 * (sum - 3) / 1 + 1));
+}
+
+TEST_CASE("BatchNormalization that cannot fold is refused naming the node", "[onnx]") {
+    const auto add_bn = [](Onnx& f, std::size_t channels) -> onnx::NodeProto& {
+        const std::vector<float> ones(channels, 1.0f);
+        const auto n = static_cast<std::int64_t>(channels);
+        return f.node("BatchNormalization", {f.weights("s", {n}, ones), f.weights("b", {n}, ones), f.weights("m", {n}, ones),
+                                             f.weights("v", {n}, ones)});
+    };
+    SECTION("after a ReLU") {
+        Onnx f({1, 2});
+        f.node("Gemm", {f.weights("W", {2, 2}, {1, 0, 0, 1})});
+        f.node("Relu");
+        add_bn(f, 2);
+        CHECK_THAT(rejection(f).reason(), Contains("folds BatchNormalization into the layer before it"));
+    }
+    SECTION("in training mode") {
+        Onnx f({1, 2});
+        f.node("Gemm", {f.weights("W", {2, 2}, {1, 0, 0, 1})});
+        Onnx::integer(add_bn(f, 2), "training_mode", 1);
+        CHECK_THAT(rejection(f).reason(), Contains("training_mode"));
+    }
+    SECTION("with a statistic per another number of channels") {
+        Onnx f({1, 2});
+        f.node("Gemm", {f.weights("W", {2, 3}, {1, 0, 0, 1, 1, 1})});
+        add_bn(f, 2);
+        CHECK_THAT(rejection(f).reason(), Contains("expected [3], one per channel"));
+    }
+    SECTION("with a negative variance") {
+        Onnx f({1, 1});
+        f.node("Gemm", {f.weights("W", {1, 1}, {1})});
+        f.node("BatchNormalization", {f.weights("s", {1}, {1}), f.weights("b", {1}, {0}), f.weights("m", {1}, {0}),
+                                      f.weights("v", {1}, {-1})});
+        CHECK_THAT(rejection(f).reason(), Contains("not a positive variance"));
+    }
+}
+
 TEST_CASE("SAME_UPPER padding puts the odd padding at the end", "[onnx]") {
     Onnx f({1, 1, 5, 5});
     auto& conv = f.node("Conv", {f.weights("w", {2, 1, 2, 2}, std::vector<float>(8, 1.0f))});

@@ -222,9 +222,10 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
     test::TempDir dir;
     ArtifactStore store{dir / "cache"};
     const QuantizedModel model = tiny_quantized();
-    LabeledBatch inputs = batch_of(model);
+    LabeledBatch inputs = batch_of(model);  // two of them, in one slice; every layer one part
+    inputs.inputs.resize(2);
     inputs.labels.clear();
-    const SplitOptions options{.neurons_per_part = 2, .inputs_per_slice = 2, .variant = SplitVariant::Inference};
+    const SplitOptions options{.neurons_per_part = 3, .inputs_per_slice = 2, .variant = SplitVariant::Inference};
     const SplitPlan plan = plan_split(model, inputs, options);
     const SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, {});
     const SplitWitnessData data = split_witness_data(plan, model, inputs);
@@ -232,8 +233,8 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
     std::vector<int> classes;
     for (const auto& x : inputs.inputs) classes.push_back(run_reference(model, x).predicted_class);
     CHECK(bundle.classes == classes);
-    CHECK(verify_bundle(test::real_toolchain(), programs, bundle, inputs, commit_model_v2(model, 2)).verified);
+    CHECK(verify_bundle(test::real_toolchain(), programs, bundle, inputs, commit_model_v2(model, 3)).verified);
     LabeledBatch other = inputs;
-    other.inputs[3][20] = other.inputs[3][20] == 0 ? 1 : 0;
-    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, bundle, other, commit_model_v2(model, 2)).verified);
+    other.inputs[1][20] = other.inputs[1][20] == 0 ? 1 : 0;
+    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, bundle, other, commit_model_v2(model, 3)).verified);
 }

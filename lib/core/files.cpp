@@ -117,4 +117,12 @@ void remove_stale_temp_folders(const fs::path& parent, const std::string& prefix
     }
 }
 
+void link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::filesystem::create_directories(to.parent_path());
+    std::filesystem::remove(to);
+    std::error_code error;
+    std::filesystem::create_hard_link(from, to, error);
+    if (error) std::filesystem::copy_file(from, to);
+}
+
 }  // namespace zokml

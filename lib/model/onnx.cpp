@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -198,6 +199,7 @@ private:
         if (op == "Gemm") read_gemm(node);
         else if (op == "MatMul") read_matmul(node);
         else if (op == "Add") read_add(node);
+        else if (op == "BatchNormalization") read_batch_normalization(node);
         else if (op == "Relu") read_relu(node);
         else if (op == "Conv") read_conv(node);
         else if (op == "MaxPool" || op == "AveragePool") read_pool(node);
@@ -214,7 +216,7 @@ private:
         if (proto.output_size() < 1 || proto.output(0).empty()) fail(node.field, "has no output");
         current_ = proto.output(0);
         // Add reads its constant as the bias of the affine layer right before it.
-        affine_output_ = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "Add" ? current_ : "";
+        affine_output_ = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "Add" || op == "BatchNormalization" ? current_ : "";
     }
 
     // The chain: a node's data input is the previous node's output (or the graph input).
@@ -404,6 +406,42 @@ private:
         }
     }
 
+    // Inference-mode batch normalization right after a Dense or Conv layer, folded into it: per
+    // output channel c, y = gamma_c (v - mean_c) / sqrt(var_c + epsilon) + beta_c is the layer
+    // with its weights times s_c = gamma_c / sqrt(var_c + epsilon) and its bias (b_c - mean_c) s_c + beta_c.
+    void read_batch_normalization(Node& node) {
+        expect_inputs(node, 5, 5);
+        const double epsilon = float_attribute(node, "epsilon", 1e-5);
+        float_attribute(node, "momentum", 0.9);  // a training setting: no effect on inference
+        require(node, int_attribute(node, "training_mode", 0) == 0, "training_mode", "0 (inference)");
+        if (node.proto.output_size() > 1) fail(node.field, "has the running statistics outputs of training mode");
+        Layer* last = model_.layers.empty() ? nullptr : &model_.layers.back();
+        if (!last || affine_output_ != current_ || (last->kind != Layer::Kind::Dense && last->kind != Layer::Kind::Conv2D))
+            fail(node.field, "normalizes values that do not come right from a Dense (Gemm, MatMul) or Conv layer; zokml "
+                             "folds BatchNormalization into the layer before it");
+        const bool conv = last->kind == Layer::Kind::Conv2D;
+        const std::size_t channels = conv ? last->conv.filters : last->dense.outputs;
+        std::vector<std::vector<double>> p;  // scale, bias, mean, variance
+        for (const auto& [i, role] : {std::pair{1, "scale"}, {2, "bias B"}, {3, "input_mean"}, {4, "input_var"}}) {
+            const Constant& c = constant_input(node, i, role);
+            expect_float(node, c, role);
+            if (c.size() != channels || c.dims.size() != 1)
+                fail(node.field, fmt::format("its {} has shape {}; expected [{}], one per channel", role, shape_text(c.dims), channels));
+            p.push_back(c.floats);
+        }
+        if (!(epsilon >= 0)) fail(node.field, "has a negative epsilon");
+        std::vector<double>& weights = conv ? last->conv.weights : last->dense.weights;
+        std::vector<double>& biases = conv ? last->conv.biases : last->dense.biases;
+        const std::size_t per_channel = weights.size() / channels;
+        for (std::size_t c = 0; c < channels; ++c) {
+            if (!(p[3][c] + epsilon > 0))
+                fail(node.field, fmt::format("input_var[{}] + epsilon is {}: not a positive variance", c, p[3][c] + epsilon));
+            const double s = p[0][c] / std::sqrt(p[3][c] + epsilon);
+            for (std::size_t k = 0; k < per_channel; ++k) weights[c * per_channel + k] *= s;
+            biases[c] = (biases[c] - p[2][c]) * s + p[1][c];
+        }
+    }
+
     void read_relu(Node& node) {
         expect_inputs(node, 1, 1);
         model_.layers.push_back(bare(Layer::Kind::ReLU));
@@ -581,7 +619,8 @@ private:
 
 const std::vector<std::string>& onnx_operators() {
     static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Conv",    "MaxPool",
-                                                    "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant"};
+                                                    "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant",
+                                                    "BatchNormalization (after Gemm, MatMul or Conv)"};
     return operators;
 }
 

@@ -185,13 +185,6 @@ std::string sources_fingerprint(const fs::path& folder, const std::string& main_
 
 namespace {
 
-// The store entry's file, linked (or copied, across file systems) to `to`.
-void link_or_copy(const fs::path& from, const fs::path& to) {
-    fs::remove(to);
-    std::error_code error;
-    fs::create_hard_link(from, to, error);
-    if (error) fs::copy_file(from, to);
-}
 
 }  // namespace
 

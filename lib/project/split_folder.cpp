@@ -29,14 +29,6 @@ fs::path build_folder(const fs::path& folder, const std::string& name) { return 
 fs::path abi_path(const fs::path& folder, const std::string& name) { return folder / "abi" / (name + ".json"); }
 fs::path key_folder(const fs::path& folder, const std::string& name) { return folder / "keys" / name; }
 
-// The store entry's file, linked (or copied, across file systems) to `to`.
-void link_or_copy(const fs::path& from, const fs::path& to) {
-    fs::create_directories(to.parent_path());
-    fs::remove(to);
-    std::error_code error;
-    fs::create_hard_link(from, to, error);
-    if (error) fs::copy_file(from, to);
-}
 
 double number(const detail::Fields& f, const std::string& key) {
     const json& v = f.required(key);

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -138,6 +139,8 @@ std::optional<ArtifactStore::Entry> ArtifactStore::find(const std::string& key) 
     const fs::path dir = root_ / "entries" / key;
     auto metadata = verified_metadata(dir, key);
     if (!metadata) return std::nullopt;
+    std::error_code ignored;  // the time of the last use, for prune; a read-only cache still serves
+    fs::last_write_time(dir / kEntryFile, fs::file_time_type::clock::now(), ignored);
     return Entry{dir, std::move(*metadata), Outcome::Hit};
 }
 
@@ -166,6 +169,53 @@ ArtifactStore::Entry ArtifactStore::get(const std::string& key, const Builder& b
         discard(final_dir, root_ / "tmp");
     }
     throw std::runtime_error("cannot store " + final_dir.string() + ": it keeps being replaced by a corrupt entry");
+}
+
+std::vector<ArtifactStore::EntryInfo> ArtifactStore::entries() const {
+    std::vector<EntryInfo> all;
+    std::error_code error;
+    for (const auto& item : fs::directory_iterator(root_ / "entries", error)) {
+        EntryInfo info{item.path().filename().string(), "corrupt", 0, {}, nullptr};
+        info.last_used = fs::last_write_time(item.path(), error);
+        for (const auto& file : fs::recursive_directory_iterator(item.path(), error))
+            if (file.is_regular_file(error)) info.bytes += file.file_size(error);
+        try {
+            info.metadata = parse_json_file(item.path() / kEntryFile).at("body").at("metadata");
+            info.kind = info.metadata.value("kind", "corrupt");
+            info.last_used = fs::last_write_time(item.path() / kEntryFile);
+        } catch (const std::exception&) {
+            info.metadata = nullptr;  // listed as corrupt: the next get() rebuilds it
+        }
+        all.push_back(std::move(info));
+    }
+    std::sort(all.begin(), all.end(), [](const EntryInfo& a, const EntryInfo& b) { return a.last_used > b.last_used; });
+    return all;
+}
+
+ArtifactStore::Pruned ArtifactStore::prune(std::optional<std::chrono::seconds> older_than,
+                                           std::optional<std::uintmax_t> max_bytes) const {
+    const auto now = fs::file_time_type::clock::now();
+    Pruned pruned;
+    std::uintmax_t total = 0;
+    const auto all = entries();
+    for (const auto& e : all) total += e.bytes;
+    for (const char* sub : {"tmp", "locks"}) make_private_dir(root_ / sub);
+    // Oldest first: past the age limit, or while the rest is too large.
+    for (auto e = all.rbegin(); e != all.rend(); ++e) {
+        const bool too_old = older_than && now - e->last_used > *older_than;
+        const bool too_large = max_bytes && total > *max_bytes;
+        if (!too_old && !too_large) {
+            ++pruned.kept;
+            pruned.kept_bytes += e->bytes;
+            continue;
+        }
+        const FileLock lock(root_ / "locks" / e->key);
+        discard(root_ / "entries" / e->key, root_ / "tmp");
+        ++pruned.removed;
+        pruned.removed_bytes += e->bytes;
+        total -= e->bytes;
+    }
+    return pruned;
 }
 
 const std::string& ArtifactStore::toolchain_version(const Toolchain& toolchain) const {

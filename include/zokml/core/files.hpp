@@ -17,6 +17,9 @@ std::string read_file(const std::filesystem::path& path);  // throws std::runtim
 std::string read_input_file(const std::filesystem::path& path);
 // Creates the folder (and parents) with mode 0700 when missing.
 void make_private_dir(const std::filesystem::path& dir);
+// `from` hard-linked to `to` (or copied, across file systems), replacing it; `to`'s folder is
+// created when missing. A cache entry's file in a folder that outlives the entry.
+void link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to);
 
 // A new folder parent/prefix.PID.XXXXXX, mode 0700 (parent is created when missing), removed with
 // its contents when the object goes (or by install_signal_cleanup's thread) unless released.

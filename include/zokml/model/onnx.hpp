@@ -23,7 +23,7 @@ const std::vector<std::string>& onnx_operators();
 
 // Reads a graph that is a chain of Gemm, MatMul (+ Add), Relu, Conv, AveragePool, MaxPool,
 // Flatten and Reshape nodes over one float input, with constant (initializer or Constant node)
-// weights. Throws InputError naming the file, the node ("graph.node[3] \"/conv/Conv\" (Conv)")
+// weights; a BatchNormalization right after a Gemm, MatMul or Conv folds into its weights. Throws InputError naming the file, the node ("graph.node[3] \"/conv/Conv\" (Conv)")
 // or tensor, and the reason: an unsupported operator or attribute, a dynamic shape, a non-float
 // tensor, a graph that is not a chain, bytes that are not an ONNX model.
 Model load_onnx(const std::filesystem::path& file, const OnnxOptions& options = {});

@@ -2,6 +2,8 @@
 // determines it (the generated sources, the toolchain version, the scheme, the curve) is unchanged.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +70,27 @@ public:
         Outcome outcome = Outcome::Hit;
     };
     CachedKeypair setup(const Toolchain& toolchain, const CompiledProgram& program, Scheme scheme) const;
+
+    // What the cache holds, for `zokml cache list|prune`. An entry's last use is the time of its
+    // entry.json, which each reuse touches.
+    struct EntryInfo {
+        std::string key;
+        std::string kind;            // "program", "keypair", or "corrupt" (unreadable entry.json)
+        std::uintmax_t bytes = 0;    // every file of the entry
+        std::filesystem::file_time_type last_used;
+        nlohmann::json metadata;     // as the builder returned it (null when corrupt)
+    };
+    // Every entry, the most recently used first.
+    std::vector<EntryInfo> entries() const;
+
+    // Removes the entries not used for `older_than`, then the least recently used ones until the
+    // rest hold at most `max_bytes`, each under its builders' lock and renamed away before it is
+    // deleted (a reader sees it whole or not at all; a process that was using it builds it again).
+    struct Pruned {
+        std::size_t removed = 0, kept = 0;
+        std::uintmax_t removed_bytes = 0, kept_bytes = 0;
+    };
+    Pruned prune(std::optional<std::chrono::seconds> older_than, std::optional<std::uintmax_t> max_bytes) const;
 
     // The toolchain's version line (e.g. "ZoKrates 0.8.8"), asked once per executable.
     const std::string& toolchain_version(const Toolchain& toolchain) const;
