@@ -12,6 +12,7 @@
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/crypto/parts.hpp"
+#include "zokml/project/split_folder.hpp"
 #include "zokml/project/split_prover.hpp"
 #include "zokml/toolchain/public_values.hpp"
 
@@ -237,4 +238,23 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
     LabeledBatch other = inputs;
     other.inputs[1][20] = other.inputs[1][20] == 0 ? 1 : 0;
     CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, bundle, other, commit_model_v2(model, 3)).verified);
+}
+
+TEST_CASE("a hostile layout of filters is refused before anything is generated", "[split][hostile]") {
+    const QuantizedModel model = tiny_quantized();
+    const nlohmann::json layout = publish_layout(model, 1).to_json();
+    REQUIRE(layout.at("parts")[0].contains("image"));
+    const auto refused = [&](const std::function<void(nlohmann::json&)>& change, const std::string& why) {
+        nlohmann::json hostile = layout;
+        change(hostile.at("parts")[0]);
+        CHECK_THROWS_WITH(PublishedLayout::from_json(hostile, "layout.json"), Contains("layout.json") && Contains(why));
+    };
+    refused([](nlohmann::json& p) { p["image"] = {1 << 24, 1 << 24, 1 << 24}; }, "parts[0].image");          // 2^72 values
+    refused([](nlohmann::json& p) { p["window"]["kernel"] = {1 << 24, 1 << 24}; }, "parts[0].inputs");   // 2^48 weights
+    refused([](nlohmann::json& p) { p["window"]["kernel"] = {7, 7}; }, "parts[0].inputs");               // not its weights
+    refused([](nlohmann::json& p) { p["max_pool"] = {{"kernel", {9, 9}}, {"stride", {1, 1}}}; }, "parts[0].window");  // does not fit
+    // Sound on its own, but a program of it would be enormous.
+    auto parts = publish_layout(model, 1).parts;
+    parts[0].count = 1 << 20;
+    CHECK_THROWS_WITH(plan_split(parts, batch_of(model), kOptions, "hostile"), Contains("more than zokml generates"));
 }

@@ -19,6 +19,10 @@
 namespace zokml {
 namespace {
 
+// The most products (or weighted sums' terms) one split program computes: far beyond what one
+// proof holds (~2^17 constraints), small enough to generate.
+constexpr std::int64_t kMaxProgramTerms = std::int64_t(1) << 26;
+
 using detail::checked_bound;
 using detail::import_line;
 using detail::int128;
@@ -579,6 +583,12 @@ SplitPlan make_plan(const std::vector<PartRange>& parts, std::size_t batch_size,
             throw InputError("", "parts", fmt::format("part of layer {} at neuron {} does not continue its layer", part.layer, part.first));
         l.units += part.count;
         l.parts.push_back(part);
+        // A program's terms (a part's products on a slice) stay within what zokml generates: a
+        // hostile layout must not make the verifier's setup generate for ever.
+        const int128 terms = int128(part.count) * part.positions() * part.pool_size() * part.inputs * options.inputs_per_slice;
+        if (l.units > kMaxCount || terms > kMaxProgramTerms)
+            throw InputError("", "parts", fmt::format("layer {}: a part's program would compute {} products, more than zokml "
+                                                      "generates ({})", part.layer, static_cast<double>(terms), kMaxProgramTerms));
     }
     if (plan.layers.size() < 2) throw InputError(model_name, "layers", "split proofs take at least two layers with parameters");
     if (plan.layers.back().parts.size() != 1 || plan.layers.back().convolution())

@@ -38,7 +38,8 @@ inline std::vector<std::size_t> counts_of(const Fields& fields, const std::strin
     std::vector<std::size_t> counts;
     for (std::size_t i = 0; i < size; ++i) {
         const nlohmann::json& v = array[i];
-        if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > kMaxCount)
+        const bool whole = v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+        if (!whole || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > kMaxCount)
             fields.fail(fmt::format("{}[{}]", key, i), fmt::format("expected an integer from {} to {}", min, kMaxCount));
         counts.push_back(v.get<std::size_t>());
     }
@@ -56,6 +57,9 @@ inline PartRange part_from(const Fields& p) {
     part.rescale_bits = static_cast<unsigned>(p.count("rescale_bits", 0, 1, 61));
     if (!conv) return part;
     const auto image = counts_of(p, "image", 3, 1);
+    // Each count is at most 2^24: products of two are exact, and the image must stay within it too.
+    if (image[0] * image[1] > kMaxCount || image[0] * image[1] * image[2] > kMaxCount)
+        p.fail("image", fmt::format("holds more than {} values", kMaxCount));
     part.image = {image[0], image[1], image[2]};
     const Fields w = p.member("window");
     w.only({"kernel", "stride", "pad"});
@@ -69,7 +73,8 @@ inline PartRange part_from(const Fields& p) {
     };
     if (p.find("pool")) part.pool = pool_from("pool");
     if (p.find("max_pool")) part.max_pool = pool_from("max_pool");
-    if (part.inputs != image[0] * kernel[0] * kernel[1]) p.fail("inputs", "is not the filter's channels x kernel height x width");
+    if (kernel[0] * kernel[1] > kMaxCount || part.inputs != image[0] * kernel[0] * kernel[1])
+        p.fail("inputs", "is not the filter's channels x kernel height x width");
     if (part.positions() == 0) p.fail("window", "does not fit the image");
     return part;
 }
