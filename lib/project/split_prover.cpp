@@ -137,7 +137,7 @@ json ProofBundle::statement() const {
 
 ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     const detail::Fields fields(document, file, "");
-    if (document.value("format", "") != kBundleFormat || document.value("version", 0) != 1)
+    if (document.value("format", json()) != kBundleFormat || document.value("version", json()) != 1)
         fields.fail("format", "expected \"zokml-bundle\" version 1");
     const SplitVariant variant = fields.parsed("variant", split_variant_from);
     const std::vector<std::string> common{"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint",

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "zokml/core/files.hpp"
+#include "zokml/core/installation.hpp"
 #include "subprocess.hpp"
 
 namespace zokml {
@@ -82,14 +83,12 @@ private:
 
 }  // namespace
 
-// An installed zokml keeps the command in <prefix>/share/zokml/tools: found beside the running
-// program's <prefix>/bin, else under the install prefix configured at build time. A build tree
-// uses the source tree's tools/zokrates.
+// An installed zokml keeps the command in <prefix>/share/zokml/tools (installation_dir(): as
+// registered by the application's find_package, or beside the running zokml command); a build
+// tree uses the source tree's tools/zokrates; else the install prefix configured at build time.
 fs::path Toolchain::bundled() {
     std::vector<fs::path> candidates;
-    std::error_code error;
-    if (const fs::path self = fs::read_symlink("/proc/self/exe", error); !error)
-        candidates.push_back(self.parent_path().parent_path() / "share" / "zokml" / "tools" / "zokrates");
+    if (const auto installed = installation_dir()) candidates.push_back(*installed / "tools" / "zokrates");
     candidates.push_back(ZOKML_BUNDLED_ZOKRATES);
 #ifdef ZOKML_INSTALLED_ZOKRATES
     candidates.push_back(ZOKML_INSTALLED_ZOKRATES);

