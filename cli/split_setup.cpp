@@ -24,12 +24,14 @@ int split_setup(const Args& args, const Output& out) {
         static_cast<std::size_t>(args.integer_or("inputs-per-slice", labelled ? options.inputs_per_slice : kInputsPerSlice, 1, 1 << 20));
     if (args.has("batch") && args.has("batch-size")) throw UsageError("--batch and --batch-size exclude each other");
     if (!labelled && args.has("batch")) throw UsageError("an inference or both-private folder keeps no batch: give --batch-size N");
+    if (args.has("labels") && !args.has("batch")) throw UsageError("--labels goes with a .npy --batch");
     const auto batch_size = static_cast<std::size_t>(args.integer_or("batch-size", labelled ? 100 : 1, 1, 1 << 20));
     const Toolchain toolchain = toolchain_from(args);
     double seconds = 0;
     const SplitPrograms programs = timed("setup", true, seconds, [&] {
         if (!labelled) return setup_split_folder(folder, layout, batch_size, options, toolchain, store_from(args));
-        const LabeledBatch batch = args.has("batch") ? split_batch(layout, std::filesystem::path(args.required("batch")))
+        const LabeledBatch batch = args.has("batch") ? split_batch(layout, std::filesystem::path(args.required("batch")),
+                                                                   Labels::Required, args.get_or("labels", ""))
                                                      : split_batch(layout, batch_size);
         return setup_split_folder(folder, layout, batch, options, toolchain, store_from(args));
     });
@@ -50,7 +52,7 @@ int split_setup(const Args& args, const Output& out) {
 Subcommand split_setup_command() {
     return {"split-setup",
             "set up the programs of split private-model proofs for a published layout and batch",
-            "--layout FILE --dir DIR [--variant V] [--batch FILE | --batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
+            "--layout FILE --dir DIR [--variant V] [--batch FILE [--labels FILE] | --batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
             "For the party that must run the setup (the verifier, never the model owner: docs/security.md).\n"
             "The layout comes from the model owner's `zokml commit --split --layout FILE`; the public batch\n"
             "is a batch file (JSON or CSV of float inputs and labels: docs/batch-format.md) or --batch-size\n"
@@ -60,7 +62,8 @@ Subcommand split_setup_command() {
             "committed model's classes of any --batch-size inputs (default 1) at a time; no batch is kept.",
             options({{{"layout", "FILE", "the published layout (zokml commit --split --layout)"},
                       {"variant", "V", "private-model (default), inference or both-private"},
-                      {"batch", "FILE", "the public labelled batch (.json or .csv, docs/batch-format.md)"},
+                      {"batch", "FILE", "the public labelled batch (.json, .csv or NumPy .npy, docs/batch-format.md)"},
+                      {"labels", "FILE", "with a .npy batch: its labels, a NumPy .npy of integers"},
                       {"batch-size", "N", "else: held-out MNIST digits in the public batch (default 100); inference, both-private: inputs a proof classifies (default 1)"},
                       {"inputs-per-slice", "N",
                        fmt::format("batch inputs per slice proof (default {}; inference, both-private: {})", SplitOptions{}.inputs_per_slice, kInputsPerSlice)}},

@@ -25,7 +25,8 @@ json StepResult::to_json() const {
 
 void StepResult::print(const Output& out, const std::string& file_key) const {
     out.result(to_json());
-    out.text(line());
+    // A step run on its own says which circuit folder it is about.
+    out.text(details.contains("folder") ? fmt::format("{}  [{}]", line(), details.at("folder").get<std::string>()) : line());
     if (!file_key.empty()) {
         std::string label = file_key;
         std::replace(label.begin(), label.end(), '_', ' ');
@@ -51,7 +52,8 @@ StepResult compile_step(const fs::path& folder, const Toolchain& toolchain, cons
     StepResult r("compile");
     const auto compiled = timed(r.step, true, r.seconds, [&] { return compile_folder(folder, toolchain, store); });
     r.note = fmt::format("{} constraints, cache {}", compiled.program.constraints, to_string(compiled.outcome));
-    r.details = {{"constraints", compiled.program.constraints},
+    r.details = {{"folder", folder.string()},
+                 {"constraints", compiled.program.constraints},
                  {"cache", to_string(compiled.outcome)},
                  {"key", compiled.key},
                  {"program", compiled.program.program.string()}};
@@ -62,7 +64,8 @@ StepResult setup_step(const fs::path& folder, Scheme scheme, const Toolchain& to
     StepResult r("setup");
     const auto keys = timed(r.step, true, r.seconds, [&] { return setup_folder(folder, scheme, toolchain, store); });
     r.note = fmt::format("{}, cache {}", to_string(scheme), to_string(keys.outcome));
-    r.details = {{"scheme", to_string(scheme)},
+    r.details = {{"folder", folder.string()},
+                 {"scheme", to_string(scheme)},
                  {"cache", to_string(keys.outcome)},
                  {"key", keys.key},
                  {"proving_key", (keys_folder(folder) / "proving.key").string()},
@@ -76,7 +79,7 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
     const FolderProof proven = timed(r.step, true, r.seconds, [&] { return prove_folder(folder, request, toolchain, store); });
     write_text(proof_file, proven.proof.to_json().dump(2) + "\n");
     r.note = describe(proven.public_output);
-    r.details = {{"proof", proof_file.string()}, {"public", to_json(proven.public_output)}};
+    r.details = {{"folder", folder.string()}, {"proof", proof_file.string()}, {"public", to_json(proven.public_output)}};
     return r;
 }
 
@@ -101,8 +104,10 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
                  {"proof", proof_file.string()},
                  {"verification_key", verification_key.string()},
                  {"public_inputs", inputs}};
-    if (folder)
+    if (folder) {
+        r.details["folder"] = folder->string();
         if (const auto output = decode_public_output(*folder, proof)) r.details["public"] = to_json(*output);
+    }
     return r;
 }
 

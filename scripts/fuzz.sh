@@ -69,6 +69,7 @@ mkdir -p "$build/logs"
 dictionary() {
   case "$1" in
     model_onnx) echo "$root/fuzz/dictionaries/onnx.dict" ;;
+    npy) echo "$root/fuzz/dictionaries/npy.dict" ;;
     field) ;;
     *) echo "$root/fuzz/dictionaries/json.dict" ;;
   esac

@@ -135,7 +135,9 @@ TEST_CASE("zokml cache lists the cache as JSON and prunes it; bad limits are usa
     const std::string cache = (dir / "cache").string();
     const fs::path folder = dir / "tiny";
     REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
-    REQUIRE(zokml_cli({"compile", "--dir", folder.string(), "--cache-dir", cache}).exit_code == 0);
+    const Result compiled = zokml_cli({"compile", "--dir", folder.string(), "--cache-dir", cache});
+    REQUIRE(compiled.exit_code == 0);
+    CHECK_THAT(compiled.out, Catch::Contains("[" + folder.string() + "]"));  // the step names its folder
     Result r = zokml_cli({"cache", "list", "--cache-dir", cache, "--json"});
     REQUIRE(r.exit_code == 0);
     const auto listed = r.parsed();

@@ -1,6 +1,7 @@
 #include "zokml/data/batch.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/data/npy.hpp"
 #include "zokml/model/model.hpp"
 
 namespace zokml {
@@ -108,12 +110,39 @@ FloatBatch read_json_batch(const json& document, bool labelled, const fs::path& 
     return batch;
 }
 
+// A .npy array of inputs (a row each) and, when labelled, a .npy array of their labels.
+FloatBatch read_npy_batch(const std::string& bytes, bool labelled, const fs::path& file, const fs::path& labels_file) {
+    const NpyArray x = npy_from_bytes(bytes, file);
+    FloatBatch batch;
+    const std::size_t rows = x.shape.size() <= 1 ? 1 : x.shape[0];
+    const std::size_t width = rows == 0 ? 0 : x.values.size() / rows;
+    for (std::size_t n = 0; n < rows; ++n)
+        batch.inputs.emplace_back(x.values.begin() + static_cast<std::ptrdiff_t>(n * width),
+                                  x.values.begin() + static_cast<std::ptrdiff_t>((n + 1) * width));
+    if (!labelled) return batch;
+    if (labels_file.empty()) throw InputError(file, "labels", "a .npy array holds no labels: give them in a second .npy (--labels)");
+    const NpyArray y = read_npy(labels_file);
+    if (y.shape.size() != 1 || y.values.size() != rows)
+        throw InputError(labels_file, "(file)", fmt::format("expected {} labels in a 1-D array, got shape ({})", rows, fmt::join(y.shape, ", ")));
+    for (std::size_t n = 0; n < rows; ++n) {
+        const double label = y.values[n];
+        if (label != std::floor(label) || label < 0 || label > kMaxLabel)
+            throw InputError(labels_file, fmt::format("labels[{}]", n), fmt::format("expected an integer from 0 to {}, got {}", kMaxLabel, label));
+        batch.labels.push_back(static_cast<int>(label));
+    }
+    return batch;
+}
+
 }  // namespace
 
-FloatBatch read_batch_file(const fs::path& file, Labels labels) {
+FloatBatch read_batch_file(const fs::path& file, Labels labels, const fs::path& labels_file) {
     const std::string text = read_input_file(file);
     const bool labelled = labels == Labels::Required;
-    FloatBatch batch = file.extension() == ".csv" ? read_csv(text, labelled, file) : read_json_batch(parse_json(text, file), labelled, file);
+    if (!labels_file.empty() && !looks_like_npy(text))
+        throw InputError(labels_file, "(file)", "separate labels go with a .npy batch only (JSON and CSV batches hold theirs)");
+    FloatBatch batch = looks_like_npy(text)        ? read_npy_batch(text, labelled, file, labels_file)
+                       : file.extension() == ".csv" ? read_csv(text, labelled, file)
+                                                    : read_json_batch(parse_json(text, file), labelled, file);
     // Both readers refused rows of other lengths and more than kMaxCount values as they read.
     if (batch.inputs.empty()) throw InputError(file, "inputs", "the batch has no input");
     return batch;

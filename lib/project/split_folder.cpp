@@ -104,8 +104,9 @@ LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) 
     return labeled_batch(input_quantization(layout), spread_digits(held_out_digits(), batch_size));
 }
 
-LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file, Labels labels) {
-    return quantize_batch(input_quantization(layout), read_batch_file(batch_file, labels), layout.parts.back().count, batch_file);
+LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file, Labels labels, const fs::path& labels_file) {
+    return quantize_batch(input_quantization(layout), read_batch_file(batch_file, labels, labels_file), layout.parts.back().count,
+                          batch_file);
 }
 
 fs::path split_file(const fs::path& folder) { return folder / "zokml.split.json"; }

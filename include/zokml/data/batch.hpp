@@ -5,8 +5,10 @@
 //   JSON  {"format": "zokml-batch", "version": 1, "inputs": [[0.0, 0.5, ...], ...], "labels": [7, ...]}
 //   CSV   one input a line: its label, then its values ("7,0.0,0.5,..."); a first line whose first
 //         field is not a number is a header; empty lines are skipped.
+//   .npy  (told apart by content) a NumPy array of the inputs, one per row of its first dimension
+//         (a 1-D array is one input); the labels, when needed, in a second .npy of integers.
 // Inputs to classify (Labels::None) are the same without labels: JSON without "labels" (ignored
-// when given), CSV lines of values only.
+// when given), CSV lines of values only, a .npy alone.
 #pragma once
 
 #include <cstddef>
@@ -27,10 +29,13 @@ struct FloatBatch {
 
 enum class Labels { Required, None };
 
-// Reads a .csv file as CSV and anything else as JSON. Throws InputError naming the file, the
-// field ("inputs[3][17]", "line 5 column 3") and the reason: not a number or not finite, rows of
-// different lengths, a label that is not an integer from 0 to 2^24, no input, more than 2^24 values.
-FloatBatch read_batch_file(const std::filesystem::path& file, Labels labels = Labels::Required);
+// Reads a .npy file (by content) as NumPy, a .csv file as CSV and anything else as JSON; the
+// labels of a .npy batch come from `labels_file` (a .npy of integers, one per input). Throws
+// InputError naming the file, the field ("inputs[3][17]", "line 5 column 3", "labels[4]") and the
+// reason: not a number or not finite, rows of different lengths, a label that is not an integer
+// from 0 to 2^24, no input, more than 2^24 values, labels missing or of another count.
+FloatBatch read_batch_file(const std::filesystem::path& file, Labels labels = Labels::Required,
+                           const std::filesystem::path& labels_file = {});
 
 // The integers the model's input quantization gives (quantize_input). Throws InputError naming
 // the file and field for an input of the wrong size, a value outside the model's input range

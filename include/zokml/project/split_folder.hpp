@@ -51,7 +51,8 @@ PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_
 // (read_batch_file, quantize_batch: InputError for a value outside the input range or a label
 // that is not a class).
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
-LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file, Labels labels = Labels::Required);
+LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file, Labels labels = Labels::Required,
+                         const std::filesystem::path& labels_file = {});
 
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
