@@ -126,12 +126,10 @@ std::string activation(const QuantizedLayer& layer, bool relu, std::size_t i, co
     if (out.lo == out.hi) return with_constant("", relu ? std::max<std::int64_t>(out.lo, 0) : out.lo);
     if (relu && out.hi <= 0) return "0";
     const Interval exact = layer.exact_bounds[i];
-    const std::int64_t h = rounding_offset(layer);
-    // y = floor(v / 2^k) needs at least one bit above the remainder's k.
-    const unsigned m = std::max(sign_test_bits({exact.lo + h, exact.hi + h}), k + 1);
-    const char* helper = relu && out.lo < 0 ? "relu_rescale" : "rescale";
-    helpers.names.insert(helper);
-    return fmt::format("{}::<{}, {}>({})", helper, m, k, v);
+    const std::int64_t h = rounding_offset(layer);  // already in v
+    const RescaleCall call = rescale_call({exact.lo + h, exact.hi + h}, k, relu, v);
+    helpers.names.insert(call.helper);
+    return call.code;
 }
 
 RowModule conv_row_module(const QuantizedLayer& layer, bool relu, std::size_t filter, std::size_t row, Columns columns,

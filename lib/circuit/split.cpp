@@ -155,7 +155,8 @@ std::vector<std::vector<std::int64_t>> patches(const SplitLayer& l, const std::v
     return all;
 }
 
-std::size_t pool_size(const SplitLayer& l) { return l.pool.kernel_height ? l.pool.kernel_height * l.pool.kernel_width : 1; }
+// The outputs an AvgPool sums into one (1 without): as every part of the layer says.
+std::size_t pool_size(const SplitLayer& l) { return l.parts.front().pool_size(); }
 
 // The ReLU of a value v whose exact bounds are `exact`, after the layer's rescale if any.
 std::string activation(const SplitLayer& l, Interval exact, const std::string& v) {
@@ -329,8 +330,7 @@ std::string layer_module(const SplitLayer& l, std::size_t neurons, bool labelled
             results.insert(results.end(), outputs.begin(), outputs.end());
         }
         helper_files["max.zok"] = render_template("max.zok", {});
-        helper_imports += "\n" + import_line("./max", "max");
-        helper_imports.pop_back();
+        helper_imports += detail::appended_import("max");
     }
     values["rescale_imports"] = helper_imports;
     values["statements"] = statements;

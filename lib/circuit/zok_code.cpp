@@ -25,6 +25,8 @@ std::string import_line(const std::string& path, const std::string& alias) {
     return fmt::format("import \"{}\" as {};\n", path, alias);
 }
 
+std::string appended_import(const std::string& name) { return fmt::format("\nimport \"./{}\" as {};", name, name); }
+
 SplitSum split_sum(const std::vector<Term>& terms, const std::function<std::string(std::size_t)>& name) {
     SplitSum sum;
     for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -60,14 +62,18 @@ std::string relu_expression(Interval bounds, const std::string& value) {
     return fmt::format("is_nonnegative::<{}>({}) ? {} : 0", sign_test_bits(bounds), value, value);
 }
 
+RescaleCall rescale_call(Interval shifted, unsigned k, bool relu, const std::string& shifted_value) {
+    // y = floor(s / 2^k) needs at least one bit above the remainder's k.
+    const unsigned m = std::max(sign_test_bits(shifted), k + 1);
+    const char* helper = relu && shifted.lo < 0 ? "relu_rescale" : "rescale";
+    return {helper, fmt::format("{}::<{}, {}>({})", helper, m, k, shifted_value)};
+}
+
 std::string relu_rescale_expression(Interval exact, unsigned k, const std::string& value) {
     if (k == 0) return relu_expression(exact, value);
     if (rescale_value(exact.hi, k) <= 0) return "0";
     const std::int64_t h = std::int64_t(1) << (k - 1);
-    const Interval shifted{exact.lo + h, exact.hi + h};
-    // y = floor(v / 2^k) needs at least one bit above the remainder's k.
-    const unsigned m = std::max(sign_test_bits(shifted), k + 1);
-    return fmt::format("{}::<{}, {}>({} + {})", shifted.lo >= 0 ? "rescale" : "relu_rescale", m, k, value, h);
+    return rescale_call({exact.lo + h, exact.hi + h}, k, true, fmt::format("{} + {}", value, h)).code;
 }
 
 std::string rescale_imports(const std::string& code, std::map<std::string, std::string>& files) {
@@ -80,8 +86,7 @@ std::string rescale_imports(const std::string& code, std::map<std::string, std::
             called = at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_');
         if (!called) continue;
         files[std::string(helper) + ".zok"] = render_template(std::string(helper) + ".zok", {});
-        imports += "\n" + import_line(std::string("./") + helper, helper);
-        imports.pop_back();  // the module's own line break follows
+        imports += appended_import(helper);
     }
     return imports;
 }

@@ -29,6 +29,8 @@ std::string comment_text(const std::string& text);
 
 // `import "path" as alias;` and a newline.
 std::string import_line(const std::string& path, const std::string& alias);
+// A newline and `import "./name" as name;`: appended to a template's last import line.
+std::string appended_import(const std::string& name);
 
 // Terms per statement at most: a longer expression overflows the WebAssembly compiler's stack
 // (docs/compile-time.md).
@@ -62,11 +64,19 @@ std::string with_constant(const std::string& sum, std::int64_t c);
 // ReLU of `value` with a sign test as wide as its bounds need; a constant when they decide it.
 std::string relu_expression(Interval bounds, const std::string& value);
 
+// floor(s / 2^k) of a value s already offset by the rounding 2^(k-1), within `shifted`, and its
+// ReLU when `relu`: one decomposition as wide as the bounds need, by the helper `helper`
+// ("rescale", or "relu_rescale" when a ReLU may meet a negative value).
+struct RescaleCall {
+    const char* helper;
+    std::string code;  // "relu_rescale::<M, k>(s)"
+};
+RescaleCall rescale_call(Interval shifted, unsigned k, bool relu, const std::string& shifted_value);
 // ReLU of floor((v + 2^(k-1)) / 2^k), v rounded by 2^k half up, for v within `exact` (k = 0:
-// relu_expression): one decomposition as wide as the bounds need (rescale.zok, relu_rescale.zok).
+// relu_expression).
 std::string relu_rescale_expression(Interval exact, unsigned k, const std::string& value);
 // For a module whose code calls rescale or relu_rescale: their files, written into `files`, and
-// "\nimport ..." lines to append after the module's last import.
+// their appended_import lines.
 std::string rescale_imports(const std::string& code, std::map<std::string, std::string>& files);
 
 // Statements computing `class`, the first index of the largest of y0..y{n-1} (variables named
