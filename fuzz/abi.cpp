@@ -2,14 +2,12 @@
 #include <optional>
 
 #include "fuzz_support.hpp"
-#include "zokml/core/json.hpp"
 #include "zokml/toolchain/abi.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;
-    std::optional<nlohmann::json> json;
-    if (!fuzz::run_expecting(fuzz::kInputError, [&] { json = parse_json(fuzz::text_of(data, size), "abi.json"); }))
-        return 0;
+    const auto json = fuzz::json_of(data, size, "abi.json");
+    if (!json) return 0;
     std::optional<Abi> abi;
     fuzz::run_expecting(fuzz::kInvalidArgument, [&] { abi = Abi::from_json(*json); });
     if (abi)

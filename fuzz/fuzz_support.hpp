@@ -12,6 +12,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
 
 namespace zokml::fuzz {
 
@@ -73,6 +75,14 @@ inline void require(bool holds, const char* what) {
     if (holds) return;
     std::fprintf(stderr, "zokml fuzz: property violated: %s\n", what);
     std::abort();
+}
+
+// The bytes as JSON (parse_json), or nothing when they are not JSON: where a JSON reader's harness
+// starts.
+inline std::optional<nlohmann::json> json_of(const std::uint8_t* data, std::size_t size, const char* file) {
+    std::optional<nlohmann::json> json;
+    run_expecting(kInputError, [&] { json = parse_json(text_of(data, size), file); });
+    return json;
 }
 
 // A private folder for the readers that take a path: created once per process, removed at exit.

@@ -4,16 +4,14 @@
 #include <optional>
 
 #include "fuzz_support.hpp"
-#include "zokml/core/json.hpp"
 #include "zokml/toolchain/artifacts.hpp"
 #include "zokml/verifier/calldata.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;
     constexpr unsigned kUndocumented = fuzz::kInvalidArgument | fuzz::kOutOfRange | fuzz::kJsonError;
-    std::optional<nlohmann::json> json;
-    if (!fuzz::run_expecting(fuzz::kInputError, [&] { json = parse_json(fuzz::text_of(data, size), "proof.json"); }))
-        return 0;
+    const auto json = fuzz::json_of(data, size, "proof.json");
+    if (!json) return 0;
 
     std::optional<Proof> proof;
     fuzz::run_expecting(kUndocumented, [&] { proof = Proof::from_json(*json); });

@@ -3,15 +3,13 @@
 #include <optional>
 
 #include "fuzz_support.hpp"
-#include "zokml/core/json.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/settings.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;
-    std::optional<nlohmann::json> json;
-    if (!fuzz::run_expecting(fuzz::kInputError, [&] { json = parse_json(fuzz::text_of(data, size), "zokml.json"); }))
-        return 0;
+    const auto json = fuzz::json_of(data, size, "zokml.json");
+    if (!json) return 0;
     std::optional<CircuitSettings> settings;
     fuzz::run_expecting(fuzz::kInputError, [&] { settings = CircuitSettings::from_json(*json, "zokml.json", "circuits[0]"); });
     if (settings) {

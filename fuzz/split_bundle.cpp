@@ -1,13 +1,12 @@
 // A proof bundle (docs/split-proving.md): what a prover hands a verifier, read and planned as
 // `zokml verify --bundle` does before it checks any proof.
 #include "fuzz_support.hpp"
-#include "zokml/core/json.hpp"
 #include "zokml/project/split_prover.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;
-    std::optional<nlohmann::json> json;
-    if (!fuzz::run_expecting(fuzz::kInputError, [&] { json = parse_json(fuzz::text_of(data, size), "bundle.json"); })) return 0;
+    const auto json = fuzz::json_of(data, size, "bundle.json");
+    if (!json) return 0;
     std::optional<ProofBundle> bundle;
     if (!fuzz::run_expecting(fuzz::kInputError, [&] { bundle = ProofBundle::from_json(*json, "bundle.json"); })) return 0;
     // "The round trip loses nothing."

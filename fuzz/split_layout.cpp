@@ -4,13 +4,12 @@
 
 #include "fuzz_support.hpp"
 #include "zokml/circuit/split.hpp"
-#include "zokml/core/json.hpp"
 #include "zokml/project/split_folder.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;
-    std::optional<nlohmann::json> json;
-    if (!fuzz::run_expecting(fuzz::kInputError, [&] { json = parse_json(fuzz::text_of(data, size), "layout.json"); })) return 0;
+    const auto json = fuzz::json_of(data, size, "layout.json");
+    if (!json) return 0;
     std::optional<PublishedLayout> layout;
     if (!fuzz::run_expecting(fuzz::kInputError, [&] { layout = PublishedLayout::from_json(*json, "layout.json"); })) return 0;
     // "The round trip loses nothing."
