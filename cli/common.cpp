@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <cmath>
 #include <condition_variable>
 #include <iostream>
 #include <iterator>
@@ -15,7 +18,9 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/data/inputs.hpp"
+#include "zokml/data/mnist.hpp"
 
 namespace zokml::cli {
 
@@ -115,8 +120,38 @@ void apply_setting_flags(const Args& args, CircuitSettings& settings, bool quant
 
 }  // namespace
 
+double number_from(const Args& args, const std::string& name) {
+    const std::string text = args.required(name);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(value))
+        throw UsageError(fmt::format("--{}: expected a finite number, got '{}'", name, text));
+    return value;
+}
+
+CircuitSettings settings_from(const Args& args, bool quantization_only) {
+    CircuitSettings settings = args.has("settings") ? read_settings_file(args.required("settings")) : CircuitSettings{};
+    if (auto variant = args.get("variant")) try {
+            settings.variant = variant_from_string(*variant);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--variant: ") + e.what());
+        }
+    apply_setting_flags(args, settings, quantization_only);
+    if (args.has("input-min") != args.has("input-max")) throw UsageError("--input-min and --input-max go together");
+    if (args.has("input-min")) {
+        settings.input_range = InputRange{number_from(args, "input-min"), number_from(args, "input-max")};
+        if (!(settings.input_range->min < settings.input_range->max))
+            throw UsageError("--input-min must be below --input-max");
+    }
+    return settings;
+}
+
 std::vector<Option> model_options() {
-    std::vector<Option> list = {{"model", "FILE", "the float model (zokml's JSON format, docs/model-format.md)"}};
+    std::vector<Option> list = {
+        {"model", "FILE", "the float model: ONNX or zokml's JSON format (docs/model-format.md), told apart by content"},
+        {"settings", "FILE", "a settings file (zokml calibrate writes one): the circuit's options; flags override it"},
+        {"input-min", "X", "the float inputs' smallest value (ONNX files do not record it: default 0)"},
+        {"input-max", "X", "the float inputs' largest value (default 1 for ONNX; a JSON model's own)"}};
     for (const auto& setting : setting_options())
         if (is_quantization(setting)) list.push_back(setting_flag(setting));
     return list;
@@ -148,7 +183,10 @@ std::vector<Option> scheme_option() { return {{"scheme", "S", "the proving schem
 std::vector<Option> folder_option(const std::string& help) { return {{"dir", "DIR", help}}; }
 
 std::vector<Option> prove_options() {
-    return {{"input", "FILE", "private-input, both-private: the private input, a JSON array of integers; - reads stdin"},
+    return {{"input", "FILE",
+             "private-input, both-private: the private input: a JSON array of the circuit's integers (- reads stdin), "
+             "or float inputs as the model takes them in a NumPy .npy, CSV or JSON batch file (docs/batch-format.md)"},
+            {"index", "K", "with a batch file holding several inputs: prove input K (from 0)"},
             {"digit", "N", "private-input, both-private: held-out MNIST digit N as the private input"},
             {"claim", "C", "private-input with --claimed-class: the public claimed class"},
             {"threshold", "T", "private-model: the public accuracy threshold (default: the model's correct count)"},
@@ -159,25 +197,47 @@ std::vector<Option> vk_option() {
     return {{"vk", "FILE", "the verification key (default: DIR/keys/verification.key)"}};
 }
 
-QuantizationOptions quantization_from(const Args& args) {
-    CircuitSettings settings;
-    apply_setting_flags(args, settings, true);
-    return settings.quantization;
+std::vector<Option> data_options() {
+    return {{"data", "FILE", "labelled float inputs: a NumPy .npy (with --labels), CSV or JSON batch (docs/batch-format.md); "
+                             "default: the held-out MNIST digits"},
+            {"labels", "FILE", "with a .npy --data: the labels, a NumPy .npy of integers"}};
 }
 
-Model model_from(const Args& args) { return load_model(args.required("model")); }
+LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized) {
+    if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
+    const auto sizes = model.layer_output_sizes();
+    const std::size_t classes = sizes.size() >= 2 ? sizes[sizes.size() - 2] : model.input_size;
+    LabelledData data;
+    if (auto file = args.get("data")) {
+        data.source = *file;
+        data.batch = read_batch_file(*file, Labels::Required, args.get_or("labels", ""));
+        quantize_batch(quantized, data.batch, classes, *file);  // every value in range, every label a class
+        return data;
+    }
+    if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
+    const auto& digits = held_out_digits();
+    if (model.input_size != digits.at(0).pixels.size())
+        throw InputError(args.required("model"), "(file)",
+                         fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
+                                     digits.at(0).pixels.size()));
+    data.source = "held-out MNIST digits";
+    for (const auto& digit : digits) {
+        data.batch.inputs.push_back(digit.as_floats());
+        data.batch.labels.push_back(digit.label);
+    }
+    return data;
+}
+
+QuantizationOptions quantization_from(const Args& args) { return settings_from(args, true).quantization; }
+
+Model model_from(const Args& args) { return load_model(args.required("model"), settings_from(args, true).input_range); }
 
 CircuitSpec spec_from(const Args& args, const fs::path& folder) {
     CircuitSpec spec;
     spec.model = args.required("model");
     spec.output = folder;
     spec.name = args.get_or("name", spec.model.stem().string());
-    try {
-        spec.settings.variant = variant_from_string(args.get_or("variant", to_string(spec.settings.variant)));
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--variant: ") + e.what());
-    }
-    apply_setting_flags(args, spec.settings, false);
+    spec.settings = settings_from(args, false);
     return spec;
 }
 
@@ -205,12 +265,36 @@ fs::path verification_key_from(const Args& args, const fs::path& folder) {
     return args.get_or("vk", (keys_folder(folder) / "verification.key").string());
 }
 
+namespace {
+
+// Whether the file starts (after white space) with '[': a JSON array, the circuit's integer input.
+bool starts_as_array(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    char c = 0;
+    while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
+    }
+    return in && c == '[';
+}
+
+}  // namespace
+
 ProofRequest proof_request_from(const Args& args) {
     args.at_most_one_of({"input", "digit"});
     ProofRequest request;
     if (auto file = args.get("input")) {
         request.input_name = *file == "-" ? fs::path("<stdin>") : fs::path(*file);
-        request.input = integer_input(read_json(*file), request.input_name);
+        if (*file == "-" || starts_as_array(*file))
+            request.input = integer_input(read_json(*file), request.input_name);
+        else
+            request.float_inputs = read_batch_file(*file, Labels::None);
+        if (auto index = args.integer("index", 0, kMaxCount)) {
+            if (!request.float_inputs) throw UsageError("--index picks an input of a .npy, CSV or JSON batch file");
+            request.input_index = static_cast<std::size_t>(*index);
+        } else if (request.float_inputs && request.float_inputs->inputs.size() > 1) {
+            throw UsageError(fmt::format("{} holds {} inputs: choose one with --index K", *file, request.float_inputs->inputs.size()));
+        }
+    } else if (args.has("index")) {
+        throw UsageError("--index goes with --input");
     }
     if (auto digit = args.integer("digit", 0, 1 << 20)) request.digit = static_cast<std::size_t>(*digit);
     if (auto claim = args.integer("claim", 0, 1 << 20)) request.claimed_class = static_cast<int>(*claim);

@@ -72,7 +72,22 @@ std::vector<Option> folder_option(const std::string& help);  // --dir
 std::vector<Option> prove_options();      // --input, --digit, --claim, --threshold, --proof
 std::vector<Option> vk_option();          // --vk
 
+std::vector<Option> data_options();     // --data, --labels
+
 QuantizationOptions quantization_from(const Args& args);
+double number_from(const Args& args, const std::string& name);  // a finite number, else UsageError
+// The settings: the --settings file's (else the defaults), --variant, then the flags over them
+// (only the quantization's when quantization_only: other commands take other --batch-size).
+CircuitSettings settings_from(const Args& args, bool quantization_only);
+
+// Labelled float inputs for an accuracy report: --data FILE (a NumPy .npy with --labels FILE, or
+// a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits (the model must take
+// them). Their range and labels are checked against the quantized model (InputError naming the file).
+struct LabelledData {
+    FloatBatch batch;
+    std::string source;  // the file, or "held-out MNIST digits"
+};
+LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized);
 Model model_from(const Args& args);  // --model, loaded
 // The circuit the options describe, generated into folder.
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);

@@ -7,6 +7,7 @@ namespace zokml::cli {
 
 Subcommand inspect_command();
 Subcommand quantize_command();
+Subcommand calibrate_command();
 Subcommand commit_command();
 Subcommand generate_command();
 Subcommand compile_command();

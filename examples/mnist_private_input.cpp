@@ -43,7 +43,7 @@ int run(const Arguments& args) {
     const auto& held_out = held_out_digits();
     const Fidelity fidelity = measure_fidelity(model, quantized, held_out);
     fmt::print("model {} ({} parameters), fingerprint {}\n", model.name, model.parameter_count(), quantized.fingerprint());
-    fmt::print("held-out accuracy on {} digits: float {:.2f}%, quantized {:.2f}%, agreement {:.2f}%\n", fidelity.digits,
+    fmt::print("held-out accuracy on {} digits: float {:.2f}%, quantized {:.2f}%, agreement {:.2f}%\n", fidelity.inputs,
                100 * fidelity.float_accuracy, 100 * fidelity.quantized_accuracy, 100 * fidelity.agreement);
 
     if (args.digit >= held_out.size()) throw std::invalid_argument("--digit must be below " + std::to_string(held_out.size()));

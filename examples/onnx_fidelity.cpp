@@ -96,7 +96,7 @@ int run(const Arguments& args) {
     fmt::print("\n");
     print_layers(report);
     const Fidelity& f = report.fidelity;
-    fmt::print("\nheld-out digits: {}: float {:.2f}%, quantized {:.2f}%, float/quantized agreement {:.2f}%\n", f.digits,
+    fmt::print("\nheld-out digits: {}: float {:.2f}%, quantized {:.2f}%, float/quantized agreement {:.2f}%\n", f.inputs,
                100 * f.float_accuracy, 100 * f.quantized_accuracy, 100 * f.agreement);
     if (report.circuit_digits > 0)
         fmt::print("circuit on the first {} digits: {} equal to the integer reference, {} to the float model, {} correct "

@@ -10,6 +10,7 @@ debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
   libxtensor-dev                # NumPy .npy batches (lib/data/npy.cpp)
   parallel                      # GNU parallel runs the sub-proofs of a split proof in a test
+  python3-torch python3-numpy   # examples/pytorch: PyTorch to a proof, run by a test
   clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()

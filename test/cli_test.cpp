@@ -223,7 +223,7 @@ TEST_CASE("quantize reports the fidelity on the held-out digits", "[cli]") {
     const Result r = zokml_cli({"quantize", "--model", kSmallModel, "--json"});
     REQUIRE(r.exit_code == 0);
     const json fidelity = r.parsed()["fidelity"];
-    CHECK(fidelity["digits"] == 1996);
+    CHECK(fidelity["inputs"] == 1996);
     CHECK(fidelity["quantized_accuracy"].get<double>() > 0.9);
     CHECK(fidelity["agreement"].get<double>() > 0.99);
     CHECK(r.parsed()["layers"].size() == 4);

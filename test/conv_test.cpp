@@ -232,7 +232,7 @@ TEST_CASE("the fidelity report follows every layer of the shipped CNN within its
     const std::vector<Digit> digits(held_out_digits().begin(), held_out_digits().begin() + 100);
     const FidelityReport report = fidelity_report(model, q, digits);
     REQUIRE(report.layers.size() == model.layers.size() - 1);  // every layer but the Argmax
-    CHECK(report.fidelity.digits == 100);
+    CHECK(report.fidelity.inputs == 100);
     CHECK(report.circuit_digits == 0);
     for (const auto& layer : report.layers) {
         INFO("layer " << layer.layer);

@@ -253,3 +253,14 @@ TEST_CASE("an argmax right after a ReLU compares the values after the ReLU", "[g
     const auto main = generate_private_input_circuit(one_layer(1, {-1.0, 0.0}, {-0.5, -0.1}, true)).files.at("main.zok");
     CHECK_THAT(main, !Contains("= true;"));
 }
+
+// Counts the bundled toolchain compiled (docs/circuit-layout.md, docs/onnx.md, docs/cli.md).
+TEST_CASE("the constraint estimate is the compiled count of the shipped MLPs and CNNs", "[generator]") {
+    const auto estimate = [](const std::string& file, unsigned activation_bits) {
+        return estimate_private_input_constraints(quantize(load_model(test::example_model(file)), {8, 10, activation_bits}));
+    };
+    CHECK(estimate("mnist-784-56-10.json", 0) == 8807);
+    CHECK(estimate("mnist-784-16-10.json", 0) == 7776);
+    CHECK(estimate("mnist-cnn-small.onnx", 16) == 20167);
+    CHECK(estimate("mnist-cnn.onnx", 16) == 35736);
+}

@@ -121,7 +121,7 @@ TEST_CASE("fidelity counts float and integer accuracy and their agreement", "[re
     const std::vector<Digit> digits{digit(0, {{0, 255}}), digit(1, {{1, 255}}), digit(1, {{0, 255}, {1, 255}})};
 
     const Fidelity f = measure_fidelity(model, quantized, digits);
-    CHECK(f.digits == 3);
+    CHECK(f.inputs == 3);
     CHECK(f.float_accuracy == Approx(1.0));
     CHECK(f.quantized_accuracy == Approx(2.0 / 3));
     CHECK(f.agreement == Approx(2.0 / 3));
@@ -129,8 +129,8 @@ TEST_CASE("fidelity counts float and integer accuracy and their agreement", "[re
 
 TEST_CASE("fidelity over no digits is all zeros", "[reference]") {
     const Model model = load_model(test::example_model("mnist-784-16-10.json"));
-    const Fidelity f = measure_fidelity(model, shipped_model(), {});
-    CHECK(f.digits == 0);
+    const Fidelity f = measure_fidelity(model, shipped_model(), std::vector<Digit>{});
+    CHECK(f.inputs == 0);
     CHECK(f.float_accuracy == 0);
     CHECK(f.agreement == 0);
 }

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "zokml/core/errors.hpp"
+#include "support.hpp"
+#include "zokml/core/files.hpp"
 #include "zokml/project/settings.hpp"
 
 using namespace zokml;
@@ -98,4 +100,62 @@ TEST_CASE("quantization limits are those quantize() enforces", "[settings]") {
         if (option.name == "input_bits") CHECK(option.accepted == QuantizationOptions::kInputBits);
         else if (option.name == "weight_bits") CHECK(option.accepted == QuantizationOptions::kWeightBits);
         else if (option.name == "activation_bits") CHECK(option.accepted == QuantizationOptions::kActivationBits);
+}
+
+TEST_CASE("an input range round-trips through settings JSON and a settings file; a range that is not one is refused",
+          "[settings]") {
+    CircuitSettings settings = everything_set(Variant::PrivateInput);
+    settings.input_range = InputRange{-1.5, 0.1};  // 0.1 has no exact binary form: the text must round-trip it
+    CHECK(CircuitSettings::from_json(json::parse(settings.to_json().dump()), "s.json") == settings);
+
+    const test::TempDir dir;
+    write_settings_file(dir.path() / "settings.json", settings, {{"data", "x.npy"}});
+    CHECK(read_settings_file(dir.path() / "settings.json") == settings);
+
+    json document = settings.to_json();
+    document["input_range"] = {{"min", 1}, {"max", 1}};
+    CHECK(refused_field(document) == "circuits[0].input_range");
+    document["input_range"] = {{"min", 0}, {"max", "1"}};
+    CHECK(refused_field(document) == "circuits[0].input_range.max");
+    document["input_range"] = {{"min", 0}};
+    CHECK(refused_field(document) == "circuits[0].input_range.max");
+    document["input_range"] = {{"min", 0}, {"max", 1}, {"mean", 0.5}};
+    CHECK(refused_field(document) == "circuits[0].input_range.mean");
+    document["input_range"] = json::array({0, 1});
+    CHECK(refused_field(document) == "circuits[0].input_range");
+}
+
+TEST_CASE("a settings file names its format and version and holds nothing else", "[settings]") {
+    const test::TempDir dir;
+    const auto refused = [&](const json& document) {
+        write_file_atomically(dir.path() / "s.json", document.dump());
+        try {
+            read_settings_file(dir.path() / "s.json");
+        } catch (const InputError& e) {
+            CHECK(e.file() == dir.path() / "s.json");
+            return e.field();
+        }
+        return std::string("(accepted)");
+    };
+    json good = CircuitSettings{}.to_json();
+    good["format"] = "zokml-settings";
+    good["version"] = 1;
+    CHECK(refused(good) == "(accepted)");
+    json other = good;
+    other["format"] = "zokml-lock";
+    CHECK(refused(other) == "format");
+    other = good;
+    other.erase("version");
+    CHECK(refused(other) == "version");
+    other = good;
+    other["version"] = 2;
+    CHECK(refused(other) == "version");
+    other = good;
+    other["model"] = "m.onnx";
+    CHECK(refused(other) == "model");
+    other = good;
+    other["options"]["weight_bits"] = 1;
+    CHECK(refused(other) == "options.weight_bits");
+    write_file_atomically(dir.path() / "t.json", "{\"format\": ");
+    CHECK_THROWS_AS(read_settings_file(dir.path() / "t.json"), InputError);
 }

@@ -156,6 +156,8 @@ TEST_CASE("the bundled toolchain reports its ZoKrates version", "[toolchain][slo
 
 TEST_CASE("a step that runs past its timeout is killed with its children and reported", "[toolchain]") {
     const TempDir dir;
+    const fs::path pids_file = dir / "pids.txt";
+    ::setenv("ZOKML_STANDIN_PIDS", pids_file.c_str(), 1);  // the standin inherits it
     try {
         standin_toolchain("sleeps.sh", std::chrono::milliseconds(500)).compile(dir / "main.zok", dir / "build");
         FAIL("returned");
@@ -163,7 +165,8 @@ TEST_CASE("a step that runs past its timeout is killed with its children and rep
         CHECK(e.kind() == ToolchainError::Kind::TimedOut);
         CHECK(e.step() == Step::Compile);
     }
-    std::ifstream pids(dir / "build" / "pids.txt");
+    ::unsetenv("ZOKML_STANDIN_PIDS");
+    std::ifstream pids(pids_file);
     int tool = 0, child = 0;
     REQUIRE(pids >> tool >> child);
     CHECK(test::process_ends(tool));

@@ -411,6 +411,50 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     return circuit;
 }
 
+namespace {
+
+// What activation() writes for output i costs: a sign test (N + 2), a rescale (M + 1) or both in one
+// decomposition (M + 2), or nothing when the bounds decide.
+std::size_t activation_constraints(const QuantizedLayer& layer, bool relu, std::size_t i) {
+    const unsigned k = layer.rescale_bits;
+    const Interval out = layer.bounds[i];
+    if (k == 0) return relu && out.lo < 0 && out.hi > 0 ? sign_test_bits(out) + 2 : 0;
+    if (out.lo == out.hi || (relu && out.hi <= 0)) return 0;
+    const std::int64_t h = detail::rounding_offset(layer);
+    const Interval shifted{layer.exact_bounds[i].lo + h, layer.exact_bounds[i].hi + h};
+    return std::max(sign_test_bits(shifted), k + 1) + (relu && shifted.lo < 0 ? 2 : 1);
+}
+
+}  // namespace
+
+std::size_t estimate_private_input_constraints(const QuantizedModel& model) {
+    const std::vector<Interval> input_bounds(model.input_size, Interval{0, model.input_max});
+    std::list<QuantizedLayer> fused;
+    const auto steps = steps_of(model, input_bounds, fused);
+    std::size_t total = model.input_size * (model.input_bits + 1);  // each input's bits and their sum
+    for (const Step& step : steps) {
+        const QuantizedLayer& layer = *step.layer;
+        for (std::size_t i = 0; i < layer.bounds.size(); ++i) total += activation_constraints(layer, step.relu, i);
+        if (layer.kind == Layer::Kind::MaxPool) {
+            const Interval in = hull(*step.input_bounds);
+            const std::size_t comparisons = layer.pool.window.kernel_height * layer.pool.window.kernel_width - 1;
+            total += layer.bounds.size() * comparisons * (sign_test_bits({in.lo - in.hi, in.hi - in.lo}) + 2);
+        }
+    }
+    // The argmax: a sign test (N bits and their sum) per comparison the bounds leave open, and
+    // three selects for every one after the first.
+    const std::vector<Interval>& logits = *steps.back().output_bounds;
+    Interval best = logits[0];
+    std::size_t written = 0;
+    for (std::size_t i = 1; i < logits.size(); ++i) {
+        const Interval diff{logits[i].lo - best.hi - 1, logits[i].hi - best.lo - 1};
+        if (diff.hi < 0) continue;
+        if (diff.lo < 0) total += sign_test_bits(diff) + 1 + (written++ > 0 ? 3 : 0);
+        best = {std::min(best.lo, logits[i].lo), std::max(best.hi, logits[i].hi)};
+    }
+    return total + 1;  // the public class
+}
+
 std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
                                            std::optional<int> claimed_class, std::optional<FieldElement> input_hash) {
     std::vector<Value> arguments{Value::fields(input)};

@@ -10,24 +10,33 @@ std::vector<std::int64_t> digit_input(const QuantizedModel& model, const Digit& 
     return quantize_input(model, digit.as_floats());
 }
 
-Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits) {
+Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const FloatBatch& batch) {
     Fidelity f;
-    f.digits = digits.size();
+    f.inputs = batch.inputs.size();
     std::size_t float_correct = 0, quantized_correct = 0, agree = 0;
-    for (const auto& digit : digits) {
-        const int float_class = static_cast<int>(run_float(model, digit.as_floats()).at(0));
-        const int quantized_class = run_reference(quantized, digit_input(quantized, digit)).predicted_class;
-        float_correct += float_class == digit.label;
-        quantized_correct += quantized_class == digit.label;
+    for (std::size_t n = 0; n < batch.inputs.size(); ++n) {
+        const int float_class = static_cast<int>(run_float(model, batch.inputs[n]).at(0));
+        const int quantized_class = run_reference(quantized, quantize_input(quantized, batch.inputs[n])).predicted_class;
+        float_correct += float_class == batch.labels.at(n);
+        quantized_correct += quantized_class == batch.labels[n];
         agree += float_class == quantized_class;
     }
-    if (!digits.empty()) {
-        const double n = static_cast<double>(digits.size());
+    if (f.inputs > 0) {
+        const double n = static_cast<double>(f.inputs);
         f.float_accuracy = float_correct / n;
         f.quantized_accuracy = quantized_correct / n;
         f.agreement = agree / n;
     }
     return f;
+}
+
+Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits) {
+    FloatBatch batch;
+    for (const auto& digit : digits) {
+        batch.inputs.push_back(digit.as_floats());
+        batch.labels.push_back(digit.label);
+    }
+    return measure_fidelity(model, quantized, batch);
 }
 
 namespace {

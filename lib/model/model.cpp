@@ -447,6 +447,21 @@ Model load_model(const fs::path& file) {
     }
 }
 
+void check_input_range(const InputRange& range, const fs::path& file, const std::string& field) {
+    if (!std::isfinite(range.min) || !std::isfinite(range.max) || !(range.min < range.max))
+        throw InputError(file, field, fmt::format("[{}, {}] is not a range of finite numbers with min < max", range.min, range.max));
+}
+
+Model load_model(const fs::path& file, const std::optional<InputRange>& input_range) {
+    Model model = load_model(file);
+    if (input_range) {
+        check_input_range(*input_range, file, "input_range");
+        model.input_min = input_range->min;
+        model.input_max = input_range->max;
+    }
+    return model;
+}
+
 namespace {
 
 json rows_of(const std::vector<double>& values, std::size_t rows, std::size_t columns) {

@@ -64,7 +64,7 @@ json CircuitSpec::to_json(const fs::path& base) const {
 
 CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const fs::path& file, const std::string& field) {
     const Fields fields(json, file, field);
-    fields.only({"name", "model", "variant", "options", "output"});
+    fields.only({"name", "model", "variant", "options", "input_range", "output"});
     CircuitSpec spec;
     spec.name = fields.text("name");
     spec.model = resolve(fields.text("model"), base);
@@ -96,7 +96,7 @@ Circuit generate_circuit(const CircuitSettings& settings, const QuantizedModel& 
 GeneratedCircuit generate_circuit(const CircuitSpec& spec) {
     spec.settings.check();
     GeneratedCircuit generated;
-    generated.model = quantize(load_model(spec.model), spec.settings.quantization);
+    generated.model = quantize(spec.float_model(), spec.settings.quantization);
     if (spec.settings.variant == Variant::PrivateModel) generated.batch = public_batch(generated.model, spec.settings.batch_size);
     generated.circuit = generate_circuit(spec.settings, generated.model, generated.batch ? &*generated.batch : nullptr);
     return generated;

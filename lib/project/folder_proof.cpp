@@ -30,18 +30,18 @@ QuantizedModel request_model(const CircuitSpec& spec, const CircuitLock* lock, c
                              const LabeledBatch* batch) {
     const CircuitSettings& settings = spec.settings;
     if (!request.model) {
-        QuantizedModel model = quantize(load_model(spec.model), settings.quantization);
+        QuantizedModel model = quantize(spec.float_model(), settings.quantization);
         if (lock && model.fingerprint() != lock->model_fingerprint)
             throw InputError(spec.model, "(file)", "changed since the circuit was generated: run zokml generate again");
         return model;
     }
     if (settings.variant == Variant::PrivateInput)
         throw InputError("", "model", "a private-input circuit's model is public and fixed: it takes no other model");
-    QuantizedModel model = quantize(load_model(*request.model), settings.quantization);
+    QuantizedModel model = quantize(load_model(*request.model, settings.input_range), settings.quantization);
     const std::string circuit = generate_circuit(settings, model, batch).fingerprint();
     const std::string expected =
         lock ? lock->circuit_fingerprint
-             : generate_circuit(settings, quantize(load_model(spec.model), settings.quantization), batch).fingerprint();
+             : generate_circuit(settings, quantize(spec.float_model(), settings.quantization), batch).fingerprint();
     if (circuit != expected)
         throw InputError(*request.model, "(file)", "its architecture or parameter widths differ from the circuit's");
     return model;
@@ -52,11 +52,12 @@ void check_request(Variant variant, const ProofRequest& request) {
     const auto refuse = [&](bool given, const char* what) {
         if (given) throw InputError("", what, fmt::format("is not an input of {} circuits", to_string(variant)));
     };
-    refuse(variant == Variant::PrivateModel && (request.input || request.digit), "input");
-    if (request.input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
+    const bool input = request.input || request.float_inputs;
+    refuse(variant == Variant::PrivateModel && (input || request.digit), "input");
+    if (input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
     refuse(variant != Variant::PrivateInput && request.claimed_class.has_value(), "claimed_class");
     refuse(variant != Variant::PrivateModel && request.threshold.has_value(), "threshold");
-    if (variant != Variant::PrivateModel && !request.input && !request.digit)
+    if (variant != Variant::PrivateModel && !input && !request.digit)
         throw InputError("", "input", fmt::format("{} circuits prove about a private input: give one", to_string(variant)));
 }
 
@@ -69,6 +70,13 @@ std::vector<std::int64_t> private_input(const ProofRequest& request, const Quant
         if (model.input_size != digits[0].pixels.size())
             throw InputError("", "digit", fmt::format("the model takes {} inputs, not an MNIST digit", model.input_size));
         return digit_input(model, digits[*request.digit]);
+    }
+    if (request.float_inputs) {
+        const FloatBatch& inputs = *request.float_inputs;
+        if (request.input_index >= inputs.inputs.size())
+            throw InputError(request.input_name, "inputs", fmt::format("holds {} inputs: there is no input {}", inputs.inputs.size(), request.input_index));
+        // Every input of the file is checked against the model's range, so a file with one bad row fails early.
+        return quantize_batch(model, {inputs.inputs, {}}, 0, request.input_name).inputs[request.input_index];
     }
     try {
         run_reference(model, *request.input);
@@ -93,7 +101,7 @@ Prepared prepare(const CircuitSpec& spec, const CircuitLock* lock, const ProofRe
     check_request(settings.variant, request);
     Prepared p;
     if (settings.variant == Variant::PrivateModel) {
-        p.batch = public_batch(quantize(load_model(spec.model), settings.quantization), settings.batch_size);
+        p.batch = public_batch(quantize(spec.float_model(), settings.quantization), settings.batch_size);
         if (lock && p.batch->fingerprint() != lock->batch_fingerprint)
             throw InputError(lock_file(spec.output), "batch_fingerprint", "the public batch changed: run zokml generate again");
     }

@@ -54,6 +54,11 @@ public:
         if (!in_range) fail(key, fmt::format("expected an integer from {} to {}, got {}", min, max, value->dump()));
         return static_cast<std::size_t>(value->get<std::uint64_t>());
     }
+    double number(const std::string& key) const {
+        const nlohmann::json& value = required(key);
+        if (!value.is_number()) fail(key, "expected a number, got " + value.dump());
+        return value.get<double>();
+    }
     bool flag(const std::string& key, bool fallback) const {
         const nlohmann::json* value = find(key);
         if (!value) return fallback;

@@ -9,6 +9,8 @@
 
 #include "json_fields.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
 
 namespace zokml {
 namespace {
@@ -107,10 +109,13 @@ json CircuitSettings::to_json() const {
         const std::int64_t value = o.get(*this);
         options[o.name] = o.flag ? json(value != 0) : json(value);
     }
-    return {{"variant", zokml::to_string(variant)}, {"options", options}};
+    json j = {{"variant", zokml::to_string(variant)}, {"options", options}};
+    if (input_range) j["input_range"] = {{"min", input_range->min}, {"max", input_range->max}};
+    return j;
 }
 
 void CircuitSettings::check(const std::filesystem::path& file, const std::string& field) const {
+    if (input_range) check_input_range(*input_range, file, field.empty() ? "input_range" : field + ".input_range");
     const std::string prefix = field.empty() ? "options." : field + ".options.";
     CircuitSettings defaults;
     defaults.variant = variant;
@@ -132,6 +137,12 @@ CircuitSettings CircuitSettings::from_json(const json& json, const std::filesyst
         settings.variant = variant_from_string(fields.text_or("variant", "private-input"));
     } catch (const std::invalid_argument& e) {
         fields.fail("variant", e.what());
+    }
+    if (fields.find("input_range")) {
+        const detail::Fields range = fields.member("input_range");
+        range.only({"min", "max"});
+        settings.input_range = InputRange{range.number("min"), range.number("max")};
+        check_input_range(*settings.input_range, file, fields.path("input_range"));
     }
     static const nlohmann::json no_options = nlohmann::json::object();
     const nlohmann::json* given = fields.find("options");
@@ -156,6 +167,29 @@ CircuitSettings CircuitSettings::from_json(const json& json, const std::filesyst
                                         : fmt::format("unknown option (expected one of: {})", fmt::join(known, ", ")));
         }
     return settings;
+}
+
+namespace {
+constexpr const char* kSettingsFormat = "zokml-settings";
+}  // namespace
+
+CircuitSettings read_settings_file(const std::filesystem::path& file) {
+    const json j = read_json_file(file);
+    const detail::Fields fields(j, file, "");
+    fields.only({"format", "version", "variant", "options", "input_range", "calibration"});
+    if (fields.text("format") != kSettingsFormat) fields.fail("format", fmt::format("expected \"{}\"", kSettingsFormat));
+    fields.count("version", 0, 1, 1);
+    if (!fields.find("version")) fields.fail("version", "missing");
+    CircuitSettings settings = CircuitSettings::from_json(j, file);
+    settings.check(file);
+    return settings;
+}
+
+void write_settings_file(const std::filesystem::path& file, const CircuitSettings& settings, const json& calibration) {
+    json j = {{"format", kSettingsFormat}, {"version", 1}};
+    j.update(settings.to_json());
+    if (!calibration.is_null()) j["calibration"] = calibration;
+    write_file_atomically(file, j.dump(2) + "\n");
 }
 
 }  // namespace zokml

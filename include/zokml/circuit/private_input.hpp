@@ -19,6 +19,12 @@ namespace zokml {
 // express (no Argmax head, a ReLU not after a Dense, Conv2D or pooling layer).
 Circuit generate_private_input_circuit(const QuantizedModel& model, const PrivateInputOptions& options = {});
 
+// The constraints of that circuit with the default options, from the model's static bounds and
+// without compiling (docs/circuit-layout.md's costs): exact for MLPs; a MaxPool's comparisons are
+// counted as if the bounds decided none of them, so a CNN's estimate may be a little above.
+// What `zokml calibrate` weighs candidates by. Throws as the generator does.
+std::size_t estimate_private_input_constraints(const QuantizedModel& model);
+
 // The arguments for one input (claimed_class and input_hash: with those options, else ignored).
 // Throws std::invalid_argument when the circuit takes one that is not given.
 std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,

@@ -1,5 +1,5 @@
-// How faithful a quantized model is to its float model on MNIST digits, and the digits as the
-// integers a quantized model takes.
+// How faithful a quantized model is to its float model on labelled data (MNIST digits or the
+// user's own), and the digits as the integers a quantized model takes.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "zokml/data/batch.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
@@ -19,12 +20,15 @@ std::vector<std::int64_t> digit_input(const QuantizedModel& model, const Digit& 
 
 // How faithful the quantized model is to the float one on a set of digits.
 struct Fidelity {
-    std::size_t digits = 0;
+    std::size_t inputs = 0;
     double float_accuracy = 0;      // fractions in [0, 1]
     double quantized_accuracy = 0;  // the integer reference's (bit-exact with the circuit)
     double agreement = 0;           // the float and integer predictions are the same class
 };
 Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits);
+// The same on any labelled float inputs (the float model's inputs, within its input range:
+// quantize_batch checks them first).
+Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const FloatBatch& batch);
 
 // How far one layer's integers, read back as floats (integer / scale), are from the float model's
 // values, and the bit widths quantization chose for it.

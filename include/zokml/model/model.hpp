@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,13 @@ struct Layer {
 // "avgpool", "flatten".
 const char* layer_type_name(Layer::Kind kind);
 
+// The range of every float input value, [min, max] with min < max, both finite.
+struct InputRange {
+    double min = 0.0;
+    double max = 1.0;
+    bool operator==(const InputRange&) const = default;
+};
+
 struct Model {
     std::string name;
     std::size_t input_size = 0;
@@ -107,6 +115,11 @@ struct Model {
 // A file that does not start with '{' (after white space) is read as ONNX instead, with
 // load_onnx's defaults (inputs from 0 to 1, an Argmax added): every entry point takes both.
 Model load_model(const std::filesystem::path& file);
+// The same with the inputs' range replaced (ONNX files do not record it; a JSON model's own is
+// overridden). Throws InputError naming `file` and "input_range" for a range that is not one.
+Model load_model(const std::filesystem::path& file, const std::optional<InputRange>& input_range);
+// Throws InputError(file, field, why) unless min < max, both finite.
+void check_input_range(const InputRange& range, const std::filesystem::path& file, const std::string& field);
 Model model_from_json(const nlohmann::json& json, const std::filesystem::path& file = {});
 nlohmann::json model_to_json(const Model& model);
 // Writes atomically (temporary file, then rename).

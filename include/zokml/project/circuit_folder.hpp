@@ -29,6 +29,9 @@ struct CircuitSpec {
     CircuitSettings settings;
     std::filesystem::path output;  // the circuit folder
 
+    // The model file, with the settings' input range when they give one.
+    Model float_model() const { return load_model(model, settings.input_range); }
+
     // {"name", "model", "variant", "options", "output"}, paths relative to base.
     nlohmann::json to_json(const std::filesystem::path& base) const;
     // Paths are resolved against base. Throws InputError naming file and field (e.g.

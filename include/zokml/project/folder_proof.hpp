@@ -13,6 +13,7 @@
 #include "zokml/circuit/both_private.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/circuit/private_model.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/project/circuit_folder.hpp"
 
 namespace zokml {
@@ -20,6 +21,10 @@ namespace zokml {
 // What to prove with a folder. Private values come in here, never from a command line.
 struct ProofRequest {
     std::optional<std::vector<std::int64_t>> input;  // private-input, both-private: the private input
+    // or: float inputs as the float model takes them (a .npy, CSV or JSON batch file), of which
+    // input `input_index` is quantized with the model's input range (refused outside it) and proven
+    std::optional<FloatBatch> float_inputs;
+    std::size_t input_index = 0;
     std::filesystem::path input_name;                // where the input came from, for errors (a file)
     std::optional<std::size_t> digit;                // or: held-out MNIST digit N as the private input
     std::optional<int> claimed_class;                // private-input with claimed_class

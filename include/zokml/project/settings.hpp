@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "zokml/circuit/options.hpp"
+#include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
 
 namespace zokml {
@@ -36,9 +38,11 @@ struct CircuitSettings {
     PrivateModelOptions private_model;  // private-model only
     BothPrivateOptions both_private;    // both-private only
     std::size_t batch_size = kDefaultBatchSize;  // private-model only
+    // The float inputs' range when the model file does not give it (ONNX) or to override it.
+    std::optional<InputRange> input_range;
 
-    // {"variant": ..., "options": {...}}: the quantization and the variant's own options, all of
-    // them. Options of other variants are not part of a circuit's settings: check() refuses
+    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}} (the range when set): the
+    // quantization and the variant's own options, all of them. Options of other variants are not part of a circuit's settings: check() refuses
     // settings where they differ from their defaults, so the round trip loses nothing.
     nlohmann::json to_json() const;
     // Throws InputError naming file and field (e.g. "circuits[1].options.chunk_size") for a missing,
@@ -50,6 +54,16 @@ struct CircuitSettings {
 
     bool operator==(const CircuitSettings&) const = default;
 };
+
+// A settings file (`zokml generate --settings FILE`, written by `zokml calibrate`):
+//   {"format": "zokml-settings", "version": 1, "variant": ..., "options": {...}, "input_range": {...},
+//    "calibration": {...}}
+// "calibration" records how calibrate chose the settings; it is for people and not read back.
+// Throws InputError naming the file and field.
+CircuitSettings read_settings_file(const std::filesystem::path& file);
+// Writes atomically; `calibration` is stored when it is not null.
+void write_settings_file(const std::filesystem::path& file, const CircuitSettings& settings,
+                         const nlohmann::json& calibration = nullptr);
 
 // One option of CircuitSettings: its JSON name (the command's flag is the same with '-' for
 // '_'), what it does, the variants that take it, the values it accepts ({0, 1} for a flag) and

@@ -1,0 +1,261 @@
+// The command on a user's own model and data: calibrate, settings files, float private inputs,
+// input ranges, accuracy on any labelled data, and the PyTorch example end to end.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "support.hpp"
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/data/batch.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/settings.hpp"
+#include "zokml/quantize/reference.hpp"
+
+using namespace zokml;
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::Result;
+using test::tiny_model;
+using test::zokml_cli;
+
+namespace {
+
+// Inputs of the tiny model (3 values in [0, 1]) spread over its input space, each labelled with
+// the float model's class: the float accuracy is 100%, what quantization loses shows.
+FloatBatch tiny_data(const Model& model, std::size_t count) {
+    FloatBatch batch;
+    for (std::size_t n = 0; n < count; ++n) {
+        const double a = static_cast<double>(n % 7) / 6, b = static_cast<double>(n % 5) / 4, c = static_cast<double>(n % 3) / 2;
+        batch.inputs.push_back({a, b, c});
+        batch.labels.push_back(static_cast<int>(run_float(model, batch.inputs.back()).at(0)));
+    }
+    return batch;
+}
+
+// A CSV batch file: "label,v0,v1,v2" lines (no labels: values only).
+fs::path write_csv(const fs::path& file, const FloatBatch& batch) {
+    std::string text;
+    for (std::size_t n = 0; n < batch.inputs.size(); ++n) {
+        if (!batch.labels.empty()) text += std::to_string(batch.labels[n]) + ",";
+        text += fmt::format("{}\n", fmt::join(batch.inputs[n], ","));
+    }
+    write_file_atomically(file, text);
+    return file;
+}
+
+std::map<std::string, std::string> files_under(const fs::path& folder) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+        if (entry.is_regular_file()) files[fs::relative(entry.path(), folder).string()] = read_file(entry.path());
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("calibrate prints every candidate, writes the chosen one's settings, and generate --settings reproduces its "
+          "circuit byte for byte",
+          "[cli]") {
+    const test::TempDir dir;
+    const fs::path model_file = tiny_model(dir / "tiny.json");
+    const Model model = load_model(model_file);
+    const fs::path data = write_csv(dir / "data.csv", tiny_data(model, 60));
+    const std::string settings = (dir / "settings.json").string();
+
+    const Result r = zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--out", settings, "--json"});
+    REQUIRE(r.exit_code == 0);
+    const json result = r.parsed();
+    CHECK(result["inputs"] == 60);
+    CHECK(result["float_accuracy"] == 1.0);
+    CHECK(result["candidates"].size() == 3 * 5 * 4);
+    const json chosen = result["chosen"];
+    CHECK(chosen["loss"].get<double>() <= 0.01);
+    for (const json& c : result["candidates"]) {  // the most accurate within the loss, then the smallest
+        if (!c.contains("quantized_accuracy")) continue;
+        CHECK(c["quantized_accuracy"].get<double>() <= chosen["quantized_accuracy"].get<double>());
+        if (c["quantized_accuracy"] == chosen["quantized_accuracy"])
+            CHECK(c["estimated_constraints"].get<std::size_t>() >= chosen["estimated_constraints"].get<std::size_t>());
+    }
+    // Each candidate's accuracy is the integer reference's on the data, its estimate the estimator's.
+    const QuantizationOptions options{chosen["input_bits"], chosen["weight_bits"], chosen["activation_bits"]};
+    const QuantizedModel quantized = quantize(model, options);
+    CHECK(chosen["estimated_constraints"] == estimate_private_input_constraints(quantized));
+    const LabeledBatch integers = quantize_batch(quantized, read_batch_file(data), 2, data);
+    CHECK(chosen["quantized_accuracy"] == static_cast<double>(count_correct(quantized, integers)) / 60);
+    CHECK(read_settings_file(settings).quantization == options);
+    CHECK_THAT(zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--out", settings}).out,
+               Catch::Contains("<- chosen") && Catch::Contains("settings: " + settings));
+
+    REQUIRE(zokml_cli({"generate", "--model", model_file.string(), "--settings", settings, "--dir", (dir / "a").string()})
+                .exit_code == 0);
+    REQUIRE(zokml_cli({"generate", "--model", model_file.string(), "--dir", (dir / "b").string(), "--input-bits",
+                       std::to_string(options.input_bits), "--weight-bits", std::to_string(options.weight_bits),
+                       "--activation-bits", std::to_string(options.activation_bits)})
+                .exit_code == 0);
+    CHECK(files_under(dir / "a" / "circuit") == files_under(dir / "b" / "circuit"));
+    CHECK(read_lock(dir / "a").spec.settings == read_settings_file(settings));
+
+    // Flags override the file, one by one.
+    REQUIRE(zokml_cli({"generate", "--model", model_file.string(), "--settings", settings, "--weight-bits", "12",
+                       "--claimed-class", "--dir", (dir / "c").string()})
+                .exit_code == 0);
+    const CircuitSettings overridden = read_lock(dir / "c").spec.settings;
+    CHECK(overridden.quantization.weight_bits == 12);
+    CHECK(overridden.quantization.input_bits == options.input_bits);
+    CHECK(overridden.private_input.claimed_class);
+}
+
+TEST_CASE("calibrate --goal constraints takes the smallest circuit within the loss; no candidate within it is exit code 3",
+          "[cli]") {
+    const test::TempDir dir;
+    const fs::path model_file = tiny_model(dir / "tiny.json");
+    const fs::path data = write_csv(dir / "data.csv", tiny_data(load_model(model_file), 60));
+    const Result r = zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--goal", "constraints",
+                                "--max-loss", "5", "--out", (dir / "s.json").string(), "--json"});
+    REQUIRE(r.exit_code == 0);
+    const json result = r.parsed();
+    std::size_t smallest = SIZE_MAX;
+    for (const json& c : result["candidates"])
+        if (c.contains("loss") && c["loss"].get<double>() <= 0.05) smallest = std::min(smallest, c["estimated_constraints"].get<std::size_t>());
+    CHECK(result["chosen"]["estimated_constraints"] == smallest);
+
+    // One candidate (every width given), and 1-bit inputs lose accuracy: nothing is written.
+    const Result none = zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--input-bits", "1",
+                                   "--weight-bits", "2", "--activation-bits", "0", "--max-loss", "0", "--out",
+                                   (dir / "none.json").string(), "--json"});
+    CHECK(none.exit_code == 3);
+    CHECK_THAT(none.out, Catch::Contains("\"candidates\"") && Catch::Contains("no candidate keeps the quantized accuracy"));
+    CHECK_FALSE(fs::exists(dir / "none.json"));
+
+    CHECK(zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--goal", "speed"}).exit_code == 2);
+    CHECK(zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--max-loss", "-1"}).exit_code == 2);
+    CHECK(zokml_cli({"calibrate", "--model", model_file.string(), "--data", data.string(), "--variant", "private-model"})
+              .exit_code == 2);
+}
+
+TEST_CASE("labelled data outside the model's input range, or with labels that are not its classes, is refused naming the "
+          "file and field",
+          "[cli]") {
+    const test::TempDir dir;
+    const fs::path model_file = tiny_model(dir / "tiny.json");
+    const Model model = load_model(model_file);
+    FloatBatch data = tiny_data(model, 4);
+    data.inputs[2][1] = 1.5;
+    write_csv(dir / "range.csv", data);
+    for (const std::string command : {"calibrate", "quantize"}) {
+        const Result r = zokml_cli({command, "--model", model_file.string(), "--data", (dir / "range.csv").string()});
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.err, Catch::Contains("range.csv: inputs[2][1]: 1.5 is outside the model's input range"));
+    }
+    data = tiny_data(model, 4);
+    data.labels[3] = 2;  // the tiny model has classes 0 and 1
+    write_csv(dir / "labels.csv", data);
+    const Result r = zokml_cli({"quantize", "--model", model_file.string(), "--data", (dir / "labels.csv").string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("labels.csv: labels[3]: 2 is not a class of the model"));
+    CHECK(zokml_cli({"quantize", "--model", model_file.string()}).exit_code == 3);  // not MNIST-shaped: give --data
+    CHECK(zokml_cli({"quantize", "--model", model_file.string(), "--labels", "y.npy"}).exit_code == 2);
+
+    // quantize reports the accuracy on the data given.
+    write_csv(dir / "good.csv", tiny_data(model, 30));
+    const Result good = zokml_cli({"quantize", "--model", model_file.string(), "--data", (dir / "good.csv").string(), "--json"});
+    REQUIRE(good.exit_code == 0);
+    CHECK(good.parsed()["fidelity"]["inputs"] == 30);
+    CHECK(good.parsed()["fidelity"]["float_accuracy"] == 1.0);
+}
+
+TEST_CASE("--input-min and --input-max set an ONNX model's input range, into the settings and the lock file", "[cli]") {
+    const test::TempDir dir;
+    const std::string onnx = test::example_model("mnist-mlp.onnx").string();
+    const Result inspected = zokml_cli({"inspect", "--model", onnx, "--input-min", "-1", "--input-max", "1", "--json"});
+    REQUIRE(inspected.exit_code == 0);
+    CHECK(inspected.parsed()["fingerprint"] == quantize(load_model(onnx, InputRange{-1, 1})).fingerprint());
+    CHECK(inspected.parsed()["fingerprint"] != quantize(load_model(onnx)).fingerprint());
+
+    REQUIRE(zokml_cli({"generate", "--model", onnx, "--input-min", "-1", "--input-max", "1", "--dir", (dir / "c").string()})
+                .exit_code == 0);
+    const CircuitLock lock = read_lock(dir / "c");
+    REQUIRE(lock.spec.settings.input_range);
+    CHECK(*lock.spec.settings.input_range == InputRange{-1, 1});
+    CHECK(lock.model_fingerprint == quantize(load_model(onnx, InputRange{-1, 1})).fingerprint());
+
+    for (const std::vector<std::string>& bad : {std::vector<std::string>{"--input-min", "-1"},
+                                                {"--input-min", "1", "--input-max", "1"},
+                                                {"--input-min", "nan", "--input-max", "1"},
+                                                {"--input-min", "0", "--input-max", "1e999"},
+                                                {"--input-min", "0x", "--input-max", "1"}}) {
+        std::vector<std::string> arguments = {"inspect", "--model", onnx};
+        arguments.insert(arguments.end(), bad.begin(), bad.end());
+        CHECK(zokml_cli(arguments).exit_code == 2);
+    }
+}
+
+TEST_CASE("prove takes float inputs from a batch file (one picked with --index), quantized with the model's range",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const fs::path model_file = tiny_model(dir / "tiny.json");
+    const Model model = load_model(model_file);
+    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string();
+    FloatBatch inputs = tiny_data(model, 3);
+    inputs.labels.clear();
+    const fs::path file = write_csv(dir / "inputs.csv", inputs);
+    const Result run = zokml_cli({"run", "--model", model_file.string(), "--input", file.string(), "--index", "1", "--dir",
+                                  folder, "--cache-dir", cache, "--json"});
+    REQUIRE(run.exit_code == 0);
+    const QuantizedModel quantized = quantize(model);
+    const int expected = run_reference(quantized, quantize_input(quantized, inputs.inputs[1])).predicted_class;
+    CHECK(run.parsed()["public"]["class"] == expected);
+    CHECK(run.parsed()["verified"] == true);
+
+    Result r = zokml_cli({"prove", "--dir", folder, "--input", file.string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("holds 3 inputs: choose one with --index K"));
+    r = zokml_cli({"prove", "--dir", folder, "--input", file.string(), "--index", "3", "--cache-dir", cache});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("inputs.csv: inputs: holds 3 inputs: there is no input 3"));
+    inputs.inputs[2][0] = -0.25;
+    write_csv(dir / "range.csv", inputs);
+    r = zokml_cli({"prove", "--dir", folder, "--input", (dir / "range.csv").string(), "--index", "0", "--cache-dir", cache});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("range.csv: inputs[2][0]: -0.25 is outside the model's input range"));
+    write_file_atomically(dir / "integers.json", "[1, 2, 3]");
+    CHECK(zokml_cli({"prove", "--dir", folder, "--input", (dir / "integers.json").string(), "--index", "0"}).exit_code == 2);
+    CHECK(zokml_cli({"prove", "--dir", folder, "--index", "0"}).exit_code == 2);
+}
+
+// The "done when": a PyTorch model and .npy files go to a verified proof with the command
+// alone (examples/pytorch/prove.sh: train, torch.onnx.export, numpy.save, calibrate, run, verify).
+TEST_CASE("the PyTorch example goes from torch.onnx.export and numpy.save to a verified proof with the command alone",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const fs::path out = dir / "pytorch";
+    const auto r = detail::run_process(fs::path(ZOKML_EXAMPLES_DIR) / "pytorch" / "prove.sh", {out.string(), ZOKML_CLI},
+                                       dir.path(), "", std::chrono::minutes(10));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("verify") && Catch::Contains("(PASSED)"));
+
+    // What calibrate estimated is what the toolchain compiled; the settings are the lock's.
+    const json settings = json::parse(read_file(out / "settings.json"));
+    const CircuitLock lock = read_lock(out / "circuit");
+    REQUIRE(lock.compiled);
+    CHECK(settings["calibration"]["estimated_constraints"] == lock.compiled->constraints);
+    CHECK(lock.spec.settings == read_settings_file(out / "settings.json"));
+    CHECK(*lock.spec.settings.input_range == InputRange{-1, 1});
+
+    // The proof shows the class the integer reference gives the first record, and no other.
+    const QuantizedModel model = quantize(load_model(out / "model.onnx", InputRange{-1, 1}), lock.spec.settings.quantization);
+    const FloatBatch records = read_batch_file(out / "inputs.npy", Labels::None);
+    const int expected = run_reference(model, quantize_input(model, records.inputs[0])).predicted_class;
+    const Result verified = zokml_cli({"verify", "--dir", (out / "circuit").string(), "--json"});
+    CHECK(verified.exit_code == 0);
+    CHECK(verified.parsed()["public"]["class"] == expected);
+    json proof = json::parse(read_file(out / "circuit" / "proof.json"));
+    proof["inputs"][0] = fmt::format("0x{:064x}", (expected + 1) % 3);
+    write_file_atomically(dir / "tampered.json", proof.dump());
+    CHECK(zokml_cli({"verify", "--dir", (out / "circuit").string(), "--proof", (dir / "tampered.json").string()}).exit_code == 1);
+}
