@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "zokml/core/errors.hpp"
+#include "zokml/data/mnist.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
 
@@ -80,6 +81,11 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
     write_text(proof_file, proven.proof.to_json().dump(2) + "\n");
     r.note = describe(proven.public_output);
     r.details = {{"folder", folder.string()}, {"proof", proof_file.string()}, {"public", to_json(proven.public_output)}};
+    if (request.digit) {  // a held-out digit's label is known: show it beside what the proof reveals
+        const int label = held_out_digits().at(*request.digit).label;
+        r.note += fmt::format(", digit {} is a {}", *request.digit, label);
+        r.details["label"] = label;
+    }
     return r;
 }
 

@@ -248,7 +248,7 @@ TEST_CASE("the PyTorch example goes from torch.onnx.export and numpy.save to a v
     CHECK(*lock.spec.settings.input_range == InputRange{-1, 1});
 
     // The proof shows the class the integer reference gives the first record, and no other.
-    const QuantizedModel model = quantize(load_model(out / "model.onnx", InputRange{-1, 1}), lock.spec.settings.quantization);
+    const QuantizedModel model = quantize(load_model(out / "risk-mlp.onnx", InputRange{-1, 1}), lock.spec.settings.quantization);
     const FloatBatch records = read_batch_file(out / "inputs.npy", Labels::None);
     const int expected = run_reference(model, quantize_input(model, records.inputs[0])).predicted_class;
     const Result verified = zokml_cli({"verify", "--dir", (out / "circuit").string(), "--json"});

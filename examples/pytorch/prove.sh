@@ -18,7 +18,7 @@ python=${PYTHON:-/usr/bin/python3}  # Debian's, with python3-torch and python3-n
 
 set -x
 "$python" "$here/train_tabular.py" --out "$out"
-"$zokml" calibrate --model "$out/model.onnx" --input-min -1 --input-max 1 \
+"$zokml" calibrate --model "$out/risk-mlp.onnx" --input-min -1 --input-max 1 \
   --data "$out/calibration.npy" --labels "$out/calibration-labels.npy" --out "$out/settings.json"
-"$zokml" run --model "$out/model.onnx" --settings "$out/settings.json" --input "$out/inputs.npy" --index 0 --dir "$out/circuit"
+"$zokml" run --model "$out/risk-mlp.onnx" --settings "$out/settings.json" --input "$out/inputs.npy" --index 0 --dir "$out/circuit"
 "$zokml" verify --dir "$out/circuit"

@@ -4,7 +4,7 @@
     /usr/bin/python3 examples/pytorch/train_tabular.py --out work/pytorch
 
 Writes, into --out:
-  model.onnx          a 10-16-3 MLP exported with torch.onnx.export (batch of one, opset 13)
+  risk-mlp.onnx          a 10-16-3 MLP exported with torch.onnx.export (batch of one, opset 13)
   calibration.npy     500 held-out records (float32, shape [500, 10]) and
   calibration-labels.npy  their classes (int64): what `zokml calibrate` measures on
   inputs.npy          5 further records to prove about (float32, shape [5, 10])
@@ -58,13 +58,13 @@ def main():
         accuracy = (model(torch.from_numpy(calibration_x)).argmax(1).numpy() == calibration_y).mean()
     print(f"trained: loss {loss.item():.4f}, held-out accuracy {100 * accuracy:.2f}%")
 
-    torch.onnx.export(model, torch.zeros(1, FEATURES), os.path.join(args.out, "model.onnx"), opset_version=13,
+    torch.onnx.export(model, torch.zeros(1, FEATURES), os.path.join(args.out, "risk-mlp.onnx"), opset_version=13,
                       input_names=["record"], output_names=["scores"])
     np.save(os.path.join(args.out, "calibration.npy"), calibration_x)
     np.save(os.path.join(args.out, "calibration-labels.npy"), calibration_y)
     np.save(os.path.join(args.out, "inputs.npy"), inputs_x)
     np.save(os.path.join(args.out, "inputs-labels.npy"), inputs_y)
-    print(f"wrote {args.out}/model.onnx, calibration.npy, calibration-labels.npy, inputs.npy, inputs-labels.npy")
+    print(f"wrote {args.out}/risk-mlp.onnx, calibration.npy, calibration-labels.npy, inputs.npy, inputs-labels.npy")
 
 
 if __name__ == "__main__":
