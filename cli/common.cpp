@@ -203,6 +203,13 @@ std::vector<Option> data_options() {
             {"labels", "FILE", "with a .npy --data: the labels, a NumPy .npy of integers"}};
 }
 
+std::vector<Option> batch_options() {
+    return {{"batch", "FILE",
+             "private-model: the public labelled batch, a NumPy .npy (with --labels), CSV or JSON batch file "
+             "(docs/batch-format.md); default: --batch-size held-out MNIST digits"},
+            {"labels", "FILE", "with a .npy --batch: its labels, a NumPy .npy of integers"}};
+}
+
 LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized) {
     if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
     const auto sizes = model.layer_output_sizes();
@@ -238,6 +245,14 @@ CircuitSpec spec_from(const Args& args, const fs::path& folder) {
     spec.output = folder;
     spec.name = args.get_or("name", spec.model.stem().string());
     spec.settings = settings_from(args, false);
+    if (auto batch = args.get("batch")) {
+        if (spec.settings.variant != Variant::PrivateModel) throw UsageError("--batch: only private-model circuits take a batch");
+        if (args.has("batch-size")) throw UsageError("--batch and --batch-size exclude each other");
+        spec.batch = *batch;
+        if (auto labels = args.get("labels")) spec.batch_labels = *labels;
+    } else if (args.has("labels")) {
+        throw UsageError("--labels goes with a .npy --batch");
+    }
     return spec;
 }
 

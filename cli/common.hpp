@@ -73,6 +73,7 @@ std::vector<Option> prove_options();      // --input, --digit, --claim, --thresh
 std::vector<Option> vk_option();          // --vk
 
 std::vector<Option> data_options();     // --data, --labels
+std::vector<Option> batch_options();    // --batch, --labels: a private-model circuit's public batch
 
 QuantizationOptions quantization_from(const Args& args);
 double number_from(const Args& args, const std::string& name);  // a finite number, else UsageError

@@ -23,7 +23,7 @@ Subcommand generate_command() {
             "private-model: the weights are private, bound to a public commitment; the proof reveals how\n"
             "many of a public batch of held-out digits the model classifies correctly.\n"
             "both-private: the input and the committed weights are private; the proof reveals the class.",
-            options({model_options(), circuit_options(), folder_option("the circuit folder to write (required)")}),
+            options({model_options(), circuit_options(), batch_options(), folder_option("the circuit folder to write (required)")}),
             0,
             generate};
 }

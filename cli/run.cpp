@@ -49,7 +49,7 @@ Subcommand run_command() {
             "--model FILE (--input FILE | --input - | --digit N) [--dir DIR] [options]",
             "The circuit folder defaults to work/zokml. A second run on an unchanged model and settings\n"
             "reuses the compiled program and keys from the artifact cache: only the proof is computed.",
-            options({model_options(), circuit_options(), folder_option("the circuit folder (default: work/zokml)"),
+            options({model_options(), circuit_options(), batch_options(), folder_option("the circuit folder (default: work/zokml)"),
                      scheme_option(), prove_options(), cache_option(), zokrates_option()}),
             0,
             run};

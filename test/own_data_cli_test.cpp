@@ -259,3 +259,36 @@ TEST_CASE("the PyTorch example goes from torch.onnx.export and numpy.save to a v
     write_file_atomically(dir / "tampered.json", proof.dump());
     CHECK(zokml_cli({"verify", "--dir", (out / "circuit").string(), "--proof", (dir / "tampered.json").string()}).exit_code == 1);
 }
+
+TEST_CASE("a private-model circuit's public batch comes from the user's batch file; a changed file is refused before proving",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const fs::path model_file = tiny_model(dir / "tiny.json");
+    const Model model = load_model(model_file);
+    FloatBatch data = tiny_data(model, 6);
+    data.labels[1] = 1 - data.labels[1];  // one label the model gets wrong: 5 of 6 correct
+    const fs::path batch = write_csv(dir / "batch.csv", data);
+    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string();
+    const Result run = zokml_cli({"run", "--model", model_file.string(), "--variant", "private-model", "--batch", batch.string(),
+                                  "--dir", folder, "--cache-dir", cache, "--json"});
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.parsed()["public"]["correct"] == 5);
+    CHECK(run.parsed()["verified"] == true);
+    const CircuitLock lock = read_lock(folder);
+    CHECK(lock.spec.batch == fs::weakly_canonical(batch));
+    const QuantizedModel quantized = quantize(model);
+    CHECK(lock.batch_fingerprint == quantize_batch(quantized, data, 2, batch).fingerprint());
+
+    Result r = zokml_cli({"prove", "--dir", folder, "--threshold", "6", "--cache-dir", cache});
+    CHECK(r.exit_code == 3);  // no proof of 6 correct exists
+    data.labels[1] = 1 - data.labels[1];
+    write_csv(batch, data);
+    r = zokml_cli({"prove", "--dir", folder, "--cache-dir", cache});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("the public batch changed"));
+
+    CHECK(zokml_cli({"generate", "--model", model_file.string(), "--batch", batch.string(), "--dir", folder}).exit_code == 2);
+    CHECK(zokml_cli({"generate", "--model", model_file.string(), "--variant", "private-model", "--batch", batch.string(),
+                     "--batch-size", "3", "--dir", folder})
+              .exit_code == 2);
+}

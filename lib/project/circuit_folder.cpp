@@ -12,6 +12,7 @@
 #include "zokml/core/digest.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
@@ -59,12 +60,14 @@ json CircuitSpec::to_json(const fs::path& base) const {
     j["name"] = name;
     j["model"] = relative_to(model, base);
     j["output"] = relative_to(output, base);
+    if (!batch.empty()) j["batch"] = relative_to(batch, base);
+    if (!batch_labels.empty()) j["batch_labels"] = relative_to(batch_labels, base);
     return j;
 }
 
 CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const fs::path& file, const std::string& field) {
     const Fields fields(json, file, field);
-    fields.only({"name", "model", "variant", "options", "input_range", "output"});
+    fields.only({"name", "model", "variant", "options", "input_range", "batch", "batch_labels", "output"});
     CircuitSpec spec;
     spec.name = fields.text("name");
     spec.model = resolve(fields.text("model"), base);
@@ -74,7 +77,21 @@ CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const
         fields.fail("output", "must be a folder inside the manifest's folder (relative, without climbing out with ..)");
     spec.output = resolve(output.string(), base);
     spec.settings = CircuitSettings::from_json(json, file, field);
+    if (fields.find("batch")) {
+        if (spec.settings.variant != Variant::PrivateModel) fields.fail("batch", "only private-model circuits take a batch");
+        spec.batch = resolve(fields.text("batch"), base);
+    }
+    if (fields.find("batch_labels")) {
+        if (spec.batch.empty()) fields.fail("batch_labels", "goes with a batch");
+        spec.batch_labels = resolve(fields.text("batch_labels"), base);
+    }
     return spec;
+}
+
+LabeledBatch CircuitSpec::public_batch(const QuantizedModel& quantized) const {
+    if (batch.empty()) return zokml::public_batch(quantized, settings.batch_size);
+    const std::size_t classes = quantized.layers.size() >= 2 ? quantized.layers[quantized.layers.size() - 2].bounds.size() : 0;
+    return quantize_batch(quantized, read_batch_file(batch, Labels::Required, batch_labels), classes, batch);
 }
 
 LabeledBatch public_batch(const QuantizedModel& model, std::size_t batch_size) {
@@ -97,7 +114,7 @@ GeneratedCircuit generate_circuit(const CircuitSpec& spec) {
     spec.settings.check();
     GeneratedCircuit generated;
     generated.model = quantize(spec.float_model(), spec.settings.quantization);
-    if (spec.settings.variant == Variant::PrivateModel) generated.batch = public_batch(generated.model, spec.settings.batch_size);
+    if (spec.settings.variant == Variant::PrivateModel) generated.batch = spec.public_batch(generated.model);
     generated.circuit = generate_circuit(spec.settings, generated.model, generated.batch ? &*generated.batch : nullptr);
     return generated;
 }

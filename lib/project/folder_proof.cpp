@@ -101,7 +101,7 @@ Prepared prepare(const CircuitSpec& spec, const CircuitLock* lock, const ProofRe
     check_request(settings.variant, request);
     Prepared p;
     if (settings.variant == Variant::PrivateModel) {
-        p.batch = public_batch(quantize(spec.float_model(), settings.quantization), settings.batch_size);
+        p.batch = spec.public_batch(quantize(spec.float_model(), settings.quantization));
         if (lock && p.batch->fingerprint() != lock->batch_fingerprint)
             throw InputError(lock_file(spec.output), "batch_fingerprint", "the public batch changed: run zokml generate again");
     }

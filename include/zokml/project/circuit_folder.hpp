@@ -28,11 +28,19 @@ struct CircuitSpec {
     std::filesystem::path model;  // the float model file
     CircuitSettings settings;
     std::filesystem::path output;  // the circuit folder
+    // private-model: the public labelled batch, a batch file (docs/batch-format.md; a .npy with
+    // its labels in batch_labels); empty: settings.batch_size held-out MNIST digits
+    std::filesystem::path batch;
+    std::filesystem::path batch_labels;
 
     // The model file, with the settings' input range when they give one.
     Model float_model() const { return load_model(model, settings.input_range); }
+    // private-model: the public batch for the quantized model, from the batch file (checked:
+    // InputError naming it) or the MNIST digits.
+    LabeledBatch public_batch(const QuantizedModel& quantized) const;
 
-    // {"name", "model", "variant", "options", "output"}, paths relative to base.
+    // {"name", "model", "variant", "options", "input_range", "batch", "batch_labels", "output"},
+    // paths relative to base (the batch's only when there is one).
     nlohmann::json to_json(const std::filesystem::path& base) const;
     // Paths are resolved against base. Throws InputError naming file and field (e.g.
     // "circuits[1].options.chunk_size") for missing, mistyped or unknown members.
