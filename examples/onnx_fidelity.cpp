@@ -85,7 +85,7 @@ int run(const Arguments& args) {
         fmt::print("circuit: {} modules, {} constraints, generated and compiled in {:.1f} s\n", generated.files.size(),
                    program.constraints, seconds_since(start));
         circuit = [&](const std::vector<std::int64_t>& input) {
-            const auto arguments = private_input_arguments({}, input);
+            const auto arguments = private_input_arguments(quantized, {}, input);
             const Witness witness = toolchain->compute_witness(program, arguments, std::filesystem::path(args.work) / "witness");
             return decode_private_input_public(program.abi, PublicValues::of_witness(program.abi, arguments, witness.output))
                 .predicted_class;

@@ -332,7 +332,7 @@ void check_against_reference(const QuantizedModel& model, const Compiled& compil
         const ReferenceTrace expected = run_reference(model, input);
         INFO(model.name << ": held-out digit " << d * step << ", label " << digit.label);
         const auto out = decode_private_input_public(compiled.program.abi,
-                                                     compiled.public_inputs(private_input_arguments(kWithLogits, input)));
+                                                     compiled.public_inputs(private_input_arguments(model, kWithLogits, input)));
         CHECK(out.predicted_class == expected.predicted_class);
         CHECK(out.logits == expected.logits);
         classes.insert(out.predicted_class);
@@ -410,9 +410,9 @@ TEST_CASE("the LeNet-style CNN's witness equals the reference on real digits", "
 
 TEST_CASE("an out-of-range pixel makes the CNN witness fail", "[cnn][slow]") {
     auto input = digit_input(small_cnn_quantized(), held_out_digits()[5]);
-    CHECK_FALSE(small_cnn_circuit().fails(private_input_arguments(kWithLogits, input)));
+    CHECK_FALSE(small_cnn_circuit().fails(private_input_arguments(small_cnn_quantized(), kWithLogits, input)));
     input[14 * 28 + 14] = 256;
-    CHECK(small_cnn_circuit().fails(private_input_arguments(kWithLogits, input)));
+    CHECK(small_cnn_circuit().fails(private_input_arguments(small_cnn_quantized(), kWithLogits, input)));
 }
 
 TEST_CASE("a proof of a real digit through the small CNN verifies", "[cnn][slow]") {

@@ -529,7 +529,7 @@ TEST_CASE("the ONNX export of the JSON MLP gives the JSON MLP's circuit outputs 
         const Digit& digit = held_out_digits()[i * 331];
         const auto input = digit_input(from_json, digit);
         const PrivateInputPublic out =
-            decode_private_input_public(compiled.program.abi, compiled.public_inputs(private_input_arguments(options, input)));
+            decode_private_input_public(compiled.program.abi, compiled.public_inputs(private_input_arguments(from_onnx, options, input)));
         CHECK(out.predicted_class == run_reference(from_json, input).predicted_class);
         CHECK(out.logits == run_reference(from_json32, input).logits);
         classes.insert(out.predicted_class);

@@ -39,7 +39,7 @@ std::vector<std::int64_t> input_of(const Digit& digit) { return digit_input(smal
 
 bool witness_fails(const PrivateInputProver& prover, const std::vector<std::int64_t>& input, std::optional<int> claim = {},
                    std::optional<FieldElement> hash = {}) {
-    return test::witness_fails(prover.circuit_prover().program(), private_input_arguments(prover.options(), input, claim, hash));
+    return test::witness_fails(prover.circuit_prover().program(), private_input_arguments(prover.model(), prover.options(), input, claim, hash));
 }
 
 }  // namespace
@@ -100,6 +100,28 @@ TEST_CASE("an out-of-range pixel makes the witness fail", "[private-input][slow]
     CHECK(witness_fails(prover, input));
 }
 
+TEST_CASE("a pixel's high bits must each be 0 or 1 and leave 0 or 1 for its lowest bit", "[private-input][slow]") {
+    // The range check takes the pixel and its 7 high bits from the prover: bits that are not
+    // bits, or that do not add up to the pixel, are what a cheating prover would give.
+    const auto& prover = provers().plain;
+    const auto input = input_of(held_out_digits()[13]);
+    std::vector<Value> arguments = private_input_arguments(prover.model(), prover.options(), input);
+    const auto& program = prover.circuit_prover().program();
+    REQUIRE_FALSE(test::witness_fails(program, arguments));
+    const std::size_t pixel = 14 * 28 + 14;
+    const auto with = [&](std::int64_t value, std::vector<std::int64_t> high_bits) {
+        std::vector<Value> changed = arguments;
+        changed[0].elements[pixel] = Value::of_field(value);
+        changed[1].elements[pixel] = Value::fields(high_bits);
+        return changed;
+    };
+    CHECK_FALSE(test::witness_fails(program, with(5, {0, 0, 0, 0, 0, 1, 0})));  // 4 + a lowest bit of 1
+    CHECK(test::witness_fails(program, with(4, {0, 0, 0, 0, 0, 0, 2})));   // 2 x 2 = 4, lowest bit 0: a "bit" of 2
+    CHECK(test::witness_fails(program, with(8, {0, 0, 0, 0, 0, 3, -2})));  // 3 x 4 - 2 x 2 = 8: "bits" 3 and -2
+    CHECK(test::witness_fails(program, with(5, {0, 0, 0, 0, 0, 0, 0})));   // boolean bits that leave 5 for the lowest
+    CHECK(test::witness_fails(program, with(256, {1, 1, 1, 1, 1, 1, 1})));  // 254 + 2
+}
+
 TEST_CASE("the range checks survive compilation where no weight reads the pixels", "[private-input][slow]") {
     // With every weight zero the pixels feed nothing but their range checks, which the compiler
     // would delete were they computations whose results go unused.
@@ -107,6 +129,9 @@ TEST_CASE("the range checks survive compilation where no weight reads the pixels
     for (auto& w : blind.layers[0].dense.weights) w = 0;
     const test::TempDir dir;
     const PrivateInputProver prover(test::real_toolchain(), blind, dir / "blind");
+    // Every neuron is then a constant the compiler folds: what remains is 8 constraints a pixel
+    // (7 high bits and the lowest one) and the public output.
+    CHECK(prover.circuit_prover().program().constraints == 784 * 8 + 1);
     const std::vector<std::int64_t> input(784, 0);
     CHECK_FALSE(witness_fails(prover, input));
     for (const std::size_t pixel : {0, 391, 783}) {
@@ -135,9 +160,10 @@ TEST_CASE("a changed weight changes the circuit and its fingerprint", "[private-
 TEST_CASE("circuit options shape the program's interface", "[private-input]") {
     const Circuit plain = generate_private_input_circuit(small_model());
     const Circuit full = generate_private_input_circuit(small_model(), {.expose_logits = true, .claimed_class = true});
-    CHECK(plain.files.at("main.zok").find("def main(private field[784] x) -> field {") != std::string::npos);
-    CHECK(full.files.at("main.zok").find("def main(private field[784] x, field claimed_class) -> (field, field[10]) {") !=
+    CHECK(plain.files.at("main.zok").find("def main(private field[784] x, private field[784][7] x_bits) -> field {") !=
           std::string::npos);
+    CHECK(full.files.at("main.zok").find("def main(private field[784] x, private field[784][7] x_bits, field claimed_class) "
+                                         "-> (field, field[10]) {") != std::string::npos);
 }
 
 TEST_CASE("a model without an argmax head cannot become a private-input circuit", "[private-input]") {

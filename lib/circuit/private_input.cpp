@@ -365,25 +365,37 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     const std::size_t previous_size = values.size;
 
     std::string return_type = "field", returned = "class", public_parameters, public_summary = "the predicted class";
-    std::string input_checks = detail::input_range_checks(model.input_size, model.input_bits), input_note;
+    std::string input_parameter, input_checks, input_note;
     if (options.claimed_class) {
         public_parameters += ", field claimed_class";
         body += "    assert(class == claimed_class);\n";
         public_summary = "the claimed class (asserted equal to the prediction), " + public_summary;
     }
     if (options.hash_input) {
-        // The packing range checks every value and feeds the hash: it replaces the checks loop.
+        // The input as integers: the packing range checks every value and feeds the hash.
         const CommittedTensor input{"input", std::vector<std::int64_t>(model.input_size), model.input_bits, false};
         const std::string pack = detail::pack_module_name(model.input_bits, false);
         circuit.files[pack + ".zok"] = detail::pack_module(model.input_bits, false);
         circuit.files["absorb.zok"] = render_template("absorb.zok", {});
         imports += detail::import_line("./" + pack, pack) + detail::import_line("./absorb", "absorb");
         public_parameters += ", field input_hash";
+        input_parameter = fmt::format("private field[{}] x", model.input_size);
         input_checks = render_template("input_hash_check.zok",
                                        {{"seed", commitment_seed("zokml-input-v1", {input}).to_decimal()},
                                         {"absorb", detail::absorb_statement(input, "x")}});
         input_note = "\n//              and hashed: the hash is a public input";
         public_summary = "the input's hash, " + public_summary;
+    } else if (model.input_bits == 1) {
+        input_parameter = fmt::format("private field[{}] x", model.input_size);
+        input_checks = fmt::format("    for u32 i in 0..{} {{\n        assert(x[i] * (x[i] - 1) == 0);\n    }}\n", model.input_size);
+    } else {
+        // Each input with its high bits: input_bits constraints an input (docs/circuit-layout.md).
+        input_parameter = fmt::format("private field[{}] x, private field[{}][{}] x_bits", model.input_size,
+                                      model.input_size, model.input_bits - 1);
+        input_checks = detail::input_bits_checks(Chunking{model.input_size, options.chunk_size});
+        input_note = "\n//              with its high bits (x_bits, most significant first)";
+        circuit.files["input_bits_check.zok"] = detail::input_bits_check_module(model.input_bits);
+        imports += detail::import_line("./input_bits_check", "input_bits_check");
     }
     if (options.expose_logits) {
         std::vector<std::string> logits;
@@ -403,6 +415,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
                                    {"layer_summary", layer_summary(model)},
                                    {"public_summary", public_summary},
                                    {"imports", imports},
+                                   {"input_parameter", input_parameter},
                                    {"public_parameters", public_parameters},
                                    {"input_checks", input_checks},
                                    {"input_note", input_note},
@@ -431,7 +444,7 @@ std::size_t estimate_private_input_constraints(const QuantizedModel& model) {
     const std::vector<Interval> input_bounds(model.input_size, Interval{0, model.input_max});
     std::list<QuantizedLayer> fused;
     const auto steps = steps_of(model, input_bounds, fused);
-    std::size_t total = model.input_size * (model.input_bits + 1);  // each input's bits and their sum
+    std::size_t total = model.input_size * model.input_bits;  // each input bit's booleanity
     for (const Step& step : steps) {
         const QuantizedLayer& layer = *step.layer;
         for (std::size_t i = 0; i < layer.bounds.size(); ++i) total += activation_constraints(layer, step.relu, i);
@@ -455,9 +468,15 @@ std::size_t estimate_private_input_constraints(const QuantizedModel& model) {
     return total + 1;  // the public class
 }
 
-std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
-                                           std::optional<int> claimed_class, std::optional<FieldElement> input_hash) {
+std::vector<Value> private_input_arguments(const QuantizedModel& model, const PrivateInputOptions& options,
+                                           const std::vector<std::int64_t>& input, std::optional<int> claimed_class,
+                                           std::optional<FieldElement> input_hash) {
     std::vector<Value> arguments{Value::fields(input)};
+    if (!options.hash_input && model.input_bits > 1) {
+        std::vector<Value> bits;
+        for (const auto& b : detail::input_high_bits(input, model.input_bits)) bits.push_back(Value::fields(b));
+        arguments.push_back(Value::array(std::move(bits)));
+    }
     if (options.claimed_class) {
         if (!claimed_class) throw std::invalid_argument("this circuit takes a claimed class");
         arguments.push_back(Value::of_field(*claimed_class));

@@ -132,6 +132,37 @@ std::string input_range_checks(std::size_t size, unsigned bits) {
                            {{"size", std::to_string(size)}, {"bits", std::to_string(bits)}, {"bits_sum", bits_sum(bits)}});
 }
 
+std::string input_bits_checks(const Chunking& chunks) {
+    std::string text = "    // Range checks: each input with its high bits, each bit and the rest asserted 0 or 1.\n";
+    for (std::size_t k = 0; k < chunks.count(); ++k) {
+        const std::size_t a = chunks.begin(k), b = a + chunks.length(k);
+        text += fmt::format("    assert(input_bits_check(x[{0}..{1}], x_bits[{0}..{1}]));\n", a, b);
+    }
+    return text;
+}
+
+std::string input_bits_check_module(unsigned bits) {
+    std::vector<std::string> checks, terms;
+    for (unsigned j = 0; j + 1 < bits; ++j) {
+        checks.push_back(fmt::format("    assert(b[{0}] * (b[{0}] - 1) == 0);", j));
+        terms.push_back(fmt::format("b[{}] * {}", j, std::uint64_t(1) << (bits - 1 - j)));
+    }
+    return render_template("input_bits_check.zok", {{"bits", std::to_string(bits)},
+                                                   {"high", std::to_string(bits - 1)},
+                                                   {"checks", fmt::format("{}", fmt::join(checks, "\n"))},
+                                                   {"sum", fmt::format("{}", fmt::join(terms, " + "))}});
+}
+
+std::vector<std::vector<std::int64_t>> input_high_bits(const std::vector<std::int64_t>& inputs, unsigned bits) {
+    std::vector<std::vector<std::int64_t>> all;
+    for (const std::int64_t v : inputs) {
+        std::vector<std::int64_t> b(bits - 1);
+        for (unsigned j = 0; j + 1 < bits; ++j) b[j] = (v >> (bits - 1 - j)) & 1;
+        all.push_back(std::move(b));
+    }
+    return all;
+}
+
 std::string pack_module_name(unsigned bits, bool is_signed) { return fmt::format("pack_{}{}", is_signed ? 's' : 'u', bits); }
 
 std::string pack_module(unsigned bits, bool is_signed) {

@@ -93,6 +93,15 @@ std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, cons
 // A loop asserting 0 <= x[i] < 2^bits for every x[i] of main's input (needs EMBED's unpack).
 std::string input_range_checks(std::size_t size, unsigned bits);
 
+// The range checks of main's `private field[size] x` with `private field[size][bits - 1] x_bits`,
+// its high bits, chunk by chunk through the module "input_bits_check.zok" (input_bits_check_module):
+// `bits` constraints an input. The statements, and the module's text. Inputs of 2 bits or more.
+std::string input_bits_checks(const Chunking& chunks);
+std::string input_bits_check_module(unsigned bits);
+// What main's x_bits takes for inputs: the high bits - 1 bits of each, most significant first
+// (an input outside [0, 2^bits) has no bits that pass the checks: its witness fails).
+std::vector<std::vector<std::int64_t>> input_high_bits(const std::vector<std::int64_t>& inputs, unsigned bits);
+
 // The module "pack_{s|u}{bits}.zok" that range checks values of that width and packs them as
 // pack_tensor does; its file name and alias are pack_module_name(...).
 std::string pack_module_name(unsigned bits, bool is_signed);

@@ -122,7 +122,7 @@ std::vector<Value> PrivateInputProver::arguments(const std::vector<std::int64_t>
                                                 std::optional<int> claimed_class) const {
     std::optional<FieldElement> input_hash;
     if (options_.hash_input) input_hash = hash_input(model_, input);
-    return private_input_arguments(options_, input, claimed_class, input_hash);
+    return private_input_arguments(model_, options_, input, claimed_class, input_hash);
 }
 
 PrivateInputPublic PrivateInputProver::evaluate(const std::vector<std::int64_t>& input,

@@ -25,9 +25,11 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
 // What `zokml calibrate` weighs candidates by. Throws as the generator does.
 std::size_t estimate_private_input_constraints(const QuantizedModel& model);
 
-// The arguments for one input (claimed_class and input_hash: with those options, else ignored).
+// The arguments for one input of the model (claimed_class and input_hash: with those options, else
+// ignored): the input as its bits (the model's input_bits each), or with hash_input as integers.
 // Throws std::invalid_argument when the circuit takes one that is not given.
-std::vector<Value> private_input_arguments(const PrivateInputOptions& options, const std::vector<std::int64_t>& input,
+std::vector<Value> private_input_arguments(const QuantizedModel& model, const PrivateInputOptions& options,
+                                           const std::vector<std::int64_t>& input,
                                            std::optional<int> claimed_class = {},
                                            std::optional<FieldElement> input_hash = {});
 
