@@ -352,14 +352,42 @@ TEST_CASE("Reshape with a constant shape flattens or gives an image shape, and a
     CHECK(m.layer_output_sizes() == std::vector<std::size_t>{4, 4, 1});
 }
 
-TEST_CASE("an unsupported operator is refused naming the node, the operator and what is supported", "[onnx]") {
+TEST_CASE("an unsupported operator is refused naming the node, the operator, what is supported and a hint", "[onnx]") {
     Onnx f({1, 4});
     f.node("Relu");
-    f.node("Softmax");
+    f.node("Sigmoid");
     const InputError e = rejection(f);
     CHECK(e.file() == "fixture.onnx");
-    CHECK(e.field() == "graph.node[1] \"Softmax_1\" (Softmax)");
-    CHECK_THAT(e.reason(), Contains("unsupported operator Softmax") && Contains("supported: Gemm, MatMul, Add, Relu, Conv"));
+    CHECK(e.field() == "graph.node[1] \"Sigmoid_1\" (Sigmoid)");
+    CHECK_THAT(e.reason(), Contains("unsupported operator Sigmoid") && Contains("supported: Gemm, MatMul, Add, Relu, Conv") &&
+                               Contains("train with nn.ReLU"));
+    Onnx dropout({1, 4});
+    dropout.node("Dropout");
+    CHECK_THAT(rejection(dropout).reason(), Contains("model.eval()"));
+}
+
+TEST_CASE("a Softmax or LogSoftmax over the classes as the last node is left out: the argmax is the same", "[onnx]") {
+    for (const std::string op : {"Softmax", "LogSoftmax"}) {
+        INFO(op);
+        Onnx f({1, 3});
+        f.node("Gemm", {f.weights("W", {3, 2}, {1, 0, 0, 1, 0, 0}), f.weights("b", {2}, {0, 0})});
+        auto& last = f.node(op);
+        auto* axis = last.add_attribute();
+        axis->set_name("axis");
+        axis->set_type(onnx::AttributeProto_AttributeType_INT);
+        axis->set_i(-1);
+        const Model m = f.load();
+        CHECK(kinds(m) == std::vector<Layer::Kind>{Layer::Kind::Dense, Layer::Kind::Argmax});
+        CHECK(run_float(m, {0.2, 0.9, 0.5}) == std::vector<double>{1});
+        axis->set_i(0);  // over the batch
+        CHECK_THAT(rejection(f).reason(), Contains("not the classes"));
+        axis->set_i(-1);
+        f.node("Relu");  // no longer the last node
+        CHECK_THAT(rejection(f).reason(), Contains("only as the graph's last node"));
+    }
+    Onnx no_argmax({1, 3});
+    no_argmax.node("Softmax");
+    CHECK_THROWS_AS(no_argmax.load({0.0, 1.0, false, "raw"}), InputError);  // without the Argmax it would change the output
 }
 
 TEST_CASE("a dynamic input shape is refused", "[onnx]") {

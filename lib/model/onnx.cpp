@@ -206,8 +206,10 @@ private:
         else if (op == "Flatten") read_flatten(node);
         else if (op == "Reshape") read_reshape(node);
         else if (op == "Pad") read_pad(node);
+        else if (op == "Softmax" || op == "LogSoftmax") read_softmax(node, index + 1 == graph_.node_size());
         else
-            fail(node.field, fmt::format("unsupported operator {} (supported: {})", op, fmt::join(onnx_operators(), ", ")));
+            fail(node.field, fmt::format("unsupported operator {} (supported: {}){}", op, fmt::join(onnx_operators(), ", "),
+                                         operator_hint(op)));
         for (const auto& attribute : proto.attribute())
             if (!node.used_attributes.count(attribute.name()))
                 fail(node.field, fmt::format("unsupported attribute {} of {}", attribute.name(), op));
@@ -217,6 +219,33 @@ private:
         current_ = proto.output(0);
         // Add reads its constant as the bias of the affine layer right before it.
         affine_output_ = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "Add" || op == "BatchNormalization" ? current_ : "";
+    }
+
+    // What to do instead of an operator a circuit does not compute, for the common ones.
+    static std::string operator_hint(const std::string& op) {
+        if (op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu" || op == "Elu" || op == "Gelu" || op == "Selu" ||
+            op == "Softplus" || op == "HardSigmoid" || op == "HardSwish")
+            return "; a circuit computes ReLU exactly and other activations only approximately: train with nn.ReLU";
+        if (op == "Dropout") return "; export in inference mode (model.eval()), where dropout is no operator";
+        if (op == "Gather" || op == "Shape" || op == "Concat" || op == "Unsqueeze")
+            return "; a dynamic reshape: export with a fixed input shape, or use nn.Flatten";
+        return "";
+    }
+
+    // A Softmax or LogSoftmax over the classes as the graph's last node: the added Argmax gives the
+    // same class from its input (both are increasing), so it is left out. Anywhere else it changes
+    // what the next layer reads: refused.
+    void read_softmax(Node& node, bool last) {
+        expect_chain_input(node, node.proto.input(0));
+        node.used_attributes.insert("axis");
+        if (!last || !options_.add_argmax)
+            fail(node.field, fmt::format("{} is read only as the graph's last node, ahead of the Argmax that gives the "
+                                         "same class (supported: {})",
+                                         node.proto.op_type(), fmt::join(onnx_operators(), ", ")));
+        if (shape_.size() != 1) fail(node.field, "is over a tensor that is not flat: zokml reads it over the classes only");
+        for (const auto& attribute : node.proto.attribute())
+            if (attribute.name() == "axis" && attribute.i() != -1 && attribute.i() != 1)
+                fail(node.field, fmt::format("is over axis {}, not the classes (axis 1 or -1)", attribute.i()));
     }
 
     // The chain: a node's data input is the previous node's output (or the graph input).
@@ -620,7 +649,8 @@ private:
 const std::vector<std::string>& onnx_operators() {
     static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Conv",    "MaxPool",
                                                     "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant",
-                                                    "BatchNormalization (after Gemm, MatMul or Conv)"};
+                                                    "BatchNormalization (after Gemm, MatMul or Conv)",
+                                                    "Softmax or LogSoftmax (last)"};
     return operators;
 }
 
