@@ -207,4 +207,11 @@ TEST_CASE("both private: other weights, a wrong commitment or an out-of-range pi
     auto bad = x;
     bad[0] = 256;
     CHECK(both_private_fails(both_private_arguments(small_model(), bad, b.commitment)));
+    // A pixel of 4 given with a high "bit" of 2 (2 x 2 = 4): the bits are checked, not only their sum.
+    std::vector<Value> arguments = both_private_arguments(small_model(), x, b.commitment);
+    arguments[0].elements[0] = Value::of_field(4);
+    arguments[1].elements[0] = Value::fields({0, 0, 0, 0, 0, 0, 2});
+    CHECK(both_private_fails(arguments));
+    arguments[1].elements[0] = Value::fields({0, 0, 0, 0, 0, 1, 0});
+    CHECK_FALSE(both_private_fails(arguments));  // the same pixel with its real bits
 }

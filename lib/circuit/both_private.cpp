@@ -53,15 +53,18 @@ Circuit generate_both_private_circuit(const QuantizedModel& model, const BothPri
         logits += fmt::format("    field y{} = dot::<{}>(h, w1_{}) + b1[{}];\n", o, s.hidden, o, o);
     const Interval y = detail::logit_bounds(std::max<std::int64_t>(v.hi, 0), s.hidden, w1, b1);
 
+    const detail::PrivateInputCode input = detail::private_input_code(s.inputs, model.input_bits, options.chunk_size);
+    input.add_files(circuit);
     circuit.files[circuit.main_file] = render_template(
         "both_private_main.zok", {{"model_name", detail::comment_text(model.name)},
                                   {"input_size", std::to_string(s.inputs)},
                                   {"input_max", std::to_string(model.input_max)},
                                   {"input_bits", std::to_string(model.input_bits)},
                                   {"parameter_summary", p.summary},
-                                  {"imports", p.imports},
+                                  {"imports", input.imports + p.imports},
+                                  {"input_parameters", input.parameters},
                                   {"parameters", p.parameters},
-                                  {"input_checks", detail::input_range_checks(s.inputs, model.input_bits)},
+                                  {"input_checks", input.checks},
                                   {"commitment", p.commitment},
                                   {"hidden", hidden},
                                   {"logits", logits},
@@ -71,7 +74,7 @@ Circuit generate_both_private_circuit(const QuantizedModel& model, const BothPri
 
 std::vector<Value> both_private_arguments(const QuantizedModel& model, const std::vector<std::int64_t>& input,
                                           const FieldElement& commitment) {
-    std::vector<Value> arguments{Value::fields(input)};
+    std::vector<Value> arguments = detail::private_input_values(input, model.input_bits);
     for (const auto& tensor : model_parameters(model)) arguments.push_back(Value::fields(tensor.values));
     arguments.push_back(Value::of_field(commitment));
     return arguments;

@@ -385,17 +385,13 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
                                         {"absorb", detail::absorb_statement(input, "x")}});
         input_note = "\n//              and hashed: the hash is a public input";
         public_summary = "the input's hash, " + public_summary;
-    } else if (model.input_bits == 1) {
-        input_parameter = fmt::format("private field[{}] x", model.input_size);
-        input_checks = fmt::format("    for u32 i in 0..{} {{\n        assert(x[i] * (x[i] - 1) == 0);\n    }}\n", model.input_size);
     } else {
-        // Each input with its high bits: input_bits constraints an input (docs/circuit-layout.md).
-        input_parameter = fmt::format("private field[{}] x, private field[{}][{}] x_bits", model.input_size,
-                                      model.input_size, model.input_bits - 1);
-        input_checks = detail::input_bits_checks(Chunking{model.input_size, options.chunk_size});
-        input_note = "\n//              with its high bits (x_bits, most significant first)";
-        circuit.files["input_bits_check.zok"] = detail::input_bits_check_module(model.input_bits);
-        imports += detail::import_line("./input_bits_check", "input_bits_check");
+        const detail::PrivateInputCode input = detail::private_input_code(model.input_size, model.input_bits, options.chunk_size);
+        input_parameter = input.parameters;
+        input_checks = input.checks;
+        input.add_files(circuit);
+        imports += input.imports;
+        if (model.input_bits > 1) input_note = "\n//              with its high bits (x_bits, most significant first)";
     }
     if (options.expose_logits) {
         std::vector<std::string> logits;
@@ -471,12 +467,8 @@ std::size_t estimate_private_input_constraints(const QuantizedModel& model) {
 std::vector<Value> private_input_arguments(const QuantizedModel& model, const PrivateInputOptions& options,
                                            const std::vector<std::int64_t>& input, std::optional<int> claimed_class,
                                            std::optional<FieldElement> input_hash) {
-    std::vector<Value> arguments{Value::fields(input)};
-    if (!options.hash_input && model.input_bits > 1) {
-        std::vector<Value> bits;
-        for (const auto& b : detail::input_high_bits(input, model.input_bits)) bits.push_back(Value::fields(b));
-        arguments.push_back(Value::array(std::move(bits)));
-    }
+    std::vector<Value> arguments =
+        options.hash_input ? std::vector<Value>{Value::fields(input)} : detail::private_input_values(input, model.input_bits);
     if (options.claimed_class) {
         if (!claimed_class) throw std::invalid_argument("this circuit takes a claimed class");
         arguments.push_back(Value::of_field(*claimed_class));

@@ -127,19 +127,7 @@ std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, cons
     return body;
 }
 
-std::string input_range_checks(std::size_t size, unsigned bits) {
-    return render_template("input_range_checks.zok",
-                           {{"size", std::to_string(size)}, {"bits", std::to_string(bits)}, {"bits_sum", bits_sum(bits)}});
-}
-
-std::string input_bits_checks(const Chunking& chunks) {
-    std::string text = "    // Range checks: each input with its high bits, each bit and the rest asserted 0 or 1.\n";
-    for (std::size_t k = 0; k < chunks.count(); ++k) {
-        const std::size_t a = chunks.begin(k), b = a + chunks.length(k);
-        text += fmt::format("    assert(input_bits_check(x[{0}..{1}], x_bits[{0}..{1}]));\n", a, b);
-    }
-    return text;
-}
+namespace {
 
 std::string input_bits_check_module(unsigned bits) {
     std::vector<std::string> checks, terms;
@@ -148,19 +136,49 @@ std::string input_bits_check_module(unsigned bits) {
         terms.push_back(fmt::format("b[{}] * {}", j, std::uint64_t(1) << (bits - 1 - j)));
     }
     return render_template("input_bits_check.zok", {{"bits", std::to_string(bits)},
-                                                   {"high", std::to_string(bits - 1)},
-                                                   {"checks", fmt::format("{}", fmt::join(checks, "\n"))},
-                                                   {"sum", fmt::format("{}", fmt::join(terms, " + "))}});
+                                                    {"high", std::to_string(bits - 1)},
+                                                    {"checks", fmt::format("{}", fmt::join(checks, "\n"))},
+                                                    {"sum", fmt::format("{}", fmt::join(terms, " + "))}});
 }
 
-std::vector<std::vector<std::int64_t>> input_high_bits(const std::vector<std::int64_t>& inputs, unsigned bits) {
-    std::vector<std::vector<std::int64_t>> all;
-    for (const std::int64_t v : inputs) {
+}  // namespace
+
+void PrivateInputCode::add_files(Circuit& circuit) const {
+    if (bits > 1) circuit.files["input_bits_check.zok"] = input_bits_check_module(bits);
+}
+
+PrivateInputCode private_input_code(std::size_t size, unsigned bits, std::size_t chunk) {
+    PrivateInputCode code;
+    code.bits = bits;
+    if (bits == 1) {
+        code.parameters = fmt::format("private field[{}] x", size);
+        code.checks = fmt::format("    // Range checks: each input is 0 or 1.\n    for u32 i in 0..{} {{\n"
+                                  "        assert(x[i] * (x[i] - 1) == 0);\n    }}\n",
+                                  size);
+        return code;
+    }
+    code.parameters = fmt::format("private field[{0}] x, private field[{0}][{1}] x_bits", size, bits - 1);
+    code.imports = import_line("./input_bits_check", "input_bits_check");
+    code.checks = "    // Range checks: each input with its high bits, each bit and the rest asserted 0 or 1.\n";
+    const Chunking chunks{size, chunk};
+    for (std::size_t k = 0; k < chunks.count(); ++k) {
+        const std::size_t a = chunks.begin(k), b = a + chunks.length(k);
+        code.checks += fmt::format("    assert(input_bits_check(x[{0}..{1}], x_bits[{0}..{1}]));\n", a, b);
+    }
+    return code;
+}
+
+std::vector<Value> private_input_values(const std::vector<std::int64_t>& values, unsigned bits) {
+    std::vector<Value> arguments{Value::fields(values)};
+    if (bits == 1) return arguments;
+    std::vector<Value> high;
+    for (const std::int64_t v : values) {
         std::vector<std::int64_t> b(bits - 1);
         for (unsigned j = 0; j + 1 < bits; ++j) b[j] = (v >> (bits - 1 - j)) & 1;
-        all.push_back(std::move(b));
+        high.push_back(Value::fields(b));
     }
-    return all;
+    arguments.push_back(Value::array(std::move(high)));
+    return arguments;
 }
 
 std::string pack_module_name(unsigned bits, bool is_signed) { return fmt::format("pack_{}{}", is_signed ? 's' : 'u', bits); }

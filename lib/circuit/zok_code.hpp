@@ -11,6 +11,8 @@
 
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/abi.hpp"
+#include "zokml/toolchain/circuit.hpp"
 
 namespace zokml::detail {
 
@@ -90,17 +92,22 @@ std::string bits_sum(unsigned n, const std::string& bits = "bits");
 // "field[len] {name}_c{k} = [...];" lines splitting the variables {prefix}0.. into chunks.
 std::string chunk_arrays(const std::string& prefix, const Chunking& chunks, const std::string& name);
 
-// A loop asserting 0 <= x[i] < 2^bits for every x[i] of main's input (needs EMBED's unpack).
-std::string input_range_checks(std::size_t size, unsigned bits);
-
-// The range checks of main's `private field[size] x` with `private field[size][bits - 1] x_bits`,
-// its high bits, chunk by chunk through the module "input_bits_check.zok" (input_bits_check_module):
-// `bits` constraints an input. The statements, and the module's text. Inputs of 2 bits or more.
-std::string input_bits_checks(const Chunking& chunks);
-std::string input_bits_check_module(unsigned bits);
-// What main's x_bits takes for inputs: the high bits - 1 bits of each, most significant first
-// (an input outside [0, 2^bits) has no bits that pass the checks: its witness fails).
-std::vector<std::vector<std::int64_t>> input_high_bits(const std::vector<std::int64_t>& inputs, unsigned bits);
+// A private input range checked at `bits` constraints a value (docs/circuit-layout.md): main takes
+// `private field[size] x` and, for 2 bits or more, `private field[size][bits - 1] x_bits`, each
+// value's high bits, checked chunk by chunk by the module "input_bits_check.zok" (each bit and the
+// remainder below them asserted 0 or 1); 1-bit values are asserted to be bits themselves.
+struct PrivateInputCode {
+    std::string parameters;  // "private field[784] x, private field[784][7] x_bits"
+    std::string checks;      // main's statements
+    std::string imports;     // main's import lines
+    unsigned bits = 0;
+    void add_files(Circuit& circuit) const;  // the helper module, when used
+};
+PrivateInputCode private_input_code(std::size_t size, unsigned bits, std::size_t chunk);
+// The arguments main's input parameters take for these values: the values, then (2 bits or more)
+// the high bits of each, most significant first. A value outside [0, 2^bits) has no high bits
+// that pass the checks: its witness fails.
+std::vector<Value> private_input_values(const std::vector<std::int64_t>& values, unsigned bits);
 
 // The module "pack_{s|u}{bits}.zok" that range checks values of that width and packs them as
 // pack_tensor does; its file name and alias are pack_module_name(...).
