@@ -91,6 +91,15 @@ const COMMANDS = {
     ],
     run: generateProof,
   },
+  "prove-session": {
+    about: "zokml's extension (no native equivalent): loads the program and proving key once, then for each line of ABI arguments on stdin writes one line of JSON on stdout: {\"proof\", \"output\", \"witness_s\", \"proof_s\"} or {\"error\"}",
+    options: [
+      ["input", "i", "FILE", "out", "Path of the binary"],
+      ["abi-spec", "s", "FILE", "abi.json", "Path of the ABI specification"],
+      ["proving-key-path", "p", "FILE", "proving.key", "Path of the proving key file"],
+    ],
+    run: proveSession,
+  },
   verify: {
     about: "Verifies a given proof with the given verification key",
     options: [
@@ -442,6 +451,48 @@ async function generateProof(o) {
   writeAtomic(o["proof-path"], proof);
   if (o.verbose) say(`Proof:\n${proof}`);
   say(`Proof written to '${o["proof-path"]}'`);
+}
+
+// A prover session (zokml's ProverSession): the program, its ABI and the proving key are read
+// once; each request is one line of ABI arguments (the private values come only through this
+// pipe, never a file or a command line) and gets one line back. Witnesses stay in memory. A
+// request's failure (an assertion, bad arguments) is reported as {"error"} and the session goes
+// on; end of input ends it.
+async function proveSession(o) {
+  const program = readProgram(o.input);
+  const abi = readJson(o["abi-spec"], "ABI specification");
+  const provingKey = readFile(o["proving-key-path"]);
+  const z = await zokrates();
+  const reply = (value) => process.stdout.write(JSON.stringify(value) + "\n");
+  let buffered = "";
+  const handle = (line) => {
+    if (!line.trim()) return;
+    try {
+      let args;
+      try {
+        args = JSON.parse(line);
+      } catch (e) {
+        throw new CliError(`Could not parse argument: Invalid JSON: ${e.message}`);
+      }
+      const start = performance.now();
+      const result = call(() => z.computeWitness({ program, abi }, args), (e) => witnessError(e, false));
+      const witnessed = performance.now();
+      const proof = call(() => z.generateProof(program, result.witness, provingKey));
+      reply({ proof, output: JSON.stringify(JSON.parse(result.output)), witness_s: (witnessed - start) / 1000, proof_s: (performance.now() - witnessed) / 1000 });
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      reply({ error: e.message });
+    }
+  };
+  for await (const chunk of process.stdin) {
+    buffered += chunk;
+    let end;
+    while ((end = buffered.indexOf("\n")) >= 0) {
+      handle(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+    }
+  }
+  handle(buffered);
 }
 
 // The backend, curve and scheme combinations the native CLI accepts (as its Parameters type).

@@ -50,7 +50,15 @@ std::vector<FieldElement> CircuitProver::evaluate_public(const std::vector<Value
     return PublicValues::of_witness(program_.abi, arguments, evaluate(arguments).output);
 }
 
+void CircuitProver::use_session() { session_ = std::make_unique<ProverSession>(toolchain_, program_, keypair_); }
+
 Proof CircuitProver::prove(const std::vector<Value>& arguments) {
+    if (session_) {
+        ProverSession::Result result = session_->prove(arguments);
+        times_.witness_s = result.witness_s;
+        times_.prove_s = result.proof_s;
+        return std::move(result.proof);
+    }
     const auto dir = work_dir_ / "proof";
     const Witness witness = timed(times_.witness_s, [&] { return toolchain_.compute_witness(program_, arguments, dir); });
     return timed(times_.prove_s, [&] { return toolchain_.generate_proof(program_, witness, keypair_, dir); });

@@ -35,6 +35,20 @@ void close_other_descriptors_on_exec() {
 
 }  // namespace
 
+void prepare_child(pid_t parent) {
+    // Its own process group, so a timeout also kills what it started (which would otherwise keep
+    // the output pipes open).
+    ::setpgid(0, 0);
+    // Killed with us, even by SIGKILL; and no signal blocked for cleanup by install_signal_cleanup
+    // stays blocked in it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // we died before the line above
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    close_other_descriptors_on_exec();
+}
+
 ProcessResult run_process(const std::filesystem::path& executable, const std::vector<std::string>& arguments,
                           const std::filesystem::path& working_dir, const std::string& stdin_data,
                           std::chrono::milliseconds timeout) {
@@ -48,19 +62,7 @@ ProcessResult run_process(const std::filesystem::path& executable, const std::ve
     bp::child child(bp::exe = executable.string(), bp::args = arguments, bp::start_dir = working_dir.string(),
                     bp::std_in < boost::asio::buffer(stdin_data), bp::std_out > out, bp::std_err > err,
                     bp::on_exit([&](int, const std::error_code&) { exited = true; }), io,
-                    bp::extend::on_exec_setup([parent](auto&) {
-                        // Its own process group, so a timeout also kills what it started (which
-                        // would otherwise keep the output pipes open).
-                        ::setpgid(0, 0);
-                        // Killed with us, even by SIGKILL; and no signal blocked for cleanup by
-                        // install_signal_cleanup stays blocked in it.
-                        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-                        if (::getppid() != parent) ::_exit(127);  // we died before the line above
-                        sigset_t none;
-                        sigemptyset(&none);
-                        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-                        close_other_descriptors_on_exec();
-                    }));
+                    bp::extend::on_exec_setup([parent](auto&) { prepare_child(parent); }));
     const CleanupProcessGroup registration(child.id());  // killed if a signal stops us
 
     ProcessResult result;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
+#include "zokml/toolchain/prover_session.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml {
@@ -51,6 +53,10 @@ public:
 
     Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
     Proof prove(const std::vector<Value>& arguments);             // witness and proof (work_dir/proof)
+    // From now on prove() goes through a ProverSession (started with the first proof): one process
+    // for every proof, which loads the program and key once, and no witness file. Throws
+    // ToolchainError(NotFound) unless the toolchain is the bundled zokrates-js command.
+    void use_session();
     bool verify(const Proof& proof) const;
 
     // The public inputs a proof of `arguments` would carry, from the witness alone.
@@ -75,6 +81,7 @@ private:
     Keypair keypair_;
     mutable StepTimes times_;
     std::optional<CacheOutcomes> cache_;
+    std::unique_ptr<ProverSession> session_;
 };
 
 struct PrivateInputProof {
