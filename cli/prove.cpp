@@ -1,12 +1,65 @@
-// zokml prove: a proof for a private input (or a private model) with a circuit folder's keys.
+// zokml prove: a proof for a private input (or a private model) with a circuit folder's keys; or
+// proofs of many private inputs, through prover sessions.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+
 #include "common.hpp"
 #include "steps.hpp"
 #include "subcommands.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/timing.hpp"
 
 namespace zokml::cli {
 namespace {
 
+// --inputs FILE: one proof per input, DIR/proofs/proof-K.json, a line each and a summary.
+int prove_many(const Args& args, const Output& out) {
+    const auto folder = folder_from(args);
+    const std::filesystem::path file = args.required("inputs");
+    const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 64));
+    const FloatBatch inputs = read_batch_file(file, Labels::None);
+    const std::filesystem::path proofs_dir = folder / "proofs";  // write_text creates it with the first proof
+    nlohmann::json rows = nlohmann::json::array();
+    std::vector<double> seconds_each;
+    double seconds = 0;
+    zokml::timed(seconds, [&] {
+        return prove_folder_batch(folder, inputs, file, jobs, toolchain_from(args), store_from(args),
+                                  [&](std::size_t k, const FolderProof& proof, double s) {
+                                      const auto path = proofs_dir / fmt::format("proof-{}.json", k);
+                                      write_text(path, proof.proof.to_json().dump(2) + "\n");
+                                      seconds_each.push_back(s);
+                                      rows.push_back({{"index", k}, {"proof", path.string()}, {"public", to_json(proof.public_output)},
+                                                      {"seconds", s}});
+                                      out.text(fmt::format("proof {:<5} {:6.2f} s  ({})  {}/{}", k, s,
+                                                           describe(proof.public_output), seconds_each.size(),
+                                                           inputs.inputs.size()));
+                                  });
+    });
+    std::sort(seconds_each.begin(), seconds_each.end());
+    const double median = seconds_each[seconds_each.size() / 2];
+    const double per_minute = 60.0 * static_cast<double>(seconds_each.size()) / seconds;
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a["index"] < b["index"]; });
+    out.result({{"folder", folder.string()},
+                {"proofs", rows},
+                {"seconds", seconds},
+                {"jobs", jobs},
+                {"proofs_per_min", per_minute},
+                {"median_s", median}});
+    out.text(fmt::format("prove      {:7.2f} s  ({} proofs, {} session{}: {:.1f} proofs a minute, median {:.2f} s a proof)  [{}]",
+                         seconds, seconds_each.size(), jobs, jobs == 1 ? "" : "s", per_minute, median, folder.string()));
+    out.text("proofs: " + proofs_dir.string());
+    return kOk;
+}
+
 int prove(const Args& args, const Output& out) {
+    if (args.has("inputs")) {
+        for (const char* other : {"input", "digit", "claim", "threshold", "model", "proof", "index"})
+            if (args.has(other)) throw UsageError(fmt::format("--inputs and --{} exclude each other", other));
+        return prove_many(args, out);
+    }
+    if (args.has("jobs")) throw UsageError("--jobs goes with --inputs");
     ProofRequest request = proof_request_from(args);
     if (auto model = args.get("model")) request.model = *model;
     const auto folder = folder_from(args);
@@ -19,15 +72,21 @@ int prove(const Args& args, const Output& out) {
 
 Subcommand prove_command() {
     return {"prove",
-            "prove what the circuit says about a private input (or a private model)",
-            "[--dir DIR] [--input FILE | --input - | --digit N] [--claim C] [--model FILE] [--threshold T]",
+            "prove what the circuit says about a private input (or a private model); or about many inputs",
+            "[--dir DIR] [--input FILE | --input - | --digit N] [--claim C] [--model FILE] [--threshold T] | --inputs FILE [--jobs N]",
             "private-input: --input (and --claim with --claimed-class); private-model: [--model] [--threshold];\n"
             "both-private: --input [--model]. The private input never goes on the command line: --input reads\n"
             "a JSON array of integers (the model's inputs, e.g. 784 pixels 0..255) from a file or, with -,\n"
-            "from stdin; --digit picks a held-out MNIST digit. The witness is deleted after the proof; the\n"
-            "proof goes to DIR/proof.json.",
+            "from stdin, or float inputs from a .npy, CSV or JSON batch file (--index K picks one); --digit\n"
+            "picks a held-out MNIST digit. The witness is deleted after the proof; the proof goes to\n"
+            "DIR/proof.json.\n"
+            "--inputs FILE proves every input of a batch file (private-input, both-private), each proof in\n"
+            "DIR/proofs/proof-K.json, through --jobs prover sessions side by side (default 1): each loads the\n"
+            "program and proving key once and takes the inputs through a pipe.",
             options({folder_option("the circuit folder (default: the current folder)"), prove_options(),
-                     {{"model", "FILE", "private-model, both-private: the private model (default: the one the circuit was generated from)"}},
+                     {{"model", "FILE", "private-model, both-private: the private model (default: the one the circuit was generated from)"},
+                      {"inputs", "FILE", "many private inputs: a .npy, CSV or JSON batch file of float inputs, one proof each"},
+                      {"jobs", "N", "with --inputs: prover sessions side by side (default 1)"}},
                      cache_option(), zokrates_option()}),
             0,
             prove};

@@ -1,12 +1,17 @@
-// Prover sessions: one process that proves many inputs with a program and key loaded once.
+// Prover sessions: one process that proves many inputs with a program and key loaded once; and
+// `zokml prove --inputs`, which proves a batch file's inputs through them.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+
+#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "support.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/data/batch.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/mnist.hpp"
@@ -99,4 +104,48 @@ TEST_CASE("a prover session needs the bundled zokrates-js command", "[toolchain]
     } catch (const ToolchainError& e) {
         CHECK(e.kind() == ToolchainError::Kind::NotFound);
     }
+}
+
+TEST_CASE("zokml prove --inputs proves every input of a batch file through prover sessions, each proof in its own file",
+          "[cli][slow]") {
+    const test::TempDir dir;
+    const auto model_file = test::tiny_model(dir / "tiny.json");
+    std::string csv;
+    for (int n = 0; n < 6; ++n) csv += fmt::format("{},{},{}\n", n / 6.0, (5 - n) / 6.0, (n % 3) / 2.0);
+    write_file_atomically(dir / "inputs.csv", csv);
+    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string(), inputs = (dir / "inputs.csv").string();
+    REQUIRE(test::zokml_cli({"run", "--model", model_file.string(), "--input", inputs, "--index", "0", "--dir", folder,
+                             "--cache-dir", cache})
+                .exit_code == 0);
+
+    const test::Result r = test::zokml_cli({"prove", "--dir", folder, "--inputs", inputs, "--jobs", "2", "--cache-dir", cache, "--json"});
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json result = r.parsed();
+    REQUIRE(result["proofs"].size() == 6);
+    CHECK(result["jobs"] == 2);
+    CHECK(result["proofs_per_min"].get<double>() > 0);
+    const QuantizedModel model = quantize(load_model(model_file));
+    const FloatBatch batch = read_batch_file(dir / "inputs.csv", Labels::None);
+    for (std::size_t k = 0; k < 6; ++k) {
+        const nlohmann::json& row = result["proofs"][k];
+        INFO("input " << k);
+        CHECK(row["index"] == k);
+        CHECK(row["public"]["class"] == run_reference(model, quantize_input(model, batch.inputs[k])).predicted_class);
+        const test::Result verified = test::zokml_cli({"verify", "--dir", folder, "--proof", row["proof"].get<std::string>(), "--json"});
+        CHECK(verified.exit_code == 0);
+        CHECK(verified.parsed()["public"] == row["public"]);
+    }
+
+    // Refused before any proof: an input out of range (nothing written), other options with --inputs.
+    write_file_atomically(dir / "bad.csv", csv + "0.5,1.5,0\n");
+    std::filesystem::remove_all(std::filesystem::path(folder) / "proofs");
+    const test::Result bad = test::zokml_cli({"prove", "--dir", folder, "--inputs", (dir / "bad.csv").string(), "--cache-dir", cache});
+    CHECK(bad.exit_code == 3);
+    CHECK_THAT(bad.err, Catch::Contains("bad.csv: inputs[6][1]: 1.5 is outside the model's input range"));
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::path(folder) / "proofs"));
+    CHECK(test::zokml_cli({"prove", "--dir", folder, "--inputs", inputs, "--input", inputs}).exit_code == 2);
+    CHECK(test::zokml_cli({"prove", "--dir", folder, "--jobs", "2", "--input", inputs, "--index", "0"}).exit_code == 2);
+    REQUIRE(test::zokml_cli({"generate", "--model", model_file.string(), "--claimed-class", "--dir", (dir / "claimed").string()})
+                .exit_code == 0);
+    CHECK(test::zokml_cli({"prove", "--dir", (dir / "claimed").string(), "--inputs", inputs}).exit_code == 3);
 }

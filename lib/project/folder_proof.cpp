@@ -2,9 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/core/timing.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
@@ -106,6 +112,13 @@ Prepared prepare(const CircuitSpec& spec, const CircuitLock* lock, const ProofRe
             throw InputError(lock_file(spec.output), "batch_fingerprint", "the public batch changed: run zokml generate again");
     }
     p.model = request_model(spec, lock, request, p.batch ? &*p.batch : nullptr);
+    // The arguments are built for what this zokml generates: a folder generated otherwise (by an
+    // older zokml) would take other ones.
+    if (lock && !request.model &&
+        generate_circuit(settings, p.model, p.batch ? &*p.batch : nullptr).fingerprint() != lock->circuit_fingerprint)
+        throw InputError(lock_file(spec.output), "circuit_fingerprint",
+                         "the folder's circuit is not what this zokml generates from its model and settings (made by "
+                         "another version?): run zokml generate again");
     switch (settings.variant) {
         case Variant::PrivateInput:
             p.input = private_input(request, p.model);
@@ -184,6 +197,64 @@ FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, co
         }
     }
     throw std::logic_error("unknown variant");
+}
+
+std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatBatch& inputs, const fs::path& file,
+                                            std::size_t jobs, const Toolchain& toolchain, const ArtifactStore& store,
+                                            const BatchProofDone& done) {
+    const CircuitLock lock = read_lock(folder);
+    CircuitSpec spec = lock.spec;
+    spec.output = folder;
+    const Variant variant = spec.settings.variant;
+    if (variant == Variant::PrivateModel) throw InputError("", "inputs", "a private-model circuit proves about no input");
+    if (variant == Variant::PrivateInput && spec.settings.private_input.claimed_class)
+        throw InputError("", "inputs", "a circuit with claimed_class takes a claim with each input: prove them one by one");
+    ProofRequest request;
+    request.float_inputs = inputs;
+    request.input_name = file;
+    const Prepared p = prepare(spec, &lock, request);  // the model checked, every input range checked
+    const std::vector<std::vector<std::int64_t>> quantized = quantize_batch(p.model, {inputs.inputs, {}}, 0, file).inputs;
+    const FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
+    const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");
+
+    std::vector<FolderProof> proofs(quantized.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::exception_ptr failure;
+    const auto work = [&](std::size_t job) {
+        try {
+            CircuitProver prover(toolchain, artifacts.program, artifacts.keypair, scratch.path() / std::to_string(job));
+            prover.use_session();
+            std::optional<PrivateInputProver> private_input;
+            std::optional<BothPrivateProver> both_private;
+            if (variant == Variant::PrivateInput) private_input.emplace(p.model, spec.settings.private_input, std::move(prover));
+            else both_private.emplace(p.model, std::move(prover));
+            for (std::size_t k = next++; k < quantized.size() && !stop; k = next++) {
+                double seconds = 0;
+                FolderProof proof = timed(seconds, [&]() -> FolderProof {
+                    if (private_input) {
+                        auto r = private_input->prove(quantized[k]);
+                        return {std::move(r.proof), r.public_output};
+                    }
+                    auto r = both_private->prove(quantized[k]);
+                    return {std::move(r.proof), r.public_output};
+                });
+                const std::lock_guard lock(mutex);
+                proofs[k] = std::move(proof);
+                if (done) done(k, proofs[k], seconds);
+            }
+        } catch (...) {
+            const std::lock_guard lock(mutex);
+            if (!failure) failure = std::current_exception();
+            stop = true;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t job = 0; job < std::max<std::size_t>(1, std::min(jobs, quantized.size())); ++job) threads.emplace_back(work, job);
+    for (auto& thread : threads) thread.join();
+    if (failure) std::rethrow_exception(failure);
+    return proofs;
 }
 
 std::optional<PublicOutput> decode_public_output(const fs::path& folder, const Proof& proof) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -49,6 +50,18 @@ struct FolderProof {
 // Throws InputError for a request no proof can satisfy.
 FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store);
+
+// Proofs of many private inputs with the folder's keys (private-input without claimed_class, and
+// both-private): `jobs` prover sessions side by side (ProverSession: the program and key loaded once
+// per session), each input checked and its proof's public output checked as prove_folder does.
+// `inputs` hold float inputs as the model takes them, all quantized with its range first
+// (InputError naming `file` and "inputs[k][i]"). `done` is called after each proof, one call at a
+// time, from the provers' threads. The first failure stops the others and is thrown.
+using BatchProofDone = std::function<void(std::size_t index, const FolderProof& proof, double seconds)>;
+std::vector<FolderProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
+                                            const std::filesystem::path& file, std::size_t jobs,
+                                            const Toolchain& toolchain, const ArtifactStore& store,
+                                            const BatchProofDone& done = {});
 
 // The same checks before anything is generated (zokml run checks every argument before it writes
 // a file): the spec's model instead of a folder's. Throws InputError as prove_folder would.
