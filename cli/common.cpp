@@ -19,6 +19,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
 #include "zokml/data/batch.hpp"
+#include "zokml/data/fidelity.hpp"
 #include "zokml/data/inputs.hpp"
 #include "zokml/data/mnist.hpp"
 
@@ -212,13 +213,11 @@ std::vector<Option> batch_options() {
 
 LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized) {
     if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
-    const auto sizes = model.layer_output_sizes();
-    const std::size_t classes = sizes.size() >= 2 ? sizes[sizes.size() - 2] : model.input_size;
     LabelledData data;
     if (auto file = args.get("data")) {
         data.source = *file;
         data.batch = read_batch_file(*file, Labels::Required, args.get_or("labels", ""));
-        quantize_batch(quantized, data.batch, classes, *file);  // every value in range, every label a class
+        quantize_batch(quantized, data.batch, quantized.classes(), *file);  // every value in range, every label a class
         return data;
     }
     if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
@@ -228,10 +227,7 @@ LabelledData labelled_data_from(const Args& args, const Model& model, const Quan
                          fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
                                      digits.at(0).pixels.size()));
     data.source = "held-out MNIST digits";
-    for (const auto& digit : digits) {
-        data.batch.inputs.push_back(digit.as_floats());
-        data.batch.labels.push_back(digit.label);
-    }
+    data.batch = digits_batch(digits);
     return data;
 }
 

@@ -30,13 +30,17 @@ Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, c
     return f;
 }
 
-Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits) {
+FloatBatch digits_batch(const std::vector<Digit>& digits) {
     FloatBatch batch;
     for (const auto& digit : digits) {
         batch.inputs.push_back(digit.as_floats());
         batch.labels.push_back(digit.label);
     }
-    return measure_fidelity(model, quantized, batch);
+    return batch;
+}
+
+Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits) {
+    return measure_fidelity(model, quantized, digits_batch(digits));
 }
 
 namespace {

@@ -90,8 +90,7 @@ CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const
 
 LabeledBatch CircuitSpec::public_batch(const QuantizedModel& quantized) const {
     if (batch.empty()) return zokml::public_batch(quantized, settings.batch_size);
-    const std::size_t classes = quantized.layers.size() >= 2 ? quantized.layers[quantized.layers.size() - 2].bounds.size() : 0;
-    return quantize_batch(quantized, read_batch_file(batch, Labels::Required, batch_labels), classes, batch);
+    return quantize_batch(quantized, read_batch_file(batch, Labels::Required, batch_labels), quantized.classes(), batch);
 }
 
 LabeledBatch public_batch(const QuantizedModel& model, std::size_t batch_size) {

@@ -356,4 +356,9 @@ std::string QuantizedModel::canonical_text() const {
 
 std::string QuantizedModel::fingerprint() const { return sha256_hex(canonical_text()); }
 
+std::size_t QuantizedModel::classes() const {
+    const bool argmax = layers.size() >= 2 && layers.back().kind == Layer::Kind::Argmax;
+    return argmax ? layers[layers.size() - 2].bounds.size() : 0;
+}
+
 }  // namespace zokml

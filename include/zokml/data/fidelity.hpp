@@ -26,6 +26,8 @@ struct Fidelity {
     double agreement = 0;           // the float and integer predictions are the same class
 };
 Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits);
+// The digits as labelled float inputs (pixels / 255), as a batch file would hold them.
+FloatBatch digits_batch(const std::vector<Digit>& digits);
 // The same on any labelled float inputs (the float model's inputs, within its input range:
 // quantize_batch checks them first).
 Fidelity measure_fidelity(const Model& model, const QuantizedModel& quantized, const FloatBatch& batch);

@@ -100,6 +100,8 @@ struct QuantizedModel {
     // SHA-256 of the canonical text of every integer and scale: the model's identity.
     std::string fingerprint() const;
     std::string canonical_text() const;
+    // A classifier's classes: the values of the layer its Argmax reads (0 without one).
+    std::size_t classes() const;
 };
 
 // Throws InputError when the model cannot be quantized (empty, or bounds beyond 2^62, which
