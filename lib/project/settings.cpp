@@ -178,8 +178,8 @@ CircuitSettings read_settings_file(const std::filesystem::path& file) {
     const detail::Fields fields(j, file, "");
     fields.only({"format", "version", "variant", "options", "input_range", "calibration"});
     if (fields.text("format") != kSettingsFormat) fields.fail("format", fmt::format("expected \"{}\"", kSettingsFormat));
-    fields.count("version", 0, 1, 1);
     if (!fields.find("version")) fields.fail("version", "missing");
+    fields.count("version", 0, 1, 1);  // 1, the only version
     CircuitSettings settings = CircuitSettings::from_json(j, file);
     settings.check(file);
     return settings;
