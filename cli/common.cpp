@@ -179,7 +179,11 @@ std::vector<Option> cache_option() {
     return {{"cache-dir", "DIR", "the artifact cache (default: $ZOKML_CACHE_DIR, else ~/.cache/zokml)"}};
 }
 
-std::vector<Option> scheme_option() { return {{"scheme", "S", "the proving scheme: g16 (default) or gm17"}}; }
+std::vector<Option> setup_options() {
+    return {{"scheme", "S", "the proving scheme: g16 (default) or gm17 (zokrates only)"},
+            {"backend", "B", "who sets up and proves: zokrates (default) or snarkjs (multi-threaded; docs/toolchain.md)"},
+            {"ptau", "FILE", "snarkjs: a public ceremony's powers-of-tau file (default: zokml's own, single-party)"}};
+}
 
 std::vector<Option> folder_option(const std::string& help) { return {{"dir", "DIR", help}}; }
 
@@ -264,10 +268,20 @@ ArtifactStore store_from(const Args& args) {
     return ArtifactStore();
 }
 
-Scheme scheme_from(const Args& args) {
+SetupChoice setup_choice_from(const Args& args) {
+    SetupChoice choice;
     const std::string name = args.get_or("scheme", "g16");
     if (name != "g16" && name != "gm17") throw UsageError("--scheme: expected g16 or gm17, got '" + name + "'");
-    return scheme_from_string(name);
+    choice.scheme = scheme_from_string(name);
+    try {
+        choice.backend = backend_from_string(args.get_or("backend", "zokrates"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--backend: ") + e.what());
+    }
+    if (choice.backend == Backend::Snarkjs && choice.scheme != Scheme::G16) throw UsageError("--backend snarkjs proves with g16 only");
+    if (args.has("ptau") && choice.backend != Backend::Snarkjs) throw UsageError("--ptau goes with --backend snarkjs");
+    if (args.has("ptau")) choice.ptau = *args.get("ptau");
+    return choice;
 }
 
 fs::path folder_from(const Args& args) { return args.get_or("dir", "."); }

@@ -67,7 +67,7 @@ std::vector<Option> model_options();      // --model and the quantization settin
 std::vector<Option> circuit_options();    // --variant, --name and every other setting (setting_options())
 std::vector<Option> zokrates_option();    // --zokrates
 std::vector<Option> cache_option();       // --cache-dir
-std::vector<Option> scheme_option();      // --scheme
+std::vector<Option> setup_options();      // --scheme, --backend, --ptau
 std::vector<Option> folder_option(const std::string& help);  // --dir
 std::vector<Option> prove_options();      // --input, --digit, --claim, --threshold, --proof
 std::vector<Option> vk_option();          // --vk
@@ -94,7 +94,13 @@ Model model_from(const Args& args);  // --model, loaded
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);
 Toolchain toolchain_from(const Args& args);
 ArtifactStore store_from(const Args& args);
-Scheme scheme_from(const Args& args);
+// How a folder's keys are made: --scheme, --backend and --ptau, checked together.
+struct SetupChoice {
+    Scheme scheme = Scheme::G16;
+    Backend backend = Backend::Zokrates;
+    std::optional<std::filesystem::path> ptau;  // snarkjs: a public ceremony's powers of tau
+};
+SetupChoice setup_choice_from(const Args& args);
 std::filesystem::path folder_from(const Args& args);  // --dir, else the current folder
 std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
 

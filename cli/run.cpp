@@ -13,7 +13,7 @@ int run(const Args& args, const Output& out) {
     const CircuitSpec spec = spec_from(args, folder);
     const ProofRequest request = proof_request_from(args);
     check_proof_request(spec, request);  // every argument checked before anything is written
-    const Scheme scheme = scheme_from(args);
+    const SetupChoice setup = setup_choice_from(args);
     const Toolchain toolchain = toolchain_from(args);
     const ArtifactStore store = store_from(args);
 
@@ -26,10 +26,10 @@ int run(const Args& args, const Output& out) {
     out.text(fmt::format("model {} ({}), circuit folder {}", spec.name, to_string(spec.settings.variant), folder.string()));
     done(generate_step(spec));
     done(compile_step(folder, toolchain, store));
-    done(setup_step(folder, scheme, toolchain, store));
+    done(setup_step(folder, setup, toolchain, store));
     const std::filesystem::path proof = args.get_or("proof", (folder / "proof.json").string());
     const StepResult proved = done(prove_step(folder, request, proof, toolchain, store));
-    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proof, toolchain, folder));
+    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proof, toolchain, folder, std::nullopt, store));
     const bool passed = verified.details["verified"].get<bool>();
     out.text("proof: " + proved.details["proof"].get<std::string>());
     out.result({{"folder", folder.string()},
@@ -50,7 +50,7 @@ Subcommand run_command() {
             "The circuit folder defaults to work/zokml. A second run on an unchanged model and settings\n"
             "reuses the compiled program and keys from the artifact cache: only the proof is computed.",
             options({model_options(), circuit_options(), batch_options(), folder_option("the circuit folder (default: work/zokml)"),
-                     scheme_option(), prove_options(), cache_option(), zokrates_option()}),
+                     setup_options(), prove_options(), cache_option(), zokrates_option()}),
             0,
             run};
 }

@@ -8,6 +8,7 @@
 #include "zokml/data/mnist.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
+#include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml::cli {
 
@@ -61,16 +62,26 @@ StepResult compile_step(const fs::path& folder, const Toolchain& toolchain, cons
     return r;
 }
 
-StepResult setup_step(const fs::path& folder, Scheme scheme, const Toolchain& toolchain, const ArtifactStore& store) {
+StepResult setup_step(const fs::path& folder, const SetupChoice& choice, const Toolchain& toolchain, const ArtifactStore& store) {
     StepResult r("setup");
-    const auto keys = timed(r.step, true, r.seconds, [&] { return setup_folder(folder, scheme, toolchain, store); });
-    r.note = fmt::format("{}, cache {}", to_string(scheme), to_string(keys.outcome));
     r.details = {{"folder", folder.string()},
-                 {"scheme", to_string(scheme)},
-                 {"cache", to_string(keys.outcome)},
-                 {"key", keys.key},
+                 {"scheme", to_string(choice.scheme)},
+                 {"backend", to_string(choice.backend)},
                  {"proving_key", (keys_folder(folder) / "proving.key").string()},
                  {"verification_key", (keys_folder(folder) / "verification.key").string()}};
+    if (choice.backend == Backend::Snarkjs) {
+        const SetupTranscript transcript =
+            timed(r.step, true, r.seconds, [&] { return setup_folder_single_party(folder, choice.ptau, toolchain, store); });
+        r.note = fmt::format("g16, snarkjs, single party: a contribution and a beacon drawn here{}",
+                             choice.ptau ? "" : ", on zokml's own powers of tau");
+        r.details["contributions"] = read_lock(folder).keys->ceremony->to_json().at("contributions");
+        r.details["single_party"] = true;
+        return r;
+    }
+    const auto keys = timed(r.step, true, r.seconds, [&] { return setup_folder(folder, choice.scheme, toolchain, store); });
+    r.note = fmt::format("{}, cache {}", to_string(choice.scheme), to_string(keys.outcome));
+    r.details["cache"] = to_string(keys.outcome);
+    r.details["key"] = keys.key;
     return r;
 }
 
@@ -90,9 +101,9 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
 }
 
 StepResult verify_step(const fs::path& verification_key, const fs::path& proof_file, const Toolchain& toolchain,
-                       const std::optional<fs::path>& folder) {
+                       const std::optional<fs::path>& folder, std::optional<Backend> backend, const ArtifactStore& store) {
     StepResult r("verify");
-    const Keypair keypair = verification_keypair(verification_key);
+    Keypair keypair = verification_keypair(verification_key);
     Proof proof;
     try {
         proof = Proof::from_json(read_json(proof_file));
@@ -101,12 +112,25 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
     } catch (const std::exception& e) {
         throw InputError(proof_file, "(file)", std::string("not a proof: ") + e.what());
     }
+    // A folder's own snarkjs key is trusted only after its transcript checks.
+    std::error_code unrelated;
+    const auto lock = folder ? find_lock(*folder) : std::nullopt;
+    if (lock && lock->keys && lock->keys->backend == Backend::Snarkjs &&
+        fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated)) {
+        check_ceremony(*folder, toolchain, store);
+        backend = backend.value_or(Backend::Snarkjs);
+    }
+    keypair.backend = backend.value_or(Backend::Zokrates);
     const ScratchFolder scratch(fs::temp_directory_path());
-    const bool verified = timed(r.step, false, r.seconds, [&] { return toolchain.verify(keypair, proof, scratch.path()); });
+    const bool verified = timed(r.step, false, r.seconds, [&] {
+        return keypair.backend == Backend::Snarkjs ? Snarkjs(toolchain.timeout()).verify(keypair, proof, scratch.path())
+                                                   : toolchain.verify(keypair, proof, scratch.path());
+    });
     r.note = verified ? "PASSED" : "FAILED";
     json inputs = json::array();
     for (const auto& input : proof.inputs) inputs.push_back(input.to_decimal());
     r.details = {{"verified", verified},
+                 {"backend", to_string(keypair.backend)},
                  {"proof", proof_file.string()},
                  {"verification_key", verification_key.string()},
                  {"public_inputs", inputs}};

@@ -34,15 +34,18 @@ struct StepResult {
 StepResult generate_step(const CircuitSpec& spec);
 // Compiles the folder's sources through the store (details: constraints, cache, program).
 StepResult compile_step(const std::filesystem::path& folder, const Toolchain& toolchain, const ArtifactStore& store);
-// A keypair from the store (or a new one), linked into folder/keys.
-StepResult setup_step(const std::filesystem::path& folder, Scheme scheme, const Toolchain& toolchain,
+// zokrates: a keypair from the store (or a new one), linked into folder/keys. snarkjs: a
+// single-party ceremony on this machine (details: the transcript's contributions).
+StepResult setup_step(const std::filesystem::path& folder, const SetupChoice& choice, const Toolchain& toolchain,
                       const ArtifactStore& store);
 // A proof written to proof_file; details["public"] is what it reveals.
 StepResult prove_step(const std::filesystem::path& folder, const ProofRequest& request,
                       const std::filesystem::path& proof_file, const Toolchain& toolchain, const ArtifactStore& store);
 // details["verified"]: PASSED. With the circuit folder of the proof's circuit, details["public"]
-// decodes the public values.
+// decodes the public values. The folder's own snarkjs key: its transcript is checked first, and
+// snarkjs verifies unless `backend` says otherwise; any other key: `backend`, else ZoKrates.
 StepResult verify_step(const std::filesystem::path& verification_key, const std::filesystem::path& proof,
-                       const Toolchain& toolchain, const std::optional<std::filesystem::path>& folder);
+                       const Toolchain& toolchain, const std::optional<std::filesystem::path>& folder,
+                       std::optional<Backend> backend, const ArtifactStore& store);
 
 }  // namespace zokml::cli

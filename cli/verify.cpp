@@ -34,8 +34,10 @@ int verify_bundle_file(const Args& args, const Output& out, const std::filesyste
 int verify(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
     if (args.has("bundle")) return verify_bundle_file(args, out, folder);
+    std::optional<Backend> backend;
+    if (args.has("backend")) backend = setup_choice_from(args).backend;
     const StepResult step = verify_step(verification_key_from(args, folder), args.get_or("proof", (folder / "proof.json").string()),
-                                        toolchain_from(args), folder);
+                                        toolchain_from(args), folder, backend, store_from(args));
     step.print(out);
     if (step.details.contains("public") && !step.details["public"].empty())
         out.text("public: " + step.details["public"].dump());
@@ -57,7 +59,9 @@ Subcommand verify_command() {
                      {{"proof", "FILE", "the proof (default: DIR/proof.json)"},
                       {"bundle", "FILE", "a split proof's bundle, verified with the split folder DIR"},
                       {"inputs", "FILE", "with --bundle of an inference folder: the public inputs (JSON or CSV, no labels)"}},
-                     vk_option(), zokrates_option()}),
+                     vk_option(),
+                     {{"backend", "B", "who verifies: zokrates or snarkjs (default: the folder's setup's, else zokrates)"}},
+                     cache_option(), zokrates_option()}),
             0,
             verify};
 }

@@ -6,8 +6,8 @@
 //  - compute-witness always prints the "Witness:" block (native only with --verbose): the driver
 //    reads the program's outputs from it.
 //  - output files are written atomically with mode 0600, so a failure never leaves half a file.
-//  - the standard library is the one embedded in zokrates-js (--stdlib-path is accepted, unused),
-//    and the circom files (out.r1cs, out.wtns) are not written.
+//  - the standard library is the one embedded in zokrates-js (--stdlib-path is accepted, unused);
+//    compile writes the r1cs file only when --r1cs is given, compute-witness no circom witness.
 //  - a ZoKrates panic exits 1 with its message on stdout (native: exit 101).
 //  - zokrates-js does not refuse programs with unconstrained variables (e.g. an unused private
 //    input), which the native compile rejects with "Error: Found N unconstrained variable(s)".
@@ -29,6 +29,7 @@ const COMMANDS = {
       ["stdlib-path", null, "PATH", null, "Path to the standard library (unused: zokrates-js embeds it)"],
       ["abi-spec", "s", "FILE", "abi.json", "Path of the ABI specification"],
       ["output", "o", "FILE", "out", "Path of the output binary"],
+      ["r1cs", "r", "FILE", null, "Path of the output r1cs file (snarkjs' format; written only when given)"],
       ["curve", "c", "curve", "bn128", "Curve to be used in the compilation", { choices: CURVES }],
       ["debug", null, null, null, "Include logs"],
     ],
@@ -343,9 +344,10 @@ async function compile(o) {
   const source = readFile(o.input, "utf8");
   const z = await zokrates({ curve: o.curve });
   const { mainLocation, resolve, shown } = importResolver(o.input);
-  const options = { location: mainLocation, resolveCallback: resolve, config: { debug: !!o.debug } };
+  const options = { location: mainLocation, resolveCallback: resolve, config: { debug: !!o.debug }, snarkjs: !!o.r1cs };
   const artifacts = call(() => z.compile(source, options), (e) => formatCompileErrors(e, shown));
   writeAtomic(o.output, artifacts.program);
+  if (o.r1cs) writeAtomic(o.r1cs, artifacts.snarkjs.program);
   writeAtomic(o["abi-spec"], pretty(artifacts.abi));
   say(`Compiled code written to '${o.output}'`);
   say(`Number of constraints: ${artifacts.constraintCount}`);

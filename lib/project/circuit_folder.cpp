@@ -39,20 +39,6 @@ fs::path resolve(const std::string& path, const fs::path& base) {
     return resolved.has_filename() ? resolved : resolved.parent_path();  // "out/" is "out"
 }
 
-// Runs f; any error but an InputError becomes one naming the file.
-template <typename F>
-auto input_errors_named(const fs::path& file, F&& f) {
-    try {
-        return f();
-    } catch (const InputError&) {
-        throw;
-    } catch (const json::exception& e) {
-        throw InputError(file, "(file)", std::string("malformed JSON: ") + e.what());
-    } catch (const std::exception& e) {
-        throw InputError(file, "(file)", e.what());
-    }
-}
-
 }  // namespace
 
 json CircuitSpec::to_json(const fs::path& base) const {
@@ -128,7 +114,7 @@ CircuitLock read_lock(const fs::path& folder) {
     if (!fs::exists(file))
         throw InputError(file, "(file)", "no lock file: not a circuit folder (run zokml generate or zokml build first)");
     const json document = read_json_file(file);
-    return input_errors_named(file, [&] {
+    return detail::input_errors_named(file, [&] {
         const Fields fields(document, file, "");
         if (document.value("format", json()) != kLockFormat || document.value("version", json()) != 1)
             fields.fail("format", "expected \"zokml-lock\" version 1");
@@ -146,6 +132,8 @@ CircuitLock read_lock(const fs::path& folder) {
             const Fields k(*keys, file, "keys");
             lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme")),
                                           k.text_or("proving_key_sha256", "")};
+            if (k.find("backend")) lock.keys->backend = k.parsed("backend", backend_from_string);
+            if (const json* ceremony = k.find("ceremony")) lock.keys->ceremony = CeremonyRecord::from_json(*ceremony);
         }
         return lock;
     });
@@ -167,6 +155,8 @@ void write_lock(const fs::path& folder, const CircuitLock& lock) {
         document["keys"] = {{"key", lock.keys->key}, {"program_key", lock.keys->program_key},
                             {"scheme", to_string(lock.keys->scheme)}};
         if (!lock.keys->proving_key_sha256.empty()) document["keys"]["proving_key_sha256"] = lock.keys->proving_key_sha256;
+        document["keys"]["backend"] = to_string(lock.keys->backend);
+        if (lock.keys->ceremony) document["keys"]["ceremony"] = lock.keys->ceremony->to_json();
     }
     fs::create_directories(folder);
     write_file_atomically(lock_file(folder), document.dump(2) + "\n");
@@ -268,6 +258,7 @@ FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolch
         throw InputError(lock_file(folder), "keys", "set up for another compilation of the circuit: run zokml setup again");
     artifacts.program = compiled.program;
     artifacts.keypair.scheme = lock.keys->scheme;
+    artifacts.keypair.backend = lock.keys->backend;
     artifacts.keypair.proving_key = keys_folder(folder) / "proving.key";
     // The key may be a hard link into the cache: damage there reaches every folder that links it,
     // and ZoKrates would panic on a truncated key. Only the recorded bytes are used.
@@ -278,6 +269,7 @@ FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolch
         throw InputError(lock_file(folder), "keys", "set up by an older zokml, without the key's SHA-256: run zokml setup again");
     if (sha256_hex(read_file(key)) != lock.keys->proving_key_sha256)
         throw InputError(key, "(file)", "damaged: its SHA-256 is not the one zokml setup recorded; run zokml setup again");
+    if (lock.keys->backend == Backend::Snarkjs) check_ceremony(folder, toolchain, store);
     return artifacts;
 }
 

@@ -91,4 +91,18 @@ private:
     std::string field_;
 };
 
+// Runs f; any error but an InputError becomes one naming the file.
+template <typename F>
+auto input_errors_named(const std::filesystem::path& file, F&& f) {
+    try {
+        return f();
+    } catch (const InputError&) {
+        throw;
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(file, "(file)", std::string("malformed JSON: ") + e.what());
+    } catch (const std::exception& e) {
+        throw InputError(file, "(file)", e.what());
+    }
+}
+
 }  // namespace zokml::detail

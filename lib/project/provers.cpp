@@ -9,6 +9,7 @@
 #include "zokml/core/timing.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/toolchain/public_values.hpp"
+#include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml {
 
@@ -53,6 +54,8 @@ std::vector<FieldElement> CircuitProver::evaluate_public(const std::vector<Value
 void CircuitProver::use_session() { session_ = std::make_unique<ProverSession>(toolchain_, program_, keypair_); }
 
 Proof CircuitProver::prove(const std::vector<Value>& arguments) {
+    // snarkjs proves in its session only: witness and proof in one process, never on disk.
+    if (!session_ && keypair_.backend == Backend::Snarkjs) session_ = std::make_unique<ProverSession>(toolchain_, program_, keypair_);
     if (session_) {
         ProverSession::Result result = session_->prove(arguments);
         times_.witness_s = result.witness_s;
@@ -65,7 +68,10 @@ Proof CircuitProver::prove(const std::vector<Value>& arguments) {
 }
 
 bool CircuitProver::verify(const Proof& proof) const {
-    return timed(times_.verify_s, [&] { return toolchain_.verify(keypair_, proof, work_dir_ / "verify"); });
+    return timed(times_.verify_s, [&] {
+        return keypair_.backend == Backend::Snarkjs ? Snarkjs(toolchain_.timeout()).verify(keypair_, proof, work_dir_ / "verify")
+                                                    : toolchain_.verify(keypair_, proof, work_dir_ / "verify");
+    });
 }
 
 namespace {

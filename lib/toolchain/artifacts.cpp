@@ -25,6 +25,14 @@ Scheme scheme_from_string(const std::string& name) {
     throw std::invalid_argument("unknown proving scheme '" + name + "' (expected g16, gm17 or marlin)");
 }
 
+std::string to_string(Backend backend) { return backend == Backend::Snarkjs ? "snarkjs" : "zokrates"; }
+
+Backend backend_from_string(const std::string& name) {
+    for (const auto b : {Backend::Zokrates, Backend::Snarkjs})
+        if (to_string(b) == name) return b;
+    throw std::invalid_argument("unknown backend '" + name + "' (expected zokrates or snarkjs)");
+}
+
 namespace {
 
 // Splits {"scheme", "curve", ...rest} as ZoKrates writes keys and proofs.

@@ -15,6 +15,7 @@
 
 #include "subprocess.hpp"
 #include "zokml/core/cleanup.hpp"
+#include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml {
 
@@ -56,10 +57,19 @@ struct ProverSession::Process {
 
 ProverSession::ProverSession(const Toolchain& toolchain, CompiledProgram program, Keypair keypair)
     : toolchain_(toolchain), program_(std::move(program)), keypair_(std::move(keypair)) {
+    if (keypair_.backend == Backend::Snarkjs) {
+        executable_ = Snarkjs::bundled();
+        arguments_ = {"prove-session", "--program", fs::absolute(program_.program).string(), "--abi",
+                      fs::absolute(program_.abi_file).string(), "--zkey", fs::absolute(keypair_.proving_key).string()};
+        return;
+    }
     if (!is_bundled(toolchain_.executable()))
         throw ToolchainError(Step::GenerateProof, ToolchainError::Kind::NotFound, 0, "",
                              "prover sessions need the bundled zokrates-js command (" + toolchain_.executable().string() +
                                  " is another zokrates)");
+    executable_ = toolchain_.executable();
+    arguments_ = {"prove-session", "-i", fs::absolute(program_.program).string(), "-s",
+                  fs::absolute(program_.abi_file).string(), "-p", fs::absolute(keypair_.proving_key).string()};
 }
 
 ProverSession::~ProverSession() = default;
@@ -76,9 +86,7 @@ void ProverSession::start() {
     const pid_t parent = ::getpid();
     try {
         process->child = bp::child(
-            bp::exe = toolchain_.executable().string(),
-            bp::args = {"prove-session", "-i", fs::absolute(program_.program).string(), "-s",
-                        fs::absolute(program_.abi_file).string(), "-p", fs::absolute(keypair_.proving_key).string()},
+            bp::exe = executable_.string(), bp::args = arguments_,
             bp::std_err > bp::null, bp::extend::on_exec_setup([parent, theirs](auto&) {
                 ::dup2(theirs, STDIN_FILENO);
                 ::dup2(theirs, STDOUT_FILENO);

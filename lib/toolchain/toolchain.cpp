@@ -12,6 +12,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/installation.hpp"
 #include "subprocess.hpp"
+#include "tool_step.hpp"
 
 namespace zokml {
 
@@ -32,8 +33,9 @@ std::string to_string(Step step) {
     return "?";
 }
 
-ToolchainError::ToolchainError(Step step, Kind kind, int exit_code, std::string tool_output, std::string detail)
-    : std::runtime_error("zokrates " + to_string(step) + ": " + detail), step_(step), kind_(kind),
+ToolchainError::ToolchainError(Step step, Kind kind, int exit_code, std::string tool_output, std::string detail,
+                               const std::string& tool)
+    : std::runtime_error(tool + " " + to_string(step) + ": " + detail), step_(step), kind_(kind),
       exit_code_(exit_code), tool_output_(std::move(tool_output)) {}
 
 namespace {
@@ -51,15 +53,6 @@ std::optional<fs::path> find_on_path(const std::string& name) {
     for (std::string dir; std::getline(dirs, dir, ':');)
         if (!dir.empty() && is_executable(fs::path(dir) / name)) return fs::path(dir) / name;
     return std::nullopt;
-}
-
-// The last non-empty line of what the tool printed: ZoKrates' error message.
-std::string last_line(const std::string& text) {
-    std::string line, last;
-    std::stringstream lines(text);
-    while (std::getline(lines, line))
-        if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
-    return last;
 }
 
 // A folder inside out_dir where one step writes its files; they are moved into out_dir
@@ -121,36 +114,6 @@ Toolchain::Toolchain(ToolchainOptions options)
 
 namespace {
 
-// Runs one step; any outcome but exit code 0 becomes a ToolchainError.
-std::string run_step(const fs::path& executable, std::chrono::milliseconds timeout, Step step,
-                     const std::vector<std::string>& arguments, const fs::path& working_dir,
-                     const std::string& stdin_data = "") {
-    using Kind = ToolchainError::Kind;
-    detail::ProcessResult r;
-    try {
-        r = detail::run_process(executable, arguments, working_dir, stdin_data, timeout);
-    } catch (const std::system_error& e) {
-        throw ToolchainError(step, Kind::NotFound, -1, "", "cannot run " + executable.string() + ": " + e.what());
-    }
-    const std::string output = r.out + r.err;
-    if (r.timed_out)
-        throw ToolchainError(step, Kind::TimedOut, r.exit_code, output,
-                             fmt::format("timed out after {} s and was killed", timeout.count() / 1000.0));
-    if (r.signal)
-        throw ToolchainError(step, Kind::Killed, r.exit_code, output,
-                             fmt::format("killed by signal {} (exit code {}{})", r.signal, r.exit_code,
-                                         r.signal == 9 ? ", out of memory?" : ""));
-    if (r.exit_code == 101)
-        throw ToolchainError(step, Kind::Panicked, r.exit_code, output, "panicked: " + last_line(output));
-    // A full disk is the machine's failure, not ZoKrates': an I/O error (exit code 5), not a toolchain one.
-    if (r.exit_code != 0 && output.find("(os error 28)") != std::string::npos)
-        throw std::system_error(ENOSPC, std::generic_category(), "zokrates " + to_string(step) + ": " + last_line(output));
-    if (r.exit_code != 0)
-        throw ToolchainError(step, Kind::Failed, r.exit_code, output,
-                             fmt::format("failed (exit code {}): {}", r.exit_code, last_line(output)));
-    return r.out;
-}
-
 ToolchainError bad_output(Step step, const std::string& output, const std::string& detail) {
     return ToolchainError(step, ToolchainError::Kind::BadOutput, 0, output, detail);
 }
@@ -182,17 +145,17 @@ void require_file(Step step, const fs::path& file, const std::string& output) {
 }  // namespace
 
 std::string Toolchain::version() const {
-    const std::string out = run_step(executable_, timeout_, Step::Version, {"--version"}, fs::current_path());
-    const std::string line = last_line(out);
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Version, {"--version"}, fs::current_path());
+    const std::string line = detail::last_line(out);
     if (line.rfind("ZoKrates ", 0) != 0) throw bad_output(Step::Version, out, "unexpected version line '" + line + "'");
     return line;
 }
 
-CompiledProgram Toolchain::compile(const fs::path& main_source, const fs::path& out_dir) const {
+CompiledProgram Toolchain::compile(const fs::path& main_source, const fs::path& out_dir, bool with_r1cs) const {
     const Staging staging(out_dir);
-    const std::string out = run_step(executable_, timeout_, Step::Compile,
-                                     {"compile", "-i", fs::absolute(main_source).string(), "-o", "out", "-s", "abi.json"},
-                                     staging.dir());
+    std::vector<std::string> args = {"compile", "-i", fs::absolute(main_source).string(), "-o", "out", "-s", "abi.json"};
+    if (with_r1cs) args.insert(args.end(), {"-r", "out.r1cs"});
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Compile, args, staging.dir());
     static const std::regex constraints_line(R"(Number of constraints: (\d+))");
     std::smatch m;
     if (!std::regex_search(out, m, constraints_line)) throw bad_output(Step::Compile, out, "no constraint count printed");
@@ -200,15 +163,17 @@ CompiledProgram Toolchain::compile(const fs::path& main_source, const fs::path& 
     CompiledProgram program;
     program.constraints = std::stoull(m[1]);
     program.abi = read_result<Abi>(Step::Compile, staging.path("abi.json"), out);
+    if (with_r1cs) require_file(Step::Compile, staging.path("out.r1cs"), out);
     program.program = staging.publish("out");
     program.abi_file = staging.publish("abi.json");
+    if (with_r1cs) program.r1cs = staging.publish("out.r1cs");
     return program;
 }
 
 fs::path Toolchain::universal_setup(Scheme scheme, unsigned size_log2, const fs::path& out_dir) const {
     const Staging staging(out_dir);
     const std::string name = "universal_setup.dat";
-    const std::string out = run_step(executable_, timeout_, Step::UniversalSetup,
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::UniversalSetup,
                                      {"universal-setup", "-s", to_string(scheme), "-n", std::to_string(size_log2), "-u", name},
                                      staging.dir());
     require_file(Step::UniversalSetup, staging.path(name), out);
@@ -221,7 +186,7 @@ Keypair Toolchain::setup(const CompiledProgram& program, Scheme scheme, const fs
     std::vector<std::string> args = {"setup", "-i", fs::absolute(program.program).string(), "-p", "proving.key",
                                      "-v", "verification.key", "-s", to_string(scheme)};
     if (universal_setup_file) args.insert(args.end(), {"-u", fs::absolute(*universal_setup_file).string()});
-    const std::string out = run_step(executable_, timeout_, Step::Setup, args, staging.dir());
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Setup, args, staging.dir());
     require_file(Step::Setup, staging.path("proving.key"), out);
     Keypair keypair;
     keypair.scheme = scheme;
@@ -235,7 +200,7 @@ Witness Toolchain::compute_witness(const CompiledProgram& program, const std::ve
                                    const fs::path& out_dir) const {
     const std::string encoded = encode_arguments(program.abi, arguments).dump();
     const Staging staging(out_dir);
-    const std::string out = run_step(executable_, timeout_, Step::ComputeWitness,
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::ComputeWitness,
                                      {"compute-witness", "-i", fs::absolute(program.program).string(), "-s",
                                       fs::absolute(program.abi_file).string(), "-o", "witness", "--abi", "--stdin",
                                       "--verbose"},
@@ -258,7 +223,7 @@ Witness Toolchain::compute_witness(const CompiledProgram& program, const std::ve
 Proof Toolchain::generate_proof(const CompiledProgram& program, const Witness& witness, const Keypair& keypair,
                                 const fs::path& out_dir) const {
     const Staging staging(out_dir);
-    const std::string out = run_step(executable_, timeout_, Step::GenerateProof,
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::GenerateProof,
                                      {"generate-proof", "-i", fs::absolute(program.program).string(), "-w",
                                       fs::absolute(witness.file).string(), "-p", fs::absolute(keypair.proving_key).string(),
                                       "-j", "proof.json", "-s", to_string(keypair.scheme)},
@@ -271,11 +236,11 @@ Proof Toolchain::generate_proof(const CompiledProgram& program, const Witness& w
 bool Toolchain::verify(const Keypair& keypair, const Proof& proof, const fs::path& work_dir) const {
     const Staging staging(work_dir);
     write_file_atomically(staging.path("proof.json"), proof.to_json().dump(2));
-    const std::string out = run_step(executable_, timeout_, Step::Verify,
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Verify,
                                      {"verify", "-v", fs::absolute(keypair.verification_key_file).string(), "-j",
                                       "proof.json"},
                                      staging.dir());
-    const std::string verdict = last_line(out);
+    const std::string verdict = detail::last_line(out);
     if (verdict.find("PASSED") != std::string::npos) return true;
     if (verdict.find("FAILED") != std::string::npos) return false;
     throw bad_output(Step::Verify, out, "neither PASSED nor FAILED printed");
@@ -283,7 +248,7 @@ bool Toolchain::verify(const Keypair& keypair, const Proof& proof, const fs::pat
 
 std::string Toolchain::export_verifier(const Keypair& keypair, const fs::path& out_dir) const {
     const Staging staging(out_dir);
-    const std::string out = run_step(executable_, timeout_, Step::ExportVerifier,
+    const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::ExportVerifier,
                                      {"export-verifier", "-i", fs::absolute(keypair.verification_key_file).string(),
                                       "-o", "verifier.sol"},
                                      staging.dir());

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zokml/project/ceremony.hpp"
 #include "zokml/project/settings.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -84,6 +85,8 @@ struct CircuitLock {
         std::string program_key;       // the compile key of the program they were set up for
         Scheme scheme = Scheme::G16;
         std::string proving_key_sha256;  // checked before every proof
+        Backend backend = Backend::Zokrates;
+        std::optional<CeremonyRecord> ceremony;  // snarkjs: its powers of tau and transcript
     };
     std::optional<Keys> keys;
 };

@@ -52,12 +52,13 @@ public:
     CircuitProver(const Toolchain& toolchain, CompiledProgram program, Keypair keypair, const std::filesystem::path& work_dir);
 
     Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
-    Proof prove(const std::vector<Value>& arguments);             // witness and proof (work_dir/proof)
+    // Witness and proof (work_dir/proof); a snarkjs keypair's always in a session (use_session).
+    Proof prove(const std::vector<Value>& arguments);
     // From now on prove() goes through a ProverSession (started with the first proof): one process
     // for every proof, which loads the program and key once, and no witness file. Throws
     // ToolchainError(NotFound) unless the toolchain is the bundled zokrates-js command.
     void use_session();
-    bool verify(const Proof& proof) const;
+    bool verify(const Proof& proof) const;  // by the keypair's backend
 
     // The public inputs a proof of `arguments` would carry, from the witness alone.
     std::vector<FieldElement> evaluate_public(const std::vector<Value>& arguments) const;

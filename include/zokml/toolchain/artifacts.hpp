@@ -16,9 +16,17 @@ enum class Scheme { G16, GM17, Marlin };
 std::string to_string(Scheme scheme);   // "g16", "gm17", "marlin"
 Scheme scheme_from_string(const std::string& name);
 
+// Who runs the Groth16 setup and the prover: ZoKrates (zokrates-js' ark prover, single-threaded)
+// or snarkjs (multi-threaded, a powers-of-tau file and a phase-2 ceremony). ZoKrates compiles and
+// computes witnesses for both. docs/toolchain.md#the-snarkjs-backend
+enum class Backend { Zokrates, Snarkjs };
+std::string to_string(Backend backend);  // "zokrates", "snarkjs"
+Backend backend_from_string(const std::string& name);  // throws std::invalid_argument naming both
+
 struct CompiledProgram {
     std::filesystem::path program;   // the compiled program ("out")
     std::filesystem::path abi_file;  // abi.json
+    std::filesystem::path r1cs;      // out.r1cs when the compile was asked for it, else empty
     std::size_t constraints = 0;
     Abi abi;
 };
@@ -35,8 +43,11 @@ struct VerificationKey {
     bool operator==(const VerificationKey&) const = default;
 };
 
+// Both backends write the verification key in ZoKrates' JSON format; snarkjs' proving key is its
+// final .zkey.
 struct Keypair {
     Scheme scheme = Scheme::G16;
+    Backend backend = Backend::Zokrates;
     std::filesystem::path proving_key;
     std::filesystem::path verification_key_file;
     VerificationKey verification_key;

@@ -1,5 +1,6 @@
 // A long-lived prover: one process that loads a compiled program and its proving key once, then
-// computes a witness and a proof for each request (the bundled zokrates command's `prove-session`).
+// computes a witness and a proof for each request (the bundled zokrates command's `prove-session`,
+// or the snarkjs backend's for a snarkjs keypair).
 // It saves what each proof would pay to start: Node, the 55 MB WebAssembly module, the program and
 // the key (docs/toolchain.md#prover-sessions). The arguments, which hold the private values, go
 // through a pipe only: no command line, no file.
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "zokml/toolchain/abi.hpp"
@@ -21,7 +23,8 @@ namespace zokml {
 class ProverSession {
 public:
     // Starts nothing yet: the process starts with the first proof. Throws ToolchainError(NotFound)
-    // when the toolchain is not the bundled zokrates-js command (a native zokrates has no sessions).
+    // when the toolchain is not the bundled zokrates-js command (a native zokrates has no sessions)
+    // and the keypair is ZoKrates', or the snarkjs command is missing and it is snarkjs'.
     ProverSession(const Toolchain& toolchain, CompiledProgram program, Keypair keypair);
     ~ProverSession();  // ends the process
     ProverSession(const ProverSession&) = delete;
@@ -52,6 +55,8 @@ private:
     const Toolchain& toolchain_;
     CompiledProgram program_;
     Keypair keypair_;
+    std::filesystem::path executable_;  // what runs the session, and its arguments
+    std::vector<std::string> arguments_;
     std::unique_ptr<Process> process_;
     std::size_t starts_ = 0;
 };

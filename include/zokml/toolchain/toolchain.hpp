@@ -27,7 +27,9 @@ public:
         TimedOut,     // ran longer than the step's timeout and was killed
         BadOutput,    // exit code 0 but a result is missing or malformed
     };
-    ToolchainError(Step step, Kind kind, int exit_code, std::string tool_output, std::string detail);
+    // tool: the command that ran, as the message names it ("zokrates", "snarkjs").
+    ToolchainError(Step step, Kind kind, int exit_code, std::string tool_output, std::string detail,
+                   const std::string& tool = "zokrates");
     Step step() const { return step_; }
     Kind kind() const { return kind_; }
     int exit_code() const { return exit_code_; }
@@ -59,7 +61,9 @@ public:
     std::string version() const;  // e.g. "ZoKrates 0.8.8"
 
     // Each step writes its files into out_dir (created with mode 0700 when missing).
-    CompiledProgram compile(const std::filesystem::path& main_source, const std::filesystem::path& out_dir) const;
+    // with_r1cs: also out_dir/out.r1cs, the constraints in snarkjs' format (CompiledProgram::r1cs).
+    CompiledProgram compile(const std::filesystem::path& main_source, const std::filesystem::path& out_dir,
+                            bool with_r1cs = false) const;
     std::filesystem::path universal_setup(Scheme scheme, unsigned size_log2, const std::filesystem::path& out_dir) const;
     Keypair setup(const CompiledProgram& program, Scheme scheme, const std::filesystem::path& out_dir,
                   const std::optional<std::filesystem::path>& universal_setup_file = {}) const;

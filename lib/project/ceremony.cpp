@@ -1,0 +1,274 @@
+#include "zokml/project/ceremony.hpp"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "json_fields.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/project/circuit_folder.hpp"
+
+namespace zokml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kCeremonyFormat = "zokml-ceremony";
+
+fs::path ceremony_folder(const fs::path& folder) { return keys_folder(folder) / "ceremony"; }
+fs::path ceremony_file(const fs::path& folder) { return ceremony_folder(folder) / "ceremony.json"; }
+fs::path zkey_file(const fs::path& folder, std::size_t contributions) {
+    return ceremony_folder(folder) / fmt::format("zkey_{:04}.zkey", contributions);
+}
+
+std::string file_sha256(const fs::path& file) { return sha256_hex(read_file(file)); }
+
+std::string store_key(const std::string& domain, const std::vector<std::string>& inputs) {
+    std::string text = domain + "\n";
+    for (const auto& input : inputs) text += input + "\n";
+    return sha256_hex(text);
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
+        throw std::runtime_error("no random bytes from OpenSSL");
+    std::string hex;
+    for (const unsigned char c : raw) hex += fmt::format("{:02x}", c);
+    return hex;
+}
+
+json to_json(const PowersOfTau& ptau) {
+    return {{"file", fs::absolute(ptau.file).string()}, {"sha256", ptau.sha256}, {"single_party", ptau.single_party}};
+}
+json to_json(const std::vector<SetupContribution>& contributions) {
+    json list = json::array();
+    for (const auto& c : contributions) {
+        json entry = {{"index", c.index}, {"name", c.name}, {"hash", c.hash}};
+        if (!c.beacon.empty()) entry["beacon"] = c.beacon;
+        list.push_back(entry);
+    }
+    return list;
+}
+std::vector<SetupContribution> contributions_from_json(const json& list) {
+    std::vector<SetupContribution> contributions;
+    for (const json& c : list)
+        contributions.push_back({c.at("index").get<std::size_t>(), c.at("name").get<std::string>(),
+                                 c.at("hash").get<std::string>(), c.value("beacon", "")});
+    return contributions;
+}
+
+// A running ceremony, as ceremony.json records it.
+struct Ceremony {
+    std::string program_key;  // the folder's compile key when it started
+    PowersOfTau ptau;
+    std::string r1cs_sha256;
+    std::vector<SetupContribution> contributions;  // so far
+};
+
+void write_ceremony(const fs::path& folder, const Ceremony& c) {
+    const json document = {{"format", kCeremonyFormat},       {"version", 1},
+                           {"program_key", c.program_key},    {"ptau", to_json(c.ptau)},
+                           {"r1cs_sha256", c.r1cs_sha256},    {"contributions", to_json(c.contributions)}};
+    write_file_atomically(ceremony_file(folder), document.dump(2) + "\n");
+}
+
+Ceremony read_ceremony(const fs::path& folder) {
+    const fs::path file = ceremony_file(folder);
+    if (!fs::exists(file))
+        throw InputError(file, "(file)", "no ceremony runs in this folder: start one with zokml setup --backend snarkjs --ceremony");
+    const json document = read_json_file(file);
+    return detail::input_errors_named(file, [&] {
+        const detail::Fields f(document, file, "");
+        if (document.value("format", json()) != kCeremonyFormat || document.value("version", json()) != 1)
+            f.fail("format", "expected \"zokml-ceremony\" version 1");
+        const CeremonyRecord started = CeremonyRecord::from_json(
+            {{"ptau", f.required("ptau")}, {"contributions", f.required("contributions")}, {"r1cs_sha256", f.text("r1cs_sha256")},
+             {"local_contributions", false}});
+        return Ceremony{f.text("program_key"), started.ptau, started.r1cs_sha256, started.contributions};
+    });
+}
+
+// The r1cs of a compiled program: compiled again with it (the same program, checked), kept in
+// the store by the program's SHA-256.
+fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, const Toolchain& toolchain,
+                      const ArtifactStore& store) {
+    const std::string program_sha256 = file_sha256(program.program);
+    const std::string key = store_key("zokml r1cs", {program_sha256, store.toolchain_version(toolchain)});
+    const auto entry = store.get(key, [&](const fs::path& dir) {
+        const CircuitLock lock = read_lock(folder);
+        const TempFolder sources(dir, "sources");
+        read_sources(folder, lock.main_file).write(sources.path());
+        const CompiledProgram again = toolchain.compile(sources.path() / lock.main_file, dir, true);
+        if (file_sha256(again.program) != program_sha256)
+            throw std::runtime_error("compiling " + folder.string() + " again gave another program: no r1cs for it");
+        fs::remove(again.program);
+        fs::remove(again.abi_file);
+        return json{{"kind", "r1cs"}, {"program", program_sha256}};
+    });
+    return entry.dir / "out.r1cs";
+}
+
+PowersOfTau given_powers_of_tau(const fs::path& file) {
+    std::error_code missing;
+    if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "no such powers-of-tau file");
+    return {fs::absolute(file), file_sha256(file), false};
+}
+
+// The ceremony's powers of tau, checked to be the bytes it started with.
+const fs::path& checked_ptau(const PowersOfTau& ptau) {
+    std::error_code missing;
+    if (!fs::is_regular_file(ptau.file, missing))
+        throw InputError(ptau.file, "(file)", "the powers of tau this setup was made on is missing");
+    if (file_sha256(ptau.file) != ptau.sha256)
+        throw InputError(ptau.file, "(file)", "not the powers of tau this setup was made on (its SHA-256 differs)");
+    return ptau.file;
+}
+
+}  // namespace
+
+json CeremonyRecord::to_json() const {
+    return {{"ptau", zokml::to_json(ptau)},
+            {"contributions", zokml::to_json(contributions)},
+            {"r1cs_sha256", r1cs_sha256},
+            {"local_contributions", local_contributions}};
+}
+
+CeremonyRecord CeremonyRecord::from_json(const json& j) {
+    const json& ptau = j.at("ptau");
+    return {{ptau.at("file").get<std::string>(), ptau.at("sha256").get<std::string>(), ptau.at("single_party").get<bool>()},
+            contributions_from_json(j.at("contributions")),
+            j.at("r1cs_sha256").get<std::string>(),
+            j.at("local_contributions").get<bool>()};
+}
+
+PowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store) {
+    const auto entry = store.get(store_key("zokml local powers of tau", {"bn128", std::to_string(power)}), [&](const fs::path& dir) {
+        snarkjs.make_ptau(power, dir / "powers.ptau");
+        return json{{"kind", "ptau"}, {"power", power}, {"single_party", true}};
+    });
+    return {entry.dir / "powers.ptau", file_sha256(entry.dir / "powers.ptau"), true};
+}
+
+void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_file, const Toolchain& toolchain,
+                    const ArtifactStore& store) {
+    const Snarkjs snarkjs(toolchain.timeout());
+    const auto compiled = compile_folder(folder, toolchain, store);
+    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const PowersOfTau ptau =
+        ptau_file ? given_powers_of_tau(*ptau_file) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store);
+
+    CircuitLock lock = read_lock(folder);
+    lock.keys.reset();
+    write_lock(folder, lock);
+    fs::remove_all(keys_folder(folder));
+    make_private_dir(keys_folder(folder));
+    fs::create_directories(ceremony_folder(folder));
+    snarkjs.start_setup(r1cs, ptau.file, zkey_file(folder, 0));
+    write_ceremony(folder, Ceremony{compiled.key, ptau, file_sha256(r1cs), {}});
+}
+
+SetupContribution contribute_to_ceremony(const fs::path& folder, const std::string& name) {
+    Ceremony ceremony = read_ceremony(folder);
+    const std::size_t done = ceremony.contributions.size();
+    const Snarkjs snarkjs;
+    SetupContribution contribution{done + 1, name, "", ""};
+    contribution.hash = snarkjs.contribute(zkey_file(folder, done), zkey_file(folder, done + 1), name);
+    ceremony.contributions.push_back(contribution);
+    write_ceremony(folder, ceremony);
+    return contribution;
+}
+
+std::vector<SetupContribution> ceremony_contributions(const fs::path& folder) { return read_ceremony(folder).contributions; }
+
+SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& beacon_hex, unsigned iterations,
+                                  const Toolchain& toolchain, const ArtifactStore& store) {
+    const Ceremony ceremony = read_ceremony(folder);
+    if (ceremony.contributions.empty())
+        throw InputError(ceremony_file(folder), "contributions", "no contribution yet: a beacon alone would leave the keys known to all");
+    const auto compiled = compile_folder(folder, toolchain, store);
+    if (compiled.key != ceremony.program_key)
+        throw InputError(ceremony_file(folder), "program_key", "the circuit changed since the ceremony started: start it again");
+    const Snarkjs snarkjs(toolchain.timeout());
+    const fs::path final_zkey = ceremony_folder(folder) / "final.zkey";
+    snarkjs.beacon(zkey_file(folder, ceremony.contributions.size()), final_zkey, beacon_hex, iterations);
+
+    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(ceremony.ptau), final_zkey);
+    if (!transcript.valid) {
+        fs::remove(final_zkey);
+        throw InputError(ceremony_file(folder), "contributions", "the ceremony's transcript does not check: " + transcript.reason);
+    }
+    // Every contribution the ceremony recorded, in order, with the hash its party was shown.
+    for (const auto& recorded : ceremony.contributions)
+        if (recorded.index > transcript.contributions.size() || transcript.contributions[recorded.index - 1].hash != recorded.hash)
+            throw InputError(ceremony_file(folder), "contributions",
+                             fmt::format("contribution {} ({}) is not in the final key's transcript", recorded.index, recorded.name));
+
+    snarkjs.export_verification_key(final_zkey, keys_folder(folder) / "verification.key");
+    fs::rename(final_zkey, keys_folder(folder) / "proving.key");
+    CircuitLock lock = read_lock(folder);
+    CircuitLock::Keys keys;
+    keys.program_key = compiled.key;
+    keys.scheme = Scheme::G16;
+    keys.backend = Backend::Snarkjs;
+    keys.proving_key_sha256 = file_sha256(keys_folder(folder) / "proving.key");
+    keys.key = keys.proving_key_sha256;
+    keys.ceremony = CeremonyRecord{ceremony.ptau, transcript.contributions, ceremony.r1cs_sha256, false};
+    lock.keys = keys;
+    write_lock(folder, lock);
+    fs::remove_all(ceremony_folder(folder));
+    return transcript;
+}
+
+SetupTranscript setup_folder_single_party(const fs::path& folder, const std::optional<fs::path>& ptau_file,
+                                          const Toolchain& toolchain, const ArtifactStore& store) {
+    start_ceremony(folder, ptau_file, toolchain, store);
+    contribute_to_ceremony(folder, "zokml (single party)");
+    const SetupTranscript transcript = finalize_ceremony(folder, random_hex(32), 10, toolchain, store);
+    CircuitLock lock = read_lock(folder);
+    lock.keys->ceremony->local_contributions = true;
+    write_lock(folder, lock);
+    return transcript;
+}
+
+SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchain, const ArtifactStore& store) {
+    const CircuitLock lock = read_lock(folder);
+    if (!lock.keys || lock.keys->backend != Backend::Snarkjs || !lock.keys->ceremony)
+        throw InputError(lock_file(folder), "keys", "no snarkjs setup in this folder");
+    const CeremonyRecord& record = *lock.keys->ceremony;
+    const fs::path zkey = keys_folder(folder) / "proving.key";
+    const fs::path vk = keys_folder(folder) / "verification.key";
+    for (const auto& file : {zkey, vk}) {
+        std::error_code missing;
+        if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "missing: run zokml setup again");
+    }
+    const auto compiled = compile_folder(folder, toolchain, store);
+    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const std::string key = store_key("zokml setup check", {file_sha256(zkey), file_sha256(vk), file_sha256(r1cs), record.ptau.sha256});
+    const Snarkjs snarkjs(toolchain.timeout());
+    const auto entry = store.get(key, [&](const fs::path& dir) {
+        const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(record.ptau), zkey);
+        if (!transcript.valid)
+            throw InputError(zkey, "(file)", "the setup's transcript does not check (tampered or not this circuit's): " + transcript.reason);
+        const VerificationKey exported = snarkjs.export_verification_key(zkey, dir / "verification.key");
+        fs::remove(dir / "verification.key");
+        if (!(exported == VerificationKey::from_json(read_json_file(vk))))
+            throw InputError(vk, "(file)", "not the verification key of the checked proving key");
+        return json{{"kind", "setup-check"}, {"contributions", to_json(transcript.contributions)}};
+    });
+    SetupTranscript transcript;
+    transcript.valid = true;
+    transcript.contributions = contributions_from_json(entry.metadata.at("contributions"));
+    if (transcript.contributions != record.contributions)
+        throw InputError(lock_file(folder), "keys.ceremony.contributions", "not the contributions in the proving key's transcript");
+    return transcript;
+}
+
+}  // namespace zokml

@@ -1,0 +1,155 @@
+// The snarkjs backend from the command line: its setup by one party or by a ceremony of several,
+// the transcript's check before proving and verifying, and its proofs against both verifiers and
+// the exported Solidity verifier.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "support.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/toolchain/artifacts.hpp"
+
+using namespace zokml;
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::Result;
+using test::tiny_model;
+using test::zokml_cli;
+
+namespace {
+
+// A tiny private-input folder and an input of it.
+struct TinyFolder {
+    test::TempDir dir;
+    fs::path folder = dir / "tiny";
+    std::string input = (dir / "input.json").string();
+
+    TinyFolder() {
+        REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+        write_file_atomically(input, "[200, 10, 30]");
+    }
+    Result run(std::vector<std::string> arguments) const {
+        arguments.insert(arguments.begin() + 1, {"--dir", folder.string()});
+        return zokml_cli(arguments);
+    }
+    Result prove() const { return run({"prove", "--input", input, "--json"}); }
+    Result verify(const std::string& backend = "") const {
+        return backend.empty() ? run({"verify", "--json"}) : run({"verify", "--backend", backend, "--json"});
+    }
+};
+
+void flip_byte(const fs::path& file, double where) {
+    std::string bytes = read_file(file);
+    bytes[static_cast<std::size_t>(bytes.size() * where)] ^= 1;
+    write_file_atomically(file, bytes);
+}
+
+// A proof whose class (its last public value) is another.
+void change_class(const fs::path& proof_file) {
+    json proof = read_json_file(proof_file);
+    auto& last = proof["inputs"].back();
+    last = last == "0x" + std::string(63, '0') + "1" ? "0x" + std::string(63, '0') + "0" : "0x" + std::string(63, '0') + "1";
+    write_file_atomically(proof_file, proof.dump());
+}
+
+}  // namespace
+
+TEST_CASE("a snarkjs ceremony of three parties and a beacon: the transcript shows each party's hash, and its proofs pass "
+          "snarkjs, ZoKrates and the Solidity verifier",
+          "[private-input][snarkjs][slow]") {
+    const TinyFolder tiny;
+    REQUIRE(tiny.run({"setup", "--backend", "snarkjs", "--ceremony"}).exit_code == 0);
+    CHECK_THAT(tiny.prove().err, Catch::Contains("no keys yet"));  // not before the ceremony ends
+
+    std::vector<std::string> published;
+    for (const std::string party : {"alice", "bob", "carol"}) {
+        const Result r = tiny.run({"setup", "--contribute", "--name", party, "--json"});
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.parsed()["contribution"]["name"] == party);
+        published.push_back(r.parsed()["contribution"]["hash"]);
+        CHECK(published.back().size() == 128);
+    }
+    const Result finalized = tiny.run({"setup", "--finalize", "--beacon", "5eed0f0b5eed", "--iterations", "11", "--json"});
+    REQUIRE(finalized.exit_code == 0);
+    const json transcript = finalized.parsed()["contributions"];
+    REQUIRE(transcript.size() == 4);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(transcript[i]["hash"] == published[i]);
+    CHECK(transcript[3]["beacon"] == "5eed0f0b5eed");
+    CHECK_FALSE(fs::exists(keys_folder(tiny.folder) / "ceremony"));
+    const CircuitLock lock = read_lock(tiny.folder);
+    REQUIRE(lock.keys);
+    CHECK(lock.keys->backend == Backend::Snarkjs);
+    CHECK(lock.keys->ceremony->contributions.size() == 4);
+    CHECK_FALSE(lock.keys->ceremony->local_contributions);
+
+    const Result proven = tiny.prove();
+    REQUIRE(proven.exit_code == 0);
+    CHECK(proven.parsed()["public"]["class"] == 0);  // the integer reference's class for this input
+    CHECK(tiny.verify().parsed()["backend"] == "snarkjs");
+    CHECK(tiny.verify().exit_code == 0);
+    CHECK(tiny.verify("zokrates").exit_code == 0);
+    const test::EvmVerifier evm(verification_keypair(keys_folder(tiny.folder) / "verification.key"), tiny.dir / "evm");
+    const Proof proof = Proof::from_json(read_json_file(tiny.folder / "proof.json"));
+    CHECK(evm.call(proof).verified);
+
+    change_class(tiny.folder / "proof.json");  // a wrong claim
+    CHECK(tiny.verify().exit_code == 1);
+    CHECK(tiny.verify("zokrates").exit_code == 1);
+    CHECK_FALSE(evm.call(Proof::from_json(read_json_file(tiny.folder / "proof.json"))).verified);
+}
+
+TEST_CASE("a tampered contribution fails the transcript's check: no keys come out of the ceremony",
+          "[private-input][snarkjs][slow]") {
+    const TinyFolder tiny;
+    REQUIRE(tiny.run({"setup", "--backend", "snarkjs", "--ceremony"}).exit_code == 0);
+    REQUIRE(tiny.run({"setup", "--contribute", "--name", "alice"}).exit_code == 0);
+    REQUIRE(tiny.run({"setup", "--contribute", "--name", "bob"}).exit_code == 0);
+    flip_byte(keys_folder(tiny.folder) / "ceremony" / "zkey_0002.zkey", 0.5);  // bob hands on a key his proof does not match
+    REQUIRE(tiny.run({"setup", "--contribute", "--name", "carol"}).exit_code == 0);
+    const Result r = tiny.run({"setup", "--finalize", "--beacon", "00ff"});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("transcript does not check"));
+    CHECK_FALSE(fs::exists(keys_folder(tiny.folder) / "proving.key"));
+    CHECK_FALSE(read_lock(tiny.folder).keys);
+}
+
+TEST_CASE("keys changed after a snarkjs setup are refused before proving and verifying, even with the lock rewritten to "
+          "match",
+          "[private-input][snarkjs][slow]") {
+    const TinyFolder tiny;
+    const Result setup = tiny.run({"setup", "--backend", "snarkjs", "--json"});
+    REQUIRE(setup.exit_code == 0);
+    CHECK(setup.parsed()["single_party"] == true);
+    REQUIRE(tiny.prove().exit_code == 0);
+    const fs::path key = keys_folder(tiny.folder) / "proving.key";
+    const std::string original = read_file(key);
+
+    flip_byte(key, 0.6);
+    CircuitLock lock = read_lock(tiny.folder);
+    lock.keys->proving_key_sha256 = sha256_hex(read_file(key));
+    write_lock(tiny.folder, lock);
+    Result r = tiny.prove();
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("transcript does not check"));
+    CHECK(tiny.verify().exit_code == 3);
+
+    // Another setup's verification key beside the checked proving key.
+    write_file_atomically(key, original);
+    lock.keys->proving_key_sha256 = sha256_hex(original);
+    write_lock(tiny.folder, lock);
+    const test::TempDir other_dir;
+    const fs::path other = other_dir / "other";
+    fs::copy(tiny.folder, other, fs::copy_options::recursive);
+    fs::copy_file(tiny.dir / "tiny.json", other_dir / "tiny.json");
+    REQUIRE(zokml_cli({"setup", "--dir", other.string(), "--backend", "snarkjs"}).exit_code == 0);
+    fs::copy_file(keys_folder(other) / "verification.key", keys_folder(tiny.folder) / "verification.key",
+                  fs::copy_options::overwrite_existing);
+    r = tiny.verify();
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("not the verification key"));
+}
