@@ -1,10 +1,13 @@
 // Benchmark of proving many private inputs through prover sessions (784-56-10, private input):
 // the first proof from nothing (generate, compile, setup, prove), a proof in a warm session
 // (witness + proof, median of --samples), and a batch of --batch held-out digits proven by --jobs
-// sessions side by side (proofs a minute, peak memory of any one process).
+// sessions side by side (proofs a minute, peak memory of any one process). --backend snarkjs: the
+// same with snarkjs' multi-threaded prover after a single-party ceremony; the powers of tau it
+// needs are made first and timed apart (ptau_s), as a fresh machine pays them once.
 //
-//   session_bench [--samples 50] [--batch 500] [--jobs 2] [--results bench/results.json]
-// Runs in a fresh process and merges its row ("784-56-10", "private-input/session") into the results.
+//   session_bench [--backend zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results bench/results.json]
+// Runs in a fresh process and merges its row ("784-56-10", "private-input/session", or
+// "private-input/session/snarkjs") into the results.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/data/mnist.hpp"
+#include "zokml/project/ceremony.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
 #include "zokml/toolchain/prover_session.hpp"
@@ -26,7 +30,7 @@ double median(std::vector<double> values) {
     return values[values.size() / 2];
 }
 
-nlohmann::json run(std::size_t samples, std::size_t batch_size, std::size_t jobs) {
+nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size, std::size_t jobs) {
     const TempFolder work(std::filesystem::temp_directory_path(), "zokml-session-bench");
     const Toolchain toolchain;
     const ArtifactStore store(work.path() / "cache");  // a fresh cache: the first proof pays compile and setup
@@ -38,12 +42,20 @@ nlohmann::json run(std::size_t samples, std::size_t batch_size, std::size_t jobs
     FloatBatch first;
     first.inputs.push_back(digits.front().as_floats());
 
+    double ptau_s = 0;
+    if (backend == Backend::Snarkjs) {  // 2^13 covers 784-56-10's 8,023 constraints and its public values
+        const Snarkjs snarkjs;
+        timed(ptau_s, [&] { return local_powers_of_tau(13, snarkjs, store); });
+    }
     double first_proof_s = 0;
     std::size_t constraints = 0;
     timed(first_proof_s, [&] {
         write_generated(spec, generate_circuit(spec));
         constraints = compile_folder(spec.output, toolchain, store).program.constraints;
-        setup_folder(spec.output, Scheme::G16, toolchain, store);
+        if (backend == Backend::Snarkjs)
+            setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
+        else
+            setup_folder(spec.output, Scheme::G16, toolchain, store);
         return prove_folder_batch(spec.output, first, "digit 0", 1, toolchain, store);
     });
 
@@ -66,8 +78,8 @@ nlohmann::json run(std::size_t samples, std::size_t batch_size, std::size_t jobs
     double batch_s = 0;
     timed(batch_s, [&] { return prove_folder_batch(spec.output, batch, "held-out digits", jobs, toolchain, store); });
 
-    return {{"model", "784-56-10"},
-            {"variant", "private-input/session"},
+    nlohmann::json row = {{"model", "784-56-10"},
+            {"variant", backend == Backend::Snarkjs ? "private-input/session/snarkjs" : "private-input/session"},
             {"constraints", constraints},
             {"first_proof_s", first_proof_s},
             {"session_prove_s", median(each)},
@@ -77,6 +89,8 @@ nlohmann::json run(std::size_t samples, std::size_t batch_size, std::size_t jobs
             {"batch_s", batch_s},
             {"proofs_per_min", 60.0 * static_cast<double>(batch_size) / batch_s},
             {"peak_rss_mb", bench::peak_rss_mb()}};
+    if (backend == Backend::Snarkjs) row["ptau_s"] = ptau_s;
+    return row;
 }
 
 }  // namespace
@@ -84,13 +98,15 @@ nlohmann::json run(std::size_t samples, std::size_t batch_size, std::size_t jobs
 int main(int argc, char** argv) {
     return examples::guarded_main([&] {
         std::size_t samples = 50, batch = 500, jobs = 2;
+        Backend backend = Backend::Zokrates;
         std::filesystem::path results = ZOKML_SOURCE_DIR "/bench/results.json";
-        examples::parse_flags(argc, argv, "usage: session_bench [--samples 50] [--batch 500] [--jobs 2] [--results FILE]",
-                              {{"--samples", [&](const std::string& v) { samples = examples::count(v); }},
+        examples::parse_flags(argc, argv, "usage: session_bench [--backend zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results FILE]",
+                              {{"--backend", [&](const std::string& v) { backend = backend_from_string(v); }},
+                               {"--samples", [&](const std::string& v) { samples = examples::count(v); }},
                                {"--batch", [&](const std::string& v) { batch = examples::count(v); }},
                                {"--jobs", [&](const std::string& v) { jobs = examples::count(v); }},
                                {"--results", [&](const std::string& v) { results = v; }}});
-        const nlohmann::json row = run(std::max<std::size_t>(samples, 1), std::max<std::size_t>(batch, 1), std::max<std::size_t>(jobs, 1));
+        const nlohmann::json row = run(backend, std::max<std::size_t>(samples, 1), std::max<std::size_t>(batch, 1), std::max<std::size_t>(jobs, 1));
         fmt::print("{:<10} {:>11} {:>13} {:>15} {:>6} {:>5} {:>9} {:>14} {:>11}\n", "model", "constraints", "first_proof_s",
                    "session_prove_s", "batch", "jobs", "batch_s", "proofs_per_min", "peak_rss_mb");
         fmt::print("{:<10} {:>11} {:>13.2f} {:>15.3f} {:>6} {:>5} {:>9.1f} {:>14.1f} {:>11.0f}\n", row["model"].get<std::string>(),
