@@ -131,7 +131,7 @@ CircuitLock read_lock(const fs::path& folder) {
         if (const json* keys = fields.find("keys")) {
             const Fields k(*keys, file, "keys");
             lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme")),
-                                          k.text_or("proving_key_sha256", "")};
+                                          k.text_or("proving_key_sha256", ""), Backend::Zokrates, std::nullopt};
             if (k.find("backend")) lock.keys->backend = k.parsed("backend", backend_from_string);
             if (const json* ceremony = k.find("ceremony")) lock.keys->ceremony = CeremonyRecord::from_json(*ceremony);
         }
@@ -244,13 +244,19 @@ ArtifactStore::CachedKeypair setup_folder(const fs::path& folder, Scheme scheme,
     link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
     link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
     CircuitLock lock = read_lock(folder);
-    lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme, sha256_hex(read_file(keys_folder(folder) / "proving.key"))};
+    lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme, sha256_hex(read_file(keys_folder(folder) / "proving.key")),
+                                  Backend::Zokrates, std::nullopt};
     write_lock(folder, lock);
     return cached;
 }
 
 FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolchain, const ArtifactStore& store) {
     const CircuitLock lock = read_lock(folder);
+    if (!lock.keys && fs::exists(keys_folder(folder) / "ceremony"))
+        throw InputError(lock_file(folder), "keys",
+                         fmt::format("no keys yet: a setup ceremony runs ({} contributions so far); end it with zokml setup "
+                                     "--finalize --beacon HEX",
+                                     ceremony_contributions(folder).size()));
     if (!lock.keys) throw InputError(lock_file(folder), "keys", "no keys yet: run zokml setup first");
     FolderArtifacts artifacts;
     const auto compiled = compile_folder(folder, toolchain, store);
