@@ -2,6 +2,8 @@
 // tools/browser-prove.mjs), and its proof is zokml's; the command refuses what the page cannot prove.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "support.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/files.hpp"
@@ -47,8 +49,12 @@ TEST_CASE("a digit drawn on the exported page is proven in the browser: the proo
     const test::TempDir dir;
     const CircuitSpec spec = small_mnist_folder(dir / "circuit");
     export_web(spec.output, dir / "site", test::real_toolchain(), test::small_mnist_store());
-    // Exported again over the first export: the new site takes its place.
+    // Exported again over the first export: the new site takes its place, and neither the staging
+    // folder nor the earlier site is left beside it.
     const WebExport site = export_web(spec.output, dir / "site", test::real_toolchain(), test::small_mnist_store());
+    std::set<std::string> beside;
+    for (const auto& entry : fs::directory_iterator(dir.path())) beside.insert(entry.path().filename().string());
+    CHECK(beside == std::set<std::string>{"circuit", "site"});
     const fs::path verification_key = keys_folder(spec.output) / "verification.key";
     CHECK(site.verification_key_sha256 == sha256_hex(read_file(verification_key)));
 
