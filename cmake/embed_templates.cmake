@@ -1,12 +1,11 @@
 # Writes OUTPUT: a C++ file that defines zokml::detail::embedded_templates(), a map from the
-# file name of each template in TEMPLATE_DIR to its text, so the library carries its templates
-# inside it.
-file(GLOB templates "${TEMPLATE_DIR}/*.zok" "${TEMPLATE_DIR}/*.ts")
+# path of each template under TEMPLATE_DIR ("dot.zok", "web/app.js") to its text, so the library
+# carries its templates inside it.
+file(GLOB templates RELATIVE "${TEMPLATE_DIR}" "${TEMPLATE_DIR}/*.zok" "${TEMPLATE_DIR}/*.ts" "${TEMPLATE_DIR}/web/*")
 list(SORT templates)
 set(body "")
-foreach(path ${templates})
-  get_filename_component(name "${path}" NAME)
-  file(READ "${path}" text)
+foreach(name ${templates})
+  file(READ "${TEMPLATE_DIR}/${name}" text)
   # Raw string literals cannot contain their own delimiter; templates never do.
   string(APPEND body "        {\"${name}\", R\"zokml_template(${text})zokml_template\"},\n")
 endforeach()

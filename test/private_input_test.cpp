@@ -16,16 +16,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const QuantizedModel& small_model() {
-    static const QuantizedModel model = quantize(load_model(test::example_model("mnist-784-16-10.json")));
-    return model;
-}
+const QuantizedModel& small_model() { return test::small_mnist_model(); }
 
-// Two circuits for the small model, compiled and set up once per test process: the default one
-// (public class only), and one that also takes a claimed class and exposes the logits.
+// Circuits for the small model besides the default one (test::small_mnist_prover()), compiled and
+// set up once per test process: one that also takes a claimed class and exposes the logits, and
+// one that takes the input's hash.
 struct Provers {
     test::TempDir dir;
-    PrivateInputProver plain{test::real_toolchain(), small_model(), dir / "plain"};
     PrivateInputProver full{test::real_toolchain(), small_model(), dir / "full", {.expose_logits = true, .claimed_class = true}};
     PrivateInputProver hashed{test::real_toolchain(), small_model(), dir / "hashed", {.hash_input = true}};
 };
@@ -61,7 +58,7 @@ TEST_CASE("the circuit's class and logits equal the integer reference on 20 real
 }
 
 TEST_CASE("a proof of a real digit verifies and shows the reference class", "[private-input][slow]") {
-    auto& prover = provers().plain;
+    auto& prover = test::small_mnist_prover();
     const auto input = input_of(held_out_digits()[3]);
     const PrivateInputProof proof = prover.prove(input);
     CHECK(proof.public_output.predicted_class == run_reference(small_model(), input).predicted_class);
@@ -70,14 +67,14 @@ TEST_CASE("a proof of a real digit verifies and shows the reference class", "[pr
 }
 
 TEST_CASE("a tampered proof fails verification", "[private-input][slow]") {
-    auto& prover = provers().plain;
+    auto& prover = test::small_mnist_prover();
     PrivateInputProof proof = prover.prove(input_of(held_out_digits()[5]));
     std::swap(proof.proof.points["a"], proof.proof.points["c"]);
     CHECK_FALSE(prover.verify(proof.proof));
 }
 
 TEST_CASE("a proof presented with another class fails verification", "[private-input][slow]") {
-    auto& prover = provers().plain;
+    auto& prover = test::small_mnist_prover();
     PrivateInputProof proof = prover.prove(input_of(held_out_digits()[7]));
     proof.proof.inputs[0] = FieldElement::from_int((proof.public_output.predicted_class + 1) % 10);
     CHECK_FALSE(prover.verify(proof.proof));
@@ -91,7 +88,7 @@ TEST_CASE("a false claimed class makes the witness fail", "[private-input][slow]
 }
 
 TEST_CASE("an out-of-range pixel makes the witness fail", "[private-input][slow]") {
-    const auto& prover = provers().plain;
+    const auto& prover = test::small_mnist_prover();
     auto input = input_of(held_out_digits()[13]);
     // A border pixel: its weights are zero, so only the range check sees it.
     SECTION("256") { input[0] = 256; }
@@ -103,7 +100,7 @@ TEST_CASE("an out-of-range pixel makes the witness fail", "[private-input][slow]
 TEST_CASE("a pixel's high bits must each be 0 or 1 and leave 0 or 1 for its lowest bit", "[private-input][slow]") {
     // The range check takes the pixel and its 7 high bits from the prover: bits that are not
     // bits, or that do not add up to the pixel, are what a cheating prover would give.
-    const auto& prover = provers().plain;
+    const auto& prover = test::small_mnist_prover();
     const auto input = input_of(held_out_digits()[13]);
     std::vector<Value> arguments = private_input_arguments(prover.model(), prover.options(), input);
     const auto& program = prover.circuit_prover().program();

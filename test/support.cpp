@@ -37,9 +37,17 @@ const QuantizedModel& small_mnist_model() {
     return model;
 }
 
+const ArtifactStore& small_mnist_store() {
+    static const TempDir dir;
+    static const ArtifactStore store(dir.path());
+    return store;
+}
+
 PrivateInputProver& small_mnist_prover() {
     static const TempDir dir;
-    static PrivateInputProver prover(real_toolchain(), small_mnist_model(), dir / "mnist");
+    static PrivateInputProver prover(small_mnist_model(), {},
+                                     CircuitProver(real_toolchain(), generate_private_input_circuit(small_mnist_model()),
+                                                   small_mnist_store(), dir / "mnist"));
     return prover;
 }
 

@@ -9,6 +9,7 @@
 
 #include "zokml/core/files.hpp"
 #include "zokml/project/provers.hpp"
+#include "zokml/toolchain/artifact_store.hpp"
 #include "toolchain/subprocess.hpp"
 #include "zokml/toolchain/circuit.hpp"
 #include "zokml/verifier/calldata.hpp"
@@ -36,9 +37,11 @@ Circuit fixture_circuit(const std::string& name);
 
 // The shipped small model (examples/models/mnist-784-16-10.json), quantized, and its default
 // private-input circuit (private digit, public class), compiled and set up once per test
-// process: the exported verifiers' tests share it.
+// process through small_mnist_store(): the private-input tests and the exported verifiers' tests
+// share it, and a circuit folder of the same circuit finds its program and keys in that store.
 const QuantizedModel& small_mnist_model();
 PrivateInputProver& small_mnist_prover();
+const ArtifactStore& small_mnist_store();  // a temporary folder, one per test process
 
 // Swaps the G1 points a and c: both still on the curve, no longer a proof.
 Proof swapped_a_c(Proof proof);
