@@ -32,9 +32,10 @@
 
 #include "bench_support.hpp"
 #include "circom_circuit.hpp"
-#include "zokml/core/digest.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/core/timing.hpp"
 #include "zokml/data/mnist.hpp"
+#include "zokml/project/ceremony.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/prover_session.hpp"
 
@@ -137,23 +138,17 @@ std::string package_version(const std::string& package) {
     return nlohmann::json::parse(std::ifstream(kNodeModules / package / "package.json"))["version"];
 }
 
-// The powers of tau of 2^power for snarkjs' Groth16 setup: made once, single party, kept in the store.
+// The powers of tau of 2^power for snarkjs' Groth16 setup: zokml's own single-party file, as its
+// snarkjs backend uses, made once and kept in the store (seconds: of this run, making or finding it).
 struct Ptau {
     fs::path file;
-    double seconds = 0;  // when it was made
+    double seconds = 0;
     bool reused = false;
 };
-Ptau cached_ptau(const ArtifactStore& store, Baseline& baseline, unsigned power) {
-    const std::string key = sha256_hex(fmt::format("zokml bench circom-baseline ptau v2\ncurve bn128\npower {}\nsnarkjs {}\n",
-                                                   power, package_version("snarkjs")));
-    const auto entry = store.get(key, [&](const fs::path& dir) {
-        fmt::print(stderr, "making the powers of tau (2^{}, once) ...\n", power);
-        nlohmann::json made = baseline.driver({"ptau", std::to_string(power), (dir / "pot.ptau").string()});
-        made["kind"] = "ptau";  // as `zokml cache list` shows it
-        made["what"] = "single-party powers of tau of bench/circom_baseline_bench";
-        return made;
-    });
-    return {entry.dir / "pot.ptau", entry.metadata["ptau_s"].get<double>(), entry.outcome == ArtifactStore::Outcome::Hit};
+Ptau cached_ptau(const ArtifactStore& store, unsigned power) {
+    double seconds = 0;
+    const LocalPowersOfTau local = timed(seconds, [&] { return local_powers_of_tau(power, Snarkjs(), store); });
+    return {local.ptau.file, seconds, local.outcome == ArtifactStore::Outcome::Hit};
 }
 
 nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache, const std::optional<fs::path>& keep) {
@@ -180,7 +175,8 @@ nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache,
     const double circom_compile_s =
         baseline.node({(kNodeModules / "circom2/cli.js").string(), "circuit.circom", "--r1cs", "--wasm", "--O2", "-o", "."}).seconds;
     const nlohmann::json info = baseline.driver({"info", "circuit.r1cs"});
-    const Ptau ptau = cached_ptau(store, baseline, info["power"].get<unsigned>());
+    const unsigned power = Snarkjs().required_power(baseline.dir / "circuit.r1cs");
+    const Ptau ptau = cached_ptau(store, power);
     fmt::print(stderr, "snarkjs: setup ...\n");
     const double circom_setup_s =
         baseline.driver({"setup", "circuit.r1cs", ptau.file.string(), "circuit.zkey", "verification_key.json"})["setup_s"];
@@ -276,7 +272,7 @@ nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache,
         {"tools", fmt::format("circom2 {} (--O2), snarkjs {}", package_version("circom2"), package_version("snarkjs"))},
         {"constraints", info["constraints"]},
         {"compile_s", circom_compile_s},
-        {"ptau_power", info["power"]},
+        {"ptau_power", power},
         {"ptau_s", ptau.seconds},
         {"ptau_reused", ptau.reused},
         {"setup_s", circom_setup_s},

@@ -2,15 +2,14 @@
 // zokml (docs/benchmarks.md#side-by-side-with-circom2--snarkjs). Each command prints one JSON line.
 //
 //   node circom-baseline.mjs info CIRCUIT.r1cs
-//       constraints, public values, and the powers-of-tau power the Groth16 setup needs
-//   node circom-baseline.mjs ptau POWER OUT.ptau
-//       a single-party powers of tau: new (bn128), one contribution, prepare phase 2
+//       constraints, wires and public values
 //   node circom-baseline.mjs setup CIRCUIT.r1cs POT.ptau OUT.zkey OUT_vk.json
 //       Groth16 setup and one phase-2 contribution; exports the verification key
 //   node circom-baseline.mjs prove CIRCUIT.wasm CIRCUIT.zkey VK.json < INPUTS.json
 //       in one process, for each input of a JSON list ({"x": [...]}): witness, proof, verification;
 //       the witness calculator and the proving key are loaded once, as a long-lived prover would
 //
+// The powers of tau are zokml's own (tools/snarkjs ptau, through the library's store).
 // Contributions take their entropy from the OS (crypto.randomBytes), never from a command line;
 // private inputs come on stdin. snarkjs uses a worker thread per core.
 import { randomBytes } from "node:crypto";
@@ -24,11 +23,6 @@ const entropy = () => randomBytes(32).toString("hex");
 // snarkjs reports some failures only to its logger (zkey new then returns -1): errors to stderr.
 const logger = { error: (m) => console.error(m), warn() {}, info() {}, debug() {} };
 
-// The smallest power P with 2^P > constraints + public values: snarkjs' zkey new domain.
-function power_needed(r1cs) {
-    return Math.floor(Math.log2(r1cs.nConstraints + r1cs.nPubInputs + r1cs.nOutputs)) + 1;
-}
-
 async function info(r1csFile) {
     const r1cs = await readR1cs(r1csFile, false, false, true);
     return {
@@ -36,19 +30,7 @@ async function info(r1csFile) {
         wires: r1cs.nVars,
         private_inputs: r1cs.nPrvInputs,
         public_values: r1cs.nPubInputs + r1cs.nOutputs,
-        power: power_needed(r1cs),
     };
-}
-
-async function ptau(power, out) {
-    const start = process.hrtime.bigint();
-    const fresh = `${out}.0`, contributed = `${out}.1`;
-    await snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), power, fresh);
-    await snarkjs.powersOfTau.contribute(fresh, contributed, "zokml bench (single party)", entropy());
-    await snarkjs.powersOfTau.preparePhase2(contributed, out);
-    rmSync(fresh);
-    rmSync(contributed);
-    return { power, ptau_s: seconds(start) };
 }
 
 async function setup(r1csFile, ptauFile, zkeyFile, vkFile) {
@@ -80,10 +62,10 @@ async function prove(wasmFile, zkeyFile, vkFile) {
     return { proofs };
 }
 
-const commands = { info, ptau: (p, out) => ptau(Number(p), out), setup, prove };
+const commands = { info, setup, prove };
 const [command, ...args] = process.argv.slice(2);
 if (!commands[command]) {
-    console.error("usage: circom-baseline.mjs info|ptau|setup|prove ... (see the comment at the top)");
+    console.error("usage: circom-baseline.mjs info|setup|prove ... (see the comment at the top)");
     process.exit(2);
 }
 try {

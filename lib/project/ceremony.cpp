@@ -148,12 +148,12 @@ CeremonyRecord CeremonyRecord::from_json(const json& j) {
             j.at("local_contributions").get<bool>()};
 }
 
-PowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store) {
+LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store) {
     const auto entry = store.get(store_key("zokml local powers of tau", {"bn128", std::to_string(power)}), [&](const fs::path& dir) {
         snarkjs.make_ptau(power, dir / "powers.ptau");
         return json{{"kind", "ptau"}, {"power", power}, {"single_party", true}};
     });
-    return {entry.dir / "powers.ptau", file_sha256(entry.dir / "powers.ptau"), true};
+    return {{entry.dir / "powers.ptau", file_sha256(entry.dir / "powers.ptau"), true}, entry.outcome};
 }
 
 void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_file, const Toolchain& toolchain,
@@ -162,7 +162,7 @@ void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_
     const auto compiled = compile_folder(folder, toolchain, store);
     const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
     const PowersOfTau ptau =
-        ptau_file ? given_powers_of_tau(*ptau_file) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store);
+        ptau_file ? given_powers_of_tau(*ptau_file) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store).ptau;
 
     CircuitLock lock = read_lock(folder);
     lock.keys.reset();

@@ -26,8 +26,12 @@ struct PowersOfTau {
     bool single_party = false;  // made by zokml on one machine
     bool operator==(const PowersOfTau&) const = default;
 };
-// zokml's own file of 2^power, made once and kept in the store.
-PowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store);
+// zokml's own file of 2^power, made once and kept in the store (outcome: whether it was there).
+struct LocalPowersOfTau {
+    PowersOfTau ptau;
+    ArtifactStore::Outcome outcome = ArtifactStore::Outcome::Hit;
+};
+LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store);
 
 // What the lock records of a snarkjs setup (CircuitLock::Keys::ceremony).
 struct CeremonyRecord {
