@@ -159,6 +159,9 @@ WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchai
     const BrowserProver prover = browser_prover();
     const QuantizedModel model = page_model(folder, read_lock(folder));
     const FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);  // compiled, set up, the key checked
+    if (artifacts.keypair.backend != Backend::Zokrates)
+        throw InputError(lock_file(folder), "keys.backend",
+                         "set up with snarkjs, but the page proves with zokrates-js: set the folder up with --backend zokrates");
     const CircuitLock lock = read_lock(folder);  // with the compile record folder_artifacts checked
     if (lock.compiled->toolchain != prover.toolchain)
         throw InputError(lock_file(folder), "compiled.toolchain",
