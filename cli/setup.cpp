@@ -10,12 +10,6 @@
 namespace zokml::cli {
 namespace {
 
-nlohmann::json to_json(const SetupContribution& c) {
-    nlohmann::json j = {{"index", c.index}, {"name", c.name}, {"hash", c.hash}};
-    if (!c.beacon.empty()) j["beacon"] = c.beacon;
-    return j;
-}
-
 void print_transcript(const Output& out, const std::vector<SetupContribution>& contributions) {
     for (const auto& c : contributions)
         out.text(fmt::format("  #{} {}: {}{}", c.index, c.beacon.empty() ? c.name : "beacon " + c.beacon, c.hash.substr(0, 32),
@@ -41,7 +35,7 @@ int ceremony(const Args& args, const Output& out, const std::filesystem::path& f
         const SetupContribution c = timed("contribute", true, seconds, [&] { return contribute_to_ceremony(folder, args.get_or("name", "")); });
         out.text(fmt::format("contribute {:7.2f} s  (#{} {})", seconds, c.index, c.name));
         out.text("contribution hash (publish it; check it in the final transcript): " + c.hash);
-        out.result({{"folder", folder.string()}, {"contribution", to_json(c)}, {"seconds", seconds}});
+        out.result({{"folder", folder.string()}, {"contribution", c.to_json()}, {"seconds", seconds}});
         return kOk;
     }
     const std::string beacon = args.required("beacon");
@@ -53,7 +47,7 @@ int ceremony(const Args& args, const Output& out, const std::filesystem::path& f
                          transcript.contributions.size() - 1));
     print_transcript(out, transcript.contributions);
     nlohmann::json contributions = nlohmann::json::array();
-    for (const auto& c : transcript.contributions) contributions.push_back(to_json(c));
+    for (const auto& c : transcript.contributions) contributions.push_back(c.to_json());
     out.result({{"folder", folder.string()}, {"contributions", contributions}, {"seconds", seconds},
                 {"verification_key", (keys_folder(folder) / "verification.key").string()}});
     return kOk;

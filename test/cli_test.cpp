@@ -391,38 +391,18 @@ TEST_CASE("two zokml processes running the same circuit at once both succeed, an
     CHECK(invocations(dir.path(), "setup") == 1);
 }
 
-namespace {
-
-// The small model cut down to two hidden units: circuits with a private model that compile in seconds.
-Model two_hidden_units() {
-    Model model = load_model(kSmallModel);
-    model.name = "mnist-784-2-10";
-    auto& hidden = model.layers[0].dense;
-    hidden.outputs = 2;
-    hidden.weights.resize(2 * 784);
-    hidden.biases.resize(2);
-    auto& head = model.layers[2].dense;
-    std::vector<double> head_weights;
-    for (std::size_t o = 0; o < 10; ++o) head_weights.insert(head_weights.end(), {head.weights[o * 16], head.weights[o * 16 + 1]});
-    head.inputs = 2;
-    head.weights = head_weights;
-    return model;
-}
-
-}  // namespace
-
 TEST_CASE("zokml run proves a private model's correct count on the public batch and reveals only its commitment",
           "[cli][slow]") {
     const test::TempDir dir;
-    const Model model = two_hidden_units();
-    save_model(model, dir / "m2.json");
+    const std::string model_file = tiny_model(dir / "tiny.json").string();
+    write_file_atomically(dir / "batch.csv", "0,0.9,0.1,0.5\n1,0.1,0.9,0.2\n0,0.5,0.5,0.5\n1,0.0,0.3,1.0\n");
 
     const std::string folder = (dir / "pm").string();
-    const Result run = zokml_cli({"run", "--variant", "private-model", "--batch-size", "2", "--group-size", "2", "--model",
-                                  (dir / "m2.json").string(), "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
+    const Result run = zokml_cli({"run", "--variant", "private-model", "--batch", (dir / "batch.csv").string(), "--group-size",
+                                  "2", "--model", model_file, "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
     REQUIRE(run.exit_code == 0);
     const json revealed = run.parsed()["public"];
-    CHECK(revealed["commitment"] == commit_model(quantize(model)).to_decimal());
+    CHECK(revealed["commitment"] == commit_model(quantize(load_model(model_file))).to_decimal());
     CHECK(revealed["threshold"] == revealed["correct"]);  // the default threshold: the true count
     CHECK(run.parsed()["verified"] == true);
     CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
@@ -437,20 +417,19 @@ TEST_CASE("zokml run proves a private model's correct count on the public batch 
     CHECK_THAT(digit.err, Catch::Contains("not an input of private-model circuits"));
 }
 
-
-TEST_CASE("zokml run proves a committed private model's class of a private digit (both private)", "[cli][slow]") {
+TEST_CASE("zokml run proves a committed private model's class of a private input (both private)", "[cli][slow]") {
     const test::TempDir dir;
-    const Model model = two_hidden_units();
-    save_model(model, dir / "m2.json");
+    const std::string model_file = tiny_model(dir / "tiny.json").string();
     const std::string folder = (dir / "bp").string();
-    const Result run = zokml_cli({"run", "--variant", "both-private", "--model", (dir / "m2.json").string(), "--digit", "3",
-                                  "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
+    const Result run = zokml_cli({"run", "--variant", "both-private", "--model", model_file, "--input", "-", "--dir", folder,
+                                  "--cache-dir", (dir / "cache").string(), "--json"},
+                                 "[200, 10, 30]");
     INFO(run.out << run.err);
     REQUIRE(run.exit_code == 0);
-    const QuantizedModel quantized = quantize(model);
+    const QuantizedModel quantized = quantize(load_model(model_file));
     const json revealed = run.parsed()["public"];
     CHECK(revealed["commitment"] == commit_model(quantized).to_decimal());
-    CHECK(revealed["class"] == run_reference(quantized, digit_input(quantized, held_out_digits()[3])).predicted_class);
+    CHECK(revealed["class"] == run_reference(quantized, {200, 10, 30}).predicted_class);
     CHECK(run.parsed()["verified"] == true);
     CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
     CHECK(zokml_cli({"prove", "--dir", folder, "--threshold", "1"}).exit_code == 3);  // a private-model input

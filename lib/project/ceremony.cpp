@@ -49,18 +49,12 @@ json to_json(const PowersOfTau& ptau) {
 }
 json to_json(const std::vector<SetupContribution>& contributions) {
     json list = json::array();
-    for (const auto& c : contributions) {
-        json entry = {{"index", c.index}, {"name", c.name}, {"hash", c.hash}};
-        if (!c.beacon.empty()) entry["beacon"] = c.beacon;
-        list.push_back(entry);
-    }
+    for (const auto& c : contributions) list.push_back(c.to_json());
     return list;
 }
 std::vector<SetupContribution> contributions_from_json(const json& list) {
     std::vector<SetupContribution> contributions;
-    for (const json& c : list)
-        contributions.push_back({c.at("index").get<std::size_t>(), c.at("name").get<std::string>(),
-                                 c.at("hash").get<std::string>(), c.value("beacon", "")});
+    for (const json& c : list) contributions.push_back(SetupContribution::from_json(c));
     return contributions;
 }
 

@@ -13,6 +13,17 @@ namespace zokml {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+json SetupContribution::to_json() const {
+    json j = {{"index", index}, {"name", name}, {"hash", hash}};
+    if (!beacon.empty()) j["beacon"] = beacon;
+    return j;
+}
+
+SetupContribution SetupContribution::from_json(const json& j) {
+    return {j.at("index").get<std::size_t>(), j.at("name").get<std::string>(), j.at("hash").get<std::string>(),
+            j.value("beacon", "")};
+}
+
 fs::path Snarkjs::bundled() {
     const fs::path command = Toolchain::bundled().parent_path() / "snarkjs";
     if (::access(command.c_str(), X_OK) != 0)
@@ -75,8 +86,7 @@ SetupTranscript Snarkjs::verify_setup(const fs::path& r1cs, const fs::path& ptau
         transcript.valid = reply.at("valid").get<bool>();
         transcript.reason = reply.value("reason", "");
         for (const json& c : reply.value("contributions", json::array()))
-            transcript.contributions.push_back(SetupContribution{c.at("index").get<std::size_t>(), c.at("name").get<std::string>(),
-                                                                 c.at("hash").get<std::string>(), c.value("beacon", "")});
+            transcript.contributions.push_back(SetupContribution::from_json(c));
     } catch (const json::exception& e) {
         throw ToolchainError(Step::Verify, ToolchainError::Kind::BadOutput, 0, reply.dump(), e.what(), "snarkjs");
     }

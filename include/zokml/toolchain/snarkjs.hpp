@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "zokml/toolchain/artifacts.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
@@ -21,6 +23,9 @@ struct SetupContribution {
     std::string hash;       // 128 hex digits: what the contributor publishes and checks
     std::string beacon;     // the beacon's hex value, empty unless this is the final beacon
     bool operator==(const SetupContribution&) const = default;
+
+    nlohmann::json to_json() const;  // {"index", "name", "hash", "beacon" when there is one}
+    static SetupContribution from_json(const nlohmann::json& json);  // throws nlohmann's exceptions
 };
 
 // The check of a final .zkey against the r1cs and the powers of tau: every contribution is
