@@ -268,13 +268,13 @@ ArtifactStore store_from(const Args& args) {
     return ArtifactStore();
 }
 
-SetupChoice setup_choice_from(const Args& args) {
+SetupChoice setup_choice_from(const Args& args, Backend settings_backend) {
     SetupChoice choice;
     const std::string name = args.get_or("scheme", "g16");
     if (name != "g16" && name != "gm17") throw UsageError("--scheme: expected g16 or gm17, got '" + name + "'");
     choice.scheme = scheme_from_string(name);
     try {
-        choice.backend = backend_from_string(args.get_or("backend", "zokrates"));
+        choice.backend = args.has("backend") ? backend_from_string(*args.get("backend")) : settings_backend;
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--backend: ") + e.what());
     }

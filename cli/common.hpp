@@ -100,7 +100,8 @@ struct SetupChoice {
     Backend backend = Backend::Zokrates;
     std::optional<std::filesystem::path> ptau;  // snarkjs: a public ceremony's powers of tau
 };
-SetupChoice setup_choice_from(const Args& args);
+// Without --backend: `settings_backend` (the settings file's, or the circuit folder's).
+SetupChoice setup_choice_from(const Args& args, Backend settings_backend = Backend::Zokrates);
 std::filesystem::path folder_from(const Args& args);  // --dir, else the current folder
 std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
 

@@ -13,7 +13,7 @@ int run(const Args& args, const Output& out) {
     const CircuitSpec spec = spec_from(args, folder);
     const ProofRequest request = proof_request_from(args);
     check_proof_request(spec, request);  // every argument checked before anything is written
-    const SetupChoice setup = setup_choice_from(args);
+    const SetupChoice setup = setup_choice_from(args, spec.settings.backend);
     const Toolchain toolchain = toolchain_from(args);
     const ArtifactStore store = store_from(args);
 

@@ -18,6 +18,7 @@ CircuitSettings everything_set(Variant variant) {
     settings.variant = variant;
     for (const auto& option : setting_options())
         if (option.applies_to(variant)) option.set(settings, option.flag ? 1 : option.accepted.hi);
+    settings.backend = Backend::Snarkjs;
     return settings;
 }
 
@@ -50,6 +51,12 @@ TEST_CASE("settings JSON holds the variant's options only, each under its own na
     CHECK(j["options"].contains("batch_size"));
     CHECK_FALSE(j["options"].contains("expose_logits"));
     CHECK(everything_set(Variant::PrivateInput).to_json()["options"]["hash_input"] == true);
+}
+
+TEST_CASE("the backend is written only when it is snarkjs, and an unknown one is refused naming it", "[settings]") {
+    CHECK_FALSE(CircuitSettings{}.to_json().contains("backend"));
+    CHECK(everything_set(Variant::PrivateInput).to_json()["backend"] == "snarkjs");
+    CHECK(refused_field({{"backend", "bellman"}}) == "circuits[0].backend");
 }
 
 TEST_CASE("defaults are the option structs' own, and every default is accepted", "[settings]") {

@@ -118,12 +118,18 @@ TEST_CASE("a tampered contribution fails the transcript's check: no keys come ou
     CHECK_FALSE(read_lock(tiny.folder).keys);
 }
 
-TEST_CASE("keys changed after a snarkjs setup are refused before proving and verifying, even with the lock rewritten to "
+TEST_CASE("a settings file chooses the snarkjs backend; keys changed after its setup are refused before proving and verifying, even with the lock rewritten to "
           "match",
           "[private-input][snarkjs][slow]") {
     const TinyFolder tiny;
-    const Result setup = tiny.run({"setup", "--backend", "snarkjs", "--json"});
+    // The backend chosen in a settings file: the folder's setup uses it.
+    write_file_atomically(tiny.dir / "settings.json", R"({"format": "zokml-settings", "version": 1, "backend": "snarkjs"})");
+    REQUIRE(zokml_cli({"generate", "--model", (tiny.dir / "tiny.json").string(), "--settings", (tiny.dir / "settings.json").string(),
+                       "--dir", tiny.folder.string()})
+                .exit_code == 0);
+    const Result setup = tiny.run({"setup", "--json"});
     REQUIRE(setup.exit_code == 0);
+    CHECK(setup.parsed()["backend"] == "snarkjs");
     CHECK(setup.parsed()["single_party"] == true);
     REQUIRE(tiny.prove().exit_code == 0);
     const fs::path key = keys_folder(tiny.folder) / "proving.key";

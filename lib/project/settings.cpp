@@ -111,6 +111,7 @@ json CircuitSettings::to_json() const {
     }
     json j = {{"variant", zokml::to_string(variant)}, {"options", options}};
     if (input_range) j["input_range"] = {{"min", input_range->min}, {"max", input_range->max}};
+    if (backend != Backend::Zokrates) j["backend"] = zokml::to_string(backend);
     return j;
 }
 
@@ -138,6 +139,7 @@ CircuitSettings CircuitSettings::from_json(const json& json, const std::filesyst
     } catch (const std::invalid_argument& e) {
         fields.fail("variant", e.what());
     }
+    if (fields.find("backend")) settings.backend = fields.parsed("backend", backend_from_string);
     if (fields.find("input_range")) {
         const detail::Fields range = fields.member("input_range");
         range.only({"min", "max"});
@@ -176,7 +178,7 @@ constexpr const char* kSettingsFormat = "zokml-settings";
 CircuitSettings read_settings_file(const std::filesystem::path& file) {
     const json j = read_json_file(file);
     const detail::Fields fields(j, file, "");
-    fields.only({"format", "version", "variant", "options", "input_range", "calibration"});
+    fields.only({"format", "version", "variant", "options", "input_range", "backend", "calibration"});
     if (fields.text("format") != kSettingsFormat) fields.fail("format", fmt::format("expected \"{}\"", kSettingsFormat));
     if (!fields.find("version")) fields.fail("version", "missing");
     fields.count("version", 0, 1, 1);  // 1, the only version

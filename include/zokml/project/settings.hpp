@@ -16,6 +16,7 @@
 #include "zokml/circuit/options.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/artifacts.hpp"
 
 namespace zokml {
 
@@ -40,8 +41,11 @@ struct CircuitSettings {
     std::size_t batch_size = kDefaultBatchSize;  // private-model only
     // The float inputs' range when the model file does not give it (ONNX) or to override it.
     std::optional<InputRange> input_range;
+    // Who sets the circuit up and proves it (zokml setup's default); no part of the circuit.
+    Backend backend = Backend::Zokrates;
 
-    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}} (the range when set): the
+    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}, "backend"} (the range when
+    // set, the backend when not zokrates): the
     // quantization and the variant's own options, all of them. Options of other variants are not part of a circuit's settings: check() refuses
     // settings where they differ from their defaults, so the round trip loses nothing.
     nlohmann::json to_json() const;
@@ -57,7 +61,7 @@ struct CircuitSettings {
 
 // A settings file (`zokml generate --settings FILE`, written by `zokml calibrate`):
 //   {"format": "zokml-settings", "version": 1, "variant": ..., "options": {...}, "input_range": {...},
-//    "calibration": {...}}
+//    "backend": "snarkjs", "calibration": {...}}
 // "calibration" records how calibrate chose the settings; it is for people and not read back.
 // Throws InputError naming the file and field.
 CircuitSettings read_settings_file(const std::filesystem::path& file);
