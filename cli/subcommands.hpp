@@ -16,6 +16,7 @@ Subcommand prove_command();
 Subcommand verify_command();
 Subcommand export_verifier_command();
 Subcommand export_web_command();
+Subcommand convert_proof_command();
 Subcommand run_command();
 Subcommand build_command();
 Subcommand split_setup_command();

@@ -60,7 +60,7 @@ void change_class(const fs::path& proof_file) {
 }  // namespace
 
 TEST_CASE("a snarkjs ceremony of three parties and a beacon: the transcript shows each party's hash, and its proofs pass "
-          "snarkjs, ZoKrates and the Solidity verifier",
+          "snarkjs, ZoKrates, the Solidity verifier and, converted to snarkjs' files, snarkjs' own command",
           "[private-input][snarkjs][slow]") {
     const TinyFolder tiny;
     REQUIRE(tiny.run({"setup", "--backend", "snarkjs", "--ceremony"}).exit_code == 0);
@@ -96,6 +96,20 @@ TEST_CASE("a snarkjs ceremony of three parties and a beacon: the transcript show
     const test::EvmVerifier evm(verification_keypair(keys_folder(tiny.folder) / "verification.key"), tiny.dir / "evm");
     const Proof proof = Proof::from_json(read_json_file(tiny.folder / "proof.json"));
     CHECK(evm.call(proof).verified);
+
+    // The proof in snarkjs' own files passes snarkjs' own command, and comes back unchanged.
+    const fs::path files = tiny.dir / "snarkjs-files";
+    REQUIRE(zokml_cli({"convert-proof", "--to", "snarkjs", "--dir", tiny.folder.string(), "--out", files.string()}).exit_code == 0);
+    const fs::path snarkjs_cli = Toolchain::bundled().parent_path() / "node_modules/snarkjs/build/cli.cjs";
+    const auto checked = detail::run_process("/usr/bin/env", {"node", snarkjs_cli.string(), "groth16", "verify", "verification_key.json",
+                                                              "public.json", "proof.json"},
+                                             files, "", std::chrono::minutes(1));
+    CHECK(checked.exit_code == 0);
+    CHECK_THAT(checked.out, Catch::Contains("OK!"));
+    REQUIRE(zokml_cli({"convert-proof", "--to", "zokrates", "--proof", (files / "proof.json").string(), "--public",
+                       (files / "public.json").string(), "--out", (tiny.dir / "back.json").string()})
+                .exit_code == 0);
+    CHECK(Proof::from_json(read_json_file(tiny.dir / "back.json")) == proof);
 
     change_class(tiny.folder / "proof.json");  // a wrong claim
     CHECK(tiny.verify().exit_code == 1);

@@ -167,6 +167,22 @@ const COMMANDS = {
     writeAtomic(out, JSON.stringify(vkToZokrates(await snarkjs.zKey.exportVerificationKey(zkey)), null, 2));
     return {};
   },
+  // A proof (and its verification key) in snarkjs' own files, which `snarkjs groth16 verify
+  // verification_key.json public.json proof.json` takes.
+  async "to-snarkjs"({ proof, vk, out }) {
+    const p = proofFromZokrates(readJson(proof));
+    writeAtomic(path.join(out, "proof.json"), JSON.stringify(p.proof, null, 2));
+    writeAtomic(path.join(out, "public.json"), JSON.stringify(p.publicSignals, null, 2));
+    writeAtomic(path.join(out, "verification_key.json"), JSON.stringify(vkFromZokrates(readJson(vk)), null, 2));
+    return {};
+  },
+  // A proof in snarkjs' files, in ZoKrates' JSON.
+  async "from-snarkjs"({ proof, public: publicSignals, out }) {
+    const p = readJson(proof), signals = readJson(publicSignals);
+    if (!p.pi_a || !p.pi_b || !p.pi_c || !Array.isArray(signals)) throw new CliError(`${proof}: not a snarkjs groth16 proof with its public.json`);
+    writeAtomic(out, JSON.stringify(proofToZokrates(p, signals), null, 2));
+    return {};
+  },
   async verify({ vk, proof }) {
     const p = proofFromZokrates(readJson(proof));
     try {

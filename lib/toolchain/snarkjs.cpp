@@ -112,4 +112,18 @@ bool Snarkjs::verify(const Keypair& keypair, const Proof& proof, const fs::path&
     return reply["valid"].get<bool>();
 }
 
+void Snarkjs::to_snarkjs_files(const Proof& proof, const fs::path& verification_key, const fs::path& out_dir) const {
+    const TempFolder staging(fs::absolute(out_dir), ".staging");
+    write_file_atomically(staging.path() / "zokrates-proof.json", proof.to_json().dump(2));
+    run(Step::ExportVerifier, {"to-snarkjs", "--proof", absolute_path(staging.path() / "zokrates-proof.json"), "--vk",
+                               absolute_path(verification_key), "--out", absolute_path(out_dir)});
+}
+
+Proof Snarkjs::from_snarkjs_files(const fs::path& proof, const fs::path& public_signals, const fs::path& work_dir) const {
+    const TempFolder staging(fs::absolute(work_dir), ".staging");
+    run(Step::Verify, {"from-snarkjs", "--proof", absolute_path(proof), "--public", absolute_path(public_signals), "--out",
+                       absolute_path(staging.path() / "proof.json")});
+    return Proof::from_json(json::parse(read_file(staging.path() / "proof.json")));
+}
+
 }  // namespace zokml

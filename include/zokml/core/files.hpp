@@ -34,7 +34,7 @@ public:
 
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    void release();  // keep the folder
+    void release();  // keep the folder (path() is empty from then on: read it first)
 
 private:
     std::filesystem::path path_;

@@ -1,0 +1,68 @@
+// zokml convert-proof: a Groth16 proof between ZoKrates' JSON (what zokml writes) and snarkjs' files.
+#include "common.hpp"
+#include "subcommands.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/toolchain/snarkjs.hpp"
+
+namespace zokml::cli {
+namespace {
+
+int convert_proof(const Args& args, const Output& out) {
+    const std::string to = args.required("to");
+    const std::filesystem::path target = args.required("out");
+    const Snarkjs snarkjs;
+    const ScratchFolder scratch(std::filesystem::temp_directory_path());
+    if (to == "snarkjs") {
+        if (args.has("public")) throw UsageError("--public goes with --to zokrates");
+        const auto folder = folder_from(args);
+        const std::filesystem::path proof_file = args.get_or("proof", (folder / "proof.json").string());
+        const Keypair keypair = verification_keypair(verification_key_from(args, folder));
+        if (keypair.scheme != Scheme::G16) throw InputError(keypair.verification_key_file, "scheme", "snarkjs takes g16 proofs only");
+        Proof proof;
+        try {
+            proof = Proof::from_json(read_json(proof_file));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(proof_file, "(file)", std::string("not a proof: ") + e.what());
+        }
+        make_private_dir(target);
+        snarkjs.to_snarkjs_files(proof, keypair.verification_key_file, target);
+        out.text("snarkjs files: " + (target / "proof.json").string() + ", public.json, verification_key.json");
+        out.result({{"folder", target.string()}});
+        return kOk;
+    }
+    if (to != "zokrates") throw UsageError("--to: expected snarkjs or zokrates, got '" + to + "'");
+    const std::filesystem::path proof_file = args.required("proof"), public_file = args.required("public");
+    Proof proof;
+    try {
+        proof = snarkjs.from_snarkjs_files(proof_file, public_file, scratch.path());
+    } catch (const ToolchainError& e) {
+        if (e.kind() != ToolchainError::Kind::Failed) throw;
+        throw InputError(proof_file, "(file)", e.what());
+    }
+    write_text(target, proof.to_json().dump(2) + "\n");
+    out.text("proof: " + target.string());
+    out.result({{"proof", target.string()}});
+    return kOk;
+}
+
+}  // namespace
+
+Subcommand convert_proof_command() {
+    return {"convert-proof",
+            "convert a Groth16 proof between zokml's JSON (ZoKrates') and snarkjs' files",
+            "--to snarkjs [--dir DIR] [--proof FILE] [--vk FILE] --out DIR2 | --to zokrates --proof FILE --public FILE --out FILE",
+            "--to snarkjs writes DIR2/proof.json, public.json and verification_key.json, which\n"
+            "`snarkjs groth16 verify verification_key.json public.json proof.json` checks (g16 on bn128 only).\n"
+            "--to zokrates reads snarkjs' proof.json and public.json and writes the proof as zokml writes it.",
+            options({folder_option("the circuit folder (default: the current folder)"),
+                     {{"to", "FORMAT", "snarkjs or zokrates"},
+                      {"proof", "FILE", "the proof (--to snarkjs: default DIR/proof.json; --to zokrates: snarkjs' proof.json)"},
+                      {"public", "FILE", "--to zokrates: snarkjs' public.json"},
+                      {"out", "PATH", "--to snarkjs: a folder; --to zokrates: the proof file"}},
+                     vk_option()}),
+            0,
+            convert_proof};
+}
+
+}  // namespace zokml::cli
