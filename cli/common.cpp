@@ -390,6 +390,16 @@ nlohmann::json read_json(const fs::path& file) {
     return parse_json(text, "<stdin>");
 }
 
+Proof read_proof(const fs::path& file) {
+    try {
+        return Proof::from_json(read_json(file));
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw InputError(file, "(file)", std::string("not a proof: ") + e.what());
+    }
+}
+
 void write_text(const fs::path& file, const std::string& text) {
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
     write_file_atomically(file, text);

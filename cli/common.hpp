@@ -117,6 +117,8 @@ std::string layer_table(const nlohmann::json& rows);
 
 // A JSON document from a file, or from stdin for "-"; InputError when unreadable or malformed.
 nlohmann::json read_json(const std::filesystem::path& file);
+// A proof file as zokml writes it; InputError naming the file when it is not one.
+Proof read_proof(const std::filesystem::path& file);
 // Writes text atomically (a temporary file renamed over it), creating its folder.
 void write_text(const std::filesystem::path& file, const std::string& text);
 

@@ -19,12 +19,7 @@ int convert_proof(const Args& args, const Output& out) {
         const std::filesystem::path proof_file = args.get_or("proof", (folder / "proof.json").string());
         const Keypair keypair = verification_keypair(verification_key_from(args, folder));
         if (keypair.scheme != Scheme::G16) throw InputError(keypair.verification_key_file, "scheme", "snarkjs takes g16 proofs only");
-        Proof proof;
-        try {
-            proof = Proof::from_json(read_json(proof_file));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(proof_file, "(file)", std::string("not a proof: ") + e.what());
-        }
+        const Proof proof = read_proof(proof_file);
         make_private_dir(target);
         snarkjs.to_snarkjs_files(proof, keypair.verification_key_file, target);
         out.text("snarkjs files: " + (target / "proof.json").string() + ", public.json, verification_key.json");

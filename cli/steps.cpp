@@ -104,14 +104,7 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
                        const std::optional<fs::path>& folder, std::optional<Backend> backend, const ArtifactStore& store) {
     StepResult r("verify");
     Keypair keypair = verification_keypair(verification_key);
-    Proof proof;
-    try {
-        proof = Proof::from_json(read_json(proof_file));
-    } catch (const InputError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw InputError(proof_file, "(file)", std::string("not a proof: ") + e.what());
-    }
+    const Proof proof = read_proof(proof_file);
     // A folder's own snarkjs key is trusted only after its transcript checks.
     std::error_code unrelated;
     const auto lock = folder ? find_lock(*folder) : std::nullopt;
