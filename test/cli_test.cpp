@@ -540,7 +540,7 @@ TEST_CASE("split proofs of a committed model's classes from the command line: pu
     save_owner_model(dir / "owner.json");
     const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
     const std::string cache = (dir / "cache").string();
-    const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",
+    const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "10",
                                       "--layout", layout, "--json"});
     REQUIRE(published.exit_code == 0);
     // Two inputs to classify, as CSV lines of 784 floats (no labels), and two others.
