@@ -29,19 +29,10 @@ fs::path zkey_file(const fs::path& folder, std::size_t contributions) {
 
 std::string file_sha256(const fs::path& file) { return sha256_hex(read_file(file)); }
 
-std::string store_key(const std::string& domain, const std::vector<std::string>& inputs) {
-    std::string text = domain + "\n";
-    for (const auto& input : inputs) text += input + "\n";
-    return sha256_hex(text);
-}
-
 std::string random_hex(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-        throw std::runtime_error("no random bytes from OpenSSL");
-    std::string hex;
-    for (const unsigned char c : raw) hex += fmt::format("{:02x}", c);
-    return hex;
+    std::vector<std::uint8_t> raw(bytes);
+    if (RAND_bytes(raw.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("no random bytes from OpenSSL");
+    return to_hex(raw);
 }
 
 json to_json(const PowersOfTau& ptau) {
@@ -94,7 +85,7 @@ Ceremony read_ceremony(const fs::path& folder) {
 fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, const Toolchain& toolchain,
                       const ArtifactStore& store) {
     const std::string program_sha256 = file_sha256(program.program);
-    const std::string key = store_key("zokml r1cs", {program_sha256, store.toolchain_version(toolchain)});
+    const std::string key = ArtifactStore::key("zokml r1cs", {program_sha256, store.toolchain_version(toolchain)});
     const auto entry = store.get(key, [&](const fs::path& dir) {
         const CircuitLock lock = read_lock(folder);
         const TempFolder sources(dir, "sources");
@@ -143,7 +134,7 @@ CeremonyRecord CeremonyRecord::from_json(const json& j) {
 }
 
 LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store) {
-    const auto entry = store.get(store_key("zokml local powers of tau", {"bn128", std::to_string(power)}), [&](const fs::path& dir) {
+    const auto entry = store.get(ArtifactStore::key("zokml local powers of tau", {"bn128", std::to_string(power)}), [&](const fs::path& dir) {
         snarkjs.make_ptau(power, dir / "powers.ptau");
         return json{{"kind", "ptau"}, {"power", power}, {"single_party", true}};
     });
@@ -245,7 +236,7 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
     }
     const auto compiled = compile_folder(folder, toolchain, store);
     const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
-    const std::string key = store_key("zokml setup check", {file_sha256(zkey), file_sha256(vk), file_sha256(r1cs), record.ptau.sha256});
+    const std::string key = ArtifactStore::key("zokml setup check", {file_sha256(zkey), file_sha256(vk), file_sha256(r1cs), record.ptau.sha256});
     const Snarkjs snarkjs(toolchain.timeout());
     const auto entry = store.get(key, [&](const fs::path& dir) {
         const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(record.ptau), zkey);

@@ -106,12 +106,6 @@ void discard(const fs::path& entry, const fs::path& tmp_dir) {
         throw os_error("cannot move the corrupt entry " + entry.string() + " aside");
 }
 
-std::string key_of(const std::string& domain, std::initializer_list<std::string> inputs) {
-    std::string text = domain + "\n";
-    for (const auto& input : inputs) text += input + "\n";
-    return sha256_hex(text);
-}
-
 json parse_json_file(const fs::path& file) { return json::parse(read_file(file)); }
 
 }  // namespace
@@ -226,12 +220,18 @@ const std::string& ArtifactStore::toolchain_version(const Toolchain& toolchain) 
     return it->second;
 }
 
+std::string ArtifactStore::key(const std::string& domain, std::initializer_list<std::string> inputs) {
+    std::string text = domain + "\n";
+    for (const auto& input : inputs) text += input + "\n";
+    return sha256_hex(text);
+}
+
 std::string ArtifactStore::compile_key(const std::string& circuit_fingerprint, const std::string& toolchain_version) {
-    return key_of("zokml-compile-v1", {circuit_fingerprint, toolchain_version, kCurve});
+    return key("zokml-compile-v1", {circuit_fingerprint, toolchain_version, kCurve});
 }
 
 std::string ArtifactStore::setup_key(const std::string& program_sha256, Scheme scheme, const std::string& toolchain_version) {
-    return key_of("zokml-setup-v1", {program_sha256, to_string(scheme), toolchain_version, kCurve});
+    return key("zokml-setup-v1", {program_sha256, to_string(scheme), toolchain_version, kCurve});
 }
 
 ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, const Circuit& circuit) const {

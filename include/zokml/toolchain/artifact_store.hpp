@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -95,7 +96,9 @@ public:
     // The toolchain's version line (e.g. "ZoKrates 0.8.8"), asked once per executable.
     const std::string& toolchain_version(const Toolchain& toolchain) const;
 
-    // The keys: SHA-256 over a domain tag and every input, one per line.
+    // The keys: SHA-256 over a domain tag and every input, one per line; `key` for any other
+    // kind of entry (e.g. the snarkjs backend's powers of tau, r1cs and setup checks).
+    static std::string key(const std::string& domain, std::initializer_list<std::string> inputs);
     static std::string compile_key(const std::string& circuit_fingerprint, const std::string& toolchain_version);
     static std::string setup_key(const std::string& program_sha256, Scheme scheme, const std::string& toolchain_version);
 
