@@ -49,18 +49,15 @@ std::vector<SetupContribution> contributions_from_json(const json& list) {
     return contributions;
 }
 
-// A running ceremony, as ceremony.json records it.
+// A running ceremony, as ceremony.json records it: the lock's record so far, and the program.
 struct Ceremony {
     std::string program_key;  // the folder's compile key when it started
-    PowersOfTau ptau;
-    std::string r1cs_sha256;
-    std::vector<SetupContribution> contributions;  // so far
+    CeremonyRecord record;    // its contributions so far
 };
 
 void write_ceremony(const fs::path& folder, const Ceremony& c) {
-    const json document = {{"format", kCeremonyFormat},       {"version", 1},
-                           {"program_key", c.program_key},    {"ptau", to_json(c.ptau)},
-                           {"r1cs_sha256", c.r1cs_sha256},    {"contributions", to_json(c.contributions)}};
+    json document = c.record.to_json();
+    document.update({{"format", kCeremonyFormat}, {"version", 1}, {"program_key", c.program_key}});
     write_file_atomically(ceremony_file(folder), document.dump(2) + "\n");
 }
 
@@ -73,10 +70,7 @@ Ceremony read_ceremony(const fs::path& folder) {
         const detail::Fields f(document, file, "");
         if (document.value("format", json()) != kCeremonyFormat || document.value("version", json()) != 1)
             f.fail("format", "expected \"zokml-ceremony\" version 1");
-        const CeremonyRecord started = CeremonyRecord::from_json(
-            {{"ptau", f.required("ptau")}, {"contributions", f.required("contributions")}, {"r1cs_sha256", f.text("r1cs_sha256")},
-             {"local_contributions", false}});
-        return Ceremony{f.text("program_key"), started.ptau, started.r1cs_sha256, started.contributions};
+        return Ceremony{f.text("program_key"), CeremonyRecord::from_json(document)};
     });
 }
 
@@ -156,42 +150,43 @@ void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_
     make_private_dir(keys_folder(folder));
     fs::create_directories(ceremony_folder(folder));
     snarkjs.start_setup(r1cs, ptau.file, zkey_file(folder, 0));
-    write_ceremony(folder, Ceremony{compiled.key, ptau, file_sha256(r1cs), {}});
+    write_ceremony(folder, Ceremony{compiled.key, CeremonyRecord{ptau, {}, file_sha256(r1cs), false}});
 }
 
 SetupContribution contribute_to_ceremony(const fs::path& folder, const std::string& name) {
     Ceremony ceremony = read_ceremony(folder);
-    const std::size_t done = ceremony.contributions.size();
+    const std::size_t done = ceremony.record.contributions.size();
     const Snarkjs snarkjs;
     SetupContribution contribution{done + 1, name, "", ""};
     contribution.hash = snarkjs.contribute(zkey_file(folder, done), zkey_file(folder, done + 1), name);
-    ceremony.contributions.push_back(contribution);
+    ceremony.record.contributions.push_back(contribution);
     write_ceremony(folder, ceremony);
     return contribution;
 }
 
-std::vector<SetupContribution> ceremony_contributions(const fs::path& folder) { return read_ceremony(folder).contributions; }
+std::vector<SetupContribution> ceremony_contributions(const fs::path& folder) { return read_ceremony(folder).record.contributions; }
 
 SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& beacon_hex, unsigned iterations,
                                   const Toolchain& toolchain, const ArtifactStore& store) {
     const Ceremony ceremony = read_ceremony(folder);
-    if (ceremony.contributions.empty())
+    const std::vector<SetupContribution>& recorded_contributions = ceremony.record.contributions;
+    if (recorded_contributions.empty())
         throw InputError(ceremony_file(folder), "contributions", "no contribution yet: a beacon alone would leave the keys known to all");
     const auto compiled = compile_folder(folder, toolchain, store);
     if (compiled.key != ceremony.program_key)
         throw InputError(ceremony_file(folder), "program_key", "the circuit changed since the ceremony started: start it again");
     const Snarkjs snarkjs(toolchain.timeout());
     const fs::path final_zkey = ceremony_folder(folder) / "final.zkey";
-    snarkjs.beacon(zkey_file(folder, ceremony.contributions.size()), final_zkey, beacon_hex, iterations);
+    snarkjs.beacon(zkey_file(folder, recorded_contributions.size()), final_zkey, beacon_hex, iterations);
 
     const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
-    const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(ceremony.ptau), final_zkey);
+    const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(ceremony.record.ptau), final_zkey);
     if (!transcript.valid) {
         fs::remove(final_zkey);
         throw InputError(ceremony_file(folder), "contributions", "the ceremony's transcript does not check: " + transcript.reason);
     }
     // Every contribution the ceremony recorded, in order, with the hash its party was shown.
-    for (const auto& recorded : ceremony.contributions)
+    for (const auto& recorded : recorded_contributions)
         if (recorded.index > transcript.contributions.size() || transcript.contributions[recorded.index - 1].hash != recorded.hash)
             throw InputError(ceremony_file(folder), "contributions",
                              fmt::format("contribution {} ({}) is not in the final key's transcript", recorded.index, recorded.name));
@@ -205,7 +200,8 @@ SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& bea
     keys.backend = Backend::Snarkjs;
     keys.proving_key_sha256 = file_sha256(keys_folder(folder) / "proving.key");
     keys.key = keys.proving_key_sha256;
-    keys.ceremony = CeremonyRecord{ceremony.ptau, transcript.contributions, ceremony.r1cs_sha256, false};
+    keys.ceremony = ceremony.record;
+    keys.ceremony->contributions = transcript.contributions;
     lock.keys = keys;
     write_lock(folder, lock);
     fs::remove_all(ceremony_folder(folder));
