@@ -21,6 +21,10 @@ void make_private_dir(const std::filesystem::path& dir);
 // created when missing. A cache entry's file in a folder that outlives the entry.
 void link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// Whether `path`, with every link on the way resolved, is a regular file inside `folder` (resolved
+// too): a file that a folder's own records name, which no link may take elsewhere.
+bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder);
+
 // A new folder parent/prefix.PID.XXXXXX, mode 0700 (parent is created when missing), removed with
 // its contents when the object goes (or by install_signal_cleanup's thread) unless released.
 // Making one also removes the folders that dead processes left there under the same prefix (a
