@@ -39,6 +39,7 @@ int verify(const Args& args, const Output& out) {
     const StepResult step = verify_step(verification_key_from(args, folder), args.get_or("proof", (folder / "proof.json").string()),
                                         toolchain_from(args), folder, backend, store_from(args));
     step.print(out);
+    if (step.details.contains("setup")) out.text("setup: " + step.details["setup"].get<std::string>());
     if (step.details.contains("public") && !step.details["public"].empty())
         out.text("public: " + step.details["public"].dump());
     return step.details["verified"].get<bool>() ? kOk : kVerificationFailed;

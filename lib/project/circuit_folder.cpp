@@ -116,6 +116,12 @@ fs::path sources_folder(const fs::path& folder) { return folder / "circuit"; }
 fs::path abi_file(const fs::path& folder) { return folder / "abi.json"; }
 fs::path keys_folder(const fs::path& folder) { return folder / "keys"; }
 
+std::string describe_setup(const CircuitLock::Keys& keys) {
+    if (keys.ceremony) return keys.ceremony->description();
+    return fmt::format("{}, {} keys made by zokml setup: single party, whoever ran it could forge proofs", to_string(keys.backend),
+                       to_string(keys.scheme));
+}
+
 CircuitLock read_lock(const fs::path& folder) {
     const fs::path file = lock_file(folder);
     if (!fs::exists(file))
