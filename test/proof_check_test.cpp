@@ -225,6 +225,16 @@ TEST_CASE("a gm17 proof is checked as a g16 one, against the number of its key's
     CHECK(refusal(raised, key).field() == "proof.b[0][0]");
 }
 
+TEST_CASE("a verification key without the list a proof's inputs are counted against is refused naming the key", "[proof-check]") {
+    const TempDir dir;
+    json key = read_json_file(test::data_path("evm/square_g16_verification.key"));
+    key.erase("gamma_abc");
+    write_file_atomically(dir / "verification.key", key.dump());
+    CHECK_THROWS_WITH(verification_keypair(dir / "verification.key"),
+                      Catch::StartsWith((dir / "verification.key").string() + ": (file): not a verification key: ") &&
+                          Catch::Contains("no list gamma_abc"));
+}
+
 // ---- snarkjs' proof.json and public.json, by the library ----
 
 TEST_CASE("snarkjs' proof.json and public.json read into the proof ZoKrates' JSON holds", "[proof-check]") {
@@ -260,7 +270,7 @@ TEST_CASE("a snarkjs coordinate raised by q, with leading zeros or not a decimal
 TEST_CASE("a snarkjs proof with a member more or missing, or another protocol, is refused", "[proof-check]") {
     json proof = snarkjs_proof();
     proof["publicSignals"] = json::array();
-    CHECK_THROWS_WITH(snarkjs_proof_points(proof, "p.json"), Catch::StartsWith("p.json: publicSignals:"));
+    CHECK_THROWS_WITH(snarkjs_proof_points(proof, "p.json"), Catch::StartsWith("p.json: (file): the member \"publicSignals\""));
     proof = snarkjs_proof();
     proof.erase("pi_c");
     CHECK_THROWS_WITH(snarkjs_proof_points(proof, "p.json"), Catch::StartsWith("p.json: pi_c: missing"));

@@ -42,7 +42,7 @@ void check_canonical(const Proof& proof, const VerificationKey& key, const fs::p
     }
     const json& points = proof.points;
     if (!points.is_object() || points.size() != 3 || !points.contains("a") || !points.contains("b") || !points.contains("c"))
-        throw InputError(file, "proof", fmt::format("expected an object of exactly the points a, b and c, got {}", points.dump().substr(0, 80)));
+        throw InputError(file, "proof", fmt::format("expected an object of exactly the points a, b and c, got {}", detail::shown(points)));
     for (const char* name : {"a", "c"}) {
         const std::string field = std::string("proof.") + name;
         const json& point = detail::array_of(points[name], 2, file, field);

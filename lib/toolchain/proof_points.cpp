@@ -15,13 +15,13 @@ using bn254::Limbs;
 namespace {
 
 const std::string& text_of(const nlohmann::json& text, const fs::path& file, const std::string& field, const char* expected) {
-    if (!text.is_string()) throw InputError(file, field, fmt::format("expected {}, got {}", expected, text.dump().substr(0, 80)));
+    if (!text.is_string()) throw InputError(file, field, fmt::format("expected {}, got {}", expected, shown(text)));
     return text.get_ref<const std::string&>();
 }
 
 Fq below_q(const Limbs& value, const std::string& text, const fs::path& file, const std::string& field) {
     if (!bn254::less_than(value, Fq::kModulus))
-        throw InputError(file, field, fmt::format("{} is not below the base field's modulus q (a second form of a coordinate)", text.substr(0, 80)));
+        throw InputError(file, field, fmt::format("{} is not below the base field's modulus q (a second form of a coordinate)", shown(text)));
     return Fq::from_canonical(value);
 }
 
@@ -38,7 +38,7 @@ Fq hex_coordinate(const nlohmann::json& json, const fs::path& file, const std::s
     const std::string& text = text_of(json, file, field, "\"0x\" and 64 hex digits");
     const bool shaped = text.size() == 66 && text.starts_with("0x") &&
                         std::all_of(text.begin() + 2, text.end(), [](char c) { return hex_digit(c) >= 0; });
-    if (!shaped) throw InputError(file, field, fmt::format("expected \"0x\" and 64 hex digits, got '{}'", text.substr(0, 80)));
+    if (!shaped) throw InputError(file, field, fmt::format("expected \"0x\" and 64 hex digits, got {}", shown(text)));
     Limbs value{};
     for (std::size_t i = 0; i < 64; ++i) value[3 - i / 16] = (value[3 - i / 16] << 4) | static_cast<std::uint64_t>(hex_digit(text[2 + i]));
     return below_q(value, text, file, field);
@@ -49,7 +49,7 @@ Fq decimal_coordinate(const nlohmann::json& json, const fs::path& file, const st
     // q has 77 digits; a longer number is not below it.
     const bool shaped = !text.empty() && text.size() <= 77 && text.find_first_not_of("0123456789") == std::string::npos &&
                         (text.size() == 1 || text[0] != '0');
-    if (!shaped) throw InputError(file, field, fmt::format("expected a decimal number below q without leading zeros, got '{}'", text.substr(0, 80)));
+    if (!shaped) throw InputError(file, field, fmt::format("expected a decimal number below q without leading zeros, got {}", shown(text)));
     Limbs value{};
     bool beyond_256_bits = false;
     for (const char c : text) {  // value = 10 value + digit
@@ -84,9 +84,14 @@ const bn254::G2Affine& checked_g2(const bn254::G2Affine& point, const fs::path& 
     return point;
 }
 
+std::string shown(const nlohmann::json& value) {
+    const std::string text = value.dump(-1, ' ', true);  // ASCII: cut anywhere, it stays UTF-8
+    return text.size() <= 80 ? text : text.substr(0, 77) + "...";
+}
+
 const nlohmann::json& array_of(const nlohmann::json& json, std::size_t size, const fs::path& file, const std::string& field) {
     if (!json.is_array() || json.size() != size)
-        throw InputError(file, field, fmt::format("expected an array of {} elements, got {}", size, json.dump().substr(0, 80)));
+        throw InputError(file, field, fmt::format("expected an array of {} elements, got {}", size, shown(json)));
     return json;
 }
 

@@ -24,6 +24,9 @@ std::string to_hex(const bn254::Fq& coordinate);  // "0x" and 64 lowercase hex d
 const bn254::G1Affine& checked_g1(const bn254::G1Affine& point, const std::filesystem::path& file, const std::string& field);
 const bn254::G2Affine& checked_g2(const bn254::G2Affine& point, const std::filesystem::path& file, const std::string& field);
 
+// The value for a message: JSON with every non-ASCII character escaped, at most 80 characters.
+std::string shown(const nlohmann::json& value);
+
 // The JSON array of `size` elements, else InputError.
 const nlohmann::json& array_of(const nlohmann::json& json, std::size_t size, const std::filesystem::path& file, const std::string& field);
 

@@ -19,7 +19,7 @@ namespace {
 // [1, 0] in G2: snarkjs writes affine points; any other z would be a second form of a point).
 void require_text(const json& value, const char* expected, const char* what, const fs::path& file, const std::string& field) {
     if (!value.is_string() || value.get_ref<const std::string&>() != expected)
-        throw InputError(file, field, fmt::format("expected \"{}\"{}, got {}", expected, what, value.dump().substr(0, 80)));
+        throw InputError(file, field, fmt::format("expected \"{}\"{}, got {}", expected, what, detail::shown(value)));
 }
 
 constexpr const char* kAffine = " (an affine point)";
@@ -53,10 +53,10 @@ json g2(const json& point, const fs::path& file, const std::string& field) {
 }  // namespace
 
 json snarkjs_proof_points(const json& proof, const fs::path& file) {
-    if (!proof.is_object()) throw InputError(file, "(file)", "expected snarkjs' groth16 proof object, got " + proof.dump().substr(0, 80));
+    if (!proof.is_object()) throw InputError(file, "(file)", "expected snarkjs' groth16 proof object, got " + detail::shown(proof));
     for (const auto& [name, value] : proof.items())
         if (name != "pi_a" && name != "pi_b" && name != "pi_c" && name != "protocol" && name != "curve")
-            throw InputError(file, name, "not a member of snarkjs' groth16 proof");
+            throw InputError(file, "(file)", "the member " + detail::shown(name) + " is not one of snarkjs' groth16 proof");
     for (const char* name : {"pi_a", "pi_b", "pi_c", "protocol", "curve"})
         if (!proof.contains(name)) throw InputError(file, name, "missing");
     require_text(proof["protocol"], "groth16", "", file, "protocol");
@@ -65,15 +65,14 @@ json snarkjs_proof_points(const json& proof, const fs::path& file) {
 }
 
 std::vector<FieldElement> snarkjs_public_signals(const json& signals, const fs::path& file) {
-    if (!signals.is_array()) throw InputError(file, "(file)", "expected snarkjs' array of public signals, got " + signals.dump().substr(0, 80));
+    if (!signals.is_array()) throw InputError(file, "(file)", "expected snarkjs' array of public signals, got " + detail::shown(signals));
     std::vector<FieldElement> values;
     for (std::size_t i = 0; i < signals.size(); ++i) {
         const std::string field = fmt::format("[{}]", i);
         const json& signal = signals[i];
-        const std::string text = signal.is_string() ? signal.get<std::string>() : signal.dump();
-        if (!signal.is_string() || text.empty() || text.size() > 77 || (text.size() > 1 && text[0] == '0') ||
-            text.find_first_not_of("0123456789") != std::string::npos)
-            throw InputError(file, field, fmt::format("expected a decimal number below p without leading zeros, got {}", text.substr(0, 80)));
+        const std::string text = signal.is_string() ? signal.get<std::string>() : "";
+        if (text.empty() || text.size() > 77 || (text.size() > 1 && text[0] == '0') || text.find_first_not_of("0123456789") != std::string::npos)
+            throw InputError(file, field, fmt::format("expected a decimal number below p without leading zeros, got {}", detail::shown(signal)));
         try {
             values.push_back(FieldElement::from_decimal(text));
         } catch (const std::invalid_argument& e) {
