@@ -24,16 +24,16 @@ bn254::Fq2 hex_fq2(const json& pair, const fs::path& file, const std::string& fi
 
 std::size_t public_input_count(const VerificationKey& key) {
     const char* list = key.scheme == "g16" ? "gamma_abc" : key.scheme == "gm17" ? "query" : nullptr;
-    if (!list) throw std::invalid_argument("a " + key.scheme + " verification key: zokml checks g16 and gm17 proofs only");
+    if (!list) throw std::invalid_argument("a " + detail::shown(key.scheme) + " verification key: zokml checks g16 and gm17 proofs only");
     if (!key.points.is_object() || !key.points.contains(list) || !key.points[list].is_array() || key.points[list].empty())
         throw std::invalid_argument(fmt::format("the {} verification key has no list {}", key.scheme, list));
     return key.points[list].size() - 1;
 }
 
 void check_canonical(const Proof& proof, const VerificationKey& key, const fs::path& file) {
-    if (proof.curve != "bn128") throw InputError(file, "curve", fmt::format("'{}': zokml verifies proofs on bn128 only", proof.curve));
+    if (proof.curve != "bn128") throw InputError(file, "curve", fmt::format("{}: zokml verifies proofs on bn128 only", detail::shown(proof.curve)));
     if (proof.scheme != key.scheme)
-        throw InputError(file, "scheme", fmt::format("a {} proof, but a {} verification key", proof.scheme, key.scheme));
+        throw InputError(file, "scheme", fmt::format("a {} proof, but a {} verification key", detail::shown(proof.scheme), detail::shown(key.scheme)));
     std::size_t inputs = 0;
     try {
         inputs = public_input_count(key);
