@@ -12,6 +12,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
 #include "zokml/toolchain/artifacts.hpp"
+#include "zokml/toolchain/snarkjs.hpp"
 #include "zokml/toolchain/snarkjs_proof.hpp"
 
 using namespace zokml;
@@ -233,6 +234,17 @@ TEST_CASE("a verification key without the list a proof's inputs are counted agai
     CHECK_THROWS_WITH(verification_keypair(dir / "verification.key"),
                       Catch::StartsWith((dir / "verification.key").string() + ": (file): not a verification key: ") &&
                           Catch::Contains("no list gamma_abc"));
+}
+
+TEST_CASE("the ZoKrates and snarkjs verifiers refuse a non-canonical proof before their tool sees it", "[proof-check]") {
+    const TempDir dir;
+    const Keypair keypair = verification_keypair(test::data_path("evm/square_g16_verification.key"));
+    json raised = square_proof();
+    raised["inputs"].erase(1);
+    const Proof proof = Proof::from_json(raised);
+    CHECK_THROWS_WITH(test::real_toolchain().verify(keypair, proof, dir / "zokrates"), Catch::StartsWith("<input>: inputs: "));
+    CHECK_THROWS_WITH(Snarkjs().verify(keypair, proof, dir / "snarkjs"), Catch::StartsWith("<input>: inputs: "));
+    CHECK(fs::is_empty(dir.path()));  // nothing was staged for a tool
 }
 
 // ---- snarkjs' proof.json and public.json, by the library ----
