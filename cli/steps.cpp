@@ -105,6 +105,7 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
     StepResult r("verify");
     Keypair keypair = verification_keypair(verification_key);
     const Proof proof = read_proof(proof_file);
+    check_canonical(proof, keypair.verification_key, proof_file);
     // A folder's own snarkjs key is trusted only after its transcript checks.
     std::error_code unrelated;
     const auto lock = folder ? find_lock(*folder) : std::nullopt;
