@@ -70,8 +70,14 @@ public:
     Proof from_snarkjs_files(const std::filesystem::path& proof, const std::filesystem::path& public_signals,
                              const std::filesystem::path& work_dir) const;
 
+    // The witness of the arguments in snarkjs' .wtns (what the native prover reads), written to
+    // out with mode 0600; the arguments go to the tool on stdin. Put out in a private folder and
+    // remove it after proving. Returns main's return value.
+    Value write_witness(const CompiledProgram& program, const std::vector<Value>& arguments,
+                        const std::filesystem::path& out) const;
+
 private:
-    nlohmann::json run(Step step, const std::vector<std::string>& arguments) const;
+    nlohmann::json run(Step step, const std::vector<std::string>& arguments, const std::string& stdin_data = "") const;
 
     std::filesystem::path executable_;
     std::chrono::milliseconds timeout_;
