@@ -57,7 +57,7 @@ std::vector<Point> read_points(const BinaryFile& file, std::uint32_t type, const
                          fmt::format("the section has {} bytes, but the header's counts make {} points of {} bytes", bytes.size(), count,
                                      sizeof(Point)));
     std::vector<Point> points(count);
-    std::memcpy(points.data(), bytes.data(), bytes.size());
+    if (count > 0) std::memcpy(points.data(), bytes.data(), bytes.size());  // (no pointer to copy from or to when empty)
     for (std::uint64_t i = 0; i < count; ++i)
         if (!canonical(points[i]))
             throw InputError(file.path(), name, fmt::format("point {} has a coordinate at or above the base field's modulus", i));
