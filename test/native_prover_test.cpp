@@ -119,6 +119,22 @@ TEST_CASE("the multi-scalar multiplication on G1 equals the naive sum, with repe
     check_msm(kG1, {0, 1, 2, 3, 17, 100, 700}, 1);
 }
 
+TEST_CASE("the multi-scalar multiplication of small scalars (windows up to the largest one's top bit) or zero scalars equals the naive sum",
+          "[native]") {
+    std::mt19937_64 engine(4);
+    for (const unsigned scalar_bits : {0u, 1u, 7u, 64u, 65u}) {
+        const auto points = sample_points(kG1, 150, engine);
+        std::vector<Limbs> scalars;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            Limbs s{};
+            for (unsigned bit = 0; bit < scalar_bits; ++bit) s[bit / 64] |= (engine() & 1) << (bit % 64);
+            scalars.push_back(s);
+        }
+        INFO("scalars of up to " << scalar_bits << " bits");
+        CHECK(prover::multi_scalar_multiply<G1Curve>(points, scalars, 2) == naive_sum(points, scalars));
+    }
+}
+
 TEST_CASE("the multi-scalar multiplication on G2 equals the naive sum", "[native]") { check_msm(kG2, {0, 1, 5, 60}, 2); }
 
 TEST_CASE("the window of the multi-scalar multiplication grows with the number of points", "[native]") {
@@ -126,6 +142,7 @@ TEST_CASE("the window of the multi-scalar multiplication grows with the number o
     CHECK(prover::msm_window_bits(1 << 16) >= 10);
     CHECK(prover::msm_window_bits(1 << 16) <= 14);
     CHECK(prover::msm_window_bits(1 << 10) < prover::msm_window_bits(1 << 16));
+    CHECK(prover::msm_window_bits(1 << 16, 8) <= 8);  // one window covers scalars of 8 bits
 }
 
 TEST_CASE("the NTT's roots of unity are snarkjs': 5^((r - 1) / 2^28), of order exactly 2^k", "[native]") {

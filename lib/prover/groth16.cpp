@@ -80,6 +80,60 @@ void to_coset(std::vector<Fr>& values, const Domain& domain, const Fr& shift, un
     domain.forward(values, threads);
 }
 
+// The witness as MSM scalars: each value w as the smaller of w and r - w (the point negated for
+// r - w). A circuit's values are mostly bits and small signed integers, so most become small;
+// those below 2^64 go into an MSM of their own, whose windows stop at bit 64, the rest into
+// another.
+struct WitnessScalars {
+    struct Group {
+        std::vector<std::size_t> variables;
+        std::vector<Limbs> scalars;
+    };
+    Group small, large;
+    std::vector<bool> negated;  // by variable
+};
+
+WitnessScalars witness_scalars(std::span<const Limbs> values) {
+    constexpr Limbs kHalf = [] {  // (r - 1) / 2: r shifted right once (r is odd)
+        Limbs h = Fr::kModulus;
+        for (int i = 0; i < 4; ++i) h[i] = h[i] >> 1 | (i < 3 ? h[i + 1] << 63 : 0);
+        return h;
+    }();
+    WitnessScalars out;
+    out.negated.resize(values.size());
+    for (std::size_t v = 0; v < values.size(); ++v) {
+        Limbs scalar = values[v];
+        if (bn254::less_than(kHalf, scalar)) {
+            std::uint64_t borrow = 0;
+            scalar = bn254::montgomery::subtract(Fr::kModulus, scalar, borrow);
+            out.negated[v] = true;
+        }
+        auto& group = scalar[1] == 0 && scalar[2] == 0 && scalar[3] == 0 ? out.small : out.large;
+        group.variables.push_back(v);
+        group.scalars.push_back(scalar);
+    }
+    return out;
+}
+
+// sum over the variables v >= first of w_v points[v - first].
+template <class Curve>
+bn254::JacobianPoint<Curve> witness_msm(std::span<const bn254::AffinePoint<Curve>> points, const WitnessScalars& witness,
+                                        std::size_t first, unsigned threads) {
+    bn254::JacobianPoint<Curve> sum;
+    for (const WitnessScalars::Group* group : {&witness.small, &witness.large}) {
+        std::vector<bn254::AffinePoint<Curve>> gathered;
+        std::vector<Limbs> scalars;
+        for (std::size_t k = 0; k < group->variables.size(); ++k) {
+            const std::size_t v = group->variables[k];
+            if (v < first) continue;
+            gathered.push_back(witness.negated[v] ? -points[v - first] : points[v - first]);
+            scalars.push_back(group->scalars[k]);
+        }
+        sum = sum + multi_scalar_multiply<Curve>(gathered, scalars, threads);
+    }
+    return sum;
+}
+
 // h on the odd coset, as canonical scalars for the H points.
 std::vector<Limbs> quotient_evaluations(const Groth16ProvingKey::Data& key, std::span<const Fr> witness, unsigned threads) {
     const std::size_t n = key.domain_size;
@@ -114,11 +168,11 @@ Groth16Proof prove(const Groth16ProvingKey& proving_key, const Groth16Witness& w
     for (std::size_t i = 0; i < witness.size(); ++i) witness[i] = Fr::from_canonical(w.values[i]);
     const std::vector<Limbs> h = quotient_evaluations(key, witness, threads);
 
-    const std::span<const Limbs> all = w.values;
-    const bn254::G1 a = multi_scalar_multiply<bn254::G1Curve>(key.a, all, threads);
-    const bn254::G1 b1 = multi_scalar_multiply<bn254::G1Curve>(key.b1, all, threads);
-    const bn254::G2 b2 = multi_scalar_multiply<bn254::G2Curve>(key.b2, all, threads);
-    const bn254::G1 c = multi_scalar_multiply<bn254::G1Curve>(key.c, all.subspan(key.public_inputs + 1), threads);
+    const WitnessScalars scalars = witness_scalars(w.values);
+    const bn254::G1 a = witness_msm<bn254::G1Curve>(key.a, scalars, 0, threads);
+    const bn254::G1 b1 = witness_msm<bn254::G1Curve>(key.b1, scalars, 0, threads);
+    const bn254::G2 b2 = witness_msm<bn254::G2Curve>(key.b2, scalars, 0, threads);
+    const bn254::G1 c = witness_msm<bn254::G1Curve>(key.c, scalars, key.public_inputs + 1, threads);
     const bn254::G1 h_sum = multi_scalar_multiply<bn254::G1Curve>(key.h, h, threads);
 
     const Fr r = random_fr(), s = random_fr();

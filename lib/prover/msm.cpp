@@ -1,5 +1,6 @@
 #include "prover/msm.hpp"
 
+#include <bit>
 #include <stdexcept>
 #include <vector>
 
@@ -9,9 +10,17 @@ namespace zokml::prover {
 
 namespace {
 
-constexpr unsigned kScalarBits = 256;
+unsigned window_count(unsigned scalar_bits, unsigned bits) { return (scalar_bits + bits - 1) / bits; }
 
-unsigned window_count(unsigned bits) { return (kScalarBits + bits - 1) / bits; }
+// The bit length of the largest scalar.
+unsigned bit_width(std::span<const bn254::Limbs> scalars) {
+    bn254::Limbs all{};
+    for (const bn254::Limbs& s : scalars)
+        for (int i = 0; i < 4; ++i) all[i] |= s[i];
+    for (int i = 3; i >= 0; --i)
+        if (all[i] != 0) return static_cast<unsigned>(64 * i + std::bit_width(all[i]));
+    return 0;
+}
 
 // Bits [first, first + bits) of the scalar (bits <= 32).
 std::uint32_t digit(const bn254::Limbs& scalar, unsigned first, unsigned bits) {
@@ -47,11 +56,12 @@ bn254::JacobianPoint<Curve> window_sum(std::span<const bn254::AffinePoint<Curve>
 
 }  // namespace
 
-unsigned msm_window_bits(std::size_t count) {
+unsigned msm_window_bits(std::size_t count, unsigned scalar_bits) {
     unsigned best = 1;
     double best_cost = 0;
     for (unsigned bits = 1; bits <= 20; ++bits) {
-        const double cost = window_count(bits) * (static_cast<double>(count) + 2.0 * static_cast<double>(std::size_t{1} << bits));
+        const double cost =
+            window_count(scalar_bits, bits) * (static_cast<double>(count) + 2.0 * static_cast<double>(std::size_t{1} << bits));
         if (bits == 1 || cost < best_cost) best = bits, best_cost = cost;
     }
     return best;
@@ -62,9 +72,10 @@ bn254::JacobianPoint<Curve> multi_scalar_multiply(std::span<const bn254::AffineP
                                                   std::span<const bn254::Limbs> scalars, unsigned threads) {
     using Point = bn254::JacobianPoint<Curve>;
     if (points.size() != scalars.size()) throw std::invalid_argument("multi_scalar_multiply: as many scalars as points");
-    if (points.empty()) return Point{};
-    const unsigned bits = msm_window_bits(points.size());
-    const unsigned windows = window_count(bits);
+    const unsigned scalar_bits = bit_width(scalars);  // the windows above it are empty
+    if (scalar_bits == 0) return Point{};
+    const unsigned bits = msm_window_bits(points.size(), scalar_bits);
+    const unsigned windows = window_count(scalar_bits, bits);
     std::vector<Point> sums(windows);
     parallel_for(windows, thread_count(threads), [&](std::size_t begin, std::size_t end) {
         std::vector<Point> buckets;

@@ -1,7 +1,8 @@
 // Multi-scalar multiplication, sum_i scalars[i] points[i], by Pippenger's bucket method: the
 // scalars cut into windows of c bits (c chosen from the count), each window's points added into
 // 2^c - 1 buckets by their digit with mixed additions, the buckets summed by a running sum, the
-// windows combined by c doublings each. The windows are split over threads.
+// windows combined by c doublings each. The windows are split over threads. Only the windows
+// below the largest scalar's top bit are computed: small scalars cost few windows.
 #pragma once
 
 #include <span>
@@ -10,8 +11,9 @@
 
 namespace zokml::prover {
 
-// The window width that minimises (windows) * (additions per window) for `count` points.
-unsigned msm_window_bits(std::size_t count);
+// The window width that minimises (windows) * (additions per window) for `count` points whose
+// scalars have at most scalar_bits bits.
+unsigned msm_window_bits(std::size_t count, unsigned scalar_bits = 256);
 
 // points and scalars of the same length; a point (0, 0), which is not on the curve, stands for the
 // point at infinity (snarkjs' files write it so); scalars are canonical integers below 2^256.
