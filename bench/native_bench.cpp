@@ -2,16 +2,20 @@
 //   msm-g1-65536 / native: one multi-scalar multiplication of 2^16 G1 points (msm_ms, median of
 //     3, and points_per_s);
 //   784-56-10 / private-input/native: the prove step alone for one digit in a cold process, the
-//     key read included (prove_s: the process' wall time; key_read_s and prove_only_s inside it),
-//     from the .zkey of a single-party snarkjs setup and the digit's .wtns, with snarkjs' own
-//     prover on the same files in the same run beside it (snarkjs_prove_s, `snarkjs groth16 prove`).
+//     key read included (prove_s: the process' wall time; key_read_s and prove_only_s inside it;
+//     medians of 5), from the .zkey of a single-party snarkjs setup and the digit's .wtns, with
+//     snarkjs' own prover on the same files in the same run beside it (snarkjs_prove_s, `snarkjs
+//     groth16 prove`, alternating with ours). load_1min: the machine's load as the row ends.
 //
-//   native_bench [--threads 2] [--results bench/results.json]
+//   native_bench [--threads 2] [--keys FOLDER] [--results bench/results.json]
+//     --keys: the circuit folder to prove with, generated and set up there when it has no keys
+//     yet and kept (a temporary one by default): later runs skip the 10-minute setup.
 //   native_bench --prove KEY.zkey WITNESS.wtns   (the cold process: prints its JSON)
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include "bench_support.hpp"
@@ -30,6 +34,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The machine's load over the last minute (/proc/loadavg): the figures are wall-clock times on
+// cores that others may share.
+double load_average() {
+    double load = 0;
+    std::ifstream("/proc/loadavg") >> load;
+    return load;
+}
+
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
@@ -41,7 +53,7 @@ nlohmann::json msm_row(unsigned threads) {
     for (int i = 0; i < 3; ++i) runs.push_back(prover::time_g1_msm(count, threads, 1 + i));
     const double ms = median(runs) * 1000;
     return {{"model", "msm-g1-65536"}, {"variant", "native"}, {"points", count}, {"threads", threads},
-            {"msm_ms", ms}, {"points_per_s", static_cast<double>(count) / (ms / 1000)}};
+            {"msm_ms", ms}, {"points_per_s", static_cast<double>(count) / (ms / 1000)}, {"load_1min", load_average()}};
 }
 
 // The prove step in this (fresh) process: key and witness read, proof made.
@@ -52,34 +64,39 @@ nlohmann::json prove_once(const fs::path& key_file, const fs::path& witness_file
     return {{"key_read_s", read_s}, {"prove_only_s", prove_s}, {"domain_size", key.domain_size()}, {"proof", proof.to_json()}};
 }
 
-nlohmann::json prove_row(const char* self, unsigned threads) {
+// keys: the circuit folder, kept; it is generated and set up when it has no keys yet.
+nlohmann::json prove_row(const char* self, unsigned threads, const fs::path& keys) {
     const TempFolder work(fs::temp_directory_path(), "zokml-native-bench");
     const Toolchain toolchain;
-    const ArtifactStore store(work.path() / "cache");
+    const ArtifactStore store;  // the user's cache: a powers of tau made before is reused (only the prove step is timed)
     CircuitSpec spec;
     spec.name = "mnist-784-56-10";
     spec.model = ZOKML_SOURCE_DIR "/examples/models/mnist-784-56-10.json";
-    spec.output = work.path() / "circuit";
-    write_generated(spec, generate_circuit(spec));
-    const std::size_t constraints = compile_folder(spec.output, toolchain, store).program.constraints;
-    setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
+    spec.output = keys.empty() ? work.path() / "circuit" : keys;
+    if (!fs::exists(keys_folder(spec.output) / "proving.key")) {
+        write_generated(spec, generate_circuit(spec));
+        setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
+    }
     const FolderArtifacts artifacts = folder_artifacts(spec.output, toolchain, store);
+    const std::size_t constraints = artifacts.program.constraints;
     const QuantizedModel model = quantize(spec.float_model(), spec.settings.quantization);
     const fs::path witness = work.path() / "digit.wtns";
     const Snarkjs snarkjs;
     snarkjs.write_witness(artifacts.program, private_input_arguments(model, {}, digit_input(model, held_out_digits().front())), witness);
 
-    // Cold processes, alternating, three of each: the median.
-    std::vector<double> native, reference;
+    // Cold processes, alternating, five of each: the median.
+    std::vector<double> native, reference, key_read, prove_only;
     nlohmann::json inside;
     const fs::path snarkjs_cli = Toolchain::bundled().parent_path() / "node_modules/snarkjs/build/cli.cjs";
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
         double s = 0;
         inside = timed(s, [&] {
             return bench::run_row(fmt::format("'{}' --prove '{}' '{}' --threads {}", self, artifacts.keypair.proving_key.string(),
                                               witness.string(), threads));
         });
         native.push_back(s);
+        key_read.push_back(inside["key_read_s"].get<double>());
+        prove_only.push_back(inside["prove_only_s"].get<double>());
         timed(s, [&] {
             const std::string command = fmt::format("cd '{}' && node '{}' groth16 prove '{}' '{}' proof.json public.json >/dev/null", work.path().string(),
                                                     snarkjs_cli.string(), artifacts.keypair.proving_key.string(), witness.string());
@@ -99,10 +116,11 @@ nlohmann::json prove_row(const char* self, unsigned threads) {
             {"domain_size", inside["domain_size"]},
             {"threads", threads},
             {"prove_s", median(native)},
-            {"key_read_s", inside["key_read_s"]},
-            {"prove_only_s", inside["prove_only_s"]},
+            {"key_read_s", median(key_read)},
+            {"prove_only_s", median(prove_only)},
             {"snarkjs_prove_s", median(reference)},
             {"vs_snarkjs", median(native) / median(reference)},
+            {"load_1min", load_average()},
             {"peak_rss_mb", bench::peak_rss_mb()}};
 }
 
@@ -116,14 +134,16 @@ int main(int argc, char** argv) {
     }
     return examples::guarded_main([&] {
         unsigned threads = 2;
+        fs::path keys;
         fs::path results = ZOKML_SOURCE_DIR "/bench/results.json";
-        examples::parse_flags(argc, argv, "usage: native_bench [--threads 2] [--results FILE]",
+        examples::parse_flags(argc, argv, "usage: native_bench [--threads 2] [--keys FOLDER] [--results FILE]",
                               {{"--threads", [&](const std::string& v) { threads = static_cast<unsigned>(examples::count(v)); }},
+                               {"--keys", [&](const std::string& v) { keys = v; }},
                                {"--results", [&](const std::string& v) { results = v; }}});
         const nlohmann::json msm = msm_row(threads);
         fmt::print("msm-g1-65536 native: {:.1f} ms on {} threads, {:.0f} points/s\n", msm["msm_ms"].get<double>(), threads,
                    msm["points_per_s"].get<double>());
-        const nlohmann::json prove = prove_row(argv[0], threads);
+        const nlohmann::json prove = prove_row(argv[0], threads, keys);
         fmt::print("784-56-10 private-input/native: prove_s {:.3f} (key read {:.3f}, prove {:.3f}) vs snarkjs {:.3f} s\n",
                    prove["prove_s"].get<double>(), prove["key_read_s"].get<double>(), prove["prove_only_s"].get<double>(),
                    prove["snarkjs_prove_s"].get<double>());

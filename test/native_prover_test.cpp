@@ -366,6 +366,8 @@ Verdicts verify_everywhere(const Proof& proof, const fs::path& work) {
 TEST_CASE("a native proof from snarkjs' .zkey and .wtns passes ZoKrates, snarkjs and the EVM verifier, with the witness's public values",
           "[native][slow]") {
     const auto& tiny = tiny_snarkjs_proof();
+    using fs::perms;
+    CHECK((fs::status(tiny.witness_file).permissions() & (perms::group_all | perms::others_all)) == perms::none);  // private
     const prover::Groth16Witness witness(tiny.witness_file);
     const Proof proof = tiny.prove();
     CHECK(proof.scheme == "g16");
