@@ -258,6 +258,14 @@ TEST_CASE("a truncated .zkey or .wtns is an InputError naming the file, at every
         input_error<prover::Groth16Witness>(dir / "w.wtns", witness.substr(0, length));
 }
 
+TEST_CASE("a folder or a missing file given as a .zkey or .wtns is an InputError naming it", "[native][hostile]") {
+    const test::TempDir dir;
+    for (const fs::path& path : {dir.path(), dir / "missing.zkey"}) {
+        CHECK_THROWS_MATCHES(prover::Groth16ProvingKey(path), InputError, Catch::Predicate<InputError>([&](const InputError& e) { return e.file() == path; }));
+        CHECK_THROWS_MATCHES(prover::Groth16Witness(path), InputError, Catch::Predicate<InputError>([&](const InputError& e) { return e.file() == path; }));
+    }
+}
+
 TEST_CASE("a .zkey whose counts do not match its sections is an InputError naming the section, before any allocation", "[native][hostile]") {
     const test::TempDir dir;
     const fs::path file = dir / "key.zkey";
