@@ -173,6 +173,13 @@ TEST_CASE("the NTT equals the naive evaluation at the powers of the root, and th
             for (std::size_t j = coefficients.size(); j-- > 0;) naive = naive * x + coefficients[j];  // Horner
             CHECK(values[at] == naive);
         }
+        for (const unsigned threads : {1u, 3u}) {  // one thread, and a count that is not a power of two
+            std::vector<Fr> again = coefficients;
+            domain.forward(again, threads);
+            CHECK(again == values);
+            domain.inverse(again, threads);
+            CHECK(again == coefficients);
+        }
         domain.inverse(values, 2);
         CHECK(values == coefficients);
     }

@@ -1,5 +1,6 @@
 #include "prover/ntt.hpp"
 
+#include <bit>
 #include <stdexcept>
 #include <utility>
 
@@ -52,16 +53,29 @@ void Domain::transform(std::span<Fr> values, const std::vector<Fr>& roots, unsig
         for (unsigned b = 0; b < log_size_; ++b) j |= ((i >> b) & 1) << (log_size_ - 1 - b);
         if (i < j) std::swap(values[i], values[j]);
     }
+    const auto butterfly = [&](std::size_t i, std::size_t k, const Fr& root) {
+        const Fr v = values[k] * root;
+        values[k] = values[i] - v;
+        values[i] += v;
+    };
+    // The stages whose blocks fit in a part of n / parts values run part by part, each part on a
+    // thread through all of them (one start of threads for those stages); the last log2(parts)
+    // stages split each stage's butterflies over the threads.
     const unsigned workers = n / 2 >= kParallelFrom ? thread_count(threads) : 1;
-    for (std::size_t half = 1; half < n; half *= 2) {
-        const std::size_t stride = n / (2 * half);  // the root of this stage is w^stride
-        parallel_for(n / 2, workers, [&](std::size_t begin, std::size_t end) {
-            for (std::size_t t = begin; t < end; ++t) {
-                const std::size_t j = t % half, i = (t / half) * 2 * half + j;
-                const Fr v = values[i + half] * roots[j * stride];
-                values[i + half] = values[i] - v;
-                values[i] += v;
+    const std::size_t parts = std::bit_floor(workers), part = n / parts;
+    parallel_for(parts, static_cast<unsigned>(parts), [&](std::size_t begin, std::size_t end) {
+        for (std::size_t p = begin; p < end; ++p)
+            for (std::size_t half = 1; half < part; half *= 2) {
+                const std::size_t stride = n / (2 * half);  // the root of this stage is w^stride
+                for (std::size_t block = p * part; block < (p + 1) * part; block += 2 * half)
+                    for (std::size_t j = 0; j < half; ++j) butterfly(block + j, block + j + half, roots[j * stride]);
             }
+    });
+    for (std::size_t half = part; half < n; half *= 2) {
+        const std::size_t stride = n / (2 * half);
+        parallel_for(half, workers, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t block = 0; block < n; block += 2 * half)
+                for (std::size_t j = begin; j < end; ++j) butterfly(block + j, block + j + half, roots[j * stride]);
         });
     }
 }
