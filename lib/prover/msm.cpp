@@ -1,5 +1,7 @@
 #include "prover/msm.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <bit>
 #include <stdexcept>
 #include <vector>
@@ -77,9 +79,13 @@ bn254::JacobianPoint<Curve> multi_scalar_multiply(std::span<const bn254::AffineP
     const unsigned bits = msm_window_bits(points.size(), scalar_bits);
     const unsigned windows = window_count(scalar_bits, bits);
     std::vector<Point> sums(windows);
-    parallel_for(windows, thread_count(threads), [&](std::size_t begin, std::size_t end) {
+    // Each thread takes the next window until none is left: on cores shared with others, a thread
+    // that runs more does more.
+    std::atomic<unsigned> next{0};
+    const unsigned workers = std::min(thread_count(threads), windows);
+    parallel_for(workers, workers, [&](std::size_t, std::size_t) {
         std::vector<Point> buckets;
-        for (std::size_t w = begin; w < end; ++w) sums[w] = window_sum<Curve>(points, scalars, static_cast<unsigned>(w) * bits, bits, buckets);
+        for (unsigned w; (w = next++) < windows;) sums[w] = window_sum<Curve>(points, scalars, w * bits, bits, buckets);
     });
     Point result;
     for (unsigned w = windows; w-- > 0;) {

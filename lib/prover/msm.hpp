@@ -1,7 +1,7 @@
 // Multi-scalar multiplication, sum_i scalars[i] points[i], by Pippenger's bucket method: the
 // scalars cut into windows of c bits (c chosen from the count), each window's points added into
 // 2^c - 1 buckets by their digit with mixed additions, the buckets summed by a running sum, the
-// windows combined by c doublings each. The windows are split over threads. Only the windows
+// windows combined by c doublings each. The threads take the windows one at a time. Only the windows
 // below the largest scalar's top bit are computed: small scalars cost few windows.
 #pragma once
 
