@@ -184,6 +184,23 @@ const COMMANDS = {
       return { valid: false, reason: e.message };  // e.g. a point off the curve
     }
   },
+  // The witness of one set of arguments (ABI JSON on stdin, never on the command line) in
+  // snarkjs' .wtns, written to --out with mode 0600: what zokml's native prover reads.
+  async witness({ program, abi, out }) {
+    const { initialize } = await import("zokrates-js");
+    const z = await initialize();
+    const compiled = { program: new Uint8Array(fs.readFileSync(program)), abi: readJson(abi) };
+    let input = "";
+    for await (const chunk of process.stdin) input += chunk;
+    let result;
+    try {
+      result = z.computeWitness(compiled, JSON.parse(input), { snarkjs: true });
+    } catch (e) {
+      throw new CliError(String(e).replace(/ at \.\//g, " at "));
+    }
+    writeAtomic(out, result.snarkjs.witness);
+    return { output: JSON.stringify(JSON.parse(result.output)) };
+  },
   // A prover session (zokml's ProverSession): as the bundled zokrates' prove-session, with the
   // witness from zokrates-js in snarkjs' format and the proof from snarkjs, both in memory.
   async "prove-session"({ program, abi, zkey }) {

@@ -34,8 +34,8 @@ fs::path Snarkjs::bundled() {
 
 Snarkjs::Snarkjs(std::chrono::milliseconds timeout) : executable_(bundled()), timeout_(timeout) {}
 
-json Snarkjs::run(Step step, const std::vector<std::string>& arguments) const {
-    const std::string out = detail::run_step("snarkjs", executable_, timeout_, step, arguments, fs::current_path());
+json Snarkjs::run(Step step, const std::vector<std::string>& arguments, const std::string& stdin_data) const {
+    const std::string out = detail::run_step("snarkjs", executable_, timeout_, step, arguments, fs::current_path(), stdin_data);
     try {
         return json::parse(detail::last_line(out));
     } catch (const json::exception& e) {
@@ -111,6 +111,18 @@ bool Snarkjs::verify(const Keypair& keypair, const Proof& proof, const fs::path&
     if (!reply.contains("valid") || !reply["valid"].is_boolean())
         throw ToolchainError(Step::Verify, ToolchainError::Kind::BadOutput, 0, reply.dump(), "no verdict", "snarkjs");
     return reply["valid"].get<bool>();
+}
+
+Value Snarkjs::write_witness(const CompiledProgram& program, const std::vector<Value>& arguments, const fs::path& out) const {
+    const json reply = run(Step::ComputeWitness,
+                           {"witness", "--program", absolute_path(program.program), "--abi", absolute_path(program.abi_file), "--out",
+                            absolute_path(out)},
+                           encode_arguments(program.abi, arguments).dump());
+    try {
+        return decode_value(program.abi.output, json::parse(text_of(reply, "output", Step::ComputeWitness)));
+    } catch (const std::exception& e) {
+        throw ToolchainError(Step::ComputeWitness, ToolchainError::Kind::BadOutput, 0, reply.dump(), e.what(), "snarkjs");
+    }
 }
 
 void Snarkjs::to_snarkjs_files(const Proof& proof, const fs::path& verification_key, const fs::path& out_dir) const {

@@ -68,8 +68,14 @@ public:
     // verification_key.json (what `snarkjs groth16 verify` takes).
     void to_snarkjs_files(const Proof& proof, const std::filesystem::path& verification_key, const std::filesystem::path& out_dir) const;
 
+    // The witness of the arguments in snarkjs' .wtns (what the native prover reads), written to
+    // out with mode 0600; the arguments go to the tool on stdin. Put out in a private folder and
+    // remove it after proving. Returns main's return value.
+    Value write_witness(const CompiledProgram& program, const std::vector<Value>& arguments,
+                        const std::filesystem::path& out) const;
+
 private:
-    nlohmann::json run(Step step, const std::vector<std::string>& arguments) const;
+    nlohmann::json run(Step step, const std::vector<std::string>& arguments, const std::string& stdin_data = "") const;
 
     std::filesystem::path executable_;
     std::chrono::milliseconds timeout_;
