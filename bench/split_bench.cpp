@@ -72,7 +72,7 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
         timed(verify_s, [&] {
             const LabeledBatch known = labelled ? batch : settings.split.variant == SplitVariant::Inference ? LabeledBatch{batch.inputs, {}}
                                                                                                           : LabeledBatch{};
-            return verify_bundle(toolchain, programs, bundle, known, commit_model_v2(model, settings.split.neurons_per_part));
+            return verify_bundle(toolchain, programs, plan, bundle, known, commit_model_v2(model, settings.split.neurons_per_part));
         });
     if (!verdict.verified) throw std::runtime_error("the bundle did not verify: " + verdict.problems.front());
     std::size_t largest = 0;

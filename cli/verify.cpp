@@ -15,11 +15,12 @@ int verify_bundle_file(const Args& args, const Output& out, const std::filesyste
     const std::filesystem::path file = *args.get("bundle");
     const ProofBundle bundle = ProofBundle::from_json(read_json(file), file);
     double seconds = 0;
-    // An inference bundle is checked against the public inputs it claims classes for.
-    const LabeledBatch inputs = args.has("inputs") ? split_batch(read_split_folder(folder, false).layout, *args.get("inputs"), Labels::None)
-                                                   : LabeledBatch{};
-    if (bundle.options.variant == SplitVariant::Inference && !args.has("inputs"))
-        throw UsageError("an inference bundle is verified against its public inputs: give --inputs FILE");
+    // An inference folder's bundle is checked against the verifier's public inputs (the folder,
+    // not the bundle, says which statement it checks).
+    const SplitFolder split = read_split_folder(folder, false);
+    if (split.options.variant == SplitVariant::Inference && !args.has("inputs"))
+        throw UsageError("an inference folder verifies a bundle against its public inputs: give --inputs FILE");
+    const LabeledBatch inputs = args.has("inputs") ? split_batch(split.layout, *args.get("inputs"), Labels::None) : LabeledBatch{};
     const BundleVerdict verdict =
         timed("verify", false, seconds, [&] { return verify_split_folder(folder, bundle, toolchain_from(args), inputs); });
     out.text(fmt::format("verify     {:7.2f} s  ({}, {} proofs)", seconds, verdict.verified ? "PASSED" : "FAILED", bundle.proofs.size()));

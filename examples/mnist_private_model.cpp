@@ -68,7 +68,7 @@ int run(const Arguments& args) {
     examples::print_step("prove", times.wall_s,
                          fmt::format("{} sub-proofs, {:.1f} s of proving, {} at a time", bundle.proofs.size(), times.prove_s, args.jobs));
     double verify_s = 0;
-    const BundleVerdict verdict = timed(verify_s, [&] { return verify_bundle(toolchain, programs, bundle, batch, commitment); });
+    const BundleVerdict verdict = timed(verify_s, [&] { return verify_bundle(toolchain, programs, plan, bundle, batch, commitment); });
     examples::print_step("verify", verify_s, verdict.verified ? "PASSED" : "FAILED: " + verdict.problems.front());
     fmt::print("public: commitment, threshold {}, correct {}\n", bundle.threshold, bundle.correct);
     return verdict.verified ? 0 : 1;

@@ -511,6 +511,16 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     const auto rejected = zokml_cli({"verify", "--dir", folder, "--bundle", (dir / "tampered.json").string()});
     CHECK(rejected.exit_code == 1);
     CHECK_THAT(rejected.out, Catch::Contains("part 0") && Catch::Contains("does not verify"));
+    // Sub-proofs that are not proofs (a point that is not hex, a number for a proof) are problems of
+    // the bundle, each named, not a toolchain failure; the others are still checked.
+    tampered["proofs"][1]["proof"]["proof"]["a"][0] = "0xnot-hex";
+    tampered["proofs"][2]["proof"] = 5;
+    write_file_atomically(dir / "garbage.json", tampered.dump());
+    const auto garbage = zokml_cli({"verify", "--dir", folder, "--bundle", (dir / "garbage.json").string()});
+    CHECK(garbage.exit_code == 1);
+    CHECK_THAT(garbage.out, Catch::Contains("FAILED") && Catch::Contains("part 0: the proof does not verify") &&
+                                Catch::Contains("part 1 slice 0 (slice-l1-n2-s4): ") &&
+                                Catch::Contains("part 2 slice 0 (slice-l2-n10-s4): proof: not a proof"));
 
     // The same proof as one command per sub-proof, run by GNU parallel, then gathered.
     const auto plan = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--plan"});

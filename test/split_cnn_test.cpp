@@ -85,7 +85,7 @@ struct Fixture {
     SplitWitnessData data = split_witness_data(plan, model, batch);
     ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, batch, data, 3, 2);
 
-    BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, b, batch, commitment); }
+    BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, plan, b, batch, commitment); }
     std::vector<Value> arguments(const SubProof& sub) const { return split_arguments(plan, sub, model, batch, data, 3); }
     Proof reprove(const SubProof& sub, const std::function<void(std::vector<Value>&)>& change) const {
         auto a = arguments(sub);
@@ -234,10 +234,10 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
     std::vector<int> classes;
     for (const auto& x : inputs.inputs) classes.push_back(run_reference(model, x).predicted_class);
     CHECK(bundle.classes == classes);
-    CHECK(verify_bundle(test::real_toolchain(), programs, bundle, inputs, commit_model_v2(model, 3)).verified);
+    CHECK(verify_bundle(test::real_toolchain(), programs, plan, bundle, inputs, commit_model_v2(model, 3)).verified);
     LabeledBatch other = inputs;
     other.inputs[1][20] = other.inputs[1][20] == 0 ? 1 : 0;
-    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, bundle, other, commit_model_v2(model, 3)).verified);
+    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, plan, bundle, other, commit_model_v2(model, 3)).verified);
 }
 
 TEST_CASE("a hostile layout of filters is refused before anything is generated", "[split][hostile]") {

@@ -50,8 +50,12 @@ struct Fixture {
     SplitWitnessData private_data = split_witness_data(private_plan, model, inputs);
     ProofBundle private_bundle = prove_split(test::real_toolchain(), programs, private_plan, model, inputs, private_data, 0, 2);
 
+    // As the verifier of an inference folder (its plan, the public inputs) or of a both-private one.
     BundleVerdict verify(const ProofBundle& b, const LabeledBatch& public_inputs) const {
-        return verify_bundle(test::real_toolchain(), programs, b, public_inputs, commitment);
+        return verify_bundle(test::real_toolchain(), programs, plan, b, public_inputs, commitment);
+    }
+    BundleVerdict verify_private(const ProofBundle& b) const {
+        return verify_bundle(test::real_toolchain(), programs, private_plan, b, {}, commitment);
     }
     Proof reprove(const SplitPlan& p, const SplitWitnessData& d, const SubProof& sub,
                   const std::function<void(std::vector<Value>&)>& change) const {
@@ -122,7 +126,7 @@ TEST_CASE("an inference bundle is rejected for other inputs, other classes, or i
         if (p.program == first.program.name() && p.part == first.part && p.slice == first.slice)
             p.proof = f.reprove(f.plan, f.data, first, [](std::vector<Value>& a) { a[1] = Value::array({Value::of_field(7)}); });
     CHECK(rejected_for(f.verify(salted, f.inputs), "inputs of slice 0 differs"));
-    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.bundle, f.inputs, f.commitment + FieldElement::from_int(1)),
+    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.plan, f.bundle, f.inputs, f.commitment + FieldElement::from_int(1)),
                        "not the published one"));
 }
 
@@ -130,8 +134,8 @@ TEST_CASE("a committed model's classes of private inputs: the bundle shows class
           "[split][slow]") {
     auto& f = fixture();
     CHECK(f.private_bundle.classes == reference_classes(f.model, f.inputs));
-    CHECK(f.verify(f.private_bundle, {}).verified);  // the verifier knows no input
-    CHECK(f.verify(ProofBundle::from_json(f.private_bundle.to_json(), "b.json"), {}).verified);
+    CHECK(f.verify_private(f.private_bundle).verified);  // the verifier knows no input
+    CHECK(f.verify_private(ProofBundle::from_json(f.private_bundle.to_json(), "b.json")).verified);
     REQUIRE(f.private_bundle.input_commitments.size() == 2);
     // Salted: not the commitment anyone could compute from a guessed input.
     CHECK(f.private_bundle.input_commitments[0] != commit_salted(FieldElement(), slice_inputs(f.plan, f.inputs, 0), 8));
@@ -148,7 +152,7 @@ TEST_CASE("private inputs: proofs of two bundles cannot be mixed, and an input b
     ProofBundle mixed = f.private_bundle;
     const SubProof first = sub_proofs(f.private_plan)[0];
     mixed.proofs[0].proof = f.reprove(f.private_plan, again, first, [](std::vector<Value>&) {});
-    CHECK(rejected_for(f.verify(mixed, {}), "differs"));
+    CHECK(rejected_for(f.verify_private(mixed), "differs"));
     // A pixel of 256 (8-bit inputs): the packing's range check fails the witness.
     auto arguments = split_arguments(f.private_plan, first, f.model, f.inputs, f.private_data, 0);
     arguments[0].elements[5] = Value::of_field(256);
@@ -159,4 +163,52 @@ TEST_CASE("private inputs: proofs of two bundles cannot be mixed, and an input b
     aliased[0].elements[5] = Value::of_field(aliased[0].elements[5].field + FieldElement::from_int(256));
     aliased[0].elements[6] = Value::of_field(next - FieldElement::from_int(1));
     CHECK(test::witness_fails(f.programs.compiled.at(first.program.name()), aliased));
+}
+
+
+TEST_CASE("an inference bundle of fewer inputs than the folder's statement is rejected", "[split][slow]") {
+    auto& f = fixture();
+    ProofBundle dropped = f.bundle;  // the classes of the first slice only, proven by the folder's programs
+    std::erase_if(dropped.proofs, [](const BundleProof& p) { return p.program != "aggregate" && p.slice == 1; });
+    dropped.classes.resize(2);
+    const LabeledBatch first{{f.inputs.inputs.begin(), f.inputs.inputs.begin() + 2}, {}};
+    dropped.batch_fingerprint = first.fingerprint();
+    CHECK(rejected_for(f.verify(dropped, first), "2 public inputs for the folder's statement of 4"));
+    CHECK(rejected_for(f.verify(dropped, f.inputs), "the bundle gives 2 classes, the folder's statement has 4 inputs"));
+}
+
+TEST_CASE("a both-private bundle of fewer or more inputs than the folder's statement is rejected", "[split][slow]") {
+    auto& f = fixture();
+    const auto in_slice = [](std::size_t s) { return [s](const BundleProof& p) { return p.program != "aggregate" && p.slice == s; }; };
+    ProofBundle dropped = f.private_bundle;  // slice 1 left out, with its classes and its inputs' commitment
+    std::erase_if(dropped.proofs, in_slice(1));
+    dropped.classes.resize(2);
+    dropped.input_commitments.resize(1);
+    const BundleVerdict fewer = f.verify_private(dropped);
+    CHECK(rejected_for(fewer, "the bundle gives 2 classes, the folder's statement has 4 inputs"));
+    CHECK(rejected_for(fewer, "the bundle gives 1 input commitments, the folder's statement has 2 slices"));
+    ProofBundle repeated = f.private_bundle;  // slice 0 again as a third slice
+    for (const auto& p : f.private_bundle.proofs)
+        if (in_slice(0)(p)) repeated.proofs.push_back({p.program, p.part, 2, p.proof, {}});
+    repeated.classes.insert(repeated.classes.end(), {repeated.classes[0], repeated.classes[1]});
+    repeated.input_commitments.push_back(repeated.input_commitments[0]);
+    const BundleVerdict more = f.verify_private(repeated);
+    CHECK(rejected_for(more, "the bundle gives 6 classes, the folder's statement has 4 inputs"));
+    CHECK(rejected_for(more, "slice 2 is not a sub-proof of the folder's statement"));
+}
+
+TEST_CASE("a both-private bundle's slices reordered together state the classes of the same committed slices; reordered apart, rejected",
+          "[split][slow]") {
+    auto& f = fixture();
+    // The order of private inputs is the prover's, as the order of an input file's lines is: the
+    // slices' commitments, proofs and classes swapped together are the same statement.
+    ProofBundle together = f.private_bundle;
+    for (auto& p : together.proofs)
+        if (p.program != "aggregate") p.slice = 1 - p.slice;
+    std::rotate(together.classes.begin(), together.classes.begin() + 2, together.classes.end());
+    std::swap(together.input_commitments[0], together.input_commitments[1]);
+    CHECK(f.verify_private(together).verified);
+    ProofBundle apart = f.private_bundle;  // the commitments swapped, not the proofs that read them
+    std::swap(apart.input_commitments[0], apart.input_commitments[1]);
+    CHECK(rejected_for(f.verify_private(apart), "inputs of slice 0 differs"));
 }

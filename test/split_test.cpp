@@ -1,6 +1,7 @@
 // Split proving of a private model: the bundle of sub-proofs proves what the single private-model
 // circuit proves, and every way of mixing, dropping, repeating or altering its proofs is rejected.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -49,7 +50,7 @@ struct Fixture {
     SplitWitnessData data = split_witness_data(plan, model, batch);
     ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, batch, data, static_cast<std::int64_t>(correct), 2);
 
-    BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, b, batch, commitment); }
+    BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, plan, b, batch, commitment); }
     // One sub-proof proven again, with the bundle's salts, its arguments changed by `change`.
     Proof reprove(const SubProof& sub, const std::function<void(std::vector<Value>&)>& change) const {
         auto arguments = split_arguments(plan, sub, model, batch, data, bundle.threshold);
@@ -208,9 +209,47 @@ TEST_CASE("a changed activation, salt or label in one proof only breaks its link
     CHECK(rejected_for(f.verify(relabelled), "label 0 is not the batch's"));
 }
 
+TEST_CASE("a bundle whose options or parts are not the verifier's is rejected, naming them", "[split][slow]") {
+    const auto& f = fixture();
+    const auto with = [&](const std::function<void(ProofBundle&)>& change) {
+        ProofBundle changed = f.bundle;
+        change(changed);
+        return f.verify(changed);
+    };
+    // The verifier's plan decides which sub-proofs are checked and how: what the bundle says of it
+    // is compared, whether or not it would change the sub-proofs.
+    CHECK(rejected_for(with([](ProofBundle& b) { b.options.neurons_per_part = 4; }), "options.neurons_per_part is 4, the folder's 2"));
+    CHECK(rejected_for(with([](ProofBundle& b) { b.options.group_size = 5; }), "options.group_size is 5, the folder's 3"));
+    CHECK(rejected_for(with([](ProofBundle& b) { b.options.inputs_per_slice = 8; }), "options.inputs_per_slice is 8, the folder's 4"));
+    CHECK(rejected_for(with([](ProofBundle& b) { b.parts[0].weight_bits = 7; }), "the bundle's parts[0] is"));
+    CHECK(rejected_for(with([](ProofBundle& b) { b.parts.pop_back(); }), "the bundle has 3 parts, the folder's layout 4"));
+}
+
+TEST_CASE("a sub-proof that is not a proof is one of the bundle's problems, and the others are still checked", "[split][slow]") {
+    const auto& f = fixture();
+    const auto subs = sub_proofs(f.plan);
+    nlohmann::json document = f.bundle.to_json();
+    document["proofs"][0]["proof"]["proof"]["a"][0] = "0xnot-hex";  // a point that is not a field element
+    document["proofs"][1]["proof"]["proof"]["c"] = 5;               // a number where a point should be
+    document["proofs"][2]["proof"] = 5;                             // a number where the proof should be
+    ProofBundle bad = ProofBundle::from_json(document, "bundle.json");
+    CHECK(ProofBundle::from_json(bad.to_json(), "bundle.json").to_json() == bad.to_json());  // kept as it came
+    bad.proofs[3].proof.inputs[0] = bad.proofs[3].proof.inputs[0] + FieldElement::from_int(1);
+    REQUIRE(bad.proofs.size() > 5);
+    bad.proofs[4].proof.points["a"][1] = "0x" + std::string(63, '0') + "1";  // a field element, but off the curve
+    const BundleVerdict verdict = f.verify(bad);
+    const auto named = [&](std::size_t i) { return fmt::format("{} ({}): ", subs[i].name(), subs[i].program.name()); };
+    CHECK(rejected_for(verdict, named(0)));
+    CHECK(rejected_for(verdict, named(1)));
+    CHECK(rejected_for(verdict, named(2) + "proof: not a proof"));
+    CHECK(rejected_for(verdict, subs[3].name() + ": the proof does not verify"));
+    CHECK(rejected_for(verdict, named(4) + "proof.a: not on the curve"));
+    CHECK(verdict.problems.size() == 5);  // the aggregate and the other slices checked out
+}
+
 TEST_CASE("a bundle checked against another published commitment is rejected", "[split][slow]") {
     const auto& f = fixture();
-    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.bundle, f.batch, f.commitment + FieldElement::from_int(1)),
+    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.plan, f.bundle, f.batch, f.commitment + FieldElement::from_int(1)),
                        "not the published one"));
     ProofBundle altered = f.bundle;
     altered.proofs.back().proof.inputs[0] = altered.proofs.back().proof.inputs[0] + FieldElement::from_int(1);
@@ -238,8 +277,8 @@ TEST_CASE("a bundle checks out on chain: each proof by its program's exported So
     std::map<std::string, std::unique_ptr<test::EvmVerifier>> evms;
     for (const auto& [name, keys] : f.programs.keys) evms[name] = std::make_unique<test::EvmVerifier>(keys, dir / name);
     const ProofCheck on_chain = [&](const std::string& program, const Proof& proof) { return evms.at(program)->call(proof).verified; };
-    CHECK(verify_bundle(test::real_toolchain(), f.programs, f.bundle, f.batch, f.commitment, on_chain).verified);
+    CHECK(verify_bundle(test::real_toolchain(), f.programs, f.plan, f.bundle, f.batch, f.commitment, on_chain).verified);
     ProofBundle tampered = f.bundle;  // a public input the EVM verifier refuses
     tampered.proofs.front().proof.inputs[0] = tampered.proofs.front().proof.inputs[0] + FieldElement::from_int(1);
-    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, tampered, f.batch, f.commitment, on_chain), "does not verify"));
+    CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.plan, tampered, f.batch, f.commitment, on_chain), "does not verify"));
 }

@@ -326,15 +326,11 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
 
 BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain,
                                   const LabeledBatch& inputs) {
-    const SplitFolder split = read_split_folder(folder, false);
-    if (bundle.options.variant != split.options.variant)
-        return {false, {fmt::format("the bundle proves {}, the folder {}", to_string(bundle.options.variant), to_string(split.options.variant))}};
-    switch (split.options.variant) {
-        case SplitVariant::PrivateModel: return verify_bundle(toolchain, split.programs, bundle, split.batch, split.layout.commitment);
-        case SplitVariant::Inference: check_inputs(split, inputs); return verify_bundle(toolchain, split.programs, bundle, inputs, split.layout.commitment);
-        case SplitVariant::BothPrivate: return verify_bundle(toolchain, split.programs, bundle, {}, split.layout.commitment);
-    }
-    return {};
+    // The statement is the folder's: its layout, options and number of inputs make the plan the
+    // bundle is checked against, whatever the bundle says of them.
+    const Statement s = statement_of(folder, nullptr, false, inputs);
+    if (s.split.options.variant == SplitVariant::Inference) check_inputs(s.split, inputs);
+    return verify_bundle(toolchain, s.split.programs, s.plan, bundle, s.batch, s.split.layout.commitment);
 }
 
 }  // namespace zokml

@@ -105,9 +105,11 @@ ProofBundle prove_split_folder(const std::filesystem::path& folder, const Quanti
                                const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
 
-// Verifies a bundle with the folder's verification keys against the layout's published commitment:
-// on the folder's batch (private-model), on the public `inputs` (inference), or on the private
-// inputs' commitments the bundle shows (both-private).
+// Verifies a bundle with the folder's verification keys against the layout's published commitment
+// and the folder's own plan (its layout, options and number of inputs; the bundle's are only
+// compared, verify_bundle): on the folder's batch (private-model), on the public `inputs`
+// (inference: InputError unless as many as the folder takes), or on the private inputs'
+// commitments the bundle shows (both-private).
 BundleVerdict verify_split_folder(const std::filesystem::path& folder, const ProofBundle& bundle, const Toolchain& toolchain,
                                   const LabeledBatch& inputs = {});
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,20 @@ struct SplitPrograms {
 SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
                                    const LabeledBatch& batch, Scheme scheme = Scheme::G16);
 
+// A bundle's proof member that is not a proof: kept as it came (the bundle's JSON writes it back)
+// with the reason, for verify_bundle to list among the bundle's problems.
+struct UnreadableProof {
+    nlohmann::json json;
+    std::string reason;
+};
+
 // One proof of a bundle and the sub-proof it is.
 struct BundleProof {
     std::string program;  // SplitProgram::name()
     std::size_t part = 0;
     std::size_t slice = 0;
     Proof proof;
+    std::optional<UnreadableProof> unreadable;  // set when the member could not be read as a proof
 };
 
 // Every proof of a split statement, in one JSON file (format: docs/split-proving.md).
@@ -53,7 +62,8 @@ struct ProofBundle {
     std::vector<BundleProof> proofs;
 
     nlohmann::json to_json() const;
-    // Throws InputError naming the file and member.
+    // Throws InputError naming the file and member; a proof member that is not a proof is kept
+    // as BundleProof::unreadable (one bad sub-proof is a problem of the bundle, not of the file).
     static ProofBundle from_json(const nlohmann::json& json, const std::filesystem::path& file);
     // What the bundle proves: the commitment with the threshold and count, or with the classes
     // (and a both-private bundle's input commitments).
@@ -118,16 +128,23 @@ struct BundleVerdict {
     std::vector<std::string> problems;  // each names the proof and the link that failed
 };
 
-// Checks a bundle against what the verifier knows: the published model commitment, the public
-// batch, and its own programs' keys (from its setup: programs built for the plan of the bundle's
-// layout). Every expected sub-proof appears exactly once; each verifies under its program's key;
-// every commitment a proof reads is the one its producer made; every part's commitment is the
-// same in all its proofs and is the one the aggregate chains into the published model
-// commitment; the slice proofs' labels are the batch's; the threshold and count are the bundle's.
+// Checks a bundle against what the verifier knows, and only that: its own plan (the statement
+// its folder was set up for: the parts, the options, the number of inputs, and so the sub-proofs
+// and their programs), the published model commitment, the public batch (private-model: the
+// labelled batch the plan was made of; inference: the verifier's inputs; both-private: none), and
+// its programs' keys. What the bundle says of the statement (variant, parts, options, model name,
+// classes and input commitments per input and slice) is compared with the plan, each difference a
+// problem. Every sub-proof of the plan appears exactly once, and no other; each verifies under its
+// program's key; every commitment a proof reads is the one its producer made; every part's
+// commitment is the same in all its proofs and is the one the aggregate chains into the published
+// model commitment; the slice proofs' labels are the batch's; the threshold and count are the
+// bundle's. A sub-proof that is not a proof, or that the toolchain refuses (InputError, or a
+// ToolchainError of a run that failed, panicked or printed no verdict), is a problem naming it;
+// the others are still checked. A toolchain that cannot run (not found, killed, timed out) throws.
 // `verifies` checks one proof of a program (by default with the toolchain and the program's key;
 // e.g. an exported Solidity verifier run in an EVM instead): the links are checked the same way.
 using ProofCheck = std::function<bool(const std::string& program, const Proof& proof)>;
-BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const ProofBundle& bundle,
+BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan, const ProofBundle& bundle,
                             const LabeledBatch& batch, const FieldElement& published_commitment, const ProofCheck& verifies = {});
 
 }  // namespace zokml
