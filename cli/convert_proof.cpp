@@ -35,7 +35,7 @@ int convert_proof(const Args& args, const Output& out) {
         if (e.kind() != ToolchainError::Kind::Failed) throw;
         throw InputError(proof_file, "(file)", e.what());
     }
-    write_text(target, proof.to_json().dump(2) + "\n");
+    write_text(target, dump_json(proof.to_json(), 2) + "\n");
     out.text("proof: " + target.string());
     out.result({{"proof", target.string()}});
     return kOk;

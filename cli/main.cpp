@@ -49,7 +49,10 @@ std::string last_lines(const std::string& text, std::size_t count) {
 int fail(const std::string& command, bool json, ExitCode code, const char* kind, const std::string& message,
          const std::string& more = "") {
     fmt::print(stderr, "zokml{}{}: {}\n{}", command.empty() ? "" : " ", command, message, more);
-    if (json) fmt::print("{}\n", nlohmann::json{{"error", {{"kind", kind}, {"message", message}, {"exit_code", code}}}}.dump(2));
+    if (json) {
+        const std::string text = dump_json(nlohmann::json{{"error", {{"kind", kind}, {"message", message}, {"exit_code", code}}}}, 2);
+        std::fputs((text + "\n").c_str(), stdout);  // never throws: stdout may be what failed
+    }
     return code;
 }
 
@@ -64,6 +67,9 @@ int dispatch(const Subcommand& command, const std::vector<std::string>& argument
             return kOk;
         }
         return command.run(args, Output{json});
+    } catch (const OutputClosed& e) {
+        fmt::print(stderr, "zokml {}: {}\n", command.name, e.what());
+        return kOutputClosed;
     } catch (const UsageError& e) {
         return fail(command.name, json, kUsage, "usage", e.what(), usage);
     } catch (const InputError& e) {
