@@ -52,14 +52,14 @@ struct ProgressLine::Ticker {
 
     void draw() const {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        fmt::print(stderr, "\r{:<10} {:6.1f} s ...", step, seconds);
+        std::fputs(fmt::format("\r{:<10} {:6.1f} s ...", step, seconds).c_str(), stderr);  // never throws in this thread
         std::fflush(stderr);
     }
     void loop() {
         std::unique_lock lock(mutex);
         do draw();
         while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }));
-        fmt::print(stderr, "\r\033[K");  // the result line takes its place on stdout
+        std::fputs("\r\033[K", stderr);  // the result line takes its place on stdout
         std::fflush(stderr);
     }
 };
