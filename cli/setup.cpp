@@ -38,7 +38,7 @@ int ceremony(const Args& args, const Output& out, const std::filesystem::path& f
     }
     if (args.has("contribute")) {
         double seconds = 0;
-        const SetupContribution c = timed("contribute", true, seconds, [&] { return contribute_to_ceremony(folder, args.get_or("name", "")); });
+        const SetupContribution c = timed("contribute", true, seconds, [&] { return contribute_to_ceremony(folder, args.get_or("name", ""), toolchain_from(args), store_from(args)); });
         out.text(fmt::format("contribute {:7.2f} s  (#{} {})", seconds, c.index, c.name));
         out.text("contribution hash (publish it; check it in the final transcript): " + c.hash);
         out.result({{"folder", folder.string()}, {"contribution", c.to_json()}, {"seconds", seconds}});

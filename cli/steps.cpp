@@ -105,11 +105,12 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
     StepResult r("verify");
     Keypair keypair = verification_keypair(verification_key);
     const Proof proof = read_proof(proof_file);
+    check_canonical(proof, keypair.verification_key, proof_file);
     // A folder's own snarkjs key is trusted only after its transcript checks.
     std::error_code unrelated;
     const auto lock = folder ? find_lock(*folder) : std::nullopt;
-    if (lock && lock->keys && lock->keys->backend == Backend::Snarkjs &&
-        fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated)) {
+    const bool folder_key = lock && lock->keys && fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated);
+    if (folder_key && lock->keys->backend == Backend::Snarkjs) {
         check_ceremony(*folder, toolchain, store);
         backend = backend.value_or(Backend::Snarkjs);
     }
@@ -129,6 +130,7 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
                  {"public_inputs", inputs}};
     if (folder) {
         r.details["folder"] = folder->string();
+        if (folder_key) r.details["setup"] = describe_setup(*lock->keys);
         if (const auto output = decode_public_output(*folder, proof)) r.details["public"] = to_json(*output);
     }
     return r;

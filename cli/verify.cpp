@@ -39,6 +39,7 @@ int verify(const Args& args, const Output& out) {
     const StepResult step = verify_step(verification_key_from(args, folder), args.get_or("proof", (folder / "proof.json").string()),
                                         toolchain_from(args), folder, backend, store_from(args));
     step.print(out);
+    if (step.details.contains("setup")) out.text("setup: " + step.details["setup"].get<std::string>());
     if (step.details.contains("public") && !step.details["public"].empty())
         out.text("public: " + dump_json(step.details["public"]));
     return step.details["verified"].get<bool>() ? kOk : kVerificationFailed;
@@ -51,7 +52,9 @@ Subcommand verify_command() {
             "verify a proof: exit code 0 when it PASSED, 1 when it FAILED",
             "[--dir DIR] [--proof FILE] [--vk FILE] | [--dir DIR] --bundle FILE [--inputs FILE]",
             "Needs only the proof and the verification key (by default DIR/proof.json and\n"
-            "DIR/keys/verification.key); with a circuit folder, also decodes the public values.\n"
+            "DIR/keys/verification.key); with a circuit folder, also decodes the public values. The proof is\n"
+            "first checked to be canonical for the key (coordinates below q, points in G1 and G2, the key's\n"
+            "number of public inputs): exit code 3 naming the field otherwise (docs/security.md).\n"
             "--bundle: a split proof's bundle (zokml split-prove), checked with the split folder DIR's keys\n"
             "against its published commitment: every sub-proof and every link between them; an inference\n"
             "bundle against the public inputs it classifies (--inputs, docs/batch-format.md).",

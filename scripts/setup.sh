@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   libfmt-dev nlohmann-json3-dev libssl-dev catch2 libonnx-dev libprotobuf-dev
   libxtensor-dev                # NumPy .npy batches (lib/data/npy.cpp)
+  libgmp-dev                    # GMP: the tests' oracle for BN254's field arithmetic (test/bn254_test.cpp)
   parallel                      # GNU parallel runs the sub-proofs of a split proof in a test
   chromium                      # the exported proving page, tested in a headless browser (zokml export-web)
   python3-torch python3-numpy   # examples/pytorch: PyTorch to a proof, run by a test

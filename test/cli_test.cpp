@@ -351,6 +351,7 @@ TEST_CASE("zokml run proves a held-out digit with the small model; verify passes
     CHECK(verified.exit_code == 0);
     CHECK(verified.parsed()["verified"] == true);
     CHECK(verified.parsed()["public"]["class"] == 0);  // held-out digit 0 is a 0
+    CHECK(verified.parsed()["setup"] == "zokrates, g16 keys made by zokml setup: single party, whoever ran it could forge proofs");
 
     json proof = json::parse(read_file(fs::path(folder) / "proof.json"));
     proof["inputs"][0] = "0x0000000000000000000000000000000000000000000000000000000000000007";  // claim class 7

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <string>
 
 #include "support.hpp"
@@ -117,19 +118,62 @@ TEST_CASE("a snarkjs ceremony of three parties and a beacon: the transcript show
     CHECK_FALSE(evm.call(Proof::from_json(read_json_file(tiny.folder / "proof.json"))).verified);
 }
 
-TEST_CASE("a tampered contribution fails the transcript's check: no keys come out of the ceremony",
+TEST_CASE("a tampered contribution is refused by the next party, and fails the transcript's check: no keys come out of the "
+          "ceremony",
           "[private-input][snarkjs][slow]") {
     const TinyFolder tiny;
     REQUIRE(tiny.run({"setup", "--backend", "snarkjs", "--ceremony"}).exit_code == 0);
     REQUIRE(tiny.run({"setup", "--contribute", "--name", "alice"}).exit_code == 0);
     REQUIRE(tiny.run({"setup", "--contribute", "--name", "bob"}).exit_code == 0);
-    flip_byte(keys_folder(tiny.folder) / "ceremony" / "zkey_0002.zkey", 0.5);  // bob hands on a key his proof does not match
-    REQUIRE(tiny.run({"setup", "--contribute", "--name", "carol"}).exit_code == 0);
+    const fs::path bobs = keys_folder(tiny.folder) / "ceremony" / "zkey_0002.zkey";
+    flip_byte(bobs, 0.5);  // bob hands on a key his proof does not match
+    const Result carol = tiny.run({"setup", "--contribute", "--name", "carol"});
+    CHECK(carol.exit_code == 3);
+    CHECK_THAT(carol.err, Catch::Contains(bobs.string()) && Catch::Contains("transcript does not check"));
+    CHECK_FALSE(fs::exists(keys_folder(tiny.folder) / "ceremony" / "zkey_0003.zkey"));
     const Result r = tiny.run({"setup", "--finalize", "--beacon", "00ff"});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("transcript does not check"));
+    const std::string lead = "not this circuit's): ";  // a reason follows
+    REQUIRE(r.err.find(lead) != std::string::npos);
+    CHECK(std::isprint(static_cast<unsigned char>(r.err[r.err.find(lead) + lead.size()])));
     CHECK_FALSE(fs::exists(keys_folder(tiny.folder) / "proving.key"));
     CHECK_FALSE(read_lock(tiny.folder).keys);
+}
+
+TEST_CASE("the powers of tau are recorded by what they are: zokml's own file passed with --ptau is single-party, and verify "
+          "says how the setup was made",
+          "[private-input][snarkjs][slow]") {
+    const TinyFolder local;
+    REQUIRE(local.run({"setup", "--backend", "snarkjs"}).exit_code == 0);
+    const CeremonyRecord made = *read_lock(local.folder).keys->ceremony;
+    CHECK(made.ptau.made_by_zokml);
+    CHECK(made.ptau.contributions == 1);
+    CHECK(made.single_party());
+    REQUIRE(local.prove().exit_code == 0);
+    const Result verified = local.run({"verify"});
+    CHECK(verified.exit_code == 0);
+    CHECK_THAT(verified.out, Catch::Contains("setup: snarkjs, one contribution and a beacon drawn by zokml setup") &&
+                                 Catch::Contains("made by zokml on this machine") && Catch::Contains("single party"));
+
+    // The same bytes passed as if they were a public ceremony's: still single-party, and said so.
+    const TinyFolder passed;
+    REQUIRE(passed.run({"setup", "--backend", "snarkjs", "--ceremony", "--ptau", made.ptau.file.string()}).exit_code == 0);
+    REQUIRE(passed.run({"setup", "--contribute", "--name", "alice"}).exit_code == 0);
+    REQUIRE(passed.run({"setup", "--finalize", "--beacon", "00ff"}).exit_code == 0);
+    const CeremonyRecord record = *read_lock(passed.folder).keys->ceremony;
+    CHECK(record.ptau.sha256 == made.ptau.sha256);
+    CHECK(record.ptau.made_by_zokml);
+    CHECK(record.single_party());
+    REQUIRE(passed.prove().exit_code == 0);
+    const json verdict = passed.verify().parsed();
+    CHECK_THAT(verdict["setup"].get<std::string>(), Catch::Contains("1 contribution and a beacon") && Catch::Contains("single party"));
+
+    // A file that is no powers of tau is refused naming it.
+    write_file_atomically(passed.dir / "not.ptau", "ptau but not really");
+    const Result refused = passed.run({"setup", "--backend", "snarkjs", "--ceremony", "--ptau", (passed.dir / "not.ptau").string()});
+    CHECK(refused.exit_code == 3);
+    CHECK_THAT(refused.err, Catch::Contains("not.ptau") && Catch::Contains("not a snarkjs powers-of-tau file"));
 }
 
 TEST_CASE("a settings file chooses the snarkjs backend; keys changed after its setup are refused before proving and verifying, even with the lock rewritten to "

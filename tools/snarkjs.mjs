@@ -176,13 +176,6 @@ const COMMANDS = {
     writeAtomic(path.join(out, "verification_key.json"), JSON.stringify(vkFromZokrates(readJson(vk)), null, 2));
     return {};
   },
-  // A proof in snarkjs' files, in ZoKrates' JSON.
-  async "from-snarkjs"({ proof, public: publicSignals, out }) {
-    const p = readJson(proof), signals = readJson(publicSignals);
-    if (!p.pi_a || !p.pi_b || !p.pi_c || !Array.isArray(signals)) throw new CliError(`${proof}: not a snarkjs groth16 proof with its public.json`);
-    writeAtomic(out, JSON.stringify(proofToZokrates(p, signals), null, 2));
-    return {};
-  },
   async verify({ vk, proof }) {
     const p = proofFromZokrates(readJson(proof));
     try {

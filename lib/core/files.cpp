@@ -183,4 +183,14 @@ void link_or_copy(const std::filesystem::path& from, const std::filesystem::path
     if (error) copy_file_atomically(from, to);
 }
 
+bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+    std::error_code error;
+    const auto file = std::filesystem::canonical(path, error);
+    if (error || !std::filesystem::is_regular_file(file, error)) return false;
+    const auto root = std::filesystem::canonical(folder, error);
+    if (error) return false;
+    const auto relative = file.lexically_relative(root);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
 }  // namespace zokml

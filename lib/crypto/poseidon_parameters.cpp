@@ -8,6 +8,8 @@
 #include <string>
 
 namespace zokml::detail {
+
+using bn254::Limbs;
 namespace {
 
 constexpr unsigned kFieldBits = 254;
@@ -79,7 +81,7 @@ std::vector<Fr> round_constants(PoseidonGrain& grain, std::size_t count) {
     constants.reserve(count);
     while (constants.size() < count) {
         const Limbs sample = grain.next_254_bits();
-        if (less_than(sample, kFrModulus)) constants.push_back(Fr::from_canonical(sample));
+        if (bn254::less_than(sample, Fr::kModulus)) constants.push_back(Fr::from_canonical(sample));
     }
     return constants;
 }

@@ -5,9 +5,11 @@
 
 #include <vector>
 
-#include "fr.hpp"
+#include "crypto/bn254/fr.hpp"
 
 namespace zokml::detail {
+
+using bn254::Fr;
 
 struct PoseidonParameters {
     unsigned width = 0;  // t: the number of inputs plus one

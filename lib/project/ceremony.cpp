@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include <cstdint>
+#include <fstream>
 #include <stdexcept>
 
 #include "json_fields.hpp"
@@ -36,7 +38,8 @@ std::string random_hex(std::size_t bytes) {
 }
 
 json to_json(const PowersOfTau& ptau) {
-    return {{"file", fs::absolute(ptau.file).string()}, {"sha256", ptau.sha256}, {"single_party", ptau.single_party}};
+    return {{"file", fs::absolute(ptau.file).string()}, {"sha256", ptau.sha256}, {"contributions", ptau.contributions},
+            {"made_by_zokml", ptau.made_by_zokml},      {"single_party", ptau.single_party()}};
 }
 json to_json(const std::vector<SetupContribution>& contributions) {
     json list = json::array();
@@ -94,10 +97,53 @@ fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, co
     return entry.dir / "out.r1cs";
 }
 
-PowersOfTau given_powers_of_tau(const fs::path& file) {
-    std::error_code missing;
-    if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "no such powers-of-tau file");
-    return {fs::absolute(file), file_sha256(file), false};
+std::string local_ptau_key(unsigned power) { return ArtifactStore::key("zokml local powers of tau", {"bn128", std::to_string(power)}); }
+
+// What a snarkjs .ptau file's header says (sections as binfileutils writes them, little-endian):
+// the power (section 1, after the field size and modulus) and the number of contributions (section 7).
+struct PtauHeader {
+    unsigned power = 0;
+    std::size_t contributions = 0;
+};
+
+PtauHeader read_ptau_header(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    const auto fail = [&](const std::string& why) { throw InputError(file, "(file)", "not a snarkjs powers-of-tau file: " + why); };
+    const auto u32 = [&] {
+        std::uint32_t v = 0;
+        in.read(reinterpret_cast<char*>(&v), sizeof v);
+        if (!in) fail("truncated");
+        return v;
+    };
+    char magic[4] = {};
+    in.read(magic, sizeof magic);
+    if (!in || std::string(magic, sizeof magic) != "ptau") fail("it does not start with \"ptau\"");
+    u32();  // the format's version
+    const std::uint32_t sections = u32();
+    if (sections > 64) fail("too many sections");
+    PtauHeader header;
+    bool has_header = false, has_contributions = false;
+    for (std::uint32_t i = 0; i < sections; ++i) {
+        const std::uint32_t type = u32();
+        std::uint64_t size = 0;
+        in.read(reinterpret_cast<char*>(&size), sizeof size);
+        if (!in) fail("truncated");
+        const std::streamoff start = in.tellg();
+        if (type == 1) {
+            const std::uint32_t field_bytes = u32();
+            if (field_bytes != 32) fail("not BN254");
+            in.seekg(field_bytes, std::ios::cur);
+            header.power = u32();
+            has_header = true;
+        } else if (type == 7) {
+            header.contributions = u32();
+            has_contributions = true;
+        }
+        in.seekg(start + static_cast<std::streamoff>(size));
+        if (!in || size > static_cast<std::uint64_t>(INT64_MAX)) fail("a section runs past the end");
+    }
+    if (!has_header || !has_contributions || header.power < 1 || header.power > 28) fail("no header or no contributions");
+    return header;
 }
 
 // The ceremony's powers of tau, checked to be the bytes it started with.
@@ -110,7 +156,61 @@ const fs::path& checked_ptau(const PowersOfTau& ptau) {
     return ptau.file;
 }
 
+std::string reason(const SetupTranscript& transcript) {
+    return transcript.reason.empty() ? "snarkjs' zkey verify rejects it" : transcript.reason;
+}
+
+// The ceremony's transcript up to zkey, checked against the folder's own r1cs and the powers of
+// tau, with every contribution the ceremony recorded in it, in order, with the hash its party was
+// shown. InputError when it does not hold.
+SetupTranscript checked_transcript(const fs::path& folder, const Ceremony& ceremony, const fs::path& zkey,
+                                   const Toolchain& toolchain, const ArtifactStore& store) {
+    const auto compiled = compile_folder(folder, toolchain, store);
+    if (compiled.key != ceremony.program_key)
+        throw InputError(ceremony_file(folder), "program_key", "the circuit changed since the ceremony started: start it again");
+    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const SetupTranscript transcript = Snarkjs(toolchain.timeout()).verify_setup(r1cs, checked_ptau(ceremony.record.ptau), zkey);
+    if (!transcript.valid)
+        throw InputError(zkey, "(file)", "the ceremony's transcript does not check (a key tampered with, or not this circuit's): " +
+                                             reason(transcript));
+    for (const auto& recorded : ceremony.record.contributions)
+        if (recorded.index > transcript.contributions.size() || transcript.contributions[recorded.index - 1].hash != recorded.hash)
+            throw InputError(ceremony_file(folder), "contributions",
+                             fmt::format("contribution {} ({}) is not in the key's transcript", recorded.index, recorded.name));
+    return transcript;
+}
+
+SetupContribution contribute(const fs::path& folder, Ceremony ceremony, const std::string& name, const Snarkjs& snarkjs) {
+    const std::size_t done = ceremony.record.contributions.size();
+    SetupContribution contribution{done + 1, name, "", ""};
+    contribution.hash = snarkjs.contribute(zkey_file(folder, done), zkey_file(folder, done + 1), name);
+    ceremony.record.contributions.push_back(contribution);
+    write_ceremony(folder, ceremony);
+    return contribution;
+}
+
 }  // namespace
+
+PowersOfTau read_powers_of_tau(const fs::path& file, const ArtifactStore& store) {
+    std::error_code missing;
+    if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "no such powers-of-tau file");
+    const PtauHeader header = read_ptau_header(file);
+    PowersOfTau ptau{fs::absolute(file), file_sha256(file), header.contributions, false};
+    if (const auto own = store.find(local_ptau_key(header.power)))
+        ptau.made_by_zokml = file_sha256(own->dir / "powers.ptau") == ptau.sha256;
+    return ptau;
+}
+
+std::string CeremonyRecord::description() const {
+    const std::size_t parties = contributions.empty() ? 0 : contributions.size() - 1;  // the last is the beacon
+    std::string text = local_contributions ? "snarkjs, one contribution and a beacon drawn by zokml setup"
+                                           : fmt::format("snarkjs ceremony, {} contribution{} and a beacon", parties,
+                                                         parties == 1 ? "" : "s");
+    text += fmt::format("; powers of tau {}... with {} contribution{}{}", ptau.sha256.substr(0, 16), ptau.contributions,
+                        ptau.contributions == 1 ? "" : "s", ptau.made_by_zokml ? ", made by zokml on this machine" : "");
+    if (single_party()) text += ": single party, whoever made it could forge proofs";
+    return text;
+}
 
 json CeremonyRecord::to_json() const {
     return {{"ptau", zokml::to_json(ptau)},
@@ -121,18 +221,19 @@ json CeremonyRecord::to_json() const {
 
 CeremonyRecord CeremonyRecord::from_json(const json& j) {
     const json& ptau = j.at("ptau");
-    return {{ptau.at("file").get<std::string>(), ptau.at("sha256").get<std::string>(), ptau.at("single_party").get<bool>()},
+    return {{ptau.at("file").get<std::string>(), ptau.at("sha256").get<std::string>(), ptau.at("contributions").get<std::size_t>(),
+             ptau.at("made_by_zokml").get<bool>()},
             contributions_from_json(j.at("contributions")),
             j.at("r1cs_sha256").get<std::string>(),
             j.at("local_contributions").get<bool>()};
 }
 
 LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store) {
-    const auto entry = store.get(ArtifactStore::key("zokml local powers of tau", {"bn128", std::to_string(power)}), [&](const fs::path& dir) {
+    const auto entry = store.get(local_ptau_key(power), [&](const fs::path& dir) {
         snarkjs.make_ptau(power, dir / "powers.ptau");
         return json{{"kind", "ptau"}, {"power", power}, {"single_party", true}};
     });
-    return {{entry.dir / "powers.ptau", file_sha256(entry.dir / "powers.ptau"), true}, entry.outcome};
+    return {read_powers_of_tau(entry.dir / "powers.ptau", store), entry.outcome};
 }
 
 void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_file, const Toolchain& toolchain,
@@ -141,7 +242,7 @@ void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_
     const auto compiled = compile_folder(folder, toolchain, store);
     const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
     const PowersOfTau ptau =
-        ptau_file ? given_powers_of_tau(*ptau_file) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store).ptau;
+        ptau_file ? read_powers_of_tau(*ptau_file, store) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store).ptau;
 
     CircuitLock lock = read_lock(folder);
     lock.keys.reset();
@@ -153,15 +254,12 @@ void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_
     write_ceremony(folder, Ceremony{compiled.key, CeremonyRecord{ptau, {}, file_sha256(r1cs), false}});
 }
 
-SetupContribution contribute_to_ceremony(const fs::path& folder, const std::string& name) {
-    Ceremony ceremony = read_ceremony(folder);
-    const std::size_t done = ceremony.record.contributions.size();
-    const Snarkjs snarkjs;
-    SetupContribution contribution{done + 1, name, "", ""};
-    contribution.hash = snarkjs.contribute(zkey_file(folder, done), zkey_file(folder, done + 1), name);
-    ceremony.record.contributions.push_back(contribution);
-    write_ceremony(folder, ceremony);
-    return contribution;
+SetupContribution contribute_to_ceremony(const fs::path& folder, const std::string& name, const Toolchain& toolchain,
+                                         const ArtifactStore& store) {
+    const Ceremony ceremony = read_ceremony(folder);
+    // Never build on a tampered key: a party's contribution would be wasted, found only at the end.
+    checked_transcript(folder, ceremony, zkey_file(folder, ceremony.record.contributions.size()), toolchain, store);
+    return contribute(folder, ceremony, name, Snarkjs(toolchain.timeout()));
 }
 
 std::vector<SetupContribution> ceremony_contributions(const fs::path& folder) { return read_ceremony(folder).record.contributions; }
@@ -172,30 +270,22 @@ SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& bea
     const std::vector<SetupContribution>& recorded_contributions = ceremony.record.contributions;
     if (recorded_contributions.empty())
         throw InputError(ceremony_file(folder), "contributions", "no contribution yet: a beacon alone would leave the keys known to all");
-    const auto compiled = compile_folder(folder, toolchain, store);
-    if (compiled.key != ceremony.program_key)
-        throw InputError(ceremony_file(folder), "program_key", "the circuit changed since the ceremony started: start it again");
     const Snarkjs snarkjs(toolchain.timeout());
     const fs::path final_zkey = ceremony_folder(folder) / "final.zkey";
     snarkjs.beacon(zkey_file(folder, recorded_contributions.size()), final_zkey, beacon_hex, iterations);
-
-    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
-    const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(ceremony.record.ptau), final_zkey);
-    if (!transcript.valid) {
+    SetupTranscript transcript;
+    try {
+        transcript = checked_transcript(folder, ceremony, final_zkey, toolchain, store);
+    } catch (...) {
         fs::remove(final_zkey);
-        throw InputError(ceremony_file(folder), "contributions", "the ceremony's transcript does not check: " + transcript.reason);
+        throw;
     }
-    // Every contribution the ceremony recorded, in order, with the hash its party was shown.
-    for (const auto& recorded : recorded_contributions)
-        if (recorded.index > transcript.contributions.size() || transcript.contributions[recorded.index - 1].hash != recorded.hash)
-            throw InputError(ceremony_file(folder), "contributions",
-                             fmt::format("contribution {} ({}) is not in the final key's transcript", recorded.index, recorded.name));
 
     snarkjs.export_verification_key(final_zkey, keys_folder(folder) / "verification.key");
     fs::rename(final_zkey, keys_folder(folder) / "proving.key");
     CircuitLock lock = read_lock(folder);
     CircuitLock::Keys keys;
-    keys.program_key = compiled.key;
+    keys.program_key = ceremony.program_key;
     keys.scheme = Scheme::G16;
     keys.backend = Backend::Snarkjs;
     keys.proving_key_sha256 = file_sha256(keys_folder(folder) / "proving.key");
@@ -211,7 +301,7 @@ SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& bea
 SetupTranscript setup_folder_single_party(const fs::path& folder, const std::optional<fs::path>& ptau_file,
                                           const Toolchain& toolchain, const ArtifactStore& store) {
     start_ceremony(folder, ptau_file, toolchain, store);
-    contribute_to_ceremony(folder, "zokml (single party)");
+    contribute(folder, read_ceremony(folder), "zokml (single party)", Snarkjs(toolchain.timeout()));  // on the key just made
     const SetupTranscript transcript = finalize_ceremony(folder, random_hex(32), 10, toolchain, store);
     CircuitLock lock = read_lock(folder);
     lock.keys->ceremony->local_contributions = true;
@@ -237,7 +327,7 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
     const auto entry = store.get(key, [&](const fs::path& dir) {
         const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(record.ptau), zkey);
         if (!transcript.valid)
-            throw InputError(zkey, "(file)", "the setup's transcript does not check (tampered or not this circuit's): " + transcript.reason);
+            throw InputError(zkey, "(file)", "the setup's transcript does not check (tampered or not this circuit's): " + reason(transcript));
         const VerificationKey exported = snarkjs.export_verification_key(zkey, dir / "verification.key");
         fs::remove(dir / "verification.key");
         if (!(exported == VerificationKey::from_json(read_json_file(vk))))

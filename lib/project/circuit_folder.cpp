@@ -34,6 +34,13 @@ std::string relative_to(const fs::path& path, const fs::path& base) {
     return (relative.empty() ? absolute : relative).generic_string();
 }
 
+// A file name inside the sources folder: relative, normal, without .., ending in .zok.
+bool is_source_name(const std::string& name) {
+    const fs::path path(name);
+    return !name.empty() && path.is_relative() && path.lexically_normal() == path && *path.begin() != ".." &&
+           path.extension() == ".zok";
+}
+
 fs::path resolve(const std::string& path, const fs::path& base) {
     const fs::path resolved = (base / path).lexically_normal();
     return resolved.has_filename() ? resolved : resolved.parent_path();  // "out/" is "out"
@@ -111,6 +118,12 @@ fs::path sources_folder(const fs::path& folder) { return folder / "circuit"; }
 fs::path abi_file(const fs::path& folder) { return folder / "abi.json"; }
 fs::path keys_folder(const fs::path& folder) { return folder / "keys"; }
 
+std::string describe_setup(const CircuitLock::Keys& keys) {
+    if (keys.ceremony) return keys.ceremony->description();
+    return fmt::format("{}, {} keys made by zokml setup: single party, whoever ran it could forge proofs", to_string(keys.backend),
+                       to_string(keys.scheme));
+}
+
 CircuitLock read_lock(const fs::path& folder) {
     const fs::path file = lock_file(folder);
     if (!fs::exists(file))
@@ -126,6 +139,8 @@ CircuitLock read_lock(const fs::path& folder) {
         lock.batch_fingerprint = fields.text_or("batch_fingerprint", "");
         lock.circuit_fingerprint = fields.text("circuit_fingerprint");
         lock.main_file = fields.text_or("main_file", "main.zok");
+        if (!is_source_name(lock.main_file))
+            fields.fail("main_file", "must name a .zok file inside circuit/ (a relative path, without climbing out with ..)");
         if (const json* compiled = fields.find("compiled")) {
             const Fields c(*compiled, file, "compiled");
             lock.compiled = CircuitLock::Compiled{c.text("key"), c.count("constraints", 0, 0, SIZE_MAX), c.text("toolchain")};
@@ -166,12 +181,19 @@ void write_lock(const fs::path& folder, const CircuitLock& lock) {
 
 Circuit read_sources(const fs::path& folder, const std::string& main_file) {
     const fs::path dir = sources_folder(folder);
+    if (fs::is_symlink(dir)) throw InputError(dir, "(folder)", "a symbolic link: the sources must be inside the folder");
     if (!fs::is_directory(dir)) throw InputError(dir, "(folder)", "no generated sources (run zokml generate or zokml build)");
     Circuit circuit;
     circuit.main_file = main_file;
-    for (const auto& item : fs::recursive_directory_iterator(dir))
+    // Only what is inside the folder: a link could make the sources any file of the machine.
+    for (const auto& item : fs::recursive_directory_iterator(dir)) {
+        if (item.is_symlink())
+            throw InputError(item.path(), "(file)", "a symbolic link: the sources must be files inside circuit/");
         if (item.is_regular_file())
             circuit.files[item.path().lexically_relative(dir).generic_string()] = read_file(item.path());
+    }
+    if (!circuit.files.count(main_file))
+        throw InputError(dir / main_file, "(file)", "missing: the main file is not among the sources (run zokml generate again)");
     return circuit;
 }
 
@@ -274,8 +296,9 @@ FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolch
     // The key may be a hard link into the cache: damage there reaches every folder that links it,
     // and ZoKrates would panic on a truncated key. Only the recorded bytes are used.
     const fs::path& key = artifacts.keypair.proving_key;
-    std::error_code missing;
-    if (!fs::is_regular_file(key, missing)) throw InputError(key, "(file)", "missing: run zokml setup again");
+    if (!fs::exists(fs::symlink_status(key))) throw InputError(key, "(file)", "missing: run zokml setup again");
+    if (!is_file_inside(key, folder))
+        throw InputError(key, "(file)", "not a file inside the folder (a link elsewhere?): run zokml setup again");
     if (lock.keys->proving_key_sha256.empty())
         throw InputError(lock_file(folder), "keys", "set up by an older zokml, without the key's SHA-256: run zokml setup again");
     if (sha256_hex(read_file(key)) != lock.keys->proving_key_sha256)

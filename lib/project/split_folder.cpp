@@ -185,6 +185,9 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     const json& programs = f.required("programs");
     if (!programs.is_object()) f.fail("programs", "expected an object");
     for (const auto& [name, record] : programs.items()) {
+        // Names become paths (programs/NAME, keys/NAME): plan names only, nothing that climbs out.
+        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+            f.fail("programs", "'" + name + "' is not a program name (lower-case letters, digits and -)");
         const detail::Fields r(record, file, "programs." + name);
         CompiledProgram program;
         program.program = build_folder(folder, name) / "out";
@@ -200,9 +203,8 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
             r.fail("verification_key_sha256", "the folder's verification key is not the one set up");
         if (proving) {
             keys.proving_key = key_folder(folder, name) / "proving.key";
-            std::error_code missing;
-            if (!fs::is_regular_file(keys.proving_key, missing) || !fs::is_regular_file(program.program, missing))
-                throw InputError(keys.proving_key, "(file)", "missing: a prover needs the proving key and the program");
+            if (!is_file_inside(keys.proving_key, folder) || !is_file_inside(program.program, folder))
+                throw InputError(keys.proving_key, "(file)", "missing, or a link out of the folder: a prover needs the proving key and the program");
             if (sha256_hex(read_file(keys.proving_key)) != r.text("proving_key_sha256"))
                 throw InputError(keys.proving_key, "(file)", "damaged: its SHA-256 is not the one split-setup recorded");
         }

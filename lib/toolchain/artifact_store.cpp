@@ -279,6 +279,8 @@ std::string ArtifactStore::setup_key(const std::string& program_sha256, Scheme s
 }
 
 ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, const Circuit& circuit) const {
+    if (!circuit.files.count(circuit.main_file))
+        throw std::invalid_argument("the circuit's main file " + circuit.main_file + " is none of its files");
     const std::string& version = toolchain_version(toolchain);
     const std::string fingerprint = circuit.fingerprint();
     CachedProgram result;

@@ -95,6 +95,7 @@ Keypair verification_keypair(const std::filesystem::path& verification_key) {
     try {
         keypair.verification_key = VerificationKey::from_json(key);
         keypair.scheme = scheme_from_string(keypair.verification_key.scheme);
+        if (keypair.scheme != Scheme::Marlin) public_input_count(keypair.verification_key);  // the list proofs are checked against
     } catch (const std::exception& e) {
         throw InputError(verification_key, "(file)", std::string("not a verification key: ") + e.what());
     }

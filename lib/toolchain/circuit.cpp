@@ -6,7 +6,8 @@
 namespace zokml {
 
 std::string Circuit::fingerprint() const {
-    std::string all;
+    // The main file decides which program compiles: it is part of what a cache entry's key covers.
+    std::string all = "main=" + main_file + '\0';
     for (const auto& [name, text] : files) all += name + '\0' + std::to_string(text.size()) + '\0' + text;
     return sha256_hex(all);
 }

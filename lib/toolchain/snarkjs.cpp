@@ -103,6 +103,7 @@ VerificationKey Snarkjs::export_verification_key(const fs::path& zkey, const fs:
 }
 
 bool Snarkjs::verify(const Keypair& keypair, const Proof& proof, const fs::path& work_dir) const {
+    check_canonical(proof, keypair.verification_key, {});  // snarkjs reads a missing public input as 0, coordinates mod q
     const TempFolder staging(fs::absolute(work_dir), ".staging");
     write_file_atomically(staging.path() / "proof.json", proof.to_json().dump(2));
     const json reply = run(Step::Verify, {"verify", "--vk", absolute_path(keypair.verification_key_file), "--proof",
@@ -117,13 +118,6 @@ void Snarkjs::to_snarkjs_files(const Proof& proof, const fs::path& verification_
     write_file_atomically(staging.path() / "zokrates-proof.json", proof.to_json().dump(2));
     run(Step::ExportVerifier, {"to-snarkjs", "--proof", absolute_path(staging.path() / "zokrates-proof.json"), "--vk",
                                absolute_path(verification_key), "--out", absolute_path(out_dir)});
-}
-
-Proof Snarkjs::from_snarkjs_files(const fs::path& proof, const fs::path& public_signals, const fs::path& work_dir) const {
-    const TempFolder staging(fs::absolute(work_dir), ".staging");
-    run(Step::Verify, {"from-snarkjs", "--proof", absolute_path(proof), "--public", absolute_path(public_signals), "--out",
-                       absolute_path(staging.path() / "proof.json")});
-    return Proof::from_json(json::parse(read_file(staging.path() / "proof.json")));
 }
 
 }  // namespace zokml

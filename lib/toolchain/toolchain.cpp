@@ -236,6 +236,7 @@ Proof Toolchain::generate_proof(const CompiledProgram& program, const Witness& w
 }
 
 bool Toolchain::verify(const Keypair& keypair, const Proof& proof, const fs::path& work_dir) const {
+    check_canonical(proof, keypair.verification_key, {});  // ZoKrates panics on some non-canonical proofs, accepts others
     const Staging staging(work_dir);
     write_file_atomically(staging.path("proof.json"), proof.to_json().dump(2));
     const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Verify,

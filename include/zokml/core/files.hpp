@@ -29,6 +29,10 @@ bool is_inside(const std::filesystem::path& path, const std::filesystem::path& f
 // created when missing. A cache entry's file in a folder that outlives the entry.
 void link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// Whether `path`, with every link on the way resolved, is a regular file inside `folder` (resolved
+// too): a file that a folder's own records name, which no link may take elsewhere.
+bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder);
+
 // What a TempFolder holds, which decides what a signal does with it.
 enum class TempContents {
     Private,  // removed by install_signal_cleanup's thread before the process ends (a witness)

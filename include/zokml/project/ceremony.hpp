@@ -20,12 +20,22 @@ namespace zokml {
 
 // The phase-1 file a ceremony builds on: a public ceremony's (as deployments use) or one made
 // here, which whoever made it could use to forge proofs.
+// What it is is read from its bytes, never from how it was passed: the same file is single-party
+// whether zokml made it or someone passed it with --ptau.
 struct PowersOfTau {
     std::filesystem::path file;
     std::string sha256;
-    bool single_party = false;  // made by zokml on one machine
+    std::size_t contributions = 0;  // in the file's own transcript (a beacon counts as one)
+    bool made_by_zokml = false;     // the bytes of a file that zokml made on this machine
+
+    // Whoever made its only contribution, or zokml's user, could forge proofs.
+    bool single_party() const { return made_by_zokml || contributions <= 1; }
     bool operator==(const PowersOfTau&) const = default;
 };
+// The powers-of-tau file's SHA-256, its number of contributions (from its header) and whether it
+// is this machine's own (the bytes of local_powers_of_tau's file of its size, when the store has
+// one). InputError naming the file when it is no snarkjs powers-of-tau file.
+PowersOfTau read_powers_of_tau(const std::filesystem::path& file, const ArtifactStore& store);
 // zokml's own file of 2^power, made once and kept in the store (outcome: whether it was there).
 struct LocalPowersOfTau {
     PowersOfTau ptau;
@@ -40,7 +50,8 @@ struct CeremonyRecord {
     std::string r1cs_sha256;
     bool local_contributions = false;  // zokml setup made the contributions itself (no --ceremony)
 
-    bool single_party() const { return ptau.single_party || local_contributions; }
+    bool single_party() const { return ptau.single_party() || local_contributions; }
+    std::string description() const;  // how the setup was made, in one line (zokml verify prints it)
     nlohmann::json to_json() const;
     static CeremonyRecord from_json(const nlohmann::json& json);  // throws std::exception when malformed
 };
@@ -50,9 +61,12 @@ struct CeremonyRecord {
 // Without ptau_file, zokml's local powers of tau of the size the circuit needs.
 void start_ceremony(const std::filesystem::path& folder, const std::optional<std::filesystem::path>& ptau_file,
                     const Toolchain& toolchain, const ArtifactStore& store);
-// One party's contribution, on the ceremony's latest .zkey. The entropy is drawn inside snarkjs
-// and never stored. Returns what the party publishes: its contribution hash.
-SetupContribution contribute_to_ceremony(const std::filesystem::path& folder, const std::string& name);
+// One party's contribution, on the ceremony's latest .zkey, once the transcript so far checks
+// (InputError naming the key when it does not: a party never builds on a tampered key). The
+// entropy is drawn inside snarkjs and never stored. Returns what the party publishes: its
+// contribution hash.
+SetupContribution contribute_to_ceremony(const std::filesystem::path& folder, const std::string& name,
+                                         const Toolchain& toolchain, const ArtifactStore& store);
 // The final beacon (a public random value announced after the last contribution, hex), the check
 // of the whole transcript and the keys: folder/keys and the lock's keys record. The intermediate
 // .zkey files are removed. Throws InputError when the transcript does not check.

@@ -90,6 +90,9 @@ struct CircuitLock {
     };
     std::optional<Keys> keys;
 };
+// How the keys were made, in one line: who could forge proofs with them (zokml verify prints it).
+std::string describe_setup(const CircuitLock::Keys& keys);
+
 // Throws InputError naming the lock file when it is missing or malformed.
 CircuitLock read_lock(const std::filesystem::path& folder);
 void write_lock(const std::filesystem::path& folder, const CircuitLock& lock);  // atomically

@@ -79,4 +79,18 @@ struct Proof {
     bool operator==(const Proof&) const = default;
 };
 
+// The number of public inputs a proof for the key carries: g16's gamma_abc and gm17's query hold
+// one point more. Throws std::invalid_argument for other schemes or a key without that list.
+std::size_t public_input_count(const VerificationKey& key);
+
+// Checks that the proof is one the key's verifiers can take, in its only form, before any of them
+// sees it (zokrates-js, snarkjs, the calldata of the Solidity verifier and the sCrypt one): a g16
+// or gm17 proof on bn128, the key's scheme; "proof" holds exactly the points a, b (G2) and c, each
+// coordinate "0x" and 64 hex digits of a value below q (BN254's base field), a and c on the curve
+// y^2 = x^3 + 3, b on the twist y^2 = x^3 + 3/(9+u) and in its subgroup of order r; the point at
+// infinity, which no honest proof holds, is refused; and exactly public_input_count(key) public
+// inputs (each below p, as Proof holds them). Throws InputError naming `file` (where the proof was
+// read) and the field, e.g. "proof.b[1][0]", or "inputs" for their number. docs/security.md
+void check_canonical(const Proof& proof, const VerificationKey& key, const std::filesystem::path& file);
+
 }  // namespace zokml

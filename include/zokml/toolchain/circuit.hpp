@@ -13,7 +13,7 @@ struct Circuit {
     std::string main_file = "main.zok";
     std::map<std::string, std::string> files;
 
-    std::string fingerprint() const;  // SHA-256 over every file's name and text
+    std::string fingerprint() const;  // SHA-256 over the main file's name and every file's name and text
     // Writes every file under dir (atomically each); the main module is dir / main_file.
     void write(const std::filesystem::path& dir) const;
 };

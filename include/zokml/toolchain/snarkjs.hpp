@@ -61,14 +61,12 @@ public:
                                  const std::filesystem::path& zkey) const;
     // The .zkey's verification key, written to out in ZoKrates' format.
     VerificationKey export_verification_key(const std::filesystem::path& zkey, const std::filesystem::path& out) const;
-    // True when snarkjs accepts the proof under the keypair's verification key.
+    // True when snarkjs accepts the proof under the keypair's verification key; InputError (without
+    // a file name) when check_canonical refuses the proof.
     bool verify(const Keypair& keypair, const Proof& proof, const std::filesystem::path& work_dir) const;
     // A g16 proof and its verification key in snarkjs' files: out_dir/proof.json, public.json and
     // verification_key.json (what `snarkjs groth16 verify` takes).
     void to_snarkjs_files(const Proof& proof, const std::filesystem::path& verification_key, const std::filesystem::path& out_dir) const;
-    // A proof in snarkjs' proof.json and public.json, in ZoKrates' JSON.
-    Proof from_snarkjs_files(const std::filesystem::path& proof, const std::filesystem::path& public_signals,
-                             const std::filesystem::path& work_dir) const;
 
 private:
     nlohmann::json run(Step step, const std::vector<std::string>& arguments) const;

@@ -73,6 +73,7 @@ public:
     Proof generate_proof(const CompiledProgram& program, const Witness& witness, const Keypair& keypair,
                          const std::filesystem::path& out_dir) const;
     // True for PASSED, false for FAILED; writes the proof to work_dir to hand it to the tool.
+    // InputError (without a file name) when check_canonical refuses the proof.
     bool verify(const Keypair& keypair, const Proof& proof, const std::filesystem::path& work_dir) const;
     std::string export_verifier(const Keypair& keypair, const std::filesystem::path& out_dir) const;
 
