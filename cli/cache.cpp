@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <limits>
 
 #include "common.hpp"
 #include "subcommands.hpp"
@@ -21,7 +22,8 @@ std::chrono::seconds duration_of(const std::string& text) {
     return std::chrono::seconds(std::stoll(text.substr(0, digits)) * units.at(unit));
 }
 
-// "500M", "2G", "800K", "1000" (bytes), powers of 1024.
+// "500M", "2G", "800K", "1000" (bytes), powers of 1024. A size beyond 2^64 bytes keeps everything
+// (it does not wrap around to a small one).
 std::uintmax_t size_of(const std::string& text) {
     std::size_t digits = 0;
     while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
@@ -29,7 +31,10 @@ std::uintmax_t size_of(const std::string& text) {
     const std::map<std::string, std::uintmax_t> units = {{"", 1}, {"B", 1}, {"K", 1ull << 10}, {"M", 1ull << 20}, {"G", 1ull << 30}};
     if (digits == 0 || digits > 12 || !units.count(unit))
         throw UsageError("--max-size: expected a number and a unit (B, K, M, G), e.g. 2G, got '" + text + "'");
-    return std::stoull(text.substr(0, digits)) * units.at(unit);
+    const std::uintmax_t number = std::stoull(text.substr(0, digits));
+    const std::uintmax_t scale = units.at(unit);
+    return number > std::numeric_limits<std::uintmax_t>::max() / scale ? std::numeric_limits<std::uintmax_t>::max()
+                                                                         : number * scale;
 }
 
 std::string megabytes(std::uintmax_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1 << 20)); }
@@ -69,13 +74,15 @@ int prune(const Args& args, const ArtifactStore& store, const Output& out) {
     if (auto text = args.get("max-size")) max_size = size_of(*text);
     if (!older_than && !max_size) throw UsageError("prune needs --older-than D or --max-size S (or both)");
     const auto pruned = store.prune(older_than, max_size);
-    out.text(fmt::format("removed {} entries ({}), kept {} ({}) in {}", pruned.removed, megabytes(pruned.removed_bytes), pruned.kept,
-                         megabytes(pruned.kept_bytes), store.root().string()));
+    out.text(fmt::format("removed {} entries ({}), kept {} ({}{}) in {}", pruned.removed, megabytes(pruned.removed_bytes),
+                         pruned.kept, megabytes(pruned.kept_bytes),
+                         pruned.in_use ? fmt::format(", {} in use by a running zokml", pruned.in_use) : "", store.root().string()));
     out.result({{"root", store.root().string()},
                 {"removed", pruned.removed},
                 {"removed_bytes", pruned.removed_bytes},
                 {"kept", pruned.kept},
-                {"kept_bytes", pruned.kept_bytes}});
+                {"kept_bytes", pruned.kept_bytes},
+                {"in_use", pruned.in_use}});
     return kOk;
 }
 

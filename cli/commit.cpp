@@ -24,7 +24,7 @@ int commit(const Args& args, const Output& out) {
     }
     const auto neurons = static_cast<std::size_t>(args.integer_or("neurons-per-part", SplitOptions{}.neurons_per_part, 1, 1 << 20));
     const PublishedLayout layout = publish_layout(model, neurons);
-    if (auto file = args.get("layout")) write_text(*file, layout.to_json().dump(2) + "\n");
+    if (auto file = args.get("layout")) write_text(*file, dump_json(layout.to_json(), 2) + "\n");
     out.result({{"model", args.required("model")},
                 {"name", model.name},
                 {"fingerprint", model.fingerprint()},

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <fstream>
 #include <cmath>
@@ -27,13 +28,18 @@ namespace zokml::cli {
 
 namespace fs = std::filesystem;
 
+void print_out(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return;
+    if (errno == EPIPE) throw OutputClosed();
+    throw std::system_error(errno, std::generic_category(), "cannot write to stdout");
+}
+
 void Output::text(const std::string& text) const {
-    if (!json) fmt::print("{}\n", text);
-    std::fflush(stdout);
+    if (!json) print_out(text + "\n");
 }
 
 void Output::result(const nlohmann::json& result) const {
-    if (json) fmt::print("{}\n", result.dump(2));
+    if (json) print_out(dump_json(result, 2) + "\n");
 }
 
 struct ProgressLine::Ticker {
@@ -46,14 +52,14 @@ struct ProgressLine::Ticker {
 
     void draw() const {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        fmt::print(stderr, "\r{:<10} {:6.1f} s ...", step, seconds);
+        std::fputs(fmt::format("\r{:<10} {:6.1f} s ...", step, seconds).c_str(), stderr);  // never throws in this thread
         std::fflush(stderr);
     }
     void loop() {
         std::unique_lock lock(mutex);
         do draw();
         while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }));
-        fmt::print(stderr, "\r\033[K");  // the result line takes its place on stdout
+        std::fputs("\r\033[K", stderr);  // the result line takes its place on stdout
         std::fflush(stderr);
     }
 };
@@ -384,10 +390,29 @@ std::string layer_table(const nlohmann::json& rows) {
     return text;
 }
 
+namespace {
+
+// The most zokml reads from stdin: a private input of a circuit's largest input (2^20 values)
+// takes a few tens of MiB at most. More is refused rather than read until memory runs out.
+constexpr std::size_t kMaxStdinBytes = std::size_t(64) << 20;
+
+std::string read_stdin() {
+    std::string text;
+    char buffer[1 << 16];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > kMaxStdinBytes)
+            throw InputError("<stdin>", "(stdin)", fmt::format("holds more than {} MiB, more than any private input or proof; zokml "
+                                                               "stops reading there", kMaxStdinBytes >> 20));
+    }
+    return text;
+}
+
+}  // namespace
+
 nlohmann::json read_json(const fs::path& file) {
     if (file != "-") return read_json_file(file);
-    const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    return parse_json(text, "<stdin>");
+    return parse_json(read_stdin(), "<stdin>");
 }
 
 Proof read_proof(const fs::path& file) {

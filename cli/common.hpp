@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "args.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/core/json.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/project/folder_proof.hpp"
@@ -30,7 +32,16 @@ enum ExitCode : int {
     kBadInput = 3,            // zokml::InputError: malformed or inconsistent files, inputs out of range
     kToolchainFailed = 4,     // zokml::ToolchainError: a zokrates step failed
     kOtherError = 5,          // anything else (an I/O error, a full disk)
+    kOutputClosed = 141,      // stdout's reader went away (as 128 + SIGPIPE, but after cleaning up)
 };
+
+// Thrown when a write to stdout fails with EPIPE (SIGPIPE is ignored: install_signal_cleanup):
+// the command stops as on any error, its scratch folders removed, and zokml exits kOutputClosed.
+struct OutputClosed : std::runtime_error {
+    OutputClosed() : std::runtime_error("stdout was closed before the output ended: stopped") {}
+};
+// Writes text to stdout now; OutputClosed when its reader has gone, std::system_error on another failure.
+void print_out(const std::string& text);
 
 // Results go to stdout: text lines, or one JSON object with --json.
 struct Output {
@@ -115,7 +126,8 @@ nlohmann::json layer_rows(const QuantizedModel& model);
 std::string layer_table(const nlohmann::json& rows);
 
 
-// A JSON document from a file, or from stdin for "-"; InputError when unreadable or malformed.
+// A JSON document from a file, or from stdin for "-" (at most 64 MiB of it); InputError when
+// unreadable, malformed or larger.
 nlohmann::json read_json(const std::filesystem::path& file);
 // A proof file as zokml writes it; InputError naming the file when it is not one.
 Proof read_proof(const std::filesystem::path& file);

@@ -32,7 +32,7 @@ int convert_proof(const Args& args, const Output& out) {
     // With a key, also the number of public inputs (else `verify` checks it).
     if (args.has("vk") || args.has("dir"))
         check_canonical(proof, verification_keypair(verification_key_from(args, folder_from(args))).verification_key, public_file);
-    write_text(target, proof.to_json().dump(2) + "\n");
+    write_text(target, dump_json(proof.to_json(), 2) + "\n");
     out.text("proof: " + target.string());
     out.result({{"proof", target.string()}});
     return kOk;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -48,8 +49,12 @@ std::string last_lines(const std::string& text, std::size_t count) {
 // Prints the error (and, with --json, a JSON object naming it on stdout); returns the exit code.
 int fail(const std::string& command, bool json, ExitCode code, const char* kind, const std::string& message,
          const std::string& more = "") {
-    fmt::print(stderr, "zokml{}{}: {}\n{}", command.empty() ? "" : " ", command, message, more);
-    if (json) fmt::print("{}\n", nlohmann::json{{"error", {{"kind", kind}, {"message", message}, {"exit_code", code}}}}.dump(2));
+    // fputs never throws (fmt::print does): stderr may be a closed pipe too.
+    std::fputs(fmt::format("zokml{}{}: {}\n{}", command.empty() ? "" : " ", command, message, more).c_str(), stderr);
+    if (json) {
+        const std::string text = dump_json(nlohmann::json{{"error", {{"kind", kind}, {"message", message}, {"exit_code", code}}}}, 2);
+        std::fputs((text + "\n").c_str(), stdout);  // never throws: stdout may be what failed
+    }
     return code;
 }
 
@@ -64,6 +69,9 @@ int dispatch(const Subcommand& command, const std::vector<std::string>& argument
             return kOk;
         }
         return command.run(args, Output{json});
+    } catch (const OutputClosed& e) {
+        std::fputs(fmt::format("zokml {}: {}\n", command.name, e.what()).c_str(), stderr);
+        return kOutputClosed;
     } catch (const UsageError& e) {
         return fail(command.name, json, kUsage, "usage", e.what(), usage);
     } catch (const InputError& e) {

@@ -28,7 +28,7 @@ int prove_many(const Args& args, const Output& out) {
         return prove_folder_batch(folder, inputs, file, jobs, toolchain_from(args), store_from(args),
                                   [&](std::size_t k, const FolderProof& proof, double s) {
                                       const auto path = proofs_dir / fmt::format("proof-{}.json", k);
-                                      write_text(path, proof.proof.to_json().dump(2) + "\n");
+                                      write_text(path, dump_json(proof.proof.to_json(), 2) + "\n");
                                       seconds_each.push_back(s);
                                       rows.push_back({{"index", k}, {"proof", path.string()}, {"public", to_json(proof.public_output)},
                                                       {"seconds", s}});

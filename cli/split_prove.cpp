@@ -40,7 +40,7 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     const Toolchain toolchain = toolchain_from(args);
     if (auto plan = args.get("gather")) {
         const ProofBundle bundle = gather_split_plan(folder, *plan, toolchain);
-        write_text(file, bundle.to_json().dump(1) + "\n");
+        write_text(file, dump_json(bundle.to_json(), 1) + "\n");
         out.text("bundle: " + file.string());
         out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}});
         return kOk;
@@ -55,8 +55,7 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     const SplitPlanFolder plan = prepare_split_plan(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40));
     const std::string self = fmt::format("'{}' split-prove --dir '{}'{} --plan-dir '{}'", std::filesystem::read_symlink("/proc/self/exe").string(),
                                          std::filesystem::absolute(folder).string(), model_arguments(args), std::filesystem::absolute(plan.dir).string());
-    for (std::size_t i = 0; i < plan.proofs; ++i) fmt::print("{} --sub-proof {}\n", self, i);
-    std::fflush(stdout);
+    for (std::size_t i = 0; i < plan.proofs; ++i) print_out(fmt::format("{} --sub-proof {}\n", self, i));
     fmt::print(stderr, "then: zokml split-prove --dir '{}' --gather '{}' (the plan folder holds private values until then)\n",
                folder.string(), plan.dir.string());
     return kOk;
@@ -80,11 +79,11 @@ int split_prove(const Args& args, const Output& out) {
                                  toolchain_from(args), jobs, show_progress, &times)
             : prove_split_folder(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
                                  show_progress, &times);
-    write_text(file, bundle.to_json().dump(1) + "\n");
+    write_text(file, dump_json(bundle.to_json(), 1) + "\n");
     out.text(fmt::format("prove      {:7.2f} s  ({} sub-proofs, {:.1f} s of proving, {} at a time)", times.wall_s,
                          bundle.proofs.size(), times.prove_s, jobs));
     out.text(fmt::format("bundle: {}", file.string()));
-    out.text("public: " + bundle.statement().dump());
+    out.text("public: " + dump_json(bundle.statement()));
     out.result({{"bundle", file.string()},
                 {"proofs", bundle.proofs.size()},
                 {"prove_s", times.prove_s},

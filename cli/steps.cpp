@@ -89,7 +89,7 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
                       const Toolchain& toolchain, const ArtifactStore& store) {
     StepResult r("prove");
     const FolderProof proven = timed(r.step, true, r.seconds, [&] { return prove_folder(folder, request, toolchain, store); });
-    write_text(proof_file, proven.proof.to_json().dump(2) + "\n");
+    write_text(proof_file, dump_json(proven.proof.to_json(), 2) + "\n");
     r.note = describe(proven.public_output);
     r.details = {{"folder", folder.string()}, {"proof", proof_file.string()}, {"public", to_json(proven.public_output)}};
     if (request.digit) {  // a held-out digit's label is known: show it beside what the proof reveals

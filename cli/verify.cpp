@@ -26,7 +26,7 @@ int verify_bundle_file(const Args& args, const Output& out, const std::filesyste
     out.text(fmt::format("verify     {:7.2f} s  ({}, {} proofs)", seconds, verdict.verified ? "PASSED" : "FAILED", bundle.proofs.size()));
     for (const auto& problem : verdict.problems) out.text("  " + problem);
     const nlohmann::json revealed = bundle.statement();
-    if (verdict.verified) out.text("public: " + revealed.dump());
+    if (verdict.verified) out.text("public: " + dump_json(revealed));
     out.result({{"verified", verdict.verified}, {"bundle", file.string()}, {"problems", verdict.problems}, {"seconds", seconds},
                 {"public", revealed}});
     return verdict.verified ? kOk : kVerificationFailed;
@@ -42,7 +42,7 @@ int verify(const Args& args, const Output& out) {
     step.print(out);
     if (step.details.contains("setup")) out.text("setup: " + step.details["setup"].get<std::string>());
     if (step.details.contains("public") && !step.details["public"].empty())
-        out.text("public: " + step.details["public"].dump());
+        out.text("public: " + dump_json(step.details["public"]));
     return step.details["verified"].get<bool>() ? kOk : kVerificationFailed;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -217,6 +218,54 @@ TEST_CASE("the cache lists its entries by last use, and prunes by age, then by s
     CHECK(fs::is_empty(dir / "cache" / "tmp"));
     store.get(keys[3], writing("again", calls));
     CHECK(calls == 5);
+}
+
+TEST_CASE("a prune in another process keeps an entry while it is used, and removes it once it is not", "[store]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "cache");
+    std::atomic<int> calls{0};
+    // The reader takes the entry, lets another process prune the whole cache, then reads the entry's files.
+    std::optional<ArtifactStore::Entry> entry = store.get(kKey, writing("in use", calls));
+    const auto prune_in_another_process = [&] {
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            const auto pruned = ArtifactStore(dir / "cache").prune(std::nullopt, 0);
+            ::_exit(pruned.removed == 0 && pruned.kept == 1 && pruned.in_use == 1 ? 0 : pruned.removed == 1 ? 1 : 2);
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        REQUIRE(WIFEXITED(status));
+        return WEXITSTATUS(status);
+    };
+    CHECK(prune_in_another_process() == 0);  // kept, in use (it was removed under the reader's feet)
+    CHECK(read_file(entry->dir / "artifact.txt") == "in use");
+    // A copy of the entry holds it as well; the last one to go lets it be pruned.
+    ArtifactStore::Entry copy = *entry;
+    entry.reset();
+    CHECK(prune_in_another_process() == 0);
+    CHECK(read_file(copy.dir / "artifact.txt") == "in use");
+    copy = {};
+    CHECK(prune_in_another_process() == 1);
+    CHECK_FALSE(fs::exists(dir / "cache" / "entries" / kKey));
+    CHECK(store.get(kKey, writing("again", calls)).outcome == Outcome::Built);
+}
+
+TEST_CASE("a compiled program and keypair from the store keep their entries while they are used", "[store]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "cache");
+    CompiledProgram program;  // copies outlive the cached values, as a prover keeps them
+    Keypair keypair;
+    {
+        const auto compiled = store.compile(test::real_toolchain(), square_circuit());
+        program = compiled.program;
+        keypair = store.setup(test::real_toolchain(), compiled.program, Scheme::G16).keypair;
+    }
+    const auto pruned = ArtifactStore(dir / "cache").prune(std::nullopt, 0);
+    CHECK(pruned.removed == 0);
+    CHECK(pruned.in_use == 2);
+    CHECK(fs::is_regular_file(program.program));
+    CHECK(fs::is_regular_file(keypair.proving_key));
 }
 
 TEST_CASE("an entry whose entry.json is unreadable is listed as corrupt and can be pruned", "[store]") {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "zokml/core/digest.hpp"
 #include "zokml/core/files.hpp"
 #include "toolchain/subprocess.hpp"
 #include "support.hpp"
@@ -190,6 +191,86 @@ TEST_CASE("with --json an error is a JSON object naming its kind", "[cli]") {
     CHECK(r.parsed()["error"]["kind"] == "input");
     CHECK(r.parsed()["error"]["exit_code"] == 3);
     CHECK(zokml_cli({"inspect", "--json", "--bogus"}).parsed()["error"]["kind"] == "usage");
+}
+
+TEST_CASE("with --json every message survives bytes that are not UTF-8: they become U+FFFD", "[cli]") {
+    const test::TempDir dir;
+    const std::string bad = "\xff\xfe";
+    // A file name, an argument and a CSV value, each in the message of a refusal.
+    write_file_atomically(dir / ("batch" + bad + ".csv"), "1,2," + bad + "\n");
+    const fs::path folder = dir / "tiny";
+    REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+    for (const std::vector<std::string>& arguments : std::vector<std::vector<std::string>>{
+             {"inspect", "--model", (dir / ("model" + bad + ".json")).string(), "--json"},
+             {"inspect", "--model", (dir / "tiny.json").string(), "--bogus" + bad, "--json"},
+             {"prove", "--dir", folder.string(), "--input", (dir / ("batch" + bad + ".csv")).string(), "--json"}}) {
+        const Result r = zokml_cli(arguments);  // aborted (SIGABRT): nlohmann's dump throws on such bytes
+        INFO(r.err);
+        CHECK((r.exit_code == 2 || r.exit_code == 3));
+        const json error = r.parsed().at("error");
+        CHECK(error.at("exit_code") == r.exit_code);
+        CHECK_THAT(error.at("message").get<std::string>(), Catch::Contains("\xef\xbf\xbd"));  // U+FFFD
+    }
+}
+
+TEST_CASE("a private input or batch file nested 100,000 levels deep is refused with exit code 3", "[cli]") {
+    const test::TempDir dir;
+    const fs::path folder = dir / "tiny";
+    REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    write_file_atomically(dir / "input.json", deep);
+    write_file_atomically(dir / "batch.json", R"({"format": "zokml-batch", "version": 1, "inputs": )" + deep + "}");
+    for (const auto& [arguments, stdin_data] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"prove", "--dir", folder.string(), "--input", (dir / "input.json").string()}, ""},
+             {{"prove", "--dir", folder.string(), "--input", "-"}, deep},
+             {{"prove", "--dir", folder.string(), "--inputs", (dir / "batch.json").string()}, ""}}) {
+        const Result r = zokml_cli(arguments, stdin_data);  // was a stack overflow (SIGSEGV)
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.err, Catch::Contains("more than 64 levels deep"));
+    }
+}
+
+TEST_CASE("an endless stdin is refused after 64 MiB, naming stdin", "[cli]") {
+    const test::TempDir dir;
+    const fs::path folder = dir / "tiny";
+    REQUIRE(zokml_cli({"generate", "--model", tiny_model(dir / "tiny.json").string(), "--dir", folder.string()}).exit_code == 0);
+    const auto r = detail::run_process("/bin/sh", {"-c", fmt::format("yes | '{}' prove --dir '{}' --input -", ZOKML_CLI, folder.string())},
+                                       dir.path(), "", std::chrono::minutes(1));
+    REQUIRE_FALSE(r.timed_out);  // read until the timeout
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("<stdin>") && Catch::Contains("more than 64 MiB"));
+}
+
+TEST_CASE("cache prune limits beyond what a clock or a disk holds remove nothing", "[cli]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "cache");
+    store.get(sha256_hex("an entry"), [](const fs::path& d) {
+        write_file_atomically(d / "artifact.txt", "kept");
+        return json::object();
+    });
+    // 106752 days is 2^63 ns: the age limit wrapped around; 2^34 G is 2^64 bytes: the size limit wrapped to 0.
+    for (const std::vector<std::string>& limit :
+         std::vector<std::vector<std::string>>{{"--older-than", "106752d"}, {"--older-than", "999999999"}, {"--max-size", "17179869184G"},
+                                               {"--max-size", "999999999999G"}}) {
+        INFO(limit[0] << " " << limit[1]);
+        const Result r = zokml_cli({"cache", "prune", limit[0], limit[1], "--cache-dir", (dir / "cache").string(), "--json"});
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.parsed().at("removed") == 0);
+        CHECK(r.parsed().at("kept") == 1);
+    }
+}
+
+TEST_CASE("a circuit folder naming an existing file is refused with exit code 3, from a manifest or --dir", "[cli]") {
+    const test::TempDir dir;
+    tiny_model(dir / "tiny.json");
+    write_file_atomically(dir / "taken", "a file");
+    write_file_atomically(dir / "zokml.json", R"({"circuits": [{"name": "a", "model": "tiny.json", "output": "taken"}]})");
+    Result r = zokml_cli({"build", (dir / "zokml.json").string(), "--no-compile"});
+    CHECK(r.exit_code == 3);  // was 5: the file system's "Not a directory"
+    CHECK_THAT(r.err, Catch::Contains("taken") && Catch::Contains("existing file"));
+    r = zokml_cli({"generate", "--model", (dir / "tiny.json").string(), "--dir", (dir / "taken").string()});
+    CHECK(r.exit_code == 3);
+    CHECK(read_file(dir / "taken") == "a file");
 }
 
 TEST_CASE("inspect reports the parameter count and the bit widths of each layer", "[cli]") {

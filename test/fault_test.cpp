@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include "support.hpp"
+#include "toolchain/subprocess.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/project/circuit_folder.hpp"
 
@@ -39,8 +40,9 @@ fs::path marking_toolchain(const fs::path& dir, const std::string& subcommand, c
     return script;
 }
 
-// Starts zokml with TMPDIR=tmp (where a proof's scratch folder goes), its output discarded.
-pid_t start_zokml(const std::vector<std::string>& arguments, const fs::path& tmp) {
+// Starts zokml with TMPDIR=tmp (where a proof's scratch folder goes), its output discarded (or its
+// stdout on the descriptor `out`).
+pid_t start_zokml(const std::vector<std::string>& arguments, const fs::path& tmp, int out = -1) {
     std::vector<std::string> args{ZOKML_CLI};
     args.insert(args.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
@@ -54,13 +56,27 @@ pid_t start_zokml(const std::vector<std::string>& arguments, const fs::path& tmp
     envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (out >= 0) posix_spawn_file_actions_adddup2(&actions, out, 1);
+    else posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
     const int error = posix_spawn(&pid, ZOKML_CLI, &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     REQUIRE(error == 0);
     return pid;
+}
+
+// Runs zokml with TMPDIR=tmp and its stdout a pipe nobody reads (closed as `head` closes it) to
+// its end; its wait status.
+int run_zokml_into_closed_pipe(const std::vector<std::string>& arguments, const fs::path& tmp) {
+    int ends[2];
+    REQUIRE(::pipe(ends) == 0);
+    ::close(ends[0]);
+    const pid_t pid = start_zokml(arguments, tmp, ends[1]);
+    ::close(ends[1]);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    return status;
 }
 
 // Runs zokml with TMPDIR=tmp to its end; its exit code (-1 when a signal ended it).
@@ -147,10 +163,9 @@ TEST_CASE("SIGTERM or kill -9 during compile, setup or prove leaves no process a
             CHECK(WIFSIGNALED(status));
             CHECK(WTERMSIG(status) == signal);
             CHECK(test::process_ends(tool));  // not an orphan writing into the cache
-            if (signal != SIGKILL) {
-                CHECK(entries(f.tmp).empty());  // the proof's scratch folder, with the witness, is gone
-                CHECK(entries(f.cache / "tmp").empty());
-            }
+            // The proof's scratch folder, with the witness, is gone. (A build folder in the cache holds
+            // only public files: it is left to the next run, which sweeps it.)
+            if (signal != SIGKILL) CHECK(entries(f.tmp).empty());
             // The next run works, and sweeps what a killed run could not remove.
             CHECK(run_zokml(f.step(command, test::real_toolchain().executable()), f.tmp) == 0);
             INFO("left: " << fmt::format("{}", fmt::join(entries(f.tmp), ", ")));
@@ -158,6 +173,31 @@ TEST_CASE("SIGTERM or kill -9 during compile, setup or prove leaves no process a
             CHECK(entries(f.cache / "tmp").empty());
         }
     }
+}
+
+TEST_CASE("SIGTERM during a compile ends zokml at once, however many files the build holds", "[fault]") {
+    const Folder f;
+    const fs::path marker = f.dir / "marker";
+    // A large circuit's sources are a hundred thousand files in the cache's build folder, and
+    // removing them took minutes: a stand-in compile puts 100,000 there, then runs on.
+    const fs::path slow = f.dir / "zokrates-many-files";
+    write_file_atomically(slow, "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'ZoKrates 0.8.8'; exit 0; }\n"
+                                "mkdir ../many && cd ../many && seq 1 100000 | xargs touch\n"
+                                "echo $$ > '" + marker.string() + "'\nexec sleep 60\n");
+    fs::permissions(slow, fs::perms::owner_all);
+    const pid_t zokml = start_zokml(f.step("compile", slow), f.tmp);
+    const pid_t tool = await_marker(marker);
+    const auto start = std::chrono::steady_clock::now();
+    ::kill(zokml, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(zokml, &status, 0) == zokml);
+    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(seconds < 1.0);
+    CHECK(WIFSIGNALED(status));
+    CHECK(test::process_ends(tool));
+    // The next run sweeps the stopped build's folder.
+    CHECK(run_zokml(f.step("compile", test::real_toolchain().executable()), f.tmp) == 0);
+    CHECK(entries(f.cache / "tmp").empty());
 }
 
 TEST_CASE("a full disk during a toolchain step is an I/O error (exit code 5), not a toolchain failure", "[fault]") {
@@ -241,4 +281,54 @@ TEST_CASE("--timeout stops a toolchain step that runs longer", "[fault]") {
                               test::standin("sleeps.sh").string(), "--timeout", "1"});
     CHECK(r.exit_code == 4);
     CHECK_THAT(r.err, Catch::Contains("compile"));
+}
+
+TEST_CASE("a closed stdout ends zokml through its error path with exit code 141, not by SIGPIPE", "[fault]") {
+    const test::TempDir dir;
+    const int status = run_zokml_into_closed_pipe({"inspect", "--model", test::tiny_model(dir / "tiny.json").string()}, dir.path());
+    CHECK_FALSE(WIFSIGNALED(status));  // was SIGPIPE
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 141);
+}
+
+TEST_CASE("prove --inputs into a closed stdout stops with exit code 141 and removes its scratch folder", "[fault][slow]") {
+    const Folder f;
+    f.set_up();
+    write_file_atomically(f.dir / "batch.csv", "0.1,0.2,0.3\n0.4,0.5,0.6\n0.7,0.8,0.9\n");
+    const int status = run_zokml_into_closed_pipe({"prove", "--dir", f.folder.string(), "--cache-dir", f.cache.string(), "--inputs",
+                                                   (f.dir / "batch.csv").string()},
+                                                  f.tmp);
+    CHECK_FALSE(WIFSIGNALED(status));  // was SIGPIPE, mid-batch, its scratch folder (witnesses) left behind
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 141);
+    INFO("left: " << fmt::format("{}", fmt::join(entries(f.tmp), ", ")));
+    CHECK(entries(f.tmp).empty());
+}
+
+TEST_CASE("a full disk while a key is copied into the circuit folder names the file and says so", "[fault]") {
+    // The folder on a small file system of its own (a tmpfs in a user and mount namespace), filled
+    // up but for 16 KiB once the program is compiled: the keys, set up in the cache on another file
+    // system, are copied there, not linked, and the proving key does not fit (copy_file said
+    // "Input/output error" of a copy that ran out of space on the way, and left it half-written).
+    const Folder f;
+    const fs::path small = f.dir / "small";
+    fs::create_directories(small);
+    const std::string script = fmt::format(
+        "mount -t tmpfs -o size=1m tmpfs '{small}' || exit 77\n"
+        "cp -r '{folder}' '{small}/circuit' && '{zokml}' compile --dir '{small}/circuit' --cache-dir '{cache}' >/dev/null || exit 78\n"
+        "dd if=/dev/zero of='{small}/filler' bs=4k 2>/dev/null; truncate -s -16K '{small}/filler'\n"
+        "'{zokml}' setup --dir '{small}/circuit' --cache-dir '{cache}'\ncode=$?\n"
+        "ls -A '{small}/circuit/keys' 2>/dev/null\nexit $code\n",
+        fmt::arg("small", small.string()), fmt::arg("folder", f.folder.string()), fmt::arg("zokml", ZOKML_CLI),
+        fmt::arg("cache", f.cache.string()));
+    const auto r = detail::run_process("/usr/bin/unshare", {"--user", "--map-root-user", "--mount", "/bin/sh", "-c", script}, f.dir.path(),
+                                       "", std::chrono::minutes(2));
+    if (r.exit_code == 77 || (r.exit_code != 5 && r.err.find("unshare") != std::string::npos)) {
+        WARN("no user and mount namespaces here (" << r.err << "): the full disk is not tried");
+        return;
+    }
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.err, Catch::Contains((small / "circuit" / "keys" / "proving.key").string()) && Catch::Contains("No space left on device"));
+    CHECK(r.out.find("proving.key") == std::string::npos);  // nothing half-written (the listing of keys/)
 }

@@ -2,6 +2,7 @@
 // and never crashes, hangs or reaches generated code.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -193,4 +194,56 @@ TEST_CASE("a circuit of more values than any prover here takes is refused before
         CHECK(e.field() == "layers");
         CHECK_THAT(e.reason(), Contains("2621441 values") && Contains("at most 1048576"));
     }
+}
+
+TEST_CASE("a document nested deeper than 64 levels is refused naming the file, by the one JSON parser every reader uses",
+          "[hostile]") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    try {
+        integer_input(parse_json(deep, "input.json"), "input.json");  // was a stack overflow in the message's dump
+        FAIL("accepted");
+    } catch (const InputError& e) {
+        CHECK(e.file() == "input.json");
+        CHECK_THAT(e.reason(), Contains("more than 64 levels deep"));
+    }
+    CHECK_THROWS_WITH(parse_json(R"({"inputs": )" + deep + "}", "batch.json"), Contains("batch.json: inputs[0]"));
+    CHECK_NOTHROW(parse_json(std::string(64, '[') + std::string(64, ']'), "input.json"));
+    CHECK_THROWS_AS(parse_json(std::string(65, '[') + std::string(65, ']'), "input.json"), InputError);
+}
+
+TEST_CASE("a model of more than 1000 layers is refused at once, naming the layers", "[hostile]") {
+    json model = json::parse(dense_model("many", 1.0));
+    json& layers = model["layers"];
+    layers.erase(layers.begin() + 1);  // the argmax
+    for (int i = 0; i < 100000; ++i) layers.push_back({{"type", "flatten"}});
+    const auto start = std::chrono::steady_clock::now();
+    const auto e = refusal(model.dump());  // took a minute: every layer looked ahead past the flatten layers
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(e.field() == "layers");
+    CHECK_THAT(e.reason(), Contains("100001 layers") && Contains("1000"));
+    layers.erase(layers.begin() + 1000, layers.end());
+    CHECK_NOTHROW(model_from_json(model, "m.json"));
+}
+
+TEST_CASE("a manifest output that leads outside the manifest's folder through a symbolic link is refused", "[hostile]") {
+    const test::TempDir dir;
+    const fs::path project = dir / "project";
+    fs::create_directories(project / "circuits");
+    fs::create_directories(dir / "elsewhere");
+    fs::create_directory_symlink(dir / "elsewhere", project / "out");                  // a link to a folder outside
+    fs::create_directory_symlink(dir / "elsewhere", project / "circuits" / "deeper");  // the same, one level down
+    fs::create_symlink(dir / "not-yet", project / "dangling");                         // writing through it creates its target
+    fs::create_directory_symlink(project / "circuits", project / "inside");            // a link that stays inside
+    for (const char* output : {"out", "out/a", "circuits/deeper/a", "dangling", "dangling/a"}) {
+        INFO(output);
+        try {
+            CircuitSpec::from_json({{"name", "a"}, {"model", "m.json"}, {"output", output}}, project, "zokml.json", "circuits[0]");
+            FAIL("accepted");
+        } catch (const InputError& e) {
+            CHECK(e.field() == "circuits[0].output");
+            CHECK_THAT(e.reason(), Contains("symbolic link"));
+        }
+    }
+    for (const char* output : {"circuits/a", "inside/a", "new/a"})
+        CHECK_NOTHROW(CircuitSpec::from_json({{"name", "a"}, {"model", "m.json"}, {"output", output}}, project, "zokml.json"));
 }

@@ -61,6 +61,9 @@ void install_signal_cleanup() {
     std::call_once(once, [] {
         registry();  // constructed before the exit handler is registered: destroyed after it runs
         std::atexit(wait_while_stopping);
+        // A write to a closed pipe fails with EPIPE instead: the writer stops as on any error, and
+        // what it registered is removed on the way out.
+        ::signal(SIGPIPE, SIG_IGN);
         const sigset_t set = cleanup_signals();
         ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
         std::thread([set] {

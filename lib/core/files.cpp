@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "zokml/core/errors.hpp"
 
@@ -21,27 +23,66 @@ namespace zokml {
 
 namespace fs = std::filesystem;
 
-void write_file_atomically(const fs::path& path, std::string_view contents) {
-    std::string tmp = (path.parent_path() / fmt::format(".{}.XXXXXX", path.filename().string())).string();
-    const int fd = ::mkstemp(tmp.data());  // mode 0600
-    if (fd < 0) throw std::runtime_error(path.string() + ": cannot create a temporary file: " + std::strerror(errno));
-    std::size_t written = 0;
-    while (written < contents.size()) {
-        const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string reason = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw std::runtime_error(path.string() + ": write failed: " + reason);
+namespace {
+
+// A temporary file beside `path` (mode 0600), renamed over it by commit() and removed otherwise.
+// Its errors name `path` and the reason (a full disk: "No space left on device").
+class PendingFile {
+public:
+    explicit PendingFile(const fs::path& path)
+        : path_(path), tmp_((path.parent_path() / fmt::format(".{}.XXXXXX", path.filename().string())).string()),
+          fd_(::mkstemp(tmp_.data())) {
+        if (fd_ < 0) fail("cannot create a temporary file");
+    }
+    ~PendingFile() {
+        if (fd_ >= 0) ::close(fd_);
+        if (!committed_) ::unlink(tmp_.c_str());
+    }
+    PendingFile(const PendingFile&) = delete;
+    PendingFile& operator=(const PendingFile&) = delete;
+
+    void write(std::string_view bytes) {
+        std::size_t written = 0;
+        while (written < bytes.size()) {
+            const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) fail("write failed");
+            written += static_cast<std::size_t>(n);
         }
-        written += static_cast<std::size_t>(n);
     }
-    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        throw std::runtime_error(path.string() + ": cannot save: " + reason);
+    void commit() {
+        const int fd = std::exchange(fd_, -1);
+        if (::close(fd) != 0 || ::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot save");
+        committed_ = true;
     }
+
+private:
+    [[noreturn]] void fail(const char* what) const {
+        throw std::runtime_error(fmt::format("{}: {}: {}", path_.string(), what, std::strerror(errno)));
+    }
+    fs::path path_;
+    std::string tmp_;
+    int fd_;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, std::string_view contents) {
+    PendingFile file(path);
+    file.write(contents);
+    file.commit();
+}
+
+void copy_file_atomically(const fs::path& from, const fs::path& to) {
+    std::ifstream in(from, std::ios::binary);
+    if (!in) throw std::runtime_error(from.string() + ": cannot open for reading");
+    PendingFile out(to);
+    std::vector<char> buffer(std::size_t(1) << 20);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+        out.write({buffer.data(), static_cast<std::size_t>(in.gcount())});
+    if (in.bad()) throw std::runtime_error(from.string() + ": read failed");
+    out.commit();
 }
 
 std::string read_file(const fs::path& path) {
@@ -66,6 +107,22 @@ void make_private_dir(const fs::path& dir) {
     if (fs::is_directory(dir)) return;
     fs::create_directories(dir);
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+bool is_inside(const fs::path& path, const fs::path& folder) {
+    std::error_code error;
+    // weakly_canonical leaves a dangling link unresolved, yet writing through it creates its target.
+    fs::path prefix;
+    for (const auto& part : fs::absolute(path).lexically_normal()) {
+        prefix /= part;
+        if (fs::is_symlink(fs::symlink_status(prefix, error)) && !fs::exists(fs::status(prefix, error))) return false;
+    }
+    const fs::path resolved = fs::weakly_canonical(fs::absolute(path), error);
+    if (error) return false;
+    const fs::path root = fs::weakly_canonical(fs::absolute(folder), error);
+    if (error) return false;
+    const fs::path relative = resolved.lexically_relative(root);
+    return !relative.empty() && *relative.begin() != "..";
 }
 
 namespace {
@@ -94,8 +151,9 @@ pid_t owner_of(const std::string& name) {
 
 }  // namespace
 
-TempFolder::TempFolder(const fs::path& parent, const std::string& prefix)
-    : path_(unique_pattern(parent, prefix)), registration_(path_) {}
+TempFolder::TempFolder(const fs::path& parent, const std::string& prefix, TempContents contents)
+    : path_(unique_pattern(parent, prefix)),
+      registration_(contents == TempContents::Private ? std::optional<CleanupFolder>(std::in_place, path_) : std::nullopt) {}
 
 TempFolder::~TempFolder() {
     std::error_code ignored;
@@ -103,7 +161,7 @@ TempFolder::~TempFolder() {
 }
 
 void TempFolder::release() {
-    registration_.release();
+    if (registration_) registration_->release();
     path_.clear();
 }
 
@@ -122,7 +180,7 @@ void link_or_copy(const std::filesystem::path& from, const std::filesystem::path
     std::filesystem::remove(to);
     std::error_code error;
     std::filesystem::create_hard_link(from, to, error);
-    if (error) std::filesystem::copy_file(from, to);
+    if (error) copy_file_atomically(from, to);
 }
 
 bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,9 +42,12 @@ std::size_t failing_byte(std::string_view text) {
     return locator.position;
 }
 
-// The first member name that appears twice in one object, and where ("layers[2].weights"):
-// nlohmann keeps the last one silently, so a reader could be shown one value and use another.
-struct DuplicateFinder : json::json_sax_t {
+// What parse_json refuses beyond the syntax, found in one pass that keeps its own stack (a
+// document is never walked recursively before its depth is known): the first member name that
+// appears twice in one object, and where ("layers[2].weights") (nlohmann keeps the last one
+// silently, so a reader could be shown one value and use another); and the first value nested
+// deeper than kMaxJsonDepth.
+struct StructureCheck : json::json_sax_t {
     struct Frame {
         bool object = false;
         std::set<std::string> keys;
@@ -52,10 +56,13 @@ struct DuplicateFinder : json::json_sax_t {
     };
     std::vector<Frame> frames;
     std::optional<std::string> duplicate;  // its path
+    std::optional<std::string> too_deep;   // where the nesting goes too deep (its first levels)
 
-    std::string path() const {
+    // The path of the value being read, its first `levels` members or elements (then "...").
+    std::string path(std::size_t levels = SIZE_MAX) const {
         std::string text;
         for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+            if (i == levels) return text + "...";
             const Frame& f = frames[i];
             text += f.object ? (text.empty() ? "" : ".") + f.key : fmt::format("[{}]", f.index);
         }
@@ -67,7 +74,9 @@ struct DuplicateFinder : json::json_sax_t {
     }
     bool open(bool object) {
         frames.push_back({object, {}, {}, 0});
-        return true;
+        if (frames.size() <= kMaxJsonDepth) return true;
+        too_deep = path(3);
+        return false;
     }
     bool close() {
         frames.pop_back();
@@ -104,12 +113,17 @@ json parse_json(std::string_view text, const std::filesystem::path& file) {
     } catch (const json::exception& e) {
         throw InputError(file, "(file)", fmt::format("not valid JSON at byte {}: {}", failing_byte(text), e.what()));
     }
-    DuplicateFinder finder;
-    json::sax_parse(text, &finder);
-    if (finder.duplicate) throw InputError(file, *finder.duplicate, "appears twice in its object: a member is given once");
+    StructureCheck check;
+    json::sax_parse(text, &check);
+    if (check.duplicate) throw InputError(file, *check.duplicate, "appears twice in its object: a member is given once");
+    if (check.too_deep)
+        throw InputError(file, check.too_deep->empty() ? "(file)" : *check.too_deep,
+                         fmt::format("nests arrays and objects more than {} levels deep; no zokml document nests so deep", kMaxJsonDepth));
     return document;
 }
 
 json read_json_file(const std::filesystem::path& file) { return parse_json(read_input_file(file), file); }
+
+std::string dump_json(const json& value, int indent) { return value.dump(indent, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace zokml

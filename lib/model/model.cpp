@@ -288,7 +288,7 @@ private:
         if (v.is_object()) return write_object(v, indent);
         if (v.is_array()) return write_array(v, indent);
         if (v.is_number_float()) return write_double(v.get<double>());
-        out_ += v.dump();
+        out_ += dump_json(v);
     }
 
     static std::string line_break(int indent) {
@@ -303,7 +303,7 @@ private:
         out_ += '{';
         const char* separator = "";
         for (const auto& key : ordered_keys(v)) {
-            out_ += separator + inner + json(key).dump() + ": ";
+            out_ += separator + inner + dump_json(key) + ": ";
             write_value(v[key], indent + 2);
             separator = flat ? ", " : ",";
         }
@@ -406,6 +406,8 @@ Model model_from_json(const json& document, const fs::path& file) {
     const json& layers = r.member(document, "", "layers");
     if (!layers.is_array()) r.fail("layers", fmt::format("expected an array, got {}", layers.type_name()));
     if (layers.empty()) r.fail("layers", "is empty; a model needs at least one layer");
+    if (layers.size() > kMaxLayers)
+        r.fail("layers", fmt::format("has {} layers, more than zokml takes ({})", layers.size(), kMaxLayers));
     std::size_t size = model.input_size;
     std::size_t total_values = 0;
     for (std::size_t i = 0; i < layers.size(); ++i) {

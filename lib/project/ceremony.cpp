@@ -61,7 +61,7 @@ struct Ceremony {
 void write_ceremony(const fs::path& folder, const Ceremony& c) {
     json document = c.record.to_json();
     document.update({{"format", kCeremonyFormat}, {"version", 1}, {"program_key", c.program_key}});
-    write_file_atomically(ceremony_file(folder), document.dump(2) + "\n");
+    write_file_atomically(ceremony_file(folder), dump_json(document, 2) + "\n");
 }
 
 Ceremony read_ceremony(const fs::path& folder) {
@@ -85,7 +85,7 @@ fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, co
     const std::string key = ArtifactStore::key("zokml r1cs", {program_sha256, store.toolchain_version(toolchain)});
     const auto entry = store.get(key, [&](const fs::path& dir) {
         const CircuitLock lock = read_lock(folder);
-        const TempFolder sources(dir, "sources");
+        const TempFolder sources(dir, "sources", TempContents::Public);
         read_sources(folder, lock.main_file).write(sources.path());
         const CompiledProgram again = toolchain.compile(sources.path() / lock.main_file, dir, true);
         if (file_sha256(again.program) != program_sha256)

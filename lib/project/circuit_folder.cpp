@@ -69,6 +69,8 @@ CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const
     if (output.is_absolute() || (!normal.empty() && *normal.begin() == ".."))
         fields.fail("output", "must be a folder inside the manifest's folder (relative, without climbing out with ..)");
     spec.output = resolve(output.string(), base);
+    if (!is_inside(spec.output, base))
+        fields.fail("output", "leads outside the manifest's folder through a symbolic link; give a folder inside it");
     spec.settings = CircuitSettings::from_json(json, file, field);
     if (fields.find("batch")) {
         if (spec.settings.variant != Variant::PrivateModel) fields.fail("batch", "only private-model circuits take a batch");
@@ -174,7 +176,7 @@ void write_lock(const fs::path& folder, const CircuitLock& lock) {
         if (lock.keys->ceremony) document["keys"]["ceremony"] = lock.keys->ceremony->to_json();
     }
     fs::create_directories(folder);
-    write_file_atomically(lock_file(folder), document.dump(2) + "\n");
+    write_file_atomically(lock_file(folder), dump_json(document, 2) + "\n");
 }
 
 Circuit read_sources(const fs::path& folder, const std::string& main_file) {
@@ -218,6 +220,9 @@ namespace {
 
 CircuitLock write_generated(const CircuitSpec& spec, const GeneratedCircuit& generated) {
     const fs::path& folder = spec.output;
+    std::error_code missing;
+    if (fs::exists(fs::symlink_status(folder, missing)) && !fs::is_directory(folder, missing))
+        throw InputError(folder, "(folder)", "is an existing file, not a folder: give a folder for the circuit");
     const std::optional<CircuitLock> old = find_lock(folder);
     CircuitLock lock;
     lock.spec = spec;

@@ -191,7 +191,7 @@ void write_settings_file(const std::filesystem::path& file, const CircuitSetting
     json j = {{"format", kSettingsFormat}, {"version", 1}};
     j.update(settings.to_json());
     if (!calibration.is_null()) j["calibration"] = calibration;
-    write_file_atomically(file, j.dump(2) + "\n");
+    write_file_atomically(file, dump_json(j, 2) + "\n");
 }
 
 }  // namespace zokml

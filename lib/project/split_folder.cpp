@@ -144,7 +144,7 @@ SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& 
         document["batch_fingerprint"] = batch.fingerprint();
         write_file_atomically(batch_path(folder), labeled_batch_to_json(batch).dump() + "\n");
     }
-    write_file_atomically(split_file(folder), document.dump(2) + "\n");
+    write_file_atomically(split_file(folder), dump_json(document, 2) + "\n");
     return programs;
 }
 
@@ -261,7 +261,7 @@ SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel&
     if (t < 0 || t > data.correct)
         throw InputError("", "threshold", fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
                                                       data.correct, s.batch.inputs.size(), t));
-    const std::string witness = witness_data_to_json(data).dump() + "\n";
+    const std::string witness = dump_json(witness_data_to_json(data)) + "\n";
     SplitPlanFolder plan{folder / "plan" / sha256_hex(witness), sub_proofs(s.plan).size()};
     make_private_dir(plan.dir);
     write_file_atomically(plan.dir / "witness.json", witness);  // mode 0600: private values

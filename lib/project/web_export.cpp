@@ -111,7 +111,7 @@ public:
     }
     void copy(const std::string& name, const fs::path& from) {
         fs::create_directories((dir_ / name).parent_path());
-        fs::copy_file(from, dir_ / name);
+        copy_file_atomically(from, dir_ / name);
         record(name, read_file(dir_ / name));
     }
     const json& files() const { return files_; }
@@ -195,7 +195,7 @@ WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchai
                          {"input_levels", input_levels(model)},
                          {"verification_key_sha256", result.verification_key_sha256},
                          {"files", site.files()}};
-    site.text("site.json", record.dump(2) + "\n");
+    site.text("site.json", dump_json(record, 2) + "\n");
     result.files = site.files().size();
     result.bytes = site.bytes();
     make_readable(staging.path());

@@ -14,6 +14,7 @@
 
 #include "zokml/core/files.hpp"
 #include "zokml/core/digest.hpp"
+#include "zokml/core/json.hpp"
 
 namespace zokml {
 
@@ -32,26 +33,56 @@ void check_key(const std::string& key) {
 
 std::system_error os_error(const std::string& what) { return {errno, std::generic_category(), what}; }
 
-// An exclusive flock on a file, held while the object lives. Two opens of the same file conflict
-// even within one process, so threads take turns as processes do.
+// An flock on a file, held while the object lives. Two opens of the same file conflict even
+// within one process, so threads take turns as processes do.
 class FileLock {
 public:
-    explicit FileLock(const fs::path& file) : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-        if (fd_ < 0) throw os_error("cannot open lock file " + file.string());
-        while (::flock(fd_, LOCK_EX) != 0)
-            if (errno != EINTR) {
-                const auto error = os_error("cannot lock " + file.string());
-                ::close(fd_);
-                throw error;
-            }
+    enum class Mode {
+        Exclusive,        // waits for the lock
+        ExclusiveIfFree,  // takes it only when nobody holds it (held() says)
+        Shared,           // waits; not held when the file cannot be made (a read-only cache)
+    };
+    explicit FileLock(const fs::path& file, Mode mode = Mode::Exclusive)
+        : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        if (fd_ < 0) {
+            if (mode == Mode::Shared) return;
+            throw os_error("cannot open lock file " + file.string());
+        }
+        const int operation = mode == Mode::Shared ? LOCK_SH : mode == Mode::Exclusive ? LOCK_EX : LOCK_EX | LOCK_NB;
+        while (::flock(fd_, operation) != 0) {
+            if (errno == EINTR) continue;
+            const int error = errno;
+            ::close(fd_);
+            fd_ = -1;
+            if (error == EWOULDBLOCK && mode == Mode::ExclusiveIfFree) return;
+            errno = error;
+            throw os_error("cannot lock " + file.string());
+        }
     }
-    ~FileLock() { ::close(fd_); }  // releases the lock
+    ~FileLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock
+    }
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;
+    bool held() const { return fd_ >= 0; }
 
 private:
     int fd_;
 };
+
+fs::path build_lock(const fs::path& root, const std::string& key) { return root / "locks" / key; }
+fs::path use_lock(const fs::path& root, const std::string& key) { return root / "locks" / (key + ".use"); }
+
+// A shared hold on the entry under key, taken before it is verified and kept while it is used.
+std::shared_ptr<const void> hold(const fs::path& root, const std::string& key) {
+    try {
+        make_private_dir(root / "locks");
+    } catch (const std::exception&) {  // a read-only cache: no lock to take, and no prune to fear
+        return nullptr;
+    }
+    auto lock = std::make_shared<const FileLock>(use_lock(root, key), FileLock::Mode::Shared);
+    return lock->held() ? lock : nullptr;
+}
 
 // Every regular file below dir (but entry.json) with its SHA-256 and size.
 json describe_files(const fs::path& dir) {
@@ -69,16 +100,16 @@ json describe_files(const fs::path& dir) {
 // entry.json: the key, the files and the metadata, sealed with a SHA-256 of the three.
 json seal(const std::string& key, const json& files, const json& metadata) {
     json body = {{"key", key}, {"files", files}, {"metadata", metadata}};
-    return {{"format", "zokml-artifact"}, {"version", 1}, {"sha256", sha256_hex(body.dump())}, {"body", body}};
+    return {{"format", "zokml-artifact"}, {"version", 1}, {"sha256", sha256_hex(dump_json(body))}, {"body", body}};
 }
 
 // The entry's metadata when every file is as entry.json records it; nullopt otherwise.
 std::optional<json> verified_metadata(const fs::path& dir, const std::string& key) {
     try {
-        const json entry = json::parse(read_file(dir / kEntryFile));
+        const json entry = parse_json(read_file(dir / kEntryFile), dir / kEntryFile);
         const json& body = entry.at("body");
         if (entry.at("format") != "zokml-artifact" || entry.at("version") != 1 || body.at("key") != key ||
-            entry.at("sha256") != sha256_hex(body.dump()))
+            entry.at("sha256") != sha256_hex(dump_json(body)))
             return std::nullopt;
         for (const auto& [name, expected] : body.at("files").items()) {
             if (name.empty() || fs::path(name).is_absolute() || name.find("..") != std::string::npos) return std::nullopt;
@@ -106,7 +137,7 @@ void discard(const fs::path& entry, const fs::path& tmp_dir) {
         throw os_error("cannot move the corrupt entry " + entry.string() + " aside");
 }
 
-json parse_json_file(const fs::path& file) { return json::parse(read_file(file)); }
+json parse_json_file(const fs::path& file) { return parse_json(read_file(file), file); }
 
 }  // namespace
 
@@ -131,32 +162,35 @@ ArtifactStore::ArtifactStore(fs::path root) : root_(std::move(root)) {}
 std::optional<ArtifactStore::Entry> ArtifactStore::find(const std::string& key) const {
     check_key(key);
     const fs::path dir = root_ / "entries" / key;
+    if (!fs::exists(dir / kEntryFile)) return std::nullopt;  // (no lock file for a mere miss)
+    auto in_use = hold(root_, key);
     auto metadata = verified_metadata(dir, key);
     if (!metadata) return std::nullopt;
     std::error_code ignored;  // the time of the last use, for prune; a read-only cache still serves
     fs::last_write_time(dir / kEntryFile, fs::file_time_type::clock::now(), ignored);
-    return Entry{dir, std::move(*metadata), Outcome::Hit};
+    return Entry{dir, std::move(*metadata), Outcome::Hit, std::move(in_use)};
 }
 
 ArtifactStore::Entry ArtifactStore::get(const std::string& key, const Builder& build) const {
     if (auto hit = find(key)) return *hit;
     for (const char* sub : {"entries", "tmp", "locks"}) make_private_dir(root_ / sub);
-    const FileLock lock(root_ / "locks" / key);
+    auto in_use = hold(root_, key);  // from before the entry is in place until its last user is done
+    const FileLock lock(build_lock(root_, key));
     if (auto hit = find(key)) return *hit;  // built by whoever held the lock before us
 
     const fs::path final_dir = root_ / "entries" / key;
     const Outcome outcome = fs::exists(fs::symlink_status(final_dir)) ? Outcome::Rebuilt : Outcome::Built;
     remove_stale_temp_folders(root_ / "tmp");  // left by builders that were killed
-    TempFolder building(root_ / "tmp", key);
+    TempFolder building(root_ / "tmp", key, TempContents::Public);  // builders write no private value
     const json metadata = build(building.path());
-    write_file_atomically(building.path() / kEntryFile, seal(key, describe_files(building.path()), metadata).dump(1));
+    write_file_atomically(building.path() / kEntryFile, dump_json(seal(key, describe_files(building.path()), metadata), 1));
 
     // A process that does not honour the lock (another zokml on a file system without flock)
     // may have renamed its entry into place first: then use the winner's entry if it is sound.
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (::rename(building.path().c_str(), final_dir.c_str()) == 0) {
             building.release();
-            return Entry{final_dir, metadata, outcome};
+            return Entry{final_dir, metadata, outcome, std::move(in_use)};
         }
         if (errno != EEXIST && errno != ENOTEMPTY && errno != ENOTDIR) throw os_error("cannot store " + final_dir.string());
         if (auto winner = find(key)) return *winner;
@@ -189,21 +223,31 @@ std::vector<ArtifactStore::EntryInfo> ArtifactStore::entries() const {
 ArtifactStore::Pruned ArtifactStore::prune(std::optional<std::chrono::seconds> older_than,
                                            std::optional<std::uintmax_t> max_bytes) const {
     const auto now = fs::file_time_type::clock::now();
+    // Ages in seconds: a limit of centuries in the clock's nanoseconds would wrap around.
+    const auto age = [&](const EntryInfo& e) { return std::chrono::duration_cast<std::chrono::seconds>(now - e.last_used); };
     Pruned pruned;
     std::uintmax_t total = 0;
     const auto all = entries();
     for (const auto& e : all) total += e.bytes;
     for (const char* sub : {"tmp", "locks"}) make_private_dir(root_ / sub);
+    remove_stale_temp_folders(root_ / "tmp");  // what stopped builds left
     // Oldest first: past the age limit, or while the rest is too large.
     for (auto e = all.rbegin(); e != all.rend(); ++e) {
-        const bool too_old = older_than && now - e->last_used > *older_than;
+        const bool too_old = older_than && age(*e) > *older_than;
         const bool too_large = max_bytes && total > *max_bytes;
         if (!too_old && !too_large) {
             ++pruned.kept;
             pruned.kept_bytes += e->bytes;
             continue;
         }
-        const FileLock lock(root_ / "locks" / e->key);
+        const FileLock building(build_lock(root_, e->key), FileLock::Mode::ExclusiveIfFree);
+        const FileLock used(use_lock(root_, e->key), FileLock::Mode::ExclusiveIfFree);
+        if (!building.held() || !used.held()) {
+            ++pruned.kept;
+            ++pruned.in_use;
+            pruned.kept_bytes += e->bytes;
+            continue;
+        }
         discard(root_ / "entries" / e->key, root_ / "tmp");
         ++pruned.removed;
         pruned.removed_bytes += e->bytes;
@@ -253,6 +297,7 @@ ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, 
     result.program.abi_file = entry.dir / "abi.json";
     result.program.constraints = entry.metadata.at("constraints").get<std::size_t>();
     result.program.abi = Abi::from_json(parse_json_file(result.program.abi_file));
+    result.program.in_use = entry.in_use;
     return result;
 }
 
@@ -273,6 +318,7 @@ ArtifactStore::CachedKeypair ArtifactStore::setup(const Toolchain& toolchain, co
     result.keypair.proving_key = entry.dir / "proving.key";
     result.keypair.verification_key_file = entry.dir / "verification.key";
     result.keypair.verification_key = VerificationKey::from_json(parse_json_file(result.keypair.verification_key_file));
+    result.keypair.in_use = entry.in_use;
     return result;
 }
 

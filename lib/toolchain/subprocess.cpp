@@ -46,6 +46,9 @@ void prepare_child(pid_t parent) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction default_action {};  // SIGPIPE as a tool expects it (we ignore it: exec keeps that)
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &default_action, nullptr);
     close_other_descriptors_on_exec();
 }
 

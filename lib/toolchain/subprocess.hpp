@@ -20,8 +20,8 @@ struct ProcessResult {
 
 // What a toolchain child does between fork and exec (only system calls: another thread may hold a
 // lock at the fork): its own process group, so that a kill reaches what it starts; killed with
-// its parent (`parent`, the pid before the fork); no blocked signal; every descriptor but 0, 1
-// and 2 closed on exec.
+// its parent (`parent`, the pid before the fork); no blocked signal, SIGPIPE at its default;
+// every descriptor but 0, 1 and 2 closed on exec.
 void prepare_child(pid_t parent);
 
 // Throws std::system_error when the program cannot be started at all.

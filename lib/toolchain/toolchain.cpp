@@ -9,8 +9,10 @@
 #include <sstream>
 #include <system_error>
 
+#include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/installation.hpp"
+#include "zokml/core/json.hpp"
 #include "subprocess.hpp"
 #include "tool_step.hpp"
 
@@ -121,9 +123,9 @@ ToolchainError bad_output(Step step, const std::string& output, const std::strin
 nlohmann::json read_json(Step step, const fs::path& file, const std::string& output) {
     if (!fs::exists(file)) throw bad_output(step, output, "did not write " + file.filename().string());
     try {
-        return nlohmann::json::parse(read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw bad_output(step, output, file.filename().string() + " is not valid JSON: " + e.what());
+        return parse_json(read_file(file), file);
+    } catch (const InputError& e) {
+        throw bad_output(step, output, e.what());
     }
 }
 

@@ -7,6 +7,8 @@
 // removes the registered folders and then ends the process by the same signal. A process killed
 // outright (SIGKILL) cannot clean up: its children die with it (the toolchain asks the kernel for
 // that), and its temporary folders are swept by the next TempFolder made in the same place.
+// It also ignores SIGPIPE: a write to a closed pipe (stdout read by `head`) fails with EPIPE, which
+// the writer reports, so the process ends through its error path and cleans up as it does there.
 #pragma once
 
 #include <filesystem>

@@ -1,17 +1,30 @@
 // JSON documents that users give (models, manifests, inputs, proofs): parse errors name the file
-// and the byte where parsing stopped.
+// and the byte where parsing stopped. And JSON that zokml writes, whatever bytes its strings hold.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace zokml {
 
-// Throws InputError(file, "(file)", "not valid JSON at byte N: ...").
+// The deepest nesting of arrays and objects parse_json accepts. zokml's own formats nest less than
+// a dozen levels; a deeper document would only make every recursive walk of it (nlohmann's dump,
+// comparison and copy) a stack overflow.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Throws InputError(file, "(file)", "not valid JSON at byte N: ..."), and InputError naming the
+// member for one given twice in an object or nested deeper than kMaxJsonDepth.
 nlohmann::json parse_json(std::string_view text, const std::filesystem::path& file);
 // read_input_file, then parse_json.
 nlohmann::json read_json_file(const std::filesystem::path& file);
+
+// value.dump(indent), with the bytes of its strings that are not UTF-8 replaced by U+FFFD. A
+// message or a record may hold a file name, an argument, a label or an ONNX string: none may make
+// the output throw (nlohmann's dump refuses such bytes). Use it for every JSON zokml prints or writes.
+std::string dump_json(const nlohmann::json& value, int indent = -1);
 
 }  // namespace zokml

@@ -16,6 +16,10 @@ namespace zokml {
 // leaving a layer, a layer's parameters. Far beyond what one proof holds, and small enough that a
 // product of two counts is exact; loaders refuse more, naming the field.
 inline constexpr std::size_t kMaxCount = std::size_t(1) << 24;
+// The most layers a model may have: far beyond any network a proof holds. Every step after the
+// reader walks the layers, some looking ahead past flatten layers at each one, so the count
+// bounds their time too (100,000 flatten layers took a minute to inspect).
+inline constexpr std::size_t kMaxLayers = 1000;
 
 // y = W x + b with W stored row by row: weights[o * inputs + i] connects input i to output o.
 struct DenseLayer {

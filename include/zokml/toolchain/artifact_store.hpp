@@ -26,6 +26,9 @@ namespace zokml {
 // every file. Each read verifies them; a corrupt or truncated entry is never used but rebuilt.
 // Safe across threads and processes: an entry is built in a private folder under root/tmp and
 // renamed into place, and builders of the same key take turns (flock on root/locks/<key>).
+// An entry in use is never pruned: whoever holds an Entry (or a CompiledProgram or Keypair made
+// from one) holds a shared flock on root/locks/<key>.use, taken before the entry is verified, and
+// prune removes only the entries whose lock it can take exclusively at once.
 class ArtifactStore {
 public:
     // $ZOKML_CACHE_DIR, else $XDG_CACHE_HOME/zokml, else ~/.cache/zokml.
@@ -44,6 +47,9 @@ public:
         std::filesystem::path dir;  // root/entries/<key>
         nlohmann::json metadata;    // what the builder returned
         Outcome outcome = Outcome::Hit;
+        // The shared lock that keeps prune away, released with the last copy. Empty when the
+        // cache is read-only (no lock file can be made there; nor can a prune remove anything).
+        std::shared_ptr<const void> in_use;
     };
 
     // Writes an artifact's files into an empty private folder; returns metadata kept beside them.
@@ -85,10 +91,11 @@ public:
     std::vector<EntryInfo> entries() const;
 
     // Removes the entries not used for `older_than`, then the least recently used ones until the
-    // rest hold at most `max_bytes`, each under its builders' lock and renamed away before it is
-    // deleted (a reader sees it whole or not at all; a process that was using it builds it again).
+    // rest hold at most `max_bytes`. An entry in use or being built is kept (and counted in
+    // `in_use`); any other is renamed away under its locks before it is deleted, so a reader sees
+    // it whole or not at all, and builds it again.
     struct Pruned {
-        std::size_t removed = 0, kept = 0;
+        std::size_t removed = 0, kept = 0, in_use = 0;
         std::uintmax_t removed_bytes = 0, kept_bytes = 0;
     };
     Pruned prune(std::optional<std::chrono::seconds> older_than, std::optional<std::uintmax_t> max_bytes) const;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct CompiledProgram {
     std::filesystem::path r1cs;      // out.r1cs when the compile was asked for it, else empty
     std::size_t constraints = 0;
     Abi abi;
+    // Set when the files are an artifact store's entry: while any copy lives, `zokml cache prune`
+    // keeps the entry (ArtifactStore::Entry::in_use).
+    std::shared_ptr<const void> in_use;
 };
 
 // A verification key as ZoKrates writes it: scheme, curve and the scheme's named points,
@@ -51,6 +55,7 @@ struct Keypair {
     std::filesystem::path proving_key;
     std::filesystem::path verification_key_file;
     VerificationKey verification_key;
+    std::shared_ptr<const void> in_use;  // as CompiledProgram::in_use
 };
 
 // A keypair for verifying and exporting only: the verification key file, read and checked.
