@@ -185,12 +185,7 @@ void link_or_copy(const std::filesystem::path& from, const std::filesystem::path
 
 bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
     std::error_code error;
-    const auto file = std::filesystem::canonical(path, error);
-    if (error || !std::filesystem::is_regular_file(file, error)) return false;
-    const auto root = std::filesystem::canonical(folder, error);
-    if (error) return false;
-    const auto relative = file.lexically_relative(root);
-    return !relative.empty() && *relative.begin() != "..";
+    return std::filesystem::is_regular_file(path, error) && is_inside(path, folder);
 }
 
 }  // namespace zokml

@@ -78,8 +78,8 @@ Ceremony read_ceremony(const fs::path& folder) {
 }
 
 // The r1cs of a compiled program: compiled again with it (the same program, checked), kept in
-// the store by the program's SHA-256.
-fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, const Toolchain& toolchain,
+// the store by the program's SHA-256. The entry stays in use (no prune removes it) while it lives.
+ArtifactStore::Entry program_r1cs(const CompiledProgram& program, const fs::path& folder, const Toolchain& toolchain,
                       const ArtifactStore& store) {
     const std::string program_sha256 = file_sha256(program.program);
     const std::string key = ArtifactStore::key("zokml r1cs", {program_sha256, store.toolchain_version(toolchain)});
@@ -94,8 +94,10 @@ fs::path program_r1cs(const CompiledProgram& program, const fs::path& folder, co
         fs::remove(again.abi_file);
         return json{{"kind", "r1cs"}, {"program", program_sha256}};
     });
-    return entry.dir / "out.r1cs";
+    return entry;
 }
+
+fs::path r1cs_file(const ArtifactStore::Entry& entry) { return entry.dir / "out.r1cs"; }
 
 std::string local_ptau_key(unsigned power) { return ArtifactStore::key("zokml local powers of tau", {"bn128", std::to_string(power)}); }
 
@@ -168,7 +170,8 @@ SetupTranscript checked_transcript(const fs::path& folder, const Ceremony& cerem
     const auto compiled = compile_folder(folder, toolchain, store);
     if (compiled.key != ceremony.program_key)
         throw InputError(ceremony_file(folder), "program_key", "the circuit changed since the ceremony started: start it again");
-    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const auto r1cs_entry = program_r1cs(compiled.program, folder, toolchain, store);
+    const fs::path r1cs = r1cs_file(r1cs_entry);
     const SetupTranscript transcript = Snarkjs(toolchain.timeout()).verify_setup(r1cs, checked_ptau(ceremony.record.ptau), zkey);
     if (!transcript.valid)
         throw InputError(zkey, "(file)", "the ceremony's transcript does not check (a key tampered with, or not this circuit's): " +
@@ -233,16 +236,17 @@ LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, con
         snarkjs.make_ptau(power, dir / "powers.ptau");
         return json{{"kind", "ptau"}, {"power", power}, {"single_party", true}};
     });
-    return {read_powers_of_tau(entry.dir / "powers.ptau", store), entry.outcome};
+    return {read_powers_of_tau(entry.dir / "powers.ptau", store), entry.outcome, entry.in_use};
 }
 
 void start_ceremony(const fs::path& folder, const std::optional<fs::path>& ptau_file, const Toolchain& toolchain,
                     const ArtifactStore& store) {
     const Snarkjs snarkjs(toolchain.timeout());
     const auto compiled = compile_folder(folder, toolchain, store);
-    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
-    const PowersOfTau ptau =
-        ptau_file ? read_powers_of_tau(*ptau_file, store) : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store).ptau;
+    const auto r1cs_entry = program_r1cs(compiled.program, folder, toolchain, store);
+    const fs::path r1cs = r1cs_file(r1cs_entry);
+    const LocalPowersOfTau local = ptau_file ? LocalPowersOfTau{} : local_powers_of_tau(snarkjs.required_power(r1cs), snarkjs, store);
+    const PowersOfTau ptau = ptau_file ? read_powers_of_tau(*ptau_file, store) : local.ptau;
 
     CircuitLock lock = read_lock(folder);
     lock.keys.reset();
@@ -321,7 +325,8 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
         if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "missing: run zokml setup again");
     }
     const auto compiled = compile_folder(folder, toolchain, store);
-    const fs::path r1cs = program_r1cs(compiled.program, folder, toolchain, store);
+    const auto r1cs_entry = program_r1cs(compiled.program, folder, toolchain, store);
+    const fs::path r1cs = r1cs_file(r1cs_entry);
     const std::string key = ArtifactStore::key("zokml setup check", {file_sha256(zkey), file_sha256(vk), file_sha256(r1cs), record.ptau.sha256});
     const Snarkjs snarkjs(toolchain.timeout());
     const auto entry = store.get(key, [&](const fs::path& dir) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ PowersOfTau read_powers_of_tau(const std::filesystem::path& file, const Artifact
 struct LocalPowersOfTau {
     PowersOfTau ptau;
     ArtifactStore::Outcome outcome = ArtifactStore::Outcome::Hit;
+    std::shared_ptr<const void> in_use;  // no prune removes the file while this lives
 };
 LocalPowersOfTau local_powers_of_tau(unsigned power, const Snarkjs& snarkjs, const ArtifactStore& store);
 
