@@ -21,7 +21,11 @@ namespace zokml {
 
 namespace fs = std::filesystem;
 
-void write_file_atomically(const fs::path& path, std::string_view contents) {
+namespace {
+
+// Writes `contents` to a temporary file beside `path` (mode 0600), then renames it over `path`, or
+// (replace false) links it there unless `path` exists. False when it did exist.
+bool publish_file(const fs::path& path, std::string_view contents, bool replace) {
     std::string tmp = (path.parent_path() / fmt::format(".{}.XXXXXX", path.filename().string())).string();
     const int fd = ::mkstemp(tmp.data());  // mode 0600
     if (fd < 0) throw std::runtime_error(path.string() + ": cannot create a temporary file: " + std::strerror(errno));
@@ -37,12 +41,21 @@ void write_file_atomically(const fs::path& path, std::string_view contents) {
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
+    if (::close(fd) != 0 || (replace ? ::rename(tmp.c_str(), path.c_str()) : ::link(tmp.c_str(), path.c_str())) != 0) {
+        const int error = errno;
         ::unlink(tmp.c_str());
-        throw std::runtime_error(path.string() + ": cannot save: " + reason);
+        if (!replace && error == EEXIST) return false;
+        throw std::runtime_error(path.string() + ": cannot save: " + std::strerror(error));
     }
+    if (!replace) ::unlink(tmp.c_str());
+    return true;
 }
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, std::string_view contents) { publish_file(path, contents, true); }
+
+bool write_new_file_atomically(const fs::path& path, std::string_view contents) { return publish_file(path, contents, false); }
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -11,6 +11,8 @@ namespace zokml {
 
 // Writes to a temporary file in the same folder (mode 0600), then renames it over `path`.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
+// The same, but never replacing a file: false (and nothing written) when `path` exists.
+bool write_new_file_atomically(const std::filesystem::path& path, std::string_view contents);
 std::string read_file(const std::filesystem::path& path);  // throws std::runtime_error naming the file
 // A file the user gave (a model): throws InputError(path, "(file)", why) when it does not exist,
 // is not a regular file or cannot be read.
