@@ -12,6 +12,7 @@
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/project/provers.hpp"
+#include "zokml/project/split_folder.hpp"
 #include "zokml/project/split_prover.hpp"
 
 using namespace zokml;
@@ -125,6 +126,17 @@ TEST_CASE("part commitments are hiding: each part has its own salt, and two mode
     const auto salts = part_salts(salt, model, parts.size());
     CHECK(salts[0] != salts[1]);
     CHECK(salts == part_salts(salt, model, parts.size()));  // derived, not drawn: the owner keeps one salt
+}
+
+TEST_CASE("an unsalted layout or bundle of an earlier zokml is refused, saying what to do", "[split]") {
+    nlohmann::json layout = publish_layout(small_model(1), 2, random_salt()).to_json();
+    CHECK(layout["version"] == 2);
+    CHECK_NOTHROW(PublishedLayout::from_json(layout, "layout.json"));
+    layout["version"] = 1;
+    CHECK_THROWS_WITH(PublishedLayout::from_json(layout, "layout.json"),
+                      Contains("layout.json") && Contains("unsalted") && Contains("zokml commit --split --salt"));
+    const nlohmann::json bundle = {{"format", "zokml-bundle"}, {"version", 1}};
+    CHECK_THROWS_WITH(ProofBundle::from_json(bundle, "bundle.json"), Contains("bundle.json") && Contains("unsalted"));
 }
 
 TEST_CASE("a split proof verifies and shows the v2 commitment, the threshold and the count", "[split][slow]") {
