@@ -2,6 +2,8 @@
 // circuit proves, and every way of mixing, dropping, repeating or altering its proofs is rejected.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -257,15 +259,22 @@ TEST_CASE("a bundle checked against another published commitment is rejected", "
 
 TEST_CASE("a part proven with another salt shows another part commitment: the bundle is rejected", "[split][slow]") {
     auto& f = fixture();
-    const SubProof& part = sub_proofs(f.plan)[0];
-    REQUIRE(part.program.kind == SplitProgram::Kind::Part);
-    const std::size_t salt_index = f.plan.parts()[part.part].count + 1;  // after the weight rows and the biases
-    ProofBundle resalted = f.bundle;
-    proof_of(resalted, "part", part.part).proof = f.reprove(part, [&](std::vector<Value>& a) {
-        REQUIRE(a.at(salt_index).field == f.data.part_salts[part.part]);
-        a[salt_index] = Value::of_field(a[salt_index].field + FieldElement::from_int(1));
-    });
-    CHECK(rejected_for(f.verify(resalted), "part 0 commitment"));
+    const auto subs = sub_proofs(f.plan);
+    // A part proof of the first layer (its salt after the weight rows and the biases), and a slice
+    // proof of the second (after the two parts' values read, their salts, the weight rows and the biases).
+    for (const auto& entry : {std::pair{subs[0], f.plan.parts()[subs[0].part].count + 1},
+                              std::pair{subs[2], std::size_t(3) + f.plan.parts()[subs[2].part].count + 1}}) {
+        const SubProof& sub = entry.first;
+        const std::size_t salt_index = entry.second;
+        INFO(sub.name());
+        ProofBundle resalted = f.bundle;
+        proof_of(resalted, sub.program.kind == SplitProgram::Kind::Part ? "part" : "slice", sub.part, sub.slice).proof =
+            f.reprove(sub, [&](std::vector<Value>& a) {
+                REQUIRE(a.at(salt_index).field == f.data.part_salts[sub.part]);
+                a[salt_index] = Value::of_field(a[salt_index].field + FieldElement::from_int(1));
+            });
+        CHECK(rejected_for(f.verify(resalted), fmt::format("part {} commitment", sub.part)));
+    }
 }
 
 TEST_CASE("an out-of-range weight or activation makes a sub-proof's witness fail", "[split][slow]") {
