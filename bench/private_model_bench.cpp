@@ -30,13 +30,13 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
 
     nlohmann::json row;
     if (variant == "private-model") {
-        PrivateModelProver prover(toolchain, model, labeled_batch(model, spread_digits(held_out, digit_count)), work);
+        PrivateModelProver prover(toolchain, model, random_salt(), labeled_batch(model, spread_digits(held_out, digit_count)), work);
         const PrivateModelProof proof = prover.prove(static_cast<std::int64_t>(prover.correct()));
         if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
         row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
         row["images"] = digit_count;
     } else if (variant == "both-private") {
-        BothPrivateProver prover(toolchain, model, work);
+        BothPrivateProver prover(toolchain, model, random_salt(), work);
         const BothPrivateProof proof = prover.prove(digit_input(model, held_out.front()));
         if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
         row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);

@@ -56,7 +56,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
             setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
         else
             setup_folder(spec.output, Scheme::G16, toolchain, store);
-        return prove_folder_batch(spec.output, first, "digit 0", 1, toolchain, store);
+        return prove_folder_batch(spec.output, first, "digit 0", std::nullopt, 1, toolchain, store);
     });
 
     // A warm session: one proof to start it, then `samples` proofs of different digits.
@@ -76,7 +76,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
     FloatBatch batch;
     for (std::size_t k = 0; k < batch_size; ++k) batch.inputs.push_back(digits[k % digits.size()].as_floats());
     double batch_s = 0;
-    timed(batch_s, [&] { return prove_folder_batch(spec.output, batch, "held-out digits", jobs, toolchain, store); });
+    timed(batch_s, [&] { return prove_folder_batch(spec.output, batch, "held-out digits", std::nullopt, jobs, toolchain, store); });
 
     nlohmann::json row = {{"model", "784-56-10"},
             {"variant", backend == Backend::Snarkjs ? "private-input/session/snarkjs" : "private-input/session"},

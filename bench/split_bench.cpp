@@ -60,7 +60,8 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
     SplitProveTimes times;
     const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
-    const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, correct, settings.jobs,
+    const FieldElement salt = random_salt();  // the model owner's
+    const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, salt, correct, settings.jobs,
                                            [](const SplitProgress& p) {
                                                if (!p.running.empty())
                                                    fmt::print(stderr, "  {:>3}/{} {} ({:.0f} s, ~{:.0f} s left)\n", p.done + 1,
@@ -72,7 +73,7 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
         timed(verify_s, [&] {
             const LabeledBatch known = labelled ? batch : settings.split.variant == SplitVariant::Inference ? LabeledBatch{batch.inputs, {}}
                                                                                                           : LabeledBatch{};
-            return verify_bundle(toolchain, programs, plan, bundle, known, commit_model_v2(model, settings.split.neurons_per_part));
+            return verify_bundle(toolchain, programs, plan, bundle, known, commit_model_v2(model, settings.split.neurons_per_part, salt));
         });
     if (!verdict.verified) throw std::runtime_error("the bundle did not verify: " + verdict.problems.front());
     std::size_t largest = 0;

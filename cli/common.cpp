@@ -19,6 +19,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/project/salt_file.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/inputs.hpp"
@@ -201,7 +202,12 @@ std::vector<Option> prove_options() {
             {"digit", "N", "private-input, both-private: held-out MNIST digit N as the private input"},
             {"claim", "C", "private-input with --claimed-class: the public claimed class"},
             {"threshold", "T", "private-model: the public accuracy threshold (default: the model's correct count)"},
+            salt_option(),
             {"proof", "FILE", "where to write the proof (default: DIR/proof.json)"}};
+}
+
+Option salt_option() {
+    return {"salt", "FILE", "private-model, both-private: the model owner's salt file (zokml commit --salt FILE wrote it)"};
 }
 
 std::vector<Option> vk_option() {
@@ -330,6 +336,7 @@ ProofRequest proof_request_from(const Args& args) {
     if (auto digit = args.integer("digit", 0, 1 << 20)) request.digit = static_cast<std::size_t>(*digit);
     if (auto claim = args.integer("claim", 0, 1 << 20)) request.claimed_class = static_cast<int>(*claim);
     request.threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
+    if (auto file = args.get("salt")) request.salt = read_salt_file(*file);
     return request;
 }
 

@@ -82,6 +82,7 @@ std::vector<Option> setup_options();      // --scheme, --backend, --ptau
 std::vector<Option> folder_option(const std::string& help);  // --dir
 std::vector<Option> prove_options();      // --input, --digit, --claim, --threshold, --proof
 std::vector<Option> vk_option();          // --vk
+Option salt_option();                     // --salt FILE: the model owner's salt (project/salt_file.hpp)
 
 std::vector<Option> data_options();     // --data, --labels
 std::vector<Option> batch_options();    // --batch, --labels: a private-model circuit's public batch
@@ -117,7 +118,7 @@ std::filesystem::path folder_from(const Args& args);  // --dir, else the current
 std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
 
 // What to prove, from --input (a JSON array of integers, a file or - for stdin), --digit,
-// --claim and --threshold.
+// --claim, --threshold and --salt (the file read: InputError naming it when missing or malformed).
 ProofRequest proof_request_from(const Args& args);
 
 // Per layer of a quantized model: kind, shape, weight shift, scale, the widths of its weights

@@ -10,6 +10,7 @@
 #include "subcommands.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/timing.hpp"
+#include "zokml/project/salt_file.hpp"
 
 namespace zokml::cli {
 namespace {
@@ -20,12 +21,14 @@ int prove_many(const Args& args, const Output& out) {
     const std::filesystem::path file = args.required("inputs");
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 64));
     const FloatBatch inputs = read_batch_file(file, Labels::None);
+    std::optional<FieldElement> salt;  // both-private: the model owner's
+    if (auto salt_file = args.get("salt")) salt = read_salt_file(*salt_file);
     const std::filesystem::path proofs_dir = folder / "proofs";  // write_text creates it with the first proof
     nlohmann::json rows = nlohmann::json::array();
     std::vector<double> seconds_each;
     double seconds = 0;
     zokml::timed(seconds, [&] {
-        return prove_folder_batch(folder, inputs, file, jobs, toolchain_from(args), store_from(args),
+        return prove_folder_batch(folder, inputs, file, salt, jobs, toolchain_from(args), store_from(args),
                                   [&](std::size_t k, const FolderProof& proof, double s) {
                                       const auto path = proofs_dir / fmt::format("proof-{}.json", k);
                                       write_text(path, dump_json(proof.proof.to_json(), 2) + "\n");
@@ -73,13 +76,14 @@ int prove(const Args& args, const Output& out) {
 Subcommand prove_command() {
     return {"prove",
             "prove what the circuit says about a private input (or a private model); or about many inputs",
-            "[--dir DIR] [--input FILE | --input - | --digit N] [--claim C] [--model FILE] [--threshold T] | --inputs FILE [--jobs N]",
-            "private-input: --input (and --claim with --claimed-class); private-model: [--model] [--threshold];\n"
-            "both-private: --input [--model]. The private input never goes on the command line: --input reads\n"
-            "a JSON array of integers (the model's inputs, e.g. 784 pixels 0..255) from a file or, with -,\n"
-            "from stdin, or float inputs from a .npy, CSV or JSON batch file (--index K picks one); --digit\n"
-            "picks a held-out MNIST digit. The witness is deleted after the proof; the proof goes to\n"
-            "DIR/proof.json.\n"
+            "[--dir DIR] [--input FILE | --input - | --digit N] [--claim C] [--model FILE] [--salt FILE] [--threshold T] | --inputs FILE [--jobs N]",
+            "private-input: --input (and --claim with --claimed-class); private-model: --salt [--model] [--threshold];\n"
+            "both-private: --input --salt [--model]. --salt names the model owner's salt file (`zokml commit\n"
+            "--salt FILE` wrote it): the proof shows the commitment made with it. The private input never goes\n"
+            "on the command line: --input reads a JSON array of integers (the model's inputs, e.g. 784 pixels\n"
+            "0..255) from a file or, with -, from stdin, or float inputs from a .npy, CSV or JSON batch file\n"
+            "(--index K picks one); --digit picks a held-out MNIST digit. The witness is deleted after the\n"
+            "proof; the proof goes to DIR/proof.json.\n"
             "--inputs FILE proves every input of a batch file (private-input, both-private), each proof in\n"
             "DIR/proofs/proof-K.json, through --jobs prover sessions side by side (default 1): each loads the\n"
             "program and proving key once and takes the inputs through a pipe.",

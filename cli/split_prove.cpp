@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
+#include "zokml/project/salt_file.hpp"
 #include "zokml/project/split_folder.hpp"
 
 namespace zokml::cli {
@@ -52,7 +53,8 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
         out.result({{"plan", *plan}, {"sub_proof", index}});
         return kOk;
     }
-    const SplitPlanFolder plan = prepare_split_plan(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40));
+    const SplitPlanFolder plan =
+        prepare_split_plan(folder, model, read_salt_file(args.required("salt")), args.integer("threshold", 0, std::int64_t(1) << 40));
     const std::string self = fmt::format("'{}' split-prove --dir '{}'{} --plan-dir '{}'", std::filesystem::read_symlink("/proc/self/exe").string(),
                                          std::filesystem::absolute(folder).string(), model_arguments(args), std::filesystem::absolute(plan.dir).string());
     for (std::size_t i = 0; i < plan.proofs; ++i) print_out(fmt::format("{} --sub-proof {}\n", self, i));
@@ -65,19 +67,22 @@ int split_prove(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
     if (args.has("plan") + args.has("plan-dir") + args.has("gather") > 1) throw UsageError("--plan, --plan-dir and --gather exclude each other");
     if (args.has("sub-proof") != args.has("plan-dir")) throw UsageError("--sub-proof goes with --plan-dir");
+    if (args.has("salt") && (args.has("plan-dir") || args.has("gather")))
+        throw UsageError("--plan-dir and --gather take no --salt: the plan folder holds what they need");
     if (args.has("inputs") && (args.has("threshold") || args.has("plan") || args.has("plan-dir") || args.has("gather")))
         throw UsageError("--inputs (inference and both-private folders) takes no --threshold and no plan");
     const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
     if (args.has("plan") || args.has("plan-dir") || args.has("gather")) return planned(args, out, folder, file);
     const QuantizedModel model = quantize(model_from(args), quantization_from(args));
+    const FieldElement salt = read_salt_file(args.required("salt"));
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 256));
     SplitProveTimes times;
     // A private-model folder proves on its own batch; the others classify the given inputs.
     const ProofBundle bundle =
         args.has("inputs")
-            ? prove_split_folder(folder, model, split_batch(read_split_folder(folder, false).layout, *args.get("inputs"), Labels::None),
+            ? prove_split_folder(folder, model, salt, split_batch(read_split_folder(folder, false).layout, *args.get("inputs"), Labels::None),
                                  toolchain_from(args), jobs, show_progress, &times)
-            : prove_split_folder(folder, model, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
+            : prove_split_folder(folder, model, salt, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
                                  show_progress, &times);
     write_text(file, dump_json(bundle.to_json(), 1) + "\n");
     out.text(fmt::format("prove      {:7.2f} s  ({} sub-proofs, {:.1f} s of proving, {} at a time)", times.wall_s,
@@ -97,15 +102,18 @@ int split_prove(const Args& args, const Output& out) {
 Subcommand split_prove_command() {
     return {"split-prove",
             "prove a private model's accuracy on the split folder's batch, or its classes of inputs, as a bundle of sub-proofs",
-            "--model FILE [--dir DIR] [--threshold T | --inputs FILE] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
-            "The model's split commitment must be the folder's published one. Every sub-proof runs in a\n"
+            "--model FILE --salt FILE [--dir DIR] [--threshold T | --inputs FILE] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
+            "The model's split commitment with the owner's salt (--salt: the file `zokml commit --split --salt\n"
+            "FILE` read or drew) must be the folder's published one. Every sub-proof runs in a\n"
             "private scratch folder (its witness holds private values); --jobs runs that many at once. The\n"
             "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.\n"
             "--plan prints one self-contained command per sub-proof instead, for an engine that runs them\n"
             "(`... --plan | parallel -j4`, a Slurm array, a Kubernetes Indexed Job: docs/split-proving.md),\n"
-            "then `--gather PLAN` bundles what they wrote.",
+            "then `--gather PLAN` bundles what they wrote. The plan folder holds the part salts: the planned\n"
+            "commands take no --salt.",
             options({model_options(), folder_option("the split folder (default: the current folder)"),
-                     {{"threshold", "T", "the public accuracy threshold (default: the model's correct count)"},
+                     {{"salt", "FILE", "the model owner's salt file (zokml commit --salt FILE wrote it); not with --plan-dir, --gather"},
+                      {"threshold", "T", "the public accuracy threshold (default: the model's correct count)"},
                       {"inputs", "FILE", "inference and both-private folders: the inputs to classify (JSON or CSV, no labels)"},
                       {"jobs", "N", "sub-proofs at once (default 1)"},
                       {"bundle", "FILE", "where to write the bundle (default: DIR/bundle.json)"},

@@ -44,7 +44,8 @@ int run(const Arguments& args) {
     const QuantizedModel model = quantize(load_model(args.model), {8, 8});
     const LabeledBatch batch = labeled_batch(model, spread_digits(held_out_digits(), args.digits));
     const SplitPlan plan = plan_split(model, batch);
-    const FieldElement commitment = commit_model_v2(model, plan.options.neurons_per_part);
+    const FieldElement salt = random_salt();  // the owner's secret: it makes the commitment hiding
+    const FieldElement commitment = commit_model_v2(model, plan.options.neurons_per_part, salt);
     const std::size_t correct = count_correct(model, batch);
     const auto threshold = static_cast<std::int64_t>(std::ceil(args.threshold_percent / 100.0 * static_cast<double>(args.digits)));
     fmt::print("model {}: published commitment {}\n", model.name, commitment.to_decimal());
@@ -58,7 +59,7 @@ int run(const Arguments& args) {
     examples::print_step("compile", programs.compile_s, fmt::format("{} programs", programs.compiled.size()));
     examples::print_step("setup", programs.setup_s);
     SplitProveTimes times;
-    const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, threshold, args.jobs,
+    const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, salt, threshold, args.jobs,
                                            [](const SplitProgress& p) {
                                                if (!p.running.empty())
                                                    fmt::print("  {:>3}/{} {} ({:.0f} s elapsed, ~{:.0f} s left)\n", p.done + 1,

@@ -18,6 +18,7 @@
 #include "zokml/model/model.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/salt_file.hpp"
 #include "zokml/project/split_folder.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -295,9 +296,10 @@ TEST_CASE("every --model takes an ONNX file as well as zokml JSON", "[cli]") {
     INFO(inspected.err);
     REQUIRE(inspected.exit_code == 0);
     CHECK(inspected.parsed()["fingerprint"] == quantize(load_onnx(onnx)).fingerprint());
-    const Result committed = zokml_cli({"commit", "--model", onnx});
+    const test::TempDir dir;
+    const Result committed = zokml_cli({"commit", "--model", onnx, "--salt", (dir / "owner.salt").string()});
     CHECK(committed.exit_code == 0);
-    CHECK(committed.out == commit_model(quantize(load_onnx(onnx))).to_decimal() + "\n");
+    CHECK(committed.out.starts_with(commit_model(quantize(load_onnx(onnx)), read_salt_file(dir / "owner.salt")).to_decimal() + "\n"));
 }
 
 TEST_CASE("quantize reports the fidelity on the held-out digits", "[cli]") {
@@ -310,10 +312,29 @@ TEST_CASE("quantize reports the fidelity on the held-out digits", "[cli]") {
     CHECK(r.parsed()["layers"].size() == 4);
 }
 
-TEST_CASE("commit prints the model's commitment", "[cli]") {
-    const Result r = zokml_cli({"commit", "--model", kSmallModel});
+TEST_CASE("commit draws the owner's salt into a 0600 file once and prints the salted commitment", "[cli]") {
+    const test::TempDir dir;
+    const std::string salt_file = (dir / "owner.salt").string();
+    const Result r = zokml_cli({"commit", "--model", kSmallModel, "--salt", salt_file, "--json"});
+    INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out == commit_model(quantize(load_model(kSmallModel))).to_decimal() + "\n");
+    const FieldElement salt = read_salt_file(salt_file);
+    CHECK(r.parsed()["commitment"] == commit_model(quantize(load_model(kSmallModel)), salt).to_decimal());
+    CHECK(r.parsed()["salt_created"] == true);
+    CHECK((fs::status(salt_file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK(r.out.find(salt.to_decimal()) == std::string::npos);  // the salt is never printed
+    // Again with the same file: the same commitment; with another salt file: another one.
+    const Result again = zokml_cli({"commit", "--model", kSmallModel, "--salt", salt_file, "--json"});
+    CHECK(again.parsed()["commitment"] == r.parsed()["commitment"]);
+    CHECK(again.parsed()["salt_created"] == false);
+    const Result other = zokml_cli({"commit", "--model", kSmallModel, "--salt", (dir / "other.salt").string(), "--json"});
+    CHECK(other.parsed()["commitment"] != r.parsed()["commitment"]);
+    // No salt file named: a usage error; a malformed one: bad input naming the file, not quoting it.
+    CHECK(zokml_cli({"commit", "--model", kSmallModel}).exit_code == 2);
+    write_file_atomically(dir / "bad.salt", "{\"format\": \"zokml-salt\", \"version\": 1, \"salt\": \"98765x\"}");
+    const Result bad = zokml_cli({"commit", "--model", kSmallModel, "--salt", (dir / "bad.salt").string()});
+    CHECK(bad.exit_code == 3);
+    CHECK_THAT(bad.err, Catch::Contains("bad.salt") && Catch::Contains("salt") && !Catch::Contains("98765"));
 }
 
 TEST_CASE("build --check exits 1 while a committed circuit is stale, 0 once rebuilt", "[cli]") {
@@ -479,42 +500,54 @@ TEST_CASE("zokml run proves a private model's correct count on the public batch 
     const std::string model_file = tiny_model(dir / "tiny.json").string();
     write_file_atomically(dir / "batch.csv", "0,0.9,0.1,0.5\n1,0.1,0.9,0.2\n0,0.5,0.5,0.5\n1,0.0,0.3,1.0\n");
 
-    const std::string folder = (dir / "pm").string();
+    const std::string folder = (dir / "pm").string(), salt = (dir / "owner.salt").string();
+    const Result published = zokml_cli({"commit", "--model", model_file, "--salt", salt, "--json"});
+    REQUIRE(published.exit_code == 0);
     const Result run = zokml_cli({"run", "--variant", "private-model", "--batch", (dir / "batch.csv").string(), "--group-size",
-                                  "2", "--model", model_file, "--dir", folder, "--cache-dir", (dir / "cache").string(), "--json"});
+                                  "2", "--model", model_file, "--salt", salt, "--dir", folder, "--cache-dir", (dir / "cache").string(),
+                                  "--json"});
     REQUIRE(run.exit_code == 0);
     const json revealed = run.parsed()["public"];
-    CHECK(revealed["commitment"] == commit_model(quantize(load_model(model_file))).to_decimal());
+    CHECK(revealed["commitment"] == published.parsed()["commitment"]);
+    CHECK(revealed["commitment"] == commit_model(quantize(load_model(model_file)), read_salt_file(salt)).to_decimal());
     CHECK(revealed["threshold"] == revealed["correct"]);  // the default threshold: the true count
     CHECK(run.parsed()["verified"] == true);
     CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
 
     const std::int64_t correct = revealed["correct"];
-    const Result too_high = zokml_cli({"prove", "--dir", folder, "--threshold", std::to_string(correct + 1), "--cache-dir",
-                                       (dir / "cache").string()});
+    const Result too_high = zokml_cli({"prove", "--dir", folder, "--salt", salt, "--threshold", std::to_string(correct + 1),
+                                       "--cache-dir", (dir / "cache").string()});
     CHECK(too_high.exit_code == 3);
     CHECK_THAT(too_high.err, Catch::Contains("no proof of at least " + std::to_string(correct + 1) + " exists"));
-    const Result digit = zokml_cli({"prove", "--dir", folder, "--digit", "0"});  // no private input here
+    const Result digit = zokml_cli({"prove", "--dir", folder, "--salt", salt, "--digit", "0"});  // no private input here
     CHECK(digit.exit_code == 3);
     CHECK_THAT(digit.err, Catch::Contains("not an input of private-model circuits"));
+    // Without the salt, or with a salt file that is not there, no proof: bad input, naming what is missing.
+    const Result unsalted = zokml_cli({"prove", "--dir", folder});
+    CHECK(unsalted.exit_code == 3);
+    CHECK_THAT(unsalted.err, Catch::Contains("salt") && Catch::Contains("zokml commit --salt"));
+    const Result missing = zokml_cli({"prove", "--dir", folder, "--salt", (dir / "none.salt").string()});
+    CHECK(missing.exit_code == 3);
+    CHECK_THAT(missing.err, Catch::Contains("none.salt"));
 }
 
 TEST_CASE("zokml run proves a committed private model's class of a private input (both private)", "[cli][slow]") {
     const test::TempDir dir;
     const std::string model_file = tiny_model(dir / "tiny.json").string();
-    const std::string folder = (dir / "bp").string();
-    const Result run = zokml_cli({"run", "--variant", "both-private", "--model", model_file, "--input", "-", "--dir", folder,
-                                  "--cache-dir", (dir / "cache").string(), "--json"},
+    const std::string folder = (dir / "bp").string(), salt = (dir / "owner.salt").string();
+    REQUIRE(zokml_cli({"commit", "--model", model_file, "--salt", salt}).exit_code == 0);
+    const Result run = zokml_cli({"run", "--variant", "both-private", "--model", model_file, "--salt", salt, "--input", "-", "--dir",
+                                  folder, "--cache-dir", (dir / "cache").string(), "--json"},
                                  "[200, 10, 30]");
     INFO(run.out << run.err);
     REQUIRE(run.exit_code == 0);
     const QuantizedModel quantized = quantize(load_model(model_file));
     const json revealed = run.parsed()["public"];
-    CHECK(revealed["commitment"] == commit_model(quantized).to_decimal());
+    CHECK(revealed["commitment"] == commit_model(quantized, read_salt_file(salt)).to_decimal());
     CHECK(revealed["class"] == run_reference(quantized, {200, 10, 30}).predicted_class);
     CHECK(run.parsed()["verified"] == true);
     CHECK(zokml_cli({"verify", "--dir", folder, "--json"}).parsed()["public"] == revealed);
-    CHECK(zokml_cli({"prove", "--dir", folder, "--threshold", "1"}).exit_code == 3);  // a private-model input
+    CHECK(zokml_cli({"prove", "--dir", folder, "--salt", salt, "--threshold", "1"}).exit_code == 3);  // a private-model input
 }
 
 TEST_CASE("zokml run --hash-input makes the private input's hash public", "[cli][slow]") {
@@ -549,10 +582,10 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     const test::TempDir dir;
     save_owner_model(dir / "owner.json");
     const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
-    const std::string folder = (dir / "split").string(), cache = (dir / "cache").string();
+    const std::string folder = (dir / "split").string(), cache = (dir / "cache").string(), salt = (dir / "owner.salt").string();
 
     const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "2",
-                                      "--layout", layout, "--json"});
+                                      "--layout", layout, "--salt", salt, "--json"});
     REQUIRE(published.exit_code == 0);
     // The public batch from a CSV file (a header, then a label and 784 floats a line): four digits.
     std::string csv = "label,pixels\n";
@@ -573,7 +606,8 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
                 .exit_code == 0);
     CHECK(labeled_batch_from_json(json::parse(read_file(std::filesystem::path(folder) / "batch.json")), "").labels ==
           std::vector<int>{digits[0].label, digits[1].label, digits[2].label, digits[3].label});
-    const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--jobs", "2", "--json"});
+    const auto proved =
+        zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder, "--jobs", "2", "--json"});
     INFO(proved.out << proved.err);
     REQUIRE(proved.exit_code == 0);
     CHECK(proved.parsed()["public"]["commitment"] == published.parsed()["commitment"]);
@@ -604,8 +638,11 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
                                 Catch::Contains("part 2 slice 0 (slice-l2-n10-s4): proof: not a proof"));
 
     // The same proof as one command per sub-proof, run by GNU parallel, then gathered.
-    const auto plan = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--plan"});
+    const auto plan = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder, "--plan"});
     REQUIRE(plan.exit_code == 0);
+    // The commands carry neither the salt nor its file: the plan folder (mode 0700) holds the part salts.
+    CHECK(plan.out.find(read_salt_file(salt).to_decimal()) == std::string::npos);
+    CHECK(plan.out.find("--salt") == std::string::npos);
     const auto commands = std::count(plan.out.begin(), plan.out.end(), '\n');
     CHECK(commands == static_cast<long>(json::parse(read_file(bundle))["proofs"].size()));
     const auto ran = detail::run_process("/usr/bin/parallel", {"-j2", "--halt", "now,fail=1"}, dir.path(), plan.out, std::chrono::minutes(5));
@@ -621,9 +658,20 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     Model other = load_model(model);
     other.layers[0].dense.weights[300] += 0.25;
     save_model(other, dir / "other.json");
-    const auto refused = zokml_cli({"split-prove", "--model", (dir / "other.json").string(), "--weight-bits", "8", "--dir", folder});
+    const auto refused =
+        zokml_cli({"split-prove", "--model", (dir / "other.json").string(), "--weight-bits", "8", "--salt", salt, "--dir", folder});
     CHECK(refused.exit_code == 3);
     CHECK_THAT(refused.err, Catch::Contains("not the one the folder's layout publishes"));
+    // Nor this model with another salt.
+    const auto resalted = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", (dir / "other.salt").string(),
+                                     "--dir", folder});
+    CHECK(resalted.exit_code == 3);
+    CHECK_THAT(resalted.err, Catch::Contains("other.salt"));  // no such file
+    REQUIRE(zokml_cli({"commit", "--model", model, "--salt", (dir / "other.salt").string()}).exit_code == 0);
+    const auto another = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", (dir / "other.salt").string(),
+                                    "--dir", folder});
+    CHECK(another.exit_code == 3);
+    CHECK_THAT(another.err, Catch::Contains("another salt"));
 }
 
 TEST_CASE("split proofs of a committed model's classes from the command line: public inputs, then private ones",
@@ -631,9 +679,9 @@ TEST_CASE("split proofs of a committed model's classes from the command line: pu
     const test::TempDir dir;
     save_owner_model(dir / "owner.json");
     const std::string model = (dir / "owner.json").string(), layout = (dir / "layout.json").string();
-    const std::string cache = (dir / "cache").string();
+    const std::string cache = (dir / "cache").string(), salt = (dir / "owner.salt").string();
     const auto published = zokml_cli({"commit", "--model", model, "--weight-bits", "8", "--split", "--neurons-per-part", "10",
-                                      "--layout", layout, "--json"});
+                                      "--layout", layout, "--salt", salt, "--json"});
     REQUIRE(published.exit_code == 0);
     // Two inputs to classify, as CSV lines of 784 floats (no labels), and two others.
     const auto csv_of = [&](std::size_t first) {
@@ -656,22 +704,23 @@ TEST_CASE("split proofs of a committed model's classes from the command line: pu
                            "--inputs-per-slice", "2", "--cache-dir", cache})
                     .exit_code == 0);
         CHECK_FALSE(std::filesystem::exists(std::filesystem::path(folder) / "batch.json"));
-        const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs", inputs,
-                                       "--bundle", bundle, "--json"});
+        const auto proved = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder,
+                                       "--inputs", inputs, "--bundle", bundle, "--json"});
         INFO(proved.out << proved.err);
         REQUIRE(proved.exit_code == 0);
         const auto classes = proved.parsed()["public"]["classes"];
         REQUIRE(classes.size() == 2);
         CHECK(proved.parsed()["public"]["commitment"] == published.parsed()["commitment"]);
         // No inputs, or a threshold: refused before any proof.
-        const auto without = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder});
+        const auto without = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder});
         CHECK(without.exit_code == 3);
         CHECK_THAT(without.err, Catch::Contains("--inputs FILE"));
-        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs", inputs, "--threshold", "1"})
+        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder, "--inputs", inputs,
+                         "--threshold", "1"})
                   .exit_code == 2);
         // Three inputs for programs of two: refused before any proof.
         write_file_atomically(dir / "three.csv", csv_of(0) + csv_of(2).substr(0, csv_of(2).find('\n') + 1));
-        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--dir", folder, "--inputs",
+        CHECK(zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder, "--inputs",
                          (dir / "three.csv").string()})
                   .exit_code == 3);
 

@@ -268,9 +268,10 @@ TEST_CASE("a private-model circuit's public batch comes from the user's batch fi
     FloatBatch data = tiny_data(model, 6);
     data.labels[1] = 1 - data.labels[1];  // one label the model gets wrong: 5 of 6 correct
     const fs::path batch = write_csv(dir / "batch.csv", data);
-    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string();
+    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string(), salt = (dir / "owner.salt").string();
+    REQUIRE(zokml_cli({"commit", "--model", model_file.string(), "--salt", salt}).exit_code == 0);
     const Result run = zokml_cli({"run", "--model", model_file.string(), "--variant", "private-model", "--batch", batch.string(),
-                                  "--dir", folder, "--cache-dir", cache, "--json"});
+                                  "--salt", salt, "--dir", folder, "--cache-dir", cache, "--json"});
     REQUIRE(run.exit_code == 0);
     CHECK(run.parsed()["public"]["correct"] == 5);
     CHECK(run.parsed()["verified"] == true);
@@ -279,11 +280,11 @@ TEST_CASE("a private-model circuit's public batch comes from the user's batch fi
     const QuantizedModel quantized = quantize(model);
     CHECK(lock.batch_fingerprint == quantize_batch(quantized, data, 2, batch).fingerprint());
 
-    Result r = zokml_cli({"prove", "--dir", folder, "--threshold", "6", "--cache-dir", cache});
+    Result r = zokml_cli({"prove", "--dir", folder, "--salt", salt, "--threshold", "6", "--cache-dir", cache});
     CHECK(r.exit_code == 3);  // no proof of 6 correct exists
     data.labels[1] = 1 - data.labels[1];
     write_csv(batch, data);
-    r = zokml_cli({"prove", "--dir", folder, "--cache-dir", cache});
+    r = zokml_cli({"prove", "--dir", folder, "--salt", salt, "--cache-dir", cache});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("the public batch changed"));
 

@@ -35,7 +35,8 @@ LabeledBatch small_batch(const QuantizedModel& model) {
 
 struct Fixture {
     test::TempDir dir;
-    PrivateModelProver prover{test::real_toolchain(), small_model(), small_batch(small_model()), dir / "private-model"};
+    FieldElement salt = random_salt();  // the model owner's
+    PrivateModelProver prover{test::real_toolchain(), small_model(), salt, small_batch(small_model()), dir / "private-model"};
     const QuantizedModel& model = prover.model();
     const LabeledBatch& batch = prover.batch();
     const FieldElement& commitment = prover.commitment();
@@ -48,7 +49,7 @@ Fixture& fixture() {
 }
 
 std::vector<Value> arguments(const QuantizedModel& model, const FieldElement& commitment, std::int64_t threshold) {
-    return private_model_arguments(model, commitment, threshold);
+    return private_model_arguments(model, fixture().salt, commitment, threshold);
 }
 
 bool witness_fails(const std::vector<Value>& args) {
@@ -110,6 +111,14 @@ TEST_CASE("a wrong commitment is rejected", "[private-model][slow]") {
     CHECK(witness_fails(arguments(f.model, f.commitment + FieldElement::from_int(1), 0)));
 }
 
+TEST_CASE("the circuit's commitment is the native salted one, and another salt makes the witness fail", "[private-model][slow]") {
+    auto& f = fixture();
+    CHECK(f.commitment == commit_model(f.model, f.salt));
+    CHECK_FALSE(witness_fails(private_model_arguments(f.model, f.salt, f.commitment, 0)));
+    // The salt feeds the commitment the circuit asserts: ZoKrates cannot drop it as unused.
+    CHECK(witness_fails(private_model_arguments(f.model, f.salt + FieldElement::from_int(1), f.commitment, 0)));
+}
+
 TEST_CASE("an out-of-range weight is rejected even when it packs to the committed value", "[private-model][slow]") {
     // Weight i + 2^bits and weight i+1 - 1 give the same packed element: only the range check
     // stops this second model from passing as the committed one.
@@ -155,7 +164,8 @@ namespace {
 // The same model with a private input too: public commitment, public class.
 struct BothPrivate {
     test::TempDir dir;
-    BothPrivateProver prover{test::real_toolchain(), small_model(), dir / "both-private"};
+    FieldElement salt = random_salt();  // the model owner's
+    BothPrivateProver prover{test::real_toolchain(), small_model(), salt, dir / "both-private"};
     const FieldElement& commitment = prover.commitment();
 };
 
@@ -177,7 +187,7 @@ TEST_CASE("both private: the class equals the reference on real held-out digits"
     for (std::size_t i : {0, 400, 800, 1200, 1600}) {
         const auto x = held_out_input(i);
         const CircuitProver& circuit = b.prover.circuit_prover();
-        const auto public_inputs = circuit.evaluate_public(both_private_arguments(small_model(), x, b.commitment));
+        const auto public_inputs = circuit.evaluate_public(both_private_arguments(small_model(), x, b.salt, b.commitment));
         CHECK(decode_both_private_public(circuit.program().abi, public_inputs).predicted_class ==
               run_reference(small_model(), x).predicted_class);
     }
@@ -196,19 +206,21 @@ TEST_CASE("both private: a proof shows the commitment and class, and fails with 
     CHECK_FALSE(b.prover.verify(other));
 }
 
-TEST_CASE("both private: other weights, a wrong commitment or an out-of-range pixel are rejected", "[private-model][slow]") {
+TEST_CASE("both private: other weights, a wrong commitment or salt, or an out-of-range pixel are rejected", "[private-model][slow]") {
     auto& b = both_private();
     const auto x = held_out_input(1000);
-    CHECK_FALSE(both_private_fails(both_private_arguments(small_model(), x, b.commitment)));
+    CHECK(b.commitment == commit_model(small_model(), b.salt));
+    CHECK(both_private_fails(both_private_arguments(small_model(), x, b.salt + FieldElement::from_int(1), b.commitment)));
+    CHECK_FALSE(both_private_fails(both_private_arguments(small_model(), x, b.salt, b.commitment)));
     QuantizedModel changed = small_model();
     changed.layers[2].dense.weights[5] += 1;
-    CHECK(both_private_fails(both_private_arguments(changed, x, b.commitment)));
-    CHECK(both_private_fails(both_private_arguments(small_model(), x, b.commitment + FieldElement::from_int(1))));
+    CHECK(both_private_fails(both_private_arguments(changed, x, b.salt, b.commitment)));
+    CHECK(both_private_fails(both_private_arguments(small_model(), x, b.salt, b.commitment + FieldElement::from_int(1))));
     auto bad = x;
     bad[0] = 256;
-    CHECK(both_private_fails(both_private_arguments(small_model(), bad, b.commitment)));
+    CHECK(both_private_fails(both_private_arguments(small_model(), bad, b.salt, b.commitment)));
     // A pixel of 4 given with a high "bit" of 2 (2 x 2 = 4): the bits are checked, not only their sum.
-    std::vector<Value> arguments = both_private_arguments(small_model(), x, b.commitment);
+    std::vector<Value> arguments = both_private_arguments(small_model(), x, b.salt, b.commitment);
     arguments[0].elements[0] = Value::of_field(4);
     arguments[1].elements[0] = Value::fields({0, 0, 0, 0, 0, 0, 2});
     CHECK(both_private_fails(arguments));

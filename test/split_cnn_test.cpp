@@ -81,8 +81,9 @@ struct Fixture {
     LabeledBatch batch = batch_of(model);
     SplitPlan plan = plan_split(model, batch, kOptions);
     SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, batch);
-    FieldElement commitment = commit_model_v2(model, kOptions.neurons_per_part);
-    SplitWitnessData data = split_witness_data(plan, model, batch);
+    FieldElement salt = random_salt();  // the model owner's
+    FieldElement commitment = commit_model_v2(model, kOptions.neurons_per_part, salt);
+    SplitWitnessData data = split_witness_data(plan, model, batch, salt);
     ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, batch, data, 3, 2);
 
     BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, plan, b, batch, commitment); }
@@ -229,20 +230,21 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
     const SplitOptions options{.neurons_per_part = 3, .inputs_per_slice = 2, .variant = SplitVariant::Inference};
     const SplitPlan plan = plan_split(model, inputs, options);
     const SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, {});
-    const SplitWitnessData data = split_witness_data(plan, model, inputs);
+    const FieldElement salt = random_salt();
+    const SplitWitnessData data = split_witness_data(plan, model, inputs, salt);
     const ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, inputs, data, 0, 2);
     std::vector<int> classes;
     for (const auto& x : inputs.inputs) classes.push_back(run_reference(model, x).predicted_class);
     CHECK(bundle.classes == classes);
-    CHECK(verify_bundle(test::real_toolchain(), programs, plan, bundle, inputs, commit_model_v2(model, 3)).verified);
+    CHECK(verify_bundle(test::real_toolchain(), programs, plan, bundle, inputs, commit_model_v2(model, 3, salt)).verified);
     LabeledBatch other = inputs;
     other.inputs[1][20] = other.inputs[1][20] == 0 ? 1 : 0;
-    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, plan, bundle, other, commit_model_v2(model, 3)).verified);
+    CHECK_FALSE(verify_bundle(test::real_toolchain(), programs, plan, bundle, other, commit_model_v2(model, 3, salt)).verified);
 }
 
 TEST_CASE("a hostile layout of filters is refused before anything is generated", "[split][hostile]") {
     const QuantizedModel model = tiny_quantized();
-    const nlohmann::json layout = publish_layout(model, 1).to_json();
+    const nlohmann::json layout = publish_layout(model, 1, random_salt()).to_json();
     REQUIRE(layout.at("parts")[0].contains("image"));
     const auto refused = [&](const std::function<void(nlohmann::json&)>& change, const std::string& why) {
         nlohmann::json hostile = layout;
@@ -254,7 +256,7 @@ TEST_CASE("a hostile layout of filters is refused before anything is generated",
     refused([](nlohmann::json& p) { p["window"]["kernel"] = {7, 7}; }, "parts[0].inputs");               // not its weights
     refused([](nlohmann::json& p) { p["max_pool"] = {{"kernel", {9, 9}}, {"stride", {1, 1}}}; }, "parts[0].window");  // does not fit
     // Sound on its own, but a program of it would be enormous.
-    auto parts = publish_layout(model, 1).parts;
+    auto parts = publish_layout(model, 1, random_salt()).parts;
     parts[0].count = 1 << 20;
     CHECK_THROWS_WITH(plan_split(parts, batch_of(model), kOptions, "hostile"), Contains("more than zokml generates"));
 }

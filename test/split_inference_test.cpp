@@ -44,10 +44,11 @@ struct Fixture {
     SplitPlan plan = plan_split(model, inputs, options_for(SplitVariant::Inference));
     SplitPlan private_plan = plan_split(model, inputs, options_for(SplitVariant::BothPrivate));
     SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, {});
-    FieldElement commitment = commit_model_v2(model, 2);
-    SplitWitnessData data = split_witness_data(plan, model, inputs);
+    FieldElement salt = random_salt();  // the model owner's
+    FieldElement commitment = commit_model_v2(model, 2, salt);
+    SplitWitnessData data = split_witness_data(plan, model, inputs, salt);
     ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, inputs, data, 0, 2);
-    SplitWitnessData private_data = split_witness_data(private_plan, model, inputs);
+    SplitWitnessData private_data = split_witness_data(private_plan, model, inputs, salt);
     ProofBundle private_bundle = prove_split(test::real_toolchain(), programs, private_plan, model, inputs, private_data, 0, 2);
 
     // As the verifier of an inference folder (its plan, the public inputs) or of a both-private one.
@@ -148,7 +149,7 @@ TEST_CASE("a committed model's classes of private inputs: the bundle shows class
 TEST_CASE("private inputs: proofs of two bundles cannot be mixed, and an input beyond its width has no witness", "[split][slow]") {
     auto& f = fixture();
     // The same statement proven again: other salts, so the first layer's proofs disagree.
-    const SplitWitnessData again = split_witness_data(f.private_plan, f.model, f.inputs);
+    const SplitWitnessData again = split_witness_data(f.private_plan, f.model, f.inputs, f.salt);
     ProofBundle mixed = f.private_bundle;
     const SubProof first = sub_proofs(f.private_plan)[0];
     mixed.proofs[0].proof = f.reprove(f.private_plan, again, first, [](std::vector<Value>&) {});

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/project/provers.hpp"
+#include "zokml/project/split_folder.hpp"
 #include "zokml/project/split_prover.hpp"
 
 using namespace zokml;
@@ -45,9 +48,10 @@ struct Fixture {
     LabeledBatch batch = batch_of(model, 0);
     SplitPlan plan = plan_split(model, batch, kOptions);
     SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, batch);
-    FieldElement commitment = commit_model_v2(model, kOptions.neurons_per_part);
+    FieldElement salt = random_salt();  // the model owner's
+    FieldElement commitment = commit_model_v2(model, kOptions.neurons_per_part, salt);
     std::size_t correct = count_correct(model, batch);
-    SplitWitnessData data = split_witness_data(plan, model, batch);
+    SplitWitnessData data = split_witness_data(plan, model, batch, salt);
     ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, model, batch, data, static_cast<std::int64_t>(correct), 2);
 
     BundleVerdict verify(const ProofBundle& b) const { return verify_bundle(test::real_toolchain(), programs, plan, b, batch, commitment); }
@@ -94,17 +98,48 @@ TEST_CASE("the split plan follows the architecture: parts of the first layer, sl
 
 TEST_CASE("the model commitment v2 chains the part commitments, bound to the layout", "[split]") {
     const QuantizedModel model = small_model(1);
+    const FieldElement salt = random_salt();
     const auto parts = model_parts(model, 2);
+    const auto salts = part_salts(salt, model, parts.size());
     std::vector<FieldElement> commitments;
-    for (const auto& p : parts) commitments.push_back(commit_part(model, p));
-    CHECK(commit_model_v2(model, 2) == commit_model_parts(parts, commitments));
-    CHECK(commit_model_v2(model, 2) != commit_model_v2(model, 1));  // another layout, another commitment
+    for (std::size_t p = 0; p < parts.size(); ++p) commitments.push_back(commit_part(model, parts[p], salts[p]));
+    CHECK(commit_model_v2(model, 2, salt) == commit_model_parts(parts, commitments));
+    CHECK(commit_model_v2(model, 2, salt) == commit_model_v2(model, 2, salts));
+    CHECK(commit_model_v2(model, 2, salt) != commit_model_v2(model, 1, salt));  // another layout, another commitment
     std::swap(commitments[0], commitments[1]);
-    CHECK(commit_model_parts(parts, commitments) != commit_model_v2(model, 2));  // the order counts
+    CHECK(commit_model_parts(parts, commitments) != commit_model_v2(model, 2, salt));  // the order counts
     QuantizedModel changed = model;
     changed.layers[0].dense.weights[300] = changed.layers[0].dense.weights[300] == 3 ? 4 : 3;
-    CHECK(commit_part(changed, parts[0]) != commit_part(model, parts[0]));
-    CHECK(commit_part(changed, parts[1]) == commit_part(model, parts[1]));
+    CHECK(commit_part(changed, parts[0], salts[0]) != commit_part(model, parts[0], salts[0]));
+    CHECK(commit_part(changed, parts[1], salts[1]) == commit_part(model, parts[1], salts[1]));
+}
+
+TEST_CASE("part commitments are hiding: each part has its own salt, and two models sharing a part show two commitments",
+          "[split]") {
+    const QuantizedModel model = small_model(1);
+    const auto parts = model_parts(model, 2);
+    QuantizedModel tuned = model;  // fine-tuned: part 1's weights differ, part 0 is kept
+    tuned.layers[0].dense.weights[2 * 784 + 300] += 1;
+    const FieldElement salt = random_salt(), other_salt = random_salt();
+    CHECK(commit_model_v2(model, 2, salt) != commit_model_v2(model, 2, other_salt));
+    // Two owners' salts, or one owner's salt for both models: part 0 is committed to differently.
+    CHECK(commit_part(model, parts[0], part_salts(salt, model, 1)[0]) != commit_part(tuned, parts[0], part_salts(other_salt, tuned, 1)[0]));
+    CHECK(part_salts(salt, model, 1) != part_salts(salt, tuned, 1));
+    // Two equal parts of one model get different salts.
+    const auto salts = part_salts(salt, model, parts.size());
+    CHECK(salts[0] != salts[1]);
+    CHECK(salts == part_salts(salt, model, parts.size()));  // derived, not drawn: the owner keeps one salt
+}
+
+TEST_CASE("an unsalted layout or bundle of an earlier zokml is refused, saying what to do", "[split]") {
+    nlohmann::json layout = publish_layout(small_model(1), 2, random_salt()).to_json();
+    CHECK(layout["version"] == 2);
+    CHECK_NOTHROW(PublishedLayout::from_json(layout, "layout.json"));
+    layout["version"] = 1;
+    CHECK_THROWS_WITH(PublishedLayout::from_json(layout, "layout.json"),
+                      Contains("layout.json") && Contains("unsalted") && Contains("zokml commit --split --salt"));
+    const nlohmann::json bundle = {{"format", "zokml-bundle"}, {"version", 1}};
+    CHECK_THROWS_WITH(ProofBundle::from_json(bundle, "bundle.json"), Contains("bundle.json") && Contains("unsalted"));
 }
 
 TEST_CASE("a split proof verifies and shows the v2 commitment, the threshold and the count", "[split][slow]") {
@@ -127,7 +162,7 @@ TEST_CASE("a bundle survives its JSON round trip", "[split][slow]") {
 
 TEST_CASE("a split proof of a threshold above the count does not exist", "[split][slow]") {
     auto& f = fixture();
-    CHECK_THROWS_AS(prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.bundle.correct + 1), InputError);
+    CHECK_THROWS_AS(prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.salt, f.bundle.correct + 1), InputError);
     const auto& data = f.data;
     const SubProof aggregate = sub_proofs(f.plan).back();
     auto arguments = split_arguments(f.plan, aggregate, f.model, f.batch, data, f.bundle.correct + 1);
@@ -151,7 +186,7 @@ TEST_CASE("a part left out, or a proof used twice, is rejected", "[split][slow]"
 
 TEST_CASE("proofs of two bundles of the same statement cannot be mixed", "[split][slow]") {
     auto& f = fixture();
-    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.bundle.threshold);
+    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, f.plan, f.model, f.batch, f.salt, f.bundle.threshold);
     CHECK(f.verify(other).verified);
     ProofBundle mixed = f.bundle;  // the salts differ: the links break
     const auto& donor = other.proofs[3];
@@ -169,15 +204,20 @@ TEST_CASE("a sub-proof of another model's part, or for another batch, is rejecte
     }
     const SplitPlan other_plan = plan_split(other_model, f.batch, kOptions);
     REQUIRE(other_plan.parts() == f.plan.parts());  // the same widths: the same programs
-    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, other_plan, other_model, f.batch,
+    const FieldElement other_salt = random_salt();  // another owner's
+    const ProofBundle other = prove_split(test::real_toolchain(), f.programs, other_plan, other_model, f.batch, other_salt,
                                           static_cast<std::int64_t>(count_correct(other_model, f.batch)));
     ProofBundle mixed = f.bundle;
     proof_of(mixed, "part", 1).proof = proof_of(const_cast<ProofBundle&>(other), "part", 1).proof;
     CHECK(rejected_for(f.verify(mixed), "part 1 commitment"));
+    // The models share part 0 (and the second layers): no public value of one bundle shows a part commitment of the other.
+    for (const auto& proof : other.proofs)
+        for (const auto& value : proof.proof.inputs)
+            CHECK(std::find(f.data.part_commitments.begin(), f.data.part_commitments.end(), value) == f.data.part_commitments.end());
 
     // A slice proof made for another batch (other labels) is refused by its labels, or its links.
     const LabeledBatch other_batch = batch_of(f.model, 7);
-    const auto data = split_witness_data(f.plan, f.model, other_batch);
+    const auto data = split_witness_data(f.plan, f.model, other_batch, f.salt);
     const SubProof last_slice = sub_proofs(f.plan)[sub_proofs(f.plan).size() - 2];
     auto arguments = split_arguments(f.plan, last_slice, f.model, other_batch, data, f.bundle.threshold);
     const test::TempDir work;
@@ -254,6 +294,26 @@ TEST_CASE("a bundle checked against another published commitment is rejected", "
     ProofBundle altered = f.bundle;
     altered.proofs.back().proof.inputs[0] = altered.proofs.back().proof.inputs[0] + FieldElement::from_int(1);
     CHECK(rejected_for(f.verify(altered), "does not verify"));
+}
+
+TEST_CASE("a part proven with another salt shows another part commitment: the bundle is rejected", "[split][slow]") {
+    auto& f = fixture();
+    const auto subs = sub_proofs(f.plan);
+    // A part proof of the first layer (its salt after the weight rows and the biases), and a slice
+    // proof of the second (after the two parts' values read, their salts, the weight rows and the biases).
+    for (const auto& entry : {std::pair{subs[0], f.plan.parts()[subs[0].part].count + 1},
+                              std::pair{subs[2], std::size_t(3) + f.plan.parts()[subs[2].part].count + 1}}) {
+        const SubProof& sub = entry.first;
+        const std::size_t salt_index = entry.second;
+        INFO(sub.name());
+        ProofBundle resalted = f.bundle;
+        proof_of(resalted, sub.program.kind == SplitProgram::Kind::Part ? "part" : "slice", sub.part, sub.slice).proof =
+            f.reprove(sub, [&](std::vector<Value>& a) {
+                REQUIRE(a.at(salt_index).field == f.data.part_salts[sub.part]);
+                a[salt_index] = Value::of_field(a[salt_index].field + FieldElement::from_int(1));
+            });
+        CHECK(rejected_for(f.verify(resalted), fmt::format("part {} commitment", sub.part)));
+    }
 }
 
 TEST_CASE("an out-of-range weight or activation makes a sub-proof's witness fail", "[split][slow]") {

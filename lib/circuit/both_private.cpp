@@ -73,9 +73,10 @@ Circuit generate_both_private_circuit(const QuantizedModel& model, const BothPri
 }
 
 std::vector<Value> both_private_arguments(const QuantizedModel& model, const std::vector<std::int64_t>& input,
-                                          const FieldElement& commitment) {
+                                          const FieldElement& salt, const FieldElement& commitment) {
     std::vector<Value> arguments = detail::private_input_values(input, model.input_bits);
     for (const auto& tensor : model_parameters(model)) arguments.push_back(Value::fields(tensor.values));
+    arguments.push_back(Value::of_field(salt));
     arguments.push_back(Value::of_field(commitment));
     return arguments;
 }

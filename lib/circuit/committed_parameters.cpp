@@ -57,6 +57,7 @@ CommittedParameters committed_parameters(const QuantizedModel& model, const TwoL
         p.imports += import_line(std::string("./") + helper, helper);
     }
     p.commitment = fmt::format("    field mut state = {};\n", commitment_seed("zokml-model-v1", tensors).to_decimal());
+    p.commitment += salt_statement("salt");
     std::vector<std::string> parameters;
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const std::string pack = pack_module_name(tensors[t].bits, true);
@@ -68,6 +69,7 @@ CommittedParameters committed_parameters(const QuantizedModel& model, const TwoL
         p.commitment += absorb_statement(tensors[t], names[t]);
     }
     p.commitment += "    assert(state == commitment);\n";
+    parameters.push_back("private field salt");
     p.parameters = fmt::format("{}", fmt::join(parameters, ", "));
     const CommittedTensor& w0 = tensors[0];
     const CommittedTensor& b0 = tensors[s.hidden];

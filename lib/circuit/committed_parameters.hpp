@@ -1,5 +1,5 @@
 // What the private-model and both-private circuits share: the model shape they take, and main's
-// private parameters committed to as commit_model does.
+// private parameters (and the owner's salt) committed to as commit_model does.
 #pragma once
 
 #include <array>
@@ -24,8 +24,8 @@ TwoLayerShape two_layer_shape(const QuantizedModel& model, const std::string& ci
 // them, and the ranges their widths allow: layer 0 weights and biases, layer 1 weights and biases.
 struct CommittedParameters {
     std::string imports;     // pack modules, absorb, is_nonnegative, dot
-    std::string parameters;  // "private field[784] w0_0, ..."
-    std::string commitment;  // "    field mut state = seed; state = absorb...; assert(state == commitment);"
+    std::string parameters;  // "private field[784] w0_0, ..., private field salt"
+    std::string commitment;  // "    field mut state = seed; state = absorb(salt)...; assert(state == commitment);"
     std::string summary;     // header comment lines
     std::array<Interval, 4> ranges;
 };

@@ -110,10 +110,11 @@ Circuit generate_private_model_circuit(const QuantizedModel& model, const Labele
     return circuit;
 }
 
-std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,
+std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& salt, const FieldElement& commitment,
                                            std::int64_t threshold) {
     std::vector<Value> arguments;
     for (const auto& tensor : model_parameters(model)) arguments.push_back(Value::fields(tensor.values));
+    arguments.push_back(Value::of_field(salt));
     arguments.push_back(Value::of_field(commitment));
     arguments.push_back(Value::of_field(threshold));
     return arguments;

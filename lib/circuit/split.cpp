@@ -166,10 +166,10 @@ std::string activation(const SplitLayer& l, Interval exact, const std::string& v
 // The largest value the layer's ReLU outputs, for exact values up to `hi`.
 std::int64_t relu_max(const SplitLayer& l, std::int64_t hi) { return std::max<std::int64_t>(rescale_value(hi, l.rescale_bits), 0); }
 
-// A part's parameters as main's private parameters, and the statements committing to them.
+// A part's parameters and salt as main's private parameters, and the statements committing to them.
 struct PartParameters {
-    std::string parameters;  // "private field[784] w0, ..., private field[4] b"
-    std::string commitment;  // "    field mut state = ...; state = absorb...;"
+    std::string parameters;  // "private field[784] w0, ..., private field[4] b, private field part_salt"
+    std::string commitment;  // "    field mut state = ...; state = absorb(part_salt)...; state = absorb...;"
     std::vector<std::string> weight_names;
 };
 
@@ -181,6 +181,7 @@ PartParameters part_parameters(const SplitLayer& l, std::size_t neurons, Circuit
     PartParameters p;
     std::vector<std::string> parameters;
     p.commitment = fmt::format("    field mut state = {};\n", part_seed(shape).to_decimal());
+    p.commitment += detail::salt_statement("part_salt");  // hiding: the part's own salt first (part_salts)
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const bool bias = t + 1 == tensors.size();
         const std::string name = bias ? "b" : fmt::format("w{}", t);
@@ -193,6 +194,7 @@ PartParameters part_parameters(const SplitLayer& l, std::size_t neurons, Circuit
         }
         p.commitment += detail::absorb_statement(tensors[t], name);
     }
+    parameters.push_back("private field part_salt");
     p.parameters = fmt::format("{}", fmt::join(parameters, ", "));
     return p;
 }

@@ -21,10 +21,10 @@ std::size_t activations_of(const QuantizedModel& model, std::size_t layer) {
 
 unsigned count_bits(std::size_t slice_size) { return static_cast<unsigned>(std::bit_width(slice_size)); }
 
-Value parameter_rows(const QuantizedModel& model, const PartRange& part, std::vector<Value>& arguments) {
-    const auto tensors = part_tensors(model, part);
-    for (std::size_t t = 0; t + 1 < tensors.size(); ++t) arguments.push_back(Value::fields(tensors[t].values));
-    return Value::fields(tensors.back().values);
+// The part's weight rows, biases and salt, as main takes them.
+void part_arguments(const QuantizedModel& model, const PartRange& part, const FieldElement& part_salt, std::vector<Value>& arguments) {
+    for (const auto& tensor : part_tensors(model, part)) arguments.push_back(Value::fields(tensor.values));
+    arguments.push_back(Value::of_field(part_salt));
 }
 
 std::vector<Value> fields_of(const std::vector<FieldElement>& elements) {
@@ -42,13 +42,15 @@ std::vector<std::int64_t> slice_inputs(const SplitPlan& plan, const LabeledBatch
     return values;
 }
 
-SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch) {
+SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch,
+                                    const FieldElement& salt) {
     std::vector<ReferenceTrace> traces;
     for (const auto& x : batch.inputs) traces.push_back(run_reference(model, x));
 
     SplitWitnessData data;
     const auto parts = plan.parts();
-    for (const auto& part : parts) data.part_commitments.push_back(commit_part(model, part));
+    data.part_salts = part_salts(salt, model, parts.size());
+    for (std::size_t p = 0; p < parts.size(); ++p) data.part_commitments.push_back(commit_part(model, parts[p], data.part_salts[p]));
     data.model_commitment = commit_model_parts(parts, data.part_commitments);
     for (const auto& l : plan.layers) {
         auto& activations = data.activations.emplace_back();
@@ -97,8 +99,7 @@ std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof,
     std::vector<Value> arguments;
     switch (proof.program.kind) {
         case SplitProgram::Kind::Part: {
-            const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
-            arguments.push_back(biases);
+            part_arguments(model, parts.at(proof.part), data.part_salts.at(proof.part), arguments);
             const auto& salts = data.activation_salts.at(0).at(proof.part);
             const auto first = salts.begin() + static_cast<std::ptrdiff_t>(proof.program.first_slice);
             arguments.push_back(Value::array(fields_of({first, first + static_cast<std::ptrdiff_t>(proof.program.slices)})));
@@ -117,8 +118,7 @@ std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof,
                 }
             }
             arguments.push_back(Value::array(fields_of(salts_in)));
-            const Value biases = parameter_rows(model, parts.at(proof.part), arguments);
-            arguments.push_back(biases);
+            part_arguments(model, parts.at(proof.part), data.part_salts.at(proof.part), arguments);
             if (!plan.layers.at(l).last) {
                 const std::size_t k = proof.part - plan.first_part(l);  // the part's position in its layer
                 arguments.push_back(Value::of_field(data.activation_salts.at(l).at(k).at(s)));

@@ -205,6 +205,10 @@ std::string absorb_statement(const CommittedTensor& t, const std::string& variab
                        absorb_call("state", pack_module_name(t.bits, t.is_signed), t.values.size(), t.bits, variable));
 }
 
+std::string salt_statement(const std::string& salt) {
+    return fmt::format("    state = absorb::<5, 1>(state, [{}, 0, 0, 0, 0]);\n", salt);
+}
+
 std::string bounded_pack_module_name(unsigned bits) { return fmt::format("pack_bounded{}", bits); }
 
 std::string bounded_pack_module(unsigned bits) {

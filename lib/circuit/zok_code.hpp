@@ -117,6 +117,9 @@ std::string pack_module(unsigned bits, bool is_signed);
 // "state = absorb::<K5, G>(state, [...pack(variable), ...[0; pad]]);": the tensor held in
 // `variable` absorbed into the chain as commit() does (needs absorb.zok and the pack module).
 std::string absorb_statement(const CommittedTensor& tensor, const std::string& variable);
+// "    state = absorb::<5, 1>(state, [salt, 0, 0, 0, 0]);": the salt absorbed first, as the salted
+// commit() does; the salt feeds the commitment, so ZoKrates cannot drop it.
+std::string salt_statement(const std::string& salt);
 // "absorb::<K5, G>(state, [...pack::<count, K, P>(values), ...[0; pad]])": the chain state after
 // absorbing `count` values of `bits` bits packed by the module `pack` (K elements, P values each).
 std::string absorb_call(const std::string& state, const std::string& pack, std::size_t count, unsigned bits,

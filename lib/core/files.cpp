@@ -55,6 +55,14 @@ public:
         if (::close(fd) != 0 || ::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot save");
         committed_ = true;
     }
+    // Links the file at path_ unless something is there (false then); the temporary goes either way.
+    bool commit_new() {
+        const int fd = std::exchange(fd_, -1);
+        if (::close(fd) != 0) fail("cannot save");
+        if (::link(tmp_.c_str(), path_.c_str()) == 0) return true;
+        if (errno == EEXIST) return false;
+        fail("cannot save");
+    }
 
 private:
     [[noreturn]] void fail(const char* what) const {
@@ -83,6 +91,12 @@ void copy_file_atomically(const fs::path& from, const fs::path& to) {
         out.write({buffer.data(), static_cast<std::size_t>(in.gcount())});
     if (in.bad()) throw std::runtime_error(from.string() + ": read failed");
     out.commit();
+}
+
+bool write_new_file_atomically(const fs::path& path, std::string_view contents) {
+    PendingFile file(path);
+    file.write(contents);
+    return file.commit_new();
 }
 
 std::string read_file(const fs::path& path) {

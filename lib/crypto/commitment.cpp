@@ -1,6 +1,10 @@
 #include "zokml/crypto/commitment.hpp"
 
 #include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
 
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
@@ -48,10 +52,28 @@ FieldElement commitment_seed(const std::string& domain, const std::vector<Commit
     return FieldElement::from_bytes(digest);
 }
 
-FieldElement commit(const std::string& domain, const std::vector<CommittedTensor>& tensors) {
-    FieldElement state = commitment_seed(domain, tensors);
+namespace {
+
+FieldElement chain(FieldElement state, const std::vector<CommittedTensor>& tensors) {
     for (const auto& tensor : tensors) state = absorb(state, pack_tensor(tensor));
     return state;
+}
+
+}  // namespace
+
+FieldElement commit(const std::string& domain, const std::vector<CommittedTensor>& tensors) {
+    return chain(commitment_seed(domain, tensors), tensors);
+}
+
+FieldElement commit(const std::string& domain, const std::vector<CommittedTensor>& tensors, const FieldElement& salt) {
+    return chain(absorb(commitment_seed(domain, tensors), {salt}), tensors);
+}
+
+FieldElement random_salt() {
+    std::array<std::uint8_t, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no random bytes for a salt");
+    bytes[0] = 0;  // 248 bits: below p
+    return FieldElement::from_bytes(bytes);
 }
 
 std::vector<CommittedTensor> model_parameters(const QuantizedModel& model) {
@@ -72,7 +94,9 @@ std::vector<CommittedTensor> model_parameters(const QuantizedModel& model) {
     return tensors;
 }
 
-FieldElement commit_model(const QuantizedModel& model) { return commit("zokml-model-v1", model_parameters(model)); }
+FieldElement commit_model(const QuantizedModel& model, const FieldElement& salt) {
+    return commit("zokml-model-v1", model_parameters(model), salt);
+}
 
 FieldElement hash_input(const QuantizedModel& model, const std::vector<std::int64_t>& input) {
     return commit("zokml-input-v1", {{"input", input, model.input_bits, false}});

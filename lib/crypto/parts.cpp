@@ -1,12 +1,12 @@
 #include "zokml/crypto/parts.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <stdexcept>
 
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/crypto/poseidon.hpp"
 
 namespace zokml {
 
@@ -95,8 +95,17 @@ std::vector<CommittedTensor> part_layout(const PartRange& part) { return tensors
 
 FieldElement part_seed(const PartRange& part) { return commitment_seed(part_domain(part), part_layout(part)); }
 
-FieldElement commit_part(const QuantizedModel& model, const PartRange& part) {
-    return commit(part_domain(part), part_tensors(model, part));
+FieldElement commit_part(const QuantizedModel& model, const PartRange& part, const FieldElement& part_salt) {
+    return commit(part_domain(part), part_tensors(model, part), part_salt);
+}
+
+std::vector<FieldElement> part_salts(const FieldElement& salt, const QuantizedModel& model, std::size_t parts) {
+    auto digest = sha256(model.canonical_text());
+    digest[0] = 0;  // 248 bits: below p
+    const FieldElement key = FieldElement::from_bytes(digest);
+    std::vector<FieldElement> salts;
+    for (std::size_t i = 0; i < parts; ++i) salts.push_back(poseidon({salt, key, FieldElement::from_int(static_cast<std::int64_t>(i))}));
+    return salts;
 }
 
 FieldElement model_commitment_seed(const std::vector<PartRange>& parts) {
@@ -128,22 +137,21 @@ FieldElement commit_model_parts(const std::vector<PartRange>& parts, const std::
     return absorb(model_commitment_seed(parts), part_commitments);
 }
 
-FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part) {
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part, const std::vector<FieldElement>& part_salts) {
     const auto parts = model_parts(model, neurons_per_part);
+    if (part_salts.size() != parts.size())
+        throw InputError(model.name, "parts", fmt::format("{} part salts for {} parts", part_salts.size(), parts.size()));
     std::vector<FieldElement> commitments;
-    for (const auto& part : parts) commitments.push_back(commit_part(model, part));
+    for (std::size_t i = 0; i < parts.size(); ++i) commitments.push_back(commit_part(model, parts[i], part_salts[i]));
     return commit_model_parts(parts, commitments);
+}
+
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part, const FieldElement& salt) {
+    return commit_model_v2(model, neurons_per_part, part_salts(salt, model, model_parts(model, neurons_per_part).size()));
 }
 
 FieldElement commit_salted(const FieldElement& salt, const std::vector<std::int64_t>& values, unsigned bits) {
     return absorb(salt, pack_tensor({"values", values, bits, false}));
-}
-
-FieldElement random_salt() {
-    std::array<std::uint8_t, 32> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no random bytes for a salt");
-    bytes[0] = 0;  // 248 bits: below p
-    return FieldElement::from_bytes(bytes);
 }
 
 }  // namespace zokml

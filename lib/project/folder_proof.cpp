@@ -66,6 +66,10 @@ void check_request(Variant variant, const ProofRequest& request) {
     if (input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
     refuse(variant != Variant::PrivateInput && request.claimed_class.has_value(), "claimed_class");
     refuse(variant != Variant::PrivateModel && request.threshold.has_value(), "threshold");
+    refuse(variant == Variant::PrivateInput && request.salt.has_value(), "salt");
+    if (variant != Variant::PrivateInput && !request.salt)
+        throw InputError("", "salt", fmt::format("{} circuits prove about a committed model: give the salt of its commitment "
+                                                 "(zokml commit --salt FILE)", to_string(variant)));
     if (variant != Variant::PrivateModel && !input && !request.digit)
         throw InputError("", "input", fmt::format("{} circuits prove about a private input: give one", to_string(variant)));
 }
@@ -122,12 +126,12 @@ Prepared prepare(const CircuitSpec& spec, const CircuitLock* lock, const ProofRe
             break;
         case Variant::PrivateModel: {
             const auto correct = static_cast<std::int64_t>(count_correct(p.model, *p.batch));
-            p.expected = expected_private_model_public(p.model, *p.batch, request.threshold.value_or(correct));
+            p.expected = expected_private_model_public(p.model, *request.salt, *p.batch, request.threshold.value_or(correct));
             break;
         }
         case Variant::BothPrivate:
             p.input = private_input(request, p.model);
-            p.expected = expected_both_private_public(p.model, p.input);
+            p.expected = expected_both_private_public(p.model, *request.salt, p.input);
             break;
     }
     return p;
@@ -182,12 +186,12 @@ FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, co
             return {std::move(proof.proof), proof.public_output};
         }
         case Variant::PrivateModel: {
-            PrivateModelProver variant(std::move(p.model), std::move(*p.batch), std::move(prover));
+            PrivateModelProver variant(std::move(p.model), *request.salt, std::move(*p.batch), std::move(prover));
             auto proof = variant.prove(std::get<PrivateModelPublic>(p.expected).threshold);
             return {std::move(proof.proof), proof.public_output};
         }
         case Variant::BothPrivate: {
-            BothPrivateProver variant(std::move(p.model), std::move(prover));
+            BothPrivateProver variant(std::move(p.model), *request.salt, std::move(prover));
             auto proof = variant.prove(p.input);
             return {std::move(proof.proof), proof.public_output};
         }
@@ -196,7 +200,7 @@ FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, co
 }
 
 std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatBatch& inputs, const fs::path& file,
-                                            std::size_t jobs, const Toolchain& toolchain, const ArtifactStore& store,
+                                            const std::optional<FieldElement>& salt, std::size_t jobs, const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done) {
     const CircuitLock lock = read_lock(folder);
     CircuitSpec spec = lock.spec;
@@ -209,6 +213,7 @@ std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatB
     ProofRequest request;  // the first input: prepare checks the model and the folder against it
     request.float_inputs = FloatBatch{{inputs.inputs.front()}, {}};
     request.input_name = file;
+    request.salt = salt;
     const Prepared p = prepare(spec, &lock, request);
     const std::vector<std::vector<std::int64_t>> quantized = quantize_batch(p.model, {inputs.inputs, {}}, 0, file).inputs;
     const FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
@@ -226,7 +231,7 @@ std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatB
             std::optional<PrivateInputProver> private_input;
             std::optional<BothPrivateProver> both_private;
             if (variant == Variant::PrivateInput) private_input.emplace(p.model, spec.settings.private_input, std::move(prover));
-            else both_private.emplace(p.model, std::move(prover));
+            else both_private.emplace(p.model, *salt, std::move(prover));
             for (std::size_t k = next++; k < quantized.size() && !stop; k = next++) {
                 double seconds = 0;
                 FolderProof proof = timed(seconds, [&]() -> FolderProof {

@@ -110,18 +110,19 @@ PrivateInputPublic expected_private_input_public(const QuantizedModel& model, co
     return expected;
 }
 
-PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const LabeledBatch& batch,
+PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const FieldElement& salt, const LabeledBatch& batch,
                                                  std::int64_t threshold) {
     const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
     if (threshold < 0 || threshold > correct)
         throw InputError("", "threshold",
                          fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
                                      correct, batch.inputs.size(), threshold));
-    return {commit_model(model), threshold, correct};
+    return {commit_model(model, salt), threshold, correct};
 }
 
-BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const std::vector<std::int64_t>& input) {
-    return {commit_model(model), run_reference(model, input).predicted_class};
+BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const FieldElement& salt,
+                                               const std::vector<std::int64_t>& input) {
+    return {commit_model(model, salt), run_reference(model, input).predicted_class};
 }
 
 PrivateInputProver::PrivateInputProver(const Toolchain& toolchain, QuantizedModel model,
@@ -153,37 +154,37 @@ PrivateInputProof PrivateInputProver::prove(const std::vector<std::int64_t>& inp
     return result;
 }
 
-PrivateModelProver::PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, LabeledBatch batch,
+PrivateModelProver::PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, const FieldElement& salt, LabeledBatch batch,
                                        const std::filesystem::path& work_dir, PrivateModelOptions options, Scheme scheme)
-    : model_(std::move(model)), batch_(std::move(batch)), commitment_(commit_model(model_)),
+    : model_(std::move(model)), batch_(std::move(batch)), salt_(salt), commitment_(commit_model(model_, salt_)),
       correct_(count_correct(model_, batch_)),
       prover_(build(toolchain, work_dir, scheme, [&] { return generate_private_model_circuit(model_, batch_, options); })) {}
 
-PrivateModelProver::PrivateModelProver(QuantizedModel model, LabeledBatch batch, CircuitProver prover)
-    : model_(std::move(model)), batch_(std::move(batch)), commitment_(commit_model(model_)),
+PrivateModelProver::PrivateModelProver(QuantizedModel model, const FieldElement& salt, LabeledBatch batch, CircuitProver prover)
+    : model_(std::move(model)), batch_(std::move(batch)), salt_(salt), commitment_(commit_model(model_, salt_)),
       correct_(count_correct(model_, batch_)), prover_(std::move(prover)) {}
 
 PrivateModelProof PrivateModelProver::prove(std::int64_t threshold) {
-    const PrivateModelPublic expected = expected_private_model_public(model_, batch_, threshold);
+    const PrivateModelPublic expected = expected_private_model_public(model_, salt_, batch_, threshold);
     PrivateModelProof result;
-    result.proof = prover_.prove(private_model_arguments(model_, commitment_, threshold));
+    result.proof = prover_.prove(private_model_arguments(model_, salt_, commitment_, threshold));
     result.public_output = decode_private_model_public(prover_.program().abi, result.proof.inputs);
     check_agreement(result.public_output, expected, "public output");
     return result;
 }
 
-BothPrivateProver::BothPrivateProver(const Toolchain& toolchain, QuantizedModel model,
+BothPrivateProver::BothPrivateProver(const Toolchain& toolchain, QuantizedModel model, const FieldElement& salt,
                                      const std::filesystem::path& work_dir, BothPrivateOptions options, Scheme scheme)
-    : model_(std::move(model)), commitment_(commit_model(model_)),
+    : model_(std::move(model)), salt_(salt), commitment_(commit_model(model_, salt_)),
       prover_(build(toolchain, work_dir, scheme, [&] { return generate_both_private_circuit(model_, options); })) {}
 
-BothPrivateProver::BothPrivateProver(QuantizedModel model, CircuitProver prover)
-    : model_(std::move(model)), commitment_(commit_model(model_)), prover_(std::move(prover)) {}
+BothPrivateProver::BothPrivateProver(QuantizedModel model, const FieldElement& salt, CircuitProver prover)
+    : model_(std::move(model)), salt_(salt), commitment_(commit_model(model_, salt_)), prover_(std::move(prover)) {}
 
 BothPrivateProof BothPrivateProver::prove(const std::vector<std::int64_t>& input) {
-    const BothPrivatePublic expected = expected_both_private_public(model_, input);
+    const BothPrivatePublic expected = expected_both_private_public(model_, salt_, input);
     BothPrivateProof result;
-    result.proof = prover_.prove(both_private_arguments(model_, input, commitment_));
+    result.proof = prover_.prove(both_private_arguments(model_, input, salt_, commitment_));
     result.public_output = decode_both_private_public(prover_.program().abi, result.proof.inputs);
     check_agreement(result.public_output, expected, "public output");
     return result;

@@ -23,6 +23,8 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kSplitFormat = "zokml-split";
+constexpr int kSplitVersion = 3;   // 3: the part programs take the part's salt (hiding commitments)
+constexpr int kLayoutVersion = 2;  // 2: the commitment is salted
 
 fs::path program_folder(const fs::path& folder, const std::string& name) { return folder / "programs" / name; }
 fs::path build_folder(const fs::path& folder, const std::string& name) { return folder / "build" / name; }
@@ -42,7 +44,7 @@ json PublishedLayout::to_json() const {
     json parts_json = json::array();
     for (const auto& p : parts) parts_json.push_back(detail::part_json(p));
     return {{"format", "zokml-layout"},
-            {"version", 1},
+            {"version", kLayoutVersion},
             {"model_name", model_name},
             {"commitment", commitment.to_decimal()},
             {"input", {{"size", input_size}, {"bits", input_bits}, {"min", input_min_float}, {"scale", input_scale}}},
@@ -52,8 +54,11 @@ json PublishedLayout::to_json() const {
 PublishedLayout PublishedLayout::from_json(const json& document, const fs::path& file) {
     const detail::Fields f(document, file, "");
     f.only({"format", "version", "model_name", "commitment", "input", "parts"});
-    if (document.value("format", json()) != "zokml-layout" || document.value("version", json()) != 1)
-        f.fail("format", "expected \"zokml-layout\" version 1");
+    if (document.value("format", json()) != "zokml-layout") f.fail("format", "expected \"zokml-layout\"");
+    if (document.value("version", json()) == 1)
+        f.fail("version", "a version 1 layout publishes an unsalted commitment (an earlier zokml's): it is not hiding and no "
+                          "proof takes it; commit again (zokml commit --split --salt FILE) and publish the new layout");
+    if (document.value("version", json()) != kLayoutVersion) f.fail("version", fmt::format("expected version {}", kLayoutVersion));
     PublishedLayout layout;
     layout.model_name = f.text("model_name");
     layout.commitment = f.parsed("commitment", [](const std::string& v) { return FieldElement::from_decimal(v); });
@@ -70,11 +75,11 @@ PublishedLayout PublishedLayout::from_json(const json& document, const fs::path&
     return layout;
 }
 
-PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part) {
+PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part, const FieldElement& salt) {
     PublishedLayout layout;
     layout.model_name = model.name;
     layout.parts = model_parts(model, neurons_per_part);
-    layout.commitment = commit_model_v2(model, neurons_per_part);
+    layout.commitment = commit_model_v2(model, neurons_per_part, salt);
     layout.input_size = model.input_size;
     layout.input_bits = model.input_bits;
     layout.input_min_float = model.input_min_float;
@@ -134,7 +139,7 @@ SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& 
                          {"verification_key_sha256", verification_key_digest(keys.verification_key)}};
     }
     json document = {{"format", kSplitFormat},
-                     {"version", 2},
+                     {"version", kSplitVersion},
                      {"variant", to_string(plan.options.variant)},
                      {"layout", layout.to_json()},
                      {"batch_size", plan.batch_size},
@@ -167,8 +172,9 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
     if (!fs::exists(file)) throw InputError(file, "(file)", "no split folder here (run zokml split-setup first)");
     const json document = read_json_file(file);
     const detail::Fields f(document, file, "");
-    if (document.value("format", json()) != kSplitFormat || document.value("version", json()) != 2)
-        f.fail("format", "expected \"zokml-split\" version 2 (set up again a folder of an earlier version)");
+    if (document.value("format", json()) != kSplitFormat || document.value("version", json()) != kSplitVersion)
+        f.fail("format", fmt::format("expected \"zokml-split\" version {} (set up again a folder of an earlier version: its "
+                                     "programs take no salt)", kSplitVersion));
     const SplitVariant variant = f.parsed("variant", split_variant_from);
     const bool labelled = variant == SplitVariant::PrivateModel;
     f.only(labelled ? std::vector<std::string>{"format", "version", "variant", "layout", "batch_size", "batch_fingerprint", "options", "programs"}
@@ -225,10 +231,8 @@ struct Statement {
 
 // The batch: the folder's own (private-model), else `inputs`, which must be as many as the folder's
 // programs take.
-Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool proving, const LabeledBatch& inputs = {}) {
+Statement statement_of(const fs::path& folder, bool proving, const LabeledBatch& inputs = {}) {
     Statement s{read_split_folder(folder, proving), {}, {}};
-    if (model && commit_model_v2(*model, s.split.options.neurons_per_part) != s.split.layout.commitment)
-        throw InputError(model->name, "(model)", "its commitment is not the one the folder's layout publishes");
     if (s.split.options.variant == SplitVariant::PrivateModel) {
         s.batch = s.split.batch;
         s.plan = plan_split(s.split.layout.parts, s.batch, s.split.options, s.split.layout.model_name);
@@ -237,6 +241,17 @@ Statement statement_of(const fs::path& folder, const QuantizedModel* model, bool
     s.batch = inputs;
     s.plan = plan_split(s.split.layout.parts, s.split.batch_size, s.split.options, s.split.layout.model_name);
     return s;
+}
+
+// The model with these part salts (or those of the owner's salt) must give the layout's published commitment.
+void check_commitment(const Statement& s, const QuantizedModel& model, const std::vector<FieldElement>& part_salts) {
+    const std::size_t neurons = s.split.options.neurons_per_part;
+    if (part_salts.size() != model_parts(model, neurons).size() || commit_model_v2(model, neurons, part_salts) != s.split.layout.commitment)
+        throw InputError(model.name, "(model)",
+                         "its commitment with this salt is not the one the folder's layout publishes (another model, or another salt)");
+}
+void check_commitment(const Statement& s, const QuantizedModel& model, const FieldElement& salt) {
+    check_commitment(s, model, part_salts(salt, model, model_parts(model, s.split.options.neurons_per_part).size()));
 }
 
 void check_inputs(const SplitFolder& split, const LabeledBatch& inputs) {
@@ -252,11 +267,13 @@ json read_plan(const fs::path& plan) {
 
 }  // namespace
 
-SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold) {
-    const Statement s = statement_of(folder, &model, false);
+SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
+                                   std::optional<std::int64_t> threshold) {
+    const Statement s = statement_of(folder, false);
+    check_commitment(s, model, salt);
     if (s.split.options.variant != SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant", "planned sub-proofs serve private-model folders");
-    const SplitWitnessData data = split_witness_data(s.plan, model, s.batch);
+    const SplitWitnessData data = split_witness_data(s.plan, model, s.batch, salt);
     const std::int64_t t = threshold.value_or(data.correct);
     if (t < 0 || t > data.correct)
         throw InputError("", "threshold", fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
@@ -272,18 +289,19 @@ SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel&
 
 void prove_planned(const fs::path& folder, const QuantizedModel& model, const fs::path& plan, std::size_t index,
                    const Toolchain& toolchain) {
-    const Statement s = statement_of(folder, &model, true);
+    const Statement s = statement_of(folder, true);
     const json document = read_plan(plan);
     if (index >= document.at("proofs").get<std::size_t>())
         throw InputError(plan / "plan.json", "proofs", fmt::format("has no sub-proof {}", index));
     const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
+    check_commitment(s, model, data.part_salts);  // the plan holds the part salts: no salt file here
     const Proof proof = prove_sub_proof(toolchain, s.split.programs, s.plan, model, s.batch, data,
                                         document.at("threshold").get<std::int64_t>(), index);
     write_file_atomically(plan / fmt::format("proof-{}.json", index), proof.to_json().dump() + "\n");
 }
 
 ProofBundle gather_split_plan(const fs::path& folder, const fs::path& plan, const Toolchain& toolchain) {
-    const Statement s = statement_of(folder, nullptr, false);
+    const Statement s = statement_of(folder, false);
     const json document = read_plan(plan);
     const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
     std::vector<Proof> proofs;
@@ -302,33 +320,35 @@ ProofBundle gather_split_plan(const fs::path& folder, const fs::path& plan, cons
     return bundle;
 }
 
-ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, std::optional<std::int64_t> threshold,
-                               const Toolchain& toolchain, std::size_t jobs,
+ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
+                               std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
-    const Statement s = statement_of(folder, &model, true);
+    const Statement s = statement_of(folder, true);
+    check_commitment(s, model, salt);
     if (s.split.options.variant != SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant",
                          fmt::format("a {} folder proves the classes of inputs it is given (zokml split-prove --inputs FILE)",
                                      to_string(s.split.options.variant)));
     const auto correct = static_cast<std::int64_t>(count_correct(model, s.batch));
-    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, threshold.value_or(correct), jobs, progress, times);
+    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, salt, threshold.value_or(correct), jobs, progress, times);
 }
 
-ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const LabeledBatch& inputs,
-                               const Toolchain& toolchain, std::size_t jobs,
+ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
+                               const LabeledBatch& inputs, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
-    const Statement s = statement_of(folder, &model, true, inputs);
+    const Statement s = statement_of(folder, true, inputs);
+    check_commitment(s, model, salt);
     if (s.split.options.variant == SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant", "a private-model folder proves on its own batch, not on given inputs");
     check_inputs(s.split, inputs);
-    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, 0, jobs, progress, times);
+    return prove_split(toolchain, s.split.programs, s.plan, model, s.batch, salt, 0, jobs, progress, times);
 }
 
 BundleVerdict verify_split_folder(const fs::path& folder, const ProofBundle& bundle, const Toolchain& toolchain,
                                   const LabeledBatch& inputs) {
     // The statement is the folder's: its layout, options and number of inputs make the plan the
     // bundle is checked against, whatever the bundle says of them.
-    const Statement s = statement_of(folder, nullptr, false, inputs);
+    const Statement s = statement_of(folder, false, inputs);
     if (s.split.options.variant == SplitVariant::Inference) check_inputs(s.split, inputs);
     return verify_bundle(toolchain, s.split.programs, s.plan, bundle, s.batch, s.split.layout.commitment);
 }

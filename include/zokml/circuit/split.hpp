@@ -4,8 +4,8 @@
 //
 //   part proofs   one per part of the first Dense layer (a group of its neurons), over the whole
 //                 batch: the part's private weights against the public inputs, then ReLU. Public:
-//                 the part's commitment and, per slice of the batch, a salted commitment to the
-//                 part's activations on that slice.
+//                 the part's (salted) commitment and, per slice of the batch, a salted commitment
+//                 to the part's activations on that slice.
 //   slice proofs  one per later Dense layer, part and slice of the batch: the activations of the
 //                 previous layer for that slice (private, checked against the commitments their
 //                 producers made), the part's private weights; a hidden layer commits to its ReLU
@@ -145,7 +145,8 @@ Circuit generate_split_circuit(const SplitPlan& plan, const SplitProgram& progra
 // What the prover knows after running the reference: the activations of every hidden layer, the
 // salts, and every commitment the sub-proofs make public.
 struct SplitWitnessData {
-    std::vector<FieldElement> part_commitments;                  // per part
+    std::vector<FieldElement> part_salts;                        // per part (part_salts: from the owner's salt)
+    std::vector<FieldElement> part_commitments;                  // per part, salted
     // activations[l][p][s]: layer l's hidden part p on slice s, inputs then neurons
     std::vector<std::vector<std::vector<std::vector<std::int64_t>>>> activations;
     std::vector<std::vector<std::vector<FieldElement>>> activation_salts;        // [l][p][s]
@@ -159,7 +160,9 @@ struct SplitWitnessData {
     FieldElement model_commitment;
     std::int64_t correct = 0;
 };
-SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch);
+// `salt`: the model owner's secret salt (the one of the published commitment, commit_model_v2).
+SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch,
+                                    const FieldElement& salt);
 
 // The inputs of one slice of the batch, input by input: what the first layer's commitment packs.
 std::vector<std::int64_t> slice_inputs(const SplitPlan& plan, const LabeledBatch& batch, std::size_t slice);

@@ -15,6 +15,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // Copies `from` to `to` the same way. Errors name the file and the reason, a full disk as "No
 // space left on device" (std::filesystem::copy_file says "Input/output error", naming neither).
 void copy_file_atomically(const std::filesystem::path& from, const std::filesystem::path& to);
+// As write_file_atomically, but never replacing a file: false (and nothing written) when `path` exists.
+bool write_new_file_atomically(const std::filesystem::path& path, std::string_view contents);
 std::string read_file(const std::filesystem::path& path);  // throws std::runtime_error naming the file
 // A file the user gave (a model): throws InputError(path, "(file)", why) when it does not exist,
 // is not a regular file or cannot be read.

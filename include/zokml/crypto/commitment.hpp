@@ -1,6 +1,7 @@
 // Commitments to integer tensors (a model's parameters, an input): each value range checked to
 // its width, packed many to a BN254 field element, and the elements hashed in a Poseidon chain.
-// Computed natively here; the circuits compute the same value (docs/commitment.md).
+// A model's commitment is salted (hiding: it confirms no guess of the parameters). Computed
+// natively here; the circuits compute the same value (docs/commitment.md).
 #pragma once
 
 #include <cstdint>
@@ -38,12 +39,21 @@ FieldElement commitment_seed(const std::string& domain, const std::vector<Commit
 
 // The chain over every tensor in order, starting from commitment_seed.
 FieldElement commit(const std::string& domain, const std::vector<CommittedTensor>& tensors);
+// The same chain with the salt absorbed first: state = poseidon([seed, salt, 0, 0, 0, 0]), then
+// every tensor. Hiding when the salt is random and secret: without it, no guess of the values can
+// be checked against the commitment.
+FieldElement commit(const std::string& domain, const std::vector<CommittedTensor>& tensors, const FieldElement& salt);
+
+// A fresh salt: 248 random bits (OpenSSL's RAND_bytes), below p.
+FieldElement random_salt();
 
 // A quantized model's parameters in commitment order: for each Dense layer, each weight row
 // (one per output neuron), then its biases. Widths: the signed width of the layer's largest
 // weight, and of its largest bias. Throws InputError for a model with Conv2D layers.
 std::vector<CommittedTensor> model_parameters(const QuantizedModel& model);
-FieldElement commit_model(const QuantizedModel& model);  // commit("zokml-model-v1", model_parameters(model))
+// commit("zokml-model-v1", model_parameters(model), salt): `salt` is the model owner's secret
+// (random_salt, kept in a private file: project/salt_file.hpp).
+FieldElement commit_model(const QuantizedModel& model, const FieldElement& salt);
 
 // The hash of one input (unsigned values of the model's input bits) a private-input proof can
 // expose: commit("zokml-input-v1", {input}).

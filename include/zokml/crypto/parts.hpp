@@ -1,5 +1,5 @@
 // Version 2 of the model commitment, for statements proven in parts (split proving): each Dense
-// layer's output neurons (each Conv2D layer's filters) are split into parts, each part is committed to on its own, and the model
+// layer's output neurons (each Conv2D layer's filters) are split into parts, each part is committed to on its own (salted), and the model
 // commitment is a Poseidon chain over the part commitments. Also the salted commitments that link
 // the sub-proofs: to the activations one proof produces and the next one reads. docs/commitment.md.
 #pragma once
@@ -52,21 +52,27 @@ std::vector<PartRange> model_parts(const QuantizedModel& model, std::size_t neur
 std::vector<CommittedTensor> part_tensors(const QuantizedModel& model, const PartRange& part);
 // The same tensors with zeros for values: the layout alone, all that a circuit knows of a part.
 std::vector<CommittedTensor> part_layout(const PartRange& part);
-// The first state of a part's chain (from its layout alone), and its commitment.
+// The first state of a part's chain (from its layout alone), and its commitment, salted with
+// the part's own salt (part_salts): commit(domain, part_tensors, part_salt).
 FieldElement part_seed(const PartRange& part);
-FieldElement commit_part(const QuantizedModel& model, const PartRange& part);
+FieldElement commit_part(const QuantizedModel& model, const PartRange& part, const FieldElement& part_salt);
 
-// The model commitment, version 2: a chain over the part commitments (in the order of
-// model_parts), seeded by the layout of every part.
+// The salt of each of a model's first `parts` parts, from the model owner's secret salt:
+// poseidon([salt, model key, index]), the model key being SHA-256 of the model's canonical text
+// (first byte zeroed). Random-looking and independent to anyone without the salt, and different
+// for two models committed with the same salt (docs/commitment.md).
+std::vector<FieldElement> part_salts(const FieldElement& salt, const QuantizedModel& model, std::size_t parts);
+
+// The model commitment, version 2: a chain over the (salted) part commitments, in the order of
+// model_parts, seeded by the layout of every part. With one salt per part, or the owner's salt
+// (part_salts derives theirs); InputError when the salts are not one per part.
 FieldElement model_commitment_seed(const std::vector<PartRange>& parts);
 FieldElement commit_model_parts(const std::vector<PartRange>& parts, const std::vector<FieldElement>& part_commitments);
-FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part);
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part, const std::vector<FieldElement>& part_salts);
+FieldElement commit_model_v2(const QuantizedModel& model, std::size_t neurons_per_part, const FieldElement& salt);
 
 // A salted commitment to unsigned values of `bits` bits: the chain absorbs the packed values
 // starting from the salt, so that it reveals nothing about them without the salt.
 FieldElement commit_salted(const FieldElement& salt, const std::vector<std::int64_t>& values, unsigned bits);
-
-// A fresh salt: 248 random bits (OpenSSL's RAND_bytes), below p.
-FieldElement random_salt();
 
 }  // namespace zokml

@@ -32,6 +32,8 @@ struct ProofRequest {
     std::optional<std::int64_t> threshold;           // private-model; default: the model's correct count
     // private-model, both-private: the private model (default: the one the circuit was generated from)
     std::optional<std::filesystem::path> model;
+    // private-model, both-private: the model owner's secret salt of the commitment (read_salt_file)
+    std::optional<FieldElement> salt;
 };
 
 using PublicOutput = std::variant<PrivateInputPublic, PrivateModelPublic, BothPrivatePublic>;
@@ -52,14 +54,15 @@ FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest
                          const ArtifactStore& store);
 
 // Proofs of many private inputs with the folder's keys (private-input without claimed_class, and
-// both-private): `jobs` prover sessions side by side (ProverSession: the program and key loaded once
-// per session), each input checked and its proof's public output checked as prove_folder does.
+// both-private, which takes the owner's `salt`): `jobs` prover sessions side by side (ProverSession:
+// the program and key loaded once per session), each input checked and its proof's public output
+// checked as prove_folder does.
 // `inputs` hold float inputs as the model takes them, all quantized with its range first
 // (InputError naming `file` and "inputs[k][i]"). `done` is called after each proof, one call at a
 // time, from the provers' threads. The first failure stops the others and is thrown.
 using BatchProofDone = std::function<void(std::size_t index, const FolderProof& proof, double seconds)>;
 std::vector<FolderProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
-                                            const std::filesystem::path& file, std::size_t jobs,
+                                            const std::filesystem::path& file, const std::optional<FieldElement>& salt, std::size_t jobs,
                                             const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done = {});
 

@@ -35,8 +35,11 @@ struct StepTimes {
 // this before proving, and that the proof shows exactly it after.
 PrivateInputPublic expected_private_input_public(const QuantizedModel& model, const PrivateInputOptions& options,
                                                  const std::vector<std::int64_t>& input, std::optional<int> claimed_class);
-PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold);
-BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const std::vector<std::int64_t>& input);
+// `salt`: the model owner's secret salt of the commitment (commit_model).
+PrivateModelPublic expected_private_model_public(const QuantizedModel& model, const FieldElement& salt, const LabeledBatch& batch,
+                                                 std::int64_t threshold);
+BothPrivatePublic expected_both_private_public(const QuantizedModel& model, const FieldElement& salt,
+                                               const std::vector<std::int64_t>& input);
 
 // One circuit, compiled and set up; witnesses and proofs go into work_dir (created, mode 0700).
 class CircuitProver {
@@ -125,12 +128,13 @@ struct PrivateModelProof {
 };
 
 // A private model bound to its public commitment reaches a public threshold of correct
-// classifications on a public labelled batch.
+// classifications on a public labelled batch. `salt` is the model owner's secret salt
+// (random_salt; zokml commit keeps it in a private file): the commitment is commit_model(model, salt).
 class PrivateModelProver {
 public:
-    PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, LabeledBatch batch,
+    PrivateModelProver(const Toolchain& toolchain, QuantizedModel model, const FieldElement& salt, LabeledBatch batch,
                        const std::filesystem::path& work_dir, PrivateModelOptions options = {}, Scheme scheme = Scheme::G16);
-    PrivateModelProver(QuantizedModel model, LabeledBatch batch, CircuitProver prover);
+    PrivateModelProver(QuantizedModel model, const FieldElement& salt, LabeledBatch batch, CircuitProver prover);
 
     const FieldElement& commitment() const { return commitment_; }  // commit_model: what the owner publishes
     std::size_t correct() const { return correct_; }                 // the reference's count on the batch
@@ -145,6 +149,7 @@ public:
 private:
     QuantizedModel model_;
     LabeledBatch batch_;
+    FieldElement salt_;
     FieldElement commitment_;
     std::size_t correct_;
     CircuitProver prover_;
@@ -155,12 +160,13 @@ struct BothPrivateProof {
     BothPrivatePublic public_output;
 };
 
-// A private input through a private model bound to its public commitment: a public class.
+// A private input through a private model bound to its public commitment (commit_model(model,
+// salt), as for PrivateModelProver): a public class.
 class BothPrivateProver {
 public:
-    BothPrivateProver(const Toolchain& toolchain, QuantizedModel model, const std::filesystem::path& work_dir,
-                      BothPrivateOptions options = {}, Scheme scheme = Scheme::G16);
-    BothPrivateProver(QuantizedModel model, CircuitProver prover);
+    BothPrivateProver(const Toolchain& toolchain, QuantizedModel model, const FieldElement& salt,
+                      const std::filesystem::path& work_dir, BothPrivateOptions options = {}, Scheme scheme = Scheme::G16);
+    BothPrivateProver(QuantizedModel model, const FieldElement& salt, CircuitProver prover);
 
     const FieldElement& commitment() const { return commitment_; }
     // Throws InputError for an input out of range.
@@ -172,6 +178,7 @@ public:
 
 private:
     QuantizedModel model_;
+    FieldElement salt_;
     FieldElement commitment_;
     CircuitProver prover_;
 };

@@ -29,7 +29,8 @@
 
 namespace zokml {
 
-// What the model owner publishes: the model commitment v2 and the layout it binds (no values).
+// What the model owner publishes: the model commitment v2 (salted, hiding) and the layout it binds
+// (no values, no part commitment). JSON "zokml-layout" version 2; version 1 (unsalted) is refused.
 struct PublishedLayout {
     std::string model_name;
     std::vector<PartRange> parts;
@@ -44,7 +45,8 @@ struct PublishedLayout {
     nlohmann::json to_json() const;
     static PublishedLayout from_json(const nlohmann::json& json, const std::filesystem::path& file);  // InputError
 };
-PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part);
+// `salt`: the model owner's secret salt (salt_file.hpp), of which each part's salt derives (part_salts).
+PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part, const FieldElement& salt);
 
 // The public batch of a split folder, as the integers the layout's input quantization gives:
 // batch_size held-out MNIST digits (spread_digits), or the inputs and labels of a batch file
@@ -77,9 +79,10 @@ struct SplitFolder {
 };
 SplitFolder read_split_folder(const std::filesystem::path& folder, bool proving);
 
-// Proves with the folder's keys that the model (whose commitment must be the layout's) reaches
-// the threshold (default: its count) on the folder's batch. InputError when no proof exists.
-ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model,
+// Proves with the folder's keys that the model (whose commitment with the owner's `salt` must be
+// the layout's) reaches the threshold (default: its count) on the folder's batch. InputError when
+// no proof exists, or when the commitment is another.
+ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
 
@@ -88,12 +91,12 @@ ProofBundle prove_split_folder(const std::filesystem::path& folder, const Quanti
 // reference and writes what the sub-proofs need into DIR/plan/<SHA-256 of it>/ (witness.json
 // holds private values: a private folder, removed by gather); prove_planned writes sub-proof
 // `index` there as proof-<index>.json (atomically: a command run twice does no harm); gather
-// checks and bundles them.
+// checks and bundles them. The plan holds the part salts: prove_planned needs no salt file.
 struct SplitPlanFolder {
     std::filesystem::path dir;
     std::size_t proofs = 0;
 };
-SplitPlanFolder prepare_split_plan(const std::filesystem::path& folder, const QuantizedModel& model,
+SplitPlanFolder prepare_split_plan(const std::filesystem::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                    std::optional<std::int64_t> threshold);
 void prove_planned(const std::filesystem::path& folder, const QuantizedModel& model, const std::filesystem::path& plan,
                    std::size_t index, const Toolchain& toolchain);
@@ -101,7 +104,8 @@ ProofBundle gather_split_plan(const std::filesystem::path& folder, const std::fi
 
 // Inference and both-private folders: proves the classes of `inputs` (as many as the folder takes;
 // split_batch(layout, file, Labels::None) reads them).
-ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const LabeledBatch& inputs,
+ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const FieldElement& salt,
+                               const LabeledBatch& inputs,
                                const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
 

@@ -94,12 +94,13 @@ struct SplitProveTimes {
 };
 
 // Proves that the model (the one the plan was made of) classifies at least `threshold` inputs of
-// the batch correctly: runs the reference, draws the salts, then every sub-proof, `jobs` at a
-// time, each in a private scratch folder under the system's temporary folder; checks that every
-// proof makes public what the reference predicts. Throws InputError when no proof exists (a
-// threshold above the reference's count).
+// the batch correctly: runs the reference, derives the part salts from the owner's `salt` and
+// draws the others, then every sub-proof, `jobs` at a time, each in a private scratch folder under
+// the system's temporary folder; checks that every proof makes public what the reference predicts.
+// Throws InputError when no proof exists (a threshold above the reference's count).
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
-                        const QuantizedModel& model, const LabeledBatch& batch, std::int64_t threshold, std::size_t jobs = 1,
+                        const QuantizedModel& model, const LabeledBatch& batch, const FieldElement& salt, std::int64_t threshold,
+                        std::size_t jobs = 1,
                         const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
 // The same with the reference's data computed already (split_witness_data: its salts).
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
