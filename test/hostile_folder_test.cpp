@@ -163,3 +163,21 @@ TEST_CASE("a split folder's program names are plain names: none climbs out of th
         }
     }
 }
+
+TEST_CASE("a lock's setup record of an older format is refused naming it, with what to do", "[hostile]") {
+    const test::TempDir dir;
+    const fs::path folder = tiny_folder(dir.path());
+    rewrite_lock(folder, [](json& lock) {
+        const json ptau = {{"file", "powers.ptau"}, {"sha256", "00"}, {"single_party", true}};  // no contributions
+        lock["keys"] = {{"key", "k"},         {"program_key", "k"}, {"scheme", "g16"}, {"backend", "snarkjs"},
+                        {"ceremony", {{"ptau", ptau}, {"contributions", json::array()}, {"r1cs_sha256", "00"},
+                                      {"local_contributions", true}}}};
+    });
+    try {
+        read_lock(folder);
+        FAIL("read");
+    } catch (const InputError& e) {
+        CHECK(e.field() == "keys.ceremony");
+        CHECK_THAT(e.what(), Contains("run zokml setup again"));
+    }
+}

@@ -150,7 +150,14 @@ CircuitLock read_lock(const fs::path& folder) {
             lock.keys = CircuitLock::Keys{k.text("key"), k.text("program_key"), scheme_from_string(k.text("scheme")),
                                           k.text_or("proving_key_sha256", ""), Backend::Zokrates, std::nullopt};
             if (k.find("backend")) lock.keys->backend = k.parsed("backend", backend_from_string);
-            if (const json* ceremony = k.find("ceremony")) lock.keys->ceremony = CeremonyRecord::from_json(*ceremony);
+            if (const json* ceremony = k.find("ceremony")) {
+                try {
+                    lock.keys->ceremony = CeremonyRecord::from_json(*ceremony);
+                } catch (const json::exception&) {
+                    k.fail("ceremony", "not a setup record of this zokml (an older one recorded less of the powers of tau): run "
+                                       "zokml setup again");
+                }
+            }
         }
         return lock;
     });
