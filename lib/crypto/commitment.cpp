@@ -1,13 +1,12 @@
 #include "zokml/crypto/commitment.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <array>
-#include <stdexcept>
 
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/core/random.hpp"
 #include "zokml/crypto/poseidon.hpp"
 
 namespace zokml {
@@ -71,7 +70,7 @@ FieldElement commit(const std::string& domain, const std::vector<CommittedTensor
 
 FieldElement random_salt() {
     std::array<std::uint8_t, 32> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no random bytes for a salt");
+    fill_random(bytes);
     bytes[0] = 0;  // 248 bits: below p
     return FieldElement::from_bytes(bytes);
 }

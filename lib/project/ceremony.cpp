@@ -1,7 +1,6 @@
 #include "zokml/project/ceremony.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <cstdint>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/core/random.hpp"
 #include "zokml/project/circuit_folder.hpp"
 
 namespace zokml {
@@ -33,7 +33,7 @@ std::string file_sha256(const fs::path& file) { return sha256_hex(read_file(file
 
 std::string random_hex(std::size_t bytes) {
     std::vector<std::uint8_t> raw(bytes);
-    if (RAND_bytes(raw.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("no random bytes from OpenSSL");
+    fill_random(raw);
     return to_hex(raw);
 }
 

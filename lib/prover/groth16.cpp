@@ -7,10 +7,8 @@
 //   3. the multi-scalar multiplications and the random r, s:
 //      pi_a = alpha + A(w) + r delta, pi_b = beta + B2(w) + s delta,
 //      pi_c = C(w) + H(h) + s pi_a + r (beta1 + B1(w) + s delta1) - r s delta1.
-#include <openssl/rand.h>
 
 #include <bit>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -21,6 +19,7 @@
 #include "prover/witness.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/core/random.hpp"
 
 namespace zokml::prover {
 
@@ -34,8 +33,7 @@ namespace {
 Fr random_fr() {
     for (;;) {
         Limbs limbs{};
-        if (RAND_bytes(reinterpret_cast<unsigned char*>(limbs.data()), sizeof limbs) != 1)
-            throw std::runtime_error("no random bytes from OpenSSL for the proof's blinding");
+        fill_random({reinterpret_cast<std::uint8_t*>(limbs.data()), sizeof limbs});
         limbs[3] &= (std::uint64_t{1} << 62) - 1;
         if (bn254::less_than(limbs, Fr::kModulus)) {
             const Fr value = Fr::from_canonical(limbs);
