@@ -55,7 +55,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
         if (backend == Backend::Snarkjs)
             setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
         else
-            setup_folder(spec.output, Scheme::G16, toolchain, store);
+            setup_folder(spec.output, Scheme::G16, toolchain, store, backend);
         return prove_folder_batch(spec.output, first, "digit 0", std::nullopt, 1, toolchain, store);
     });
 

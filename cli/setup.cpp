@@ -10,10 +10,10 @@
 namespace zokml::cli {
 namespace {
 
-// The backend the folder's settings choose (zokrates without a readable lock: setup says why).
-Backend folder_backend(const std::filesystem::path& folder) {
+// The backend the folder's settings choose (none without a readable lock: setup says why).
+std::optional<Backend> folder_backend(const std::filesystem::path& folder) {
     const auto lock = find_lock(folder);
-    return lock ? lock->spec.settings.backend : Backend::Zokrates;
+    return lock ? lock->spec.settings.backend : std::nullopt;
 }
 
 void print_transcript(const Output& out, const std::vector<SetupContribution>& contributions) {

@@ -12,6 +12,7 @@
 
 #include "json_fields.hpp"
 #include "part_json.hpp"
+#include "zokml/backend/backends.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -76,10 +77,11 @@ std::string verification_key_digest(const VerificationKey& key) { return sha256_
 SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
                                    const LabeledBatch& batch, Scheme scheme) {
     SplitPrograms programs;
+    const auto backend = make_backend(default_setup_backend(scheme), toolchain);
     for (const auto& [name, program] : programs_of(plan)) {
         double compile_s = 0, setup_s = 0;
         const auto compiled = timed(compile_s, [&] { return store.compile(toolchain, generate_split_circuit(plan, program, batch)); });
-        const auto keys = timed(setup_s, [&] { return store.setup(toolchain, compiled.program, scheme); });
+        const auto keys = timed(setup_s, [&] { return store.setup(*backend, compiled.program, scheme); });
         if (compiled.outcome != ArtifactStore::Outcome::Hit) programs.compile_s += compile_s;
         if (keys.outcome != ArtifactStore::Outcome::Hit) programs.setup_s += setup_s;
         programs.compiled.emplace(name, compiled.program);
