@@ -189,7 +189,7 @@ std::vector<Option> cache_option() {
 
 std::vector<Option> setup_options() {
     return {{"scheme", "S", "the proving scheme: g16 (default) or gm17 (zokrates only)"},
-            {"backend", "B", "who sets up and proves: zokrates (default) or snarkjs (multi-threaded; docs/toolchain.md)"},
+            {"backend", "B", "who sets up and proves: native (default for g16: zokml's own multi-threaded prover and setup), zokrates or snarkjs (docs/toolchain.md#backends)"},
             {"ptau", "FILE", "snarkjs: a public ceremony's powers-of-tau file (default: zokml's own, single-party)"}};
 }
 
