@@ -180,12 +180,48 @@ const NativeSetup& native_setup() {
     return setup;
 }
 
-// The file with one byte of section `type`'s points changed (at its middle).
+// A copy of the file with one bit of byte `at` flipped.
 fs::path tampered_copy(const fs::path& file, const fs::path& out, std::size_t at) {
     std::string bytes = read_file(file);
+    REQUIRE(at < bytes.size());
     bytes[at] = static_cast<char>(bytes[at] ^ 1);
     write_file_atomically(out, bytes);
     return out;
+}
+
+// Where section `type` of an iden3 binary file starts (after its type and size).
+std::size_t section_offset(const fs::path& file, std::uint32_t type) {
+    const std::string bytes = read_file(file);
+    std::uint32_t count = 0;
+    std::memcpy(&count, bytes.data() + 8, 4);
+    std::size_t at = 12;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::uint32_t t = 0;
+        std::uint64_t size = 0;
+        std::memcpy(&t, bytes.data() + at, 4);
+        std::memcpy(&size, bytes.data() + at + 4, 8);
+        if (t == type) return at + 12;
+        at += 12 + size;
+    }
+    FAIL("no section " << type);
+    return 0;
+}
+
+// The native key's verification key in a file, as a Keypair for the verifiers.
+Keypair native_keypair(const fs::path& zkey, const fs::path& dir) {
+    fs::create_directories(dir);
+    write_file_atomically(dir / "verification.key", prover::verification_key_json(zkey).dump(2));
+    Keypair keypair = verification_keypair(dir / "verification.key");
+    keypair.backend = Backend::Snarkjs;
+    keypair.proving_key = zkey;
+    return keypair;
+}
+
+Proof native_proof(const NativeSetup& setup, std::int64_t a, std::int64_t b, const fs::path& dir) {
+    fs::create_directories(dir);
+    Snarkjs().write_witness(setup.program, {Value::of_field(a), Value::of_field(b)}, dir / "w.wtns");
+    const prover::Groth16ProvingKey key(setup.zkey);
+    return Proof::from_json(prover::prove(key, prover::Groth16Witness(dir / "w.wtns")).to_json());
 }
 
 }  // namespace
@@ -207,4 +243,64 @@ TEST_CASE("the native .zkey passes snarkjs' zkey verify against the r1cs and the
     CHECK(verdict.valid);
     REQUIRE(verdict.contributions.size() == 1);
     CHECK(verdict.contributions[0].hash == setup.record.contribution_hash);
+}
+
+TEST_CASE("a tampered native powers of tau or .zkey is refused by snarkjs' verifiers", "[native][setup][slow]") {
+    const auto& setup = native_setup();
+    const test::TempDir work;
+    // A point of tauG1 (section 2), of the Lagrange tauG1 section (12), the contribution's record (7).
+    for (const auto& [section, offset] : {std::pair{2u, 64u * 3 + 5}, std::pair{12u, 64u * 2 + 9}, std::pair{7u, 64u + 3}}) {
+        INFO("ptau section " << section);
+        const fs::path bad = tampered_copy(setup.ptau, work / ("bad" + std::to_string(section) + ".ptau"), section_offset(setup.ptau, section) + offset);
+        CHECK_FALSE(Snarkjs().verify_ptau(bad).valid);
+    }
+    // The key's A points (5), H points (9), C points (8) and its contribution (10).
+    for (const auto& [section, offset] : {std::pair{5u, 64u + 7}, std::pair{9u, 64u * 3 + 1}, std::pair{8u, 11u}, std::pair{10u, 64u + 70}}) {
+        INFO("zkey section " << section);
+        const fs::path bad = tampered_copy(setup.zkey, work / ("bad" + std::to_string(section) + ".zkey"), section_offset(setup.zkey, section) + offset);
+        CHECK_FALSE(Snarkjs().verify_setup(setup.program.r1cs, setup.ptau, bad).valid);
+    }
+}
+
+TEST_CASE("two native setups of one circuit draw different secrets: different keys, each verified", "[native][setup][slow]") {
+    const auto& setup = native_setup();
+    const test::TempDir work;
+    const prover::SetupRecord again = prover::setup_groth16(setup.program.r1cs, work / "again.ptau", work / "again.zkey", 1);
+    CHECK(again.power == setup.record.power);
+    CHECK(again.ptau_response_hash != setup.record.ptau_response_hash);
+    CHECK(again.circuit_hash != setup.record.circuit_hash);  // it hashes the key's points, which depend on tau
+    CHECK(again.contribution_hash != setup.record.contribution_hash);
+    CHECK(prover::verification_key_json(work / "again.zkey") != prover::verification_key_json(setup.zkey));
+    CHECK(Snarkjs().verify_setup(setup.program.r1cs, work / "again.ptau", work / "again.zkey").valid);
+}
+
+TEST_CASE("the native .zkey's verification key is snarkjs' export of it", "[native][setup][slow]") {
+    const auto& setup = native_setup();
+    const test::TempDir work;
+    const VerificationKey exported = Snarkjs().export_verification_key(setup.zkey, work / "exported.key");
+    CHECK(VerificationKey::from_json(prover::verification_key_json(setup.zkey)) == exported);
+    CHECK(prover::verification_key_json(setup.zkey) == nlohmann::json::parse(read_file(work / "exported.key")));
+}
+
+TEST_CASE("a native proof from the native key passes ZoKrates, snarkjs and the EVM verifier; a false claim fails them", "[native][setup][slow]") {
+    const auto& setup = native_setup();
+    const test::TempDir work;
+    const Keypair keypair = native_keypair(setup.zkey, work / "keys");
+    const Proof proof = native_proof(setup, 3, 5, work / "proof");
+    CHECK(test::real_toolchain().verify(keypair, proof, work / "zokrates"));
+    CHECK(Snarkjs().verify(keypair, proof, work / "snarkjs"));
+    CHECK(test::EvmVerifier(keypair, work / "evm").call(proof).verified);
+    Proof other_input = proof;
+    other_input.inputs.front() = FieldElement::from_int(6);  // b
+    CHECK_FALSE(test::real_toolchain().verify(keypair, other_input, work / "zokrates-false"));
+    CHECK_FALSE(Snarkjs().verify(keypair, other_input, work / "snarkjs-false"));
+    CHECK_FALSE(test::EvmVerifier(keypair, work / "evm-false").call(other_input).verified);
+}
+
+TEST_CASE("a proof under another native setup of the same circuit fails", "[native][setup][slow]") {
+    const auto& setup = native_setup();
+    const test::TempDir work;
+    prover::setup_groth16(setup.program.r1cs, work / "other.ptau", work / "other.zkey", 1);
+    const Keypair other = native_keypair(work / "other.zkey", work / "other");
+    CHECK_FALSE(Snarkjs().verify(other, native_proof(setup, 3, 5, work / "proof"), work / "snarkjs"));
 }

@@ -17,13 +17,15 @@ std::string hex(const bn254::Fq& value) {
 }
 
 // snarkjs exports the point at infinity as (0, 1).
+// (Arrays spelt out: nlohmann reads a braced list of pairs as an object.)
 nlohmann::json g1_json(const bn254::G1Affine& p) {
-    if (p == bn254::G1Affine{}) return {hex({}), hex(bn254::Fq::one())};
-    return {hex(p.x), hex(p.y)};
+    if (p == bn254::G1Affine{}) return nlohmann::json::array({hex({}), hex(bn254::Fq::one())});
+    return nlohmann::json::array({hex(p.x), hex(p.y)});
 }
 nlohmann::json g2_json(const bn254::G2Affine& p) {
-    if (p == bn254::G2Affine{}) return {{hex({}), hex({})}, {hex(bn254::Fq::one()), hex({})}};
-    return {{hex(p.x.c0), hex(p.x.c1)}, {hex(p.y.c0), hex(p.y.c1)}};
+    using nlohmann::json;
+    if (p == bn254::G2Affine{}) return json::array({json::array({hex({}), hex({})}), json::array({hex(bn254::Fq::one()), hex({})})});
+    return json::array({json::array({hex(p.x.c0), hex(p.x.c1)}), json::array({hex(p.y.c0), hex(p.y.c1)})});
 }
 
 }  // namespace
