@@ -163,6 +163,19 @@ const COMMANDS = {
     }
     return valid ? { valid, contributions: hashesIn(log.lines) } : { valid, reason: log.lines.filter((l) => !/^(Reading|Writing|Circuit [Hh]ash)/.test(l)).slice(-3).join("; ") };
   },
+  // A powers-of-tau file checked by snarkjs: every contribution, the points' powers, the hashes
+  // and the phase-2 (Lagrange) sections.
+  async "verify-ptau"({ ptau }) {
+    const log = logger();
+    let valid;
+    try {
+      valid = (await snarkjs.powersOfTau.verify(ptau, log)) === true;
+    } catch (e) {
+      log.lines.push(e.message);
+      valid = false;
+    }
+    return valid ? { valid } : { valid, reason: log.lines.filter((l) => !/^(Powers [Oo]f [Tt]au|-----|Contribution #|\t\t|Next Challenge|Response Hash)/.test(l)).slice(-3).join("; ") };
+  },
   async "export-vk"({ zkey, out }) {
     writeAtomic(out, JSON.stringify(vkToZokrates(await snarkjs.zKey.exportVerificationKey(zkey)), null, 2));
     return {};

@@ -48,6 +48,13 @@ Point read_point(SectionReader& reader, const std::string& name) {
     return p;
 }
 
+void expect_modulus(SectionReader& reader, const Limbs& modulus, const std::string& what) {
+    if (reader.u32() != 32) reader.fail(what + "'s size is not 32 bytes: not BN254");
+    if (reader.limbs(what) != modulus) reader.fail(what + " is not BN254's");
+}
+
+}  // namespace
+
 // A section of exactly `count` points.
 template <class Point>
 std::vector<Point> read_points(const BinaryFile& file, std::uint32_t type, const std::string& name, std::uint64_t count) {
@@ -64,17 +71,11 @@ std::vector<Point> read_points(const BinaryFile& file, std::uint32_t type, const
     return points;
 }
 
-void expect_modulus(SectionReader& reader, const Limbs& modulus, const std::string& what) {
-    if (reader.u32() != 32) reader.fail(what + "'s size is not 32 bytes: not BN254");
-    if (reader.limbs(what) != modulus) reader.fail(what + " is not BN254's");
-}
+template std::vector<bn254::G1Affine> read_points(const BinaryFile&, std::uint32_t, const std::string&, std::uint64_t);
+template std::vector<bn254::G2Affine> read_points(const BinaryFile&, std::uint32_t, const std::string&, std::uint64_t);
 
-}  // namespace
-
-Groth16ProvingKey::Groth16ProvingKey(const std::filesystem::path& zkey) : data_(std::make_unique<Data>()) {
-    const BinaryFile file(zkey, "zkey", 1);
-    Data& d = *data_;
-
+Groth16Header read_groth16_header(const BinaryFile& file) {
+    Groth16Header d;
     SectionReader header(file.section(kHeader, "header"), file, "header");
     if (const std::uint32_t protocol = header.u32(); protocol != 1)
         header.fail(fmt::format("the key is for protocol {}, not Groth16 (1)", protocol));
@@ -97,6 +98,15 @@ Groth16ProvingKey::Groth16ProvingKey(const std::filesystem::path& zkey) : data_(
     d.delta1 = read_point<bn254::G1Affine>(groth16, "delta1");
     d.delta2 = read_point<bn254::G2Affine>(groth16, "delta2");
     groth16.expect_end();
+
+    return d;
+}
+
+Groth16ProvingKey::Groth16ProvingKey(const std::filesystem::path& zkey) : data_(std::make_unique<Data>()) {
+    const BinaryFile file(zkey, "zkey", 1);
+    Data& d = *data_;
+
+    static_cast<Groth16Header&>(d) = read_groth16_header(file);
 
     // Coefficients: a count, then (matrix, constraint, signal, value) with the value times R^2 in
     // Montgomery form (so that snarkjs multiplies it with a plain witness value).

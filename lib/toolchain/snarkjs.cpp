@@ -79,6 +79,15 @@ std::string Snarkjs::beacon(const fs::path& previous, const fs::path& out, const
                    "hash", Step::Setup);
 }
 
+SetupTranscript Snarkjs::verify_ptau(const fs::path& ptau) const {
+    const json reply = run(Step::Verify, {"verify-ptau", "--ptau", absolute_path(ptau)});
+    try {
+        return {reply.at("valid").get<bool>(), reply.value("reason", ""), {}};
+    } catch (const json::exception& e) {
+        throw ToolchainError(Step::Verify, ToolchainError::Kind::BadOutput, 0, reply.dump(), e.what(), "snarkjs");
+    }
+}
+
 SetupTranscript Snarkjs::verify_setup(const fs::path& r1cs, const fs::path& ptau, const fs::path& zkey) const {
     const json reply = run(Step::Verify, {"verify-setup", "--r1cs", absolute_path(r1cs), "--ptau", absolute_path(ptau), "--zkey", absolute_path(zkey)});
     SetupTranscript transcript;

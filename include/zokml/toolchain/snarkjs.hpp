@@ -57,6 +57,9 @@ public:
     // The final contribution from a public random beacon (hex), hashed 2^iterations times.
     std::string beacon(const std::filesystem::path& previous, const std::filesystem::path& out, const std::string& beacon_hex,
                        unsigned iterations) const;
+    // snarkjs' check of a powers-of-tau file (`snarkjs powersoftau verify`): its contributions, its
+    // points and hashes, its phase-2 sections. Contributions are not listed (empty).
+    SetupTranscript verify_ptau(const std::filesystem::path& ptau) const;
     SetupTranscript verify_setup(const std::filesystem::path& r1cs, const std::filesystem::path& ptau,
                                  const std::filesystem::path& zkey) const;
     // The .zkey's verification key, written to out in ZoKrates' format.

@@ -90,7 +90,12 @@ public:
     // (X / Z^2, Y / Z^3); nothing for the point at infinity.
     constexpr std::optional<Affine> to_affine() const {
         if (is_infinity()) return std::nullopt;
-        const F z_inverse = z_.inverse(), z_inverse_squared = z_inverse.squared();
+        return to_affine(z_.inverse());
+    }
+    // The same given 1 / Z, for conversions of many points that share one inversion (Montgomery's trick).
+    constexpr const F& z() const { return z_; }
+    constexpr Affine to_affine(const F& z_inverse) const {
+        const F z_inverse_squared = z_inverse.squared();
         return Affine{x_ * z_inverse_squared, y_ * z_inverse_squared * z_inverse};
     }
 

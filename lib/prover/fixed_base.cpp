@@ -1,0 +1,99 @@
+#include "prover/fixed_base.hpp"
+
+#include <stdexcept>
+
+#include "prover/parallel.hpp"
+
+namespace zokml::prover {
+
+using bn254::Fr;
+using bn254::Limbs;
+
+namespace {
+
+// Points converted per batch: one inversion each, and the batch stays in the cache.
+constexpr std::size_t kBatch = 1024;
+
+unsigned digit(const Limbs& scalar, unsigned position, unsigned bits) {
+    const unsigned word = position / 64, shift = position % 64;
+    std::uint64_t value = scalar[word] >> shift;
+    if (shift + bits > 64 && word + 1 < 4) value |= scalar[word + 1] << (64 - shift);
+    return static_cast<unsigned>(value & ((std::uint64_t{1} << bits) - 1));
+}
+
+}  // namespace
+
+template <class Curve>
+void batch_to_affine(std::span<const bn254::JacobianPoint<Curve>> points, std::span<bn254::AffinePoint<Curve>> out) {
+    using F = typename Curve::Field;
+    if (out.size() != points.size()) throw std::invalid_argument("batch_to_affine: sizes differ");
+    std::vector<F> prefix(points.size());  // the product of the Z's before i (at infinity: skipped)
+    F product = F::one();
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        prefix[i] = product;
+        if (!points[i].is_infinity()) product *= points[i].z();
+    }
+    F inverse = product.inverse();  // of every Z
+    for (std::size_t i = points.size(); i-- > 0;) {
+        if (points[i].is_infinity()) {
+            out[i] = {};
+            continue;
+        }
+        out[i] = points[i].to_affine(inverse * prefix[i]);
+        inverse *= points[i].z();
+    }
+}
+
+template <class Curve>
+FixedBase<Curve>::FixedBase(const bn254::AffinePoint<Curve>& base, unsigned window_bits, unsigned threads)
+    : window_bits_(window_bits), windows_((254 + window_bits - 1) / window_bits) {
+    if (window_bits == 0 || window_bits > 16) throw std::invalid_argument("FixedBase: a window of 1 to 16 bits");
+    const std::size_t digits = (std::size_t{1} << window_bits) - 1;
+    // Each window's base, 2^(w k) P, by w doublings each (few), then its multiples in parallel.
+    std::vector<bn254::JacobianPoint<Curve>> window_bases(windows_);
+    window_bases[0] = base;
+    for (unsigned k = 1; k < windows_; ++k) {
+        window_bases[k] = window_bases[k - 1];
+        for (unsigned b = 0; b < window_bits; ++b) window_bases[k] = window_bases[k].doubled();
+    }
+    table_.resize(windows_ * digits);
+    parallel_for(windows_, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<bn254::JacobianPoint<Curve>> multiples(digits);
+        for (std::size_t k = begin; k < end; ++k) {
+            multiples[0] = window_bases[k];
+            for (std::size_t d = 1; d < digits; ++d) multiples[d] = multiples[d - 1] + window_bases[k];
+            batch_to_affine<Curve>(multiples, std::span(table_).subspan(k * digits, digits));
+        }
+    });
+}
+
+template <class Curve>
+bn254::JacobianPoint<Curve> FixedBase<Curve>::multiple(const Fr& scalar) const {
+    const Limbs bits = scalar.to_canonical();
+    const std::size_t digits = (std::size_t{1} << window_bits_) - 1;
+    bn254::JacobianPoint<Curve> sum;
+    for (unsigned k = 0; k < windows_; ++k)
+        if (const unsigned d = digit(bits, k * window_bits_, window_bits_); d != 0) sum = sum + table_[k * digits + d - 1];
+    return sum;
+}
+
+template <class Curve>
+void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::AffinePoint<Curve>> out, unsigned threads) const {
+    if (out.size() != scalars.size()) throw std::invalid_argument("FixedBase::multiples: sizes differ");
+    const std::size_t batches = (scalars.size() + kBatch - 1) / kBatch;
+    parallel_for(batches, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<bn254::JacobianPoint<Curve>> sums(kBatch);
+        for (std::size_t batch = begin; batch < end; ++batch) {
+            const std::size_t first = batch * kBatch, count = std::min(kBatch, scalars.size() - first);
+            for (std::size_t i = 0; i < count; ++i) sums[i] = multiple(scalars[first + i]);
+            batch_to_affine<Curve>(std::span(sums).first(count), out.subspan(first, count));
+        }
+    });
+}
+
+template void batch_to_affine<bn254::G1Curve>(std::span<const bn254::G1>, std::span<bn254::G1Affine>);
+template void batch_to_affine<bn254::G2Curve>(std::span<const bn254::G2>, std::span<bn254::G2Affine>);
+template class FixedBase<bn254::G1Curve>;
+template class FixedBase<bn254::G2Curve>;
+
+}  // namespace zokml::prover

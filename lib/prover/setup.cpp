@@ -1,0 +1,637 @@
+// The single-party Groth16 setup (include/zokml/prover/setup.hpp). snarkjs builds a setup from
+// points: powers of tau by multiplying points, Lagrange bases by FFTs over points, the key's
+// points by multi-scalar multiplications. Here every secret is known, so each point is one
+// fixed-base multiple of a field value computed in F_r (tau^i, L_i(tau), u_j(tau) and so on):
+// the same points, many times faster. What snarkjs' verifiers recompute (hashes, transcripts,
+// proofs of knowledge) follows snarkjs 0.7's code:
+//   powers of tau: powersoftau_new.js, powersoftau_contribute.js, powersoftau_preparephase2.js,
+//   keypair.js (createPTauKey, hashToG2), powersoftau_utils.js (calculateFirstChallengeHash);
+//   phase 2: zkey_new.js (the key and its circuit hash), zkey_contribute.js, zkey_utils.js.
+#include "zokml/prover/setup.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include <openssl/crypto.h>
+
+#include "prover/blake2b.hpp"
+#include "prover/fixed_base.hpp"
+#include "prover/ntt.hpp"
+#include "prover/r1cs.hpp"
+#include "prover/secret.hpp"
+#include "prover/snarkjs_points.hpp"
+#include "zokml/core/digest.hpp"
+#include "zokml/core/files.hpp"
+
+namespace zokml::prover {
+
+using bn254::Fq;
+using bn254::Fr;
+using bn254::G1Affine;
+using bn254::G2Affine;
+using bn254::Limbs;
+
+namespace {
+
+// ---- Secrets ---------------------------------------------------------------------------------
+
+// Field values from which a secret follows (tau^i, L_i(tau) ...): wiped when they go.
+struct SecretValues {
+    std::vector<Fr> values;
+    SecretValues() = default;
+    explicit SecretValues(std::size_t count) : values(count) {}
+    SecretValues(SecretValues&&) = default;
+    SecretValues& operator=(SecretValues&&) = default;
+    ~SecretValues() { wipe(); }
+    void wipe() {
+        if (!values.empty()) OPENSSL_cleanse(values.data(), values.size() * sizeof(Fr));
+    }
+    std::size_t size() const { return values.size(); }
+    Fr& operator[](std::size_t i) { return values[i]; }
+    const Fr& operator[](std::size_t i) const { return values[i]; }
+};
+
+struct Secret {
+    Fr value;
+    ~Secret() { OPENSSL_cleanse(&value, sizeof value); }
+};
+
+Fr random_non_zero() {
+    for (;;)
+        if (const Fr value = random_fr(); !value.is_zero()) return value;
+}
+
+// values[i] to 1 / values[i] (all non-zero) with one inversion.
+void batch_invert(std::span<Fr> values) {
+    SecretValues prefix(values.size());
+    Fr product = Fr::one();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        prefix[i] = product;
+        product *= values[i];
+    }
+    Fr inverse = product.inverse();
+    for (std::size_t i = values.size(); i-- > 0;) {
+        const Fr value = values[i];
+        values[i] = inverse * prefix[i];
+        inverse *= value;
+    }
+    OPENSSL_cleanse(&inverse, sizeof inverse);
+    OPENSSL_cleanse(&product, sizeof product);
+}
+
+// L_j(tau) for the 2^log_size Lagrange polynomials on snarkjs' roots of unity w:
+// L_j(x) = w^j (x^n - 1) / (n (x - w^j)) (tau is not a root of unity of that order).
+SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
+    const std::size_t n = std::size_t{1} << log_size;
+    const Fr w = root_of_unity(log_size);
+    SecretValues denominators(n), out(n);
+    Fr tau_n = tau;
+    for (unsigned i = 0; i < log_size; ++i) tau_n = tau_n.squared();
+    const Fr factor = (tau_n - Fr::one()) * Fr::from_u64(n).inverse();
+    Fr w_j = Fr::one();
+    for (std::size_t j = 0; j < n; ++j, w_j *= w) {
+        denominators[j] = tau - w_j;
+        out[j] = w_j * factor;
+    }
+    batch_invert(denominators.values);
+    for (std::size_t j = 0; j < n; ++j) out[j] *= denominators[j];
+    return out;
+}
+
+// ---- Encodings and hashes ----------------------------------------------------------------------
+
+constexpr std::size_t kHashChunk = 4096;  // points encoded per update of a hash
+
+template <class Point>
+constexpr std::size_t kUncompressedSize = sizeof(Point);  // 64 (G1) or 128 (G2), as the file's form
+template <class Point>
+constexpr std::size_t kCompressedSize = sizeof(Point) / 2;
+
+template <class Point>
+void hash_uncompressed(Blake2b& hash, std::span<const Point> points) {
+    constexpr std::size_t size = kUncompressedSize<Point>;
+    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
+    for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
+        const std::size_t count = std::min(kHashChunk, points.size() - first);
+        for (std::size_t i = 0; i < count; ++i) write_uncompressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
+        hash.update({buffer.data(), count * size});
+    }
+}
+template <class Point>
+void hash_uncompressed(Blake2b& hash, const Point& point) {
+    hash_uncompressed<Point>(hash, std::span(&point, 1));
+}
+
+template <class Point>
+void hash_compressed(Blake2b& hash, std::span<const Point> points) {
+    constexpr std::size_t size = kCompressedSize<Point>;
+    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
+    for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
+        const std::size_t count = std::min(kHashChunk, points.size() - first);
+        for (std::size_t i = 0; i < count; ++i) write_compressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
+        hash.update({buffer.data(), count * size});
+    }
+}
+
+// A big-endian 32-bit count, as zkey_new.js hashes one before each section.
+void hash_count(Blake2b& hash, std::uint32_t count) {
+    const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(count >> 24), static_cast<std::uint8_t>(count >> 16),
+                                   static_cast<std::uint8_t>(count >> 8), static_cast<std::uint8_t>(count)};
+    hash.update(bytes);
+}
+
+// The hash a ceremony of this power starts from: the blank hash, then every point of a new
+// accumulator (the generators) uncompressed.
+Blake2b::Digest first_challenge(unsigned power) {
+    const std::size_t m = std::size_t{1} << power;
+    std::array<std::uint8_t, 64> g1;
+    std::array<std::uint8_t, 128> g2;
+    write_uncompressed(g1_generator(), g1);
+    write_uncompressed(g2_generator(), g2);
+    Blake2b hash;
+    hash.update(Blake2b().digest());
+    const auto repeat = [&hash](std::span<const std::uint8_t> bytes, std::size_t times) {
+        std::vector<std::uint8_t> block;
+        for (std::size_t i = 0; i < std::min<std::size_t>(times, 1024); ++i) block.insert(block.end(), bytes.begin(), bytes.end());
+        for (std::size_t done = 0; done < times; done += 1024) hash.update({block.data(), std::min<std::size_t>(1024, times - done) * bytes.size()});
+    };
+    repeat(g1, 2 * m - 1);
+    repeat(g2, m);
+    repeat(g1, m);
+    repeat(g1, m);
+    hash.update(g2);
+    return hash.digest();
+}
+
+// ---- Files -----------------------------------------------------------------------------------
+
+// An iden3 binary file built in memory: magic, version, section count, then sections (type, size, bytes).
+class BinaryWriter {
+public:
+    BinaryWriter(std::string_view magic, std::uint32_t version, std::uint32_t sections) {
+        bytes_.append(magic);
+        u32(version);
+        u32(sections);
+    }
+    void u32(std::uint32_t value) { raw(&value, 4); }
+    void u64(std::uint64_t value) { raw(&value, 8); }
+    void raw(const void* data, std::size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+    void modulus(const Limbs& modulus) {
+        u32(32);
+        raw(modulus.data(), 32);
+    }
+    template <class Point>
+    void points(std::span<const Point> points) {
+        if (!points.empty()) raw(points.data(), points.size() * sizeof(Point));  // our Montgomery form is the file's
+    }
+    template <class Point>
+    void point(const Point& point) {
+        raw(&point, sizeof point);
+    }
+    void begin(std::uint32_t type) {
+        u32(type);
+        size_at_ = bytes_.size();
+        u64(0);
+    }
+    void end() {
+        const std::uint64_t size = bytes_.size() - size_at_ - 8;
+        std::memcpy(bytes_.data() + size_at_, &size, 8);
+    }
+    std::size_t size() const { return bytes_.size(); }
+    const std::string& bytes() const { return bytes_; }
+
+private:
+    std::string bytes_;
+    std::size_t size_at_ = 0;
+};
+
+static_assert(std::endian::native == std::endian::little);
+
+// A contribution's name in the parameters snarkjs writes after it: 1, length, UTF-8 (up to 64 bytes).
+void write_name(BinaryWriter& out, std::string_view name) {
+    name = name.substr(0, 64);
+    out.u32(static_cast<std::uint32_t>(2 + name.size()));
+    const std::uint8_t head[2] = {1, static_cast<std::uint8_t>(name.size())};
+    out.raw(head, 2);
+    out.raw(name.data(), name.size());
+}
+
+constexpr std::string_view kContributionName = "zokml native setup";
+
+// ---- The setup -------------------------------------------------------------------------------
+
+// The window of the fixed-base tables: the fewest additions for `count` multiples and the table.
+unsigned window_for(std::size_t count) {
+    unsigned best = 4;
+    double best_cost = 1e300;
+    for (unsigned w = 4; w <= 14; ++w) {
+        const double windows = (254 + w - 1) / w;
+        const double cost = windows * (static_cast<double>(count) + static_cast<double>(1u << w));
+        if (cost < best_cost) best = w, best_cost = cost;
+    }
+    return best;
+}
+
+// Every point of one public key of a contribution's proof of knowledge (keypair.js):
+// g1_s = s G1 for a random s, g1_sx = x g1_s, g2_sp = hash to G2 of what the key answers,
+// g2_spx = x g2_sp.
+struct PublicKey {
+    G1Affine g1_s, g1_sx;
+    G2Affine g2_sp, g2_spx;
+};
+
+G1Affine affine(const bn254::G1& p) { return p.to_affine().value_or(G1Affine{}); }
+G2Affine affine(const bn254::G2& p) { return p.to_affine().value_or(G2Affine{}); }
+
+PublicKey public_key_start(const FixedBase<bn254::G1Curve>& g1, const Fr& x) {
+    Secret s{random_non_zero()};
+    Secret sx{s.value * x};
+    return {affine(g1.multiple(s.value)), affine(g1.multiple(sx.value)), {}, {}};
+}
+
+void public_key_finish(PublicKey& key, const Fr& x, std::span<const std::uint8_t, 64> hash) {
+    key.g2_sp = hash_to_g2(hash);
+    key.g2_spx = affine(secret_multiple(bn254::G2(key.g2_sp), x));
+}
+
+struct Ptau {
+    unsigned power = 0;
+    std::vector<G1Affine> tau_g1, alpha_tau_g1, beta_tau_g1;       // sections 2, 4, 5
+    std::vector<G2Affine> tau_g2;                                  // section 3
+    G2Affine beta_g2;                                              // section 6
+    std::vector<G1Affine> lagrange_tau_g1, lagrange_alpha_g1, lagrange_beta_g1;  // sections 12, 14, 15
+    std::vector<G2Affine> lagrange_tau_g2;                                        // section 13
+    std::string file;
+    std::size_t tau_g1_end = 0;  // the offset in `file` just after section 2's points
+    Blake2b::Digest response{};
+};
+
+// The powers of tau (and the phase-2 Lagrange sections) of a new accumulator after one
+// contribution of tau, alpha, beta, as the file snarkjs would write.
+Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, const SecretValues& powers,
+               const std::vector<SecretValues>& lagrange, const SecretValues& top_lagrange, const FixedBase<bn254::G1Curve>& g1,
+               const FixedBase<bn254::G2Curve>& g2, unsigned threads) {
+    const std::size_t m = std::size_t{1} << power;
+    Ptau p;
+    p.power = power;
+    const auto g1_multiples = [&](std::span<const Fr> scalars) {
+        std::vector<G1Affine> out(scalars.size());
+        g1.multiples(scalars, out, threads);
+        return out;
+    };
+    const auto g2_multiples = [&](std::span<const Fr> scalars) {
+        std::vector<G2Affine> out(scalars.size());
+        g2.multiples(scalars, out, threads);
+        return out;
+    };
+    const std::span<const Fr> all_powers(powers.values);
+    p.tau_g1 = g1_multiples(all_powers.first(2 * m - 1));
+    p.tau_g2 = g2_multiples(all_powers.first(m));
+    {
+        SecretValues scaled(m);
+        for (std::size_t i = 0; i < m; ++i) scaled[i] = alpha * powers[i];
+        p.alpha_tau_g1 = g1_multiples(scaled.values);
+        for (std::size_t i = 0; i < m; ++i) scaled[i] = beta * powers[i];
+        p.beta_tau_g1 = g1_multiples(scaled.values);
+    }
+    p.beta_g2 = affine(g2.multiple(beta));
+    // Levels 0..power of each Lagrange section, then (tau G1 only) level power + 1 from a tauG1
+    // section one point short (preparephase2 pads it with zero: top_lagrange).
+    {
+        SecretValues levels, scaled;
+        for (const SecretValues& level : lagrange) levels.values.insert(levels.values.end(), level.values.begin(), level.values.end());
+        p.lagrange_tau_g2 = g2_multiples(levels.values);
+        scaled.values.resize(levels.size());
+        for (std::size_t i = 0; i < levels.size(); ++i) scaled[i] = alpha * levels[i];
+        p.lagrange_alpha_g1 = g1_multiples(scaled.values);
+        for (std::size_t i = 0; i < levels.size(); ++i) scaled[i] = beta * levels[i];
+        p.lagrange_beta_g1 = g1_multiples(scaled.values);
+        levels.values.insert(levels.values.end(), top_lagrange.values.begin(), top_lagrange.values.end());
+        p.lagrange_tau_g1 = g1_multiples(levels.values);
+    }
+
+    // The contribution's record: its public keys answer the first challenge; the response hash
+    // covers the challenge and the new points compressed (its state before the keys is the
+    // "partial hash"), the next challenge the response hash and the points uncompressed.
+    const Blake2b::Digest challenge = first_challenge(power);
+    const Fr* secrets[3] = {&tau, &alpha, &beta};
+    PublicKey keys[3];
+    for (std::uint8_t i = 0; i < 3; ++i) {
+        keys[i] = public_key_start(g1, *secrets[i]);
+        Blake2b hash;
+        hash.update(std::span(&i, 1));
+        hash.update(challenge);
+        hash_uncompressed(hash, keys[i].g1_s);
+        hash_uncompressed(hash, keys[i].g1_sx);
+        public_key_finish(keys[i], *secrets[i], hash.digest());
+    }
+    Blake2b response;
+    response.update(challenge);
+    hash_compressed<G1Affine>(response, p.tau_g1);
+    hash_compressed<G2Affine>(response, p.tau_g2);
+    hash_compressed<G1Affine>(response, p.alpha_tau_g1);
+    hash_compressed<G1Affine>(response, p.beta_tau_g1);
+    hash_compressed<G2Affine>(response, std::span(&p.beta_g2, 1));
+    const Blake2b::PartialState partial = response.partial_state();
+    for (const PublicKey& key : keys) {
+        hash_uncompressed(response, key.g1_s);
+        hash_uncompressed(response, key.g1_sx);
+    }
+    for (const PublicKey& key : keys) hash_uncompressed(response, key.g2_spx);
+    p.response = response.digest();
+    Blake2b next;
+    next.update(p.response);
+    hash_uncompressed<G1Affine>(next, p.tau_g1);
+    hash_uncompressed<G2Affine>(next, p.tau_g2);
+    hash_uncompressed<G1Affine>(next, p.alpha_tau_g1);
+    hash_uncompressed<G1Affine>(next, p.beta_tau_g1);
+    hash_uncompressed(next, p.beta_g2);
+    const Blake2b::Digest next_challenge = next.digest();
+
+    BinaryWriter out("ptau", 1, 11);
+    out.begin(1);
+    out.modulus(Fq::kModulus);
+    out.u32(power);
+    out.u32(power);  // the ceremony's power: this file is not a reduced one
+    out.end();
+    out.begin(2);
+    out.points<G1Affine>(p.tau_g1);
+    out.end();
+    p.tau_g1_end = out.size();
+    out.begin(3);
+    out.points<G2Affine>(p.tau_g2);
+    out.end();
+    out.begin(4);
+    out.points<G1Affine>(p.alpha_tau_g1);
+    out.end();
+    out.begin(5);
+    out.points<G1Affine>(p.beta_tau_g1);
+    out.end();
+    out.begin(6);
+    out.point(p.beta_g2);
+    out.end();
+    out.begin(7);
+    out.u32(1);
+    out.point(p.tau_g1[1]);
+    out.point(p.tau_g2[1]);
+    out.point(p.alpha_tau_g1[0]);
+    out.point(p.beta_tau_g1[0]);
+    out.point(p.beta_g2);
+    for (const PublicKey& key : keys) {
+        out.point(key.g1_s);
+        out.point(key.g1_sx);
+    }
+    for (const PublicKey& key : keys) out.point(key.g2_spx);
+    out.raw(partial.data(), partial.size());
+    out.raw(next_challenge.data(), next_challenge.size());
+    out.u32(0);  // a contribution, not a beacon
+    write_name(out, kContributionName);
+    out.end();
+    out.begin(12);
+    out.points<G1Affine>(p.lagrange_tau_g1);
+    out.end();
+    out.begin(13);
+    out.points<G2Affine>(p.lagrange_tau_g2);
+    out.end();
+    out.begin(14);
+    out.points<G1Affine>(p.lagrange_alpha_g1);
+    out.end();
+    out.begin(15);
+    out.points<G1Affine>(p.lagrange_beta_g1);
+    out.end();
+    p.file = out.bytes();
+    return p;
+}
+
+// snarkjs' circuit hash hashes tau^i (tau^n - 1) G1 for i < n - 1, in chunks of 2^14 points
+// whose last one is not cut to the end (zkey_new.js, hashHPoints): from n = 2^15 on it hashes one
+// point more, P - tau^(n-1) G1 where P is the 64 bytes after the tauG1 section read as a point
+// (here: section 3's header and the start of G2's generator), by the chord formula, which does
+// not need P on the curve.
+G1Affine overrun_point(const Ptau& ptau, const G1Affine& subtracted) {
+    Limbs x{}, y{};
+    std::memcpy(x.data(), ptau.file.data() + ptau.tau_g1_end, 32);
+    std::memcpy(y.data(), ptau.file.data() + ptau.tau_g1_end + 32, 32);
+    const auto reduced = [](Limbs v) {  // a Montgomery form below 2^256, reduced mod q
+        while (!bn254::less_than(v, Fq::kModulus)) {
+            std::uint64_t borrow = 0;
+            v = bn254::montgomery::subtract(v, Fq::kModulus, borrow);
+        }
+        return std::bit_cast<Fq>(v);
+    };
+    const G1Affine p{reduced(x), reduced(y)};
+    return affine(bn254::G1(p) + -subtracted);
+}
+
+struct Zkey {
+    std::string file;
+    Blake2b::Digest circuit_hash{}, contribution_hash{};
+};
+
+// The circuit's key after one phase-2 contribution of delta, as zkey_new.js then
+// zkey_contribute.js would write it.
+Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alpha, const Fr& beta, const Fr& delta,
+               const SecretValues& lagrange, const SecretValues& top_lagrange, const FixedBase<bn254::G1Curve>& g1,
+               const FixedBase<bn254::G2Curve>& g2, unsigned threads) {
+    const std::size_t n = std::size_t{1} << ptau.power;  // the domain: the circuit's power is the file's
+    const std::size_t variables = r1cs.size.variables, publics = r1cs.size.public_signals, constraints = r1cs.size.constraints;
+    const auto g1_multiples = [&](std::span<const Fr> scalars) {
+        std::vector<G1Affine> out(scalars.size());
+        g1.multiples(scalars, out, threads);
+        return out;
+    };
+
+    // u_j(tau), v_j(tau), w_j(tau) of every signal j: A's, B's and C's column at tau in the
+    // Lagrange basis; each public signal j (and 1) also has A's constraint constraints + j.
+    SecretValues u(variables), v(variables), w(variables);
+    for (const R1csTerm& t : r1cs.a) u[t.signal] += t.value * lagrange[t.constraint];
+    for (const R1csTerm& t : r1cs.b) v[t.signal] += t.value * lagrange[t.constraint];
+    for (const R1csTerm& t : r1cs.c) w[t.signal] += t.value * lagrange[t.constraint];
+    for (std::size_t j = 0; j <= publics; ++j) u[j] += lagrange[constraints + j];
+
+    // IC (public) and C (private): beta u + alpha v + w; C over delta in the final key.
+    SecretValues ic(publics + 1), c_start(variables - publics - 1), c_final(variables - publics - 1);
+    Secret delta_inverse{delta.inverse()};
+    for (std::size_t j = 0; j < variables; ++j) {
+        const Fr k = beta * u[j] + alpha * v[j] + w[j];
+        if (j <= publics)
+            ic[j] = k;
+        else
+            c_start[j - publics - 1] = k, c_final[j - publics - 1] = k * delta_inverse.value;
+    }
+    // H: the odd points of level power + 1 of the Lagrange tauG1 section, over delta.
+    SecretValues h(n), z_multiples(n - 1);
+    for (std::size_t i = 0; i < n; ++i) h[i] = top_lagrange[2 * i + 1] * delta_inverse.value;
+    Fr tau_n = tau;
+    for (unsigned i = 0; i < ptau.power; ++i) tau_n = tau_n.squared();
+    {
+        Fr tau_i = Fr::one();
+        for (std::size_t i = 0; i + 1 < n; ++i, tau_i *= tau) z_multiples[i] = tau_i * (tau_n - Fr::one());
+        OPENSSL_cleanse(&tau_i, sizeof tau_i);
+    }
+    OPENSSL_cleanse(&tau_n, sizeof tau_n);
+
+    const std::vector<G1Affine> a = g1_multiples(u.values), b1 = g1_multiples(v.values), ic_points = g1_multiples(ic.values),
+                                c_start_points = g1_multiples(c_start.values), c_points = g1_multiples(c_final.values),
+                                h_points = g1_multiples(h.values), z_points = g1_multiples(z_multiples.values);
+    std::vector<G2Affine> b2(variables);
+    g2.multiples(v.values, b2, threads);
+
+    // The circuit hash, of the key before any contribution.
+    const G1Affine g1_one = g1_generator();
+    const G2Affine g2_one = g2_generator();
+    Blake2b cs;
+    hash_uncompressed(cs, ptau.alpha_tau_g1[0]);
+    hash_uncompressed(cs, ptau.beta_tau_g1[0]);
+    hash_uncompressed(cs, ptau.beta_g2);
+    hash_uncompressed(cs, g2_one);  // gamma
+    hash_uncompressed(cs, g1_one);  // delta before the contribution
+    hash_uncompressed(cs, g2_one);
+    hash_count(cs, static_cast<std::uint32_t>(ic_points.size()));
+    hash_uncompressed<G1Affine>(cs, ic_points);
+    hash_count(cs, static_cast<std::uint32_t>(n - 1));
+    hash_uncompressed<G1Affine>(cs, z_points);
+    if (n - 1 > (1u << 14)) hash_uncompressed(cs, overrun_point(ptau, ptau.tau_g1[n - 1]));
+    hash_count(cs, static_cast<std::uint32_t>(c_start_points.size()));
+    hash_uncompressed<G1Affine>(cs, c_start_points);
+    hash_count(cs, static_cast<std::uint32_t>(a.size()));
+    hash_uncompressed<G1Affine>(cs, a);
+    hash_count(cs, static_cast<std::uint32_t>(b1.size()));
+    hash_uncompressed<G1Affine>(cs, b1);
+    hash_count(cs, static_cast<std::uint32_t>(b2.size()));
+    hash_uncompressed<G2Affine>(cs, b2);
+    Zkey z;
+    z.circuit_hash = cs.digest();
+
+    // The contribution: its key answers the transcript (the circuit hash and its G1 points).
+    PublicKey key = public_key_start(g1, delta);
+    Blake2b transcript_hash;
+    transcript_hash.update(z.circuit_hash);
+    hash_uncompressed(transcript_hash, key.g1_s);
+    hash_uncompressed(transcript_hash, key.g1_sx);
+    const Blake2b::Digest transcript = transcript_hash.digest();
+    public_key_finish(key, delta, transcript);
+    const G1Affine delta1 = affine(g1.multiple(delta));
+    const G2Affine delta2 = affine(g2.multiple(delta));
+    Blake2b contribution;
+    hash_uncompressed(contribution, delta1);
+    hash_uncompressed(contribution, key.g1_s);
+    hash_uncompressed(contribution, key.g1_sx);
+    hash_uncompressed(contribution, key.g2_spx);
+    contribution.update(transcript);
+    z.contribution_hash = contribution.digest();
+
+    BinaryWriter out("zkey", 1, 10);
+    out.begin(1);
+    out.u32(1);  // Groth16
+    out.end();
+    out.begin(2);
+    out.modulus(Fq::kModulus);
+    out.modulus(Fr::kModulus);
+    out.u32(static_cast<std::uint32_t>(variables));
+    out.u32(static_cast<std::uint32_t>(publics));
+    out.u32(static_cast<std::uint32_t>(n));
+    out.point(ptau.alpha_tau_g1[0]);
+    out.point(ptau.beta_tau_g1[0]);
+    out.point(ptau.beta_g2);
+    out.point(g2_one);
+    out.point(delta1);
+    out.point(delta2);
+    out.end();
+    out.begin(3);
+    out.points<G1Affine>(ic_points);
+    out.end();
+    // A's and B's coefficients by constraint (A's then B's), then 1 for each public signal's
+    // constraint; each value times R^2, so that it is a Montgomery form that snarkjs' prover
+    // multiplies with plain witness values.
+    out.begin(4);
+    out.u32(static_cast<std::uint32_t>(r1cs.a.size() + r1cs.b.size() + publics + 1));
+    const Fr r = Fr::from_canonical(bn254::montgomery::power_of_two<Fr::kModulus>(256)), r_squared = r * r;
+    const auto coefficient = [&](std::uint32_t matrix, std::uint32_t constraint, std::uint32_t signal, const Fr& value) {
+        out.u32(matrix);
+        out.u32(constraint);
+        out.u32(signal);
+        const Limbs limbs = (value * r_squared).to_canonical();
+        out.raw(limbs.data(), 32);
+    };
+    for (std::size_t ia = 0, ib = 0, constraint = 0; constraint < constraints; ++constraint) {
+        for (; ia < r1cs.a.size() && r1cs.a[ia].constraint == constraint; ++ia) coefficient(0, r1cs.a[ia].constraint, r1cs.a[ia].signal, r1cs.a[ia].value);
+        for (; ib < r1cs.b.size() && r1cs.b[ib].constraint == constraint; ++ib) coefficient(1, r1cs.b[ib].constraint, r1cs.b[ib].signal, r1cs.b[ib].value);
+    }
+    for (std::size_t j = 0; j <= publics; ++j)
+        coefficient(0, static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one());
+    out.end();
+    out.begin(5);
+    out.points<G1Affine>(a);
+    out.end();
+    out.begin(6);
+    out.points<G1Affine>(b1);
+    out.end();
+    out.begin(7);
+    out.points<G2Affine>(b2);
+    out.end();
+    out.begin(8);
+    out.points<G1Affine>(c_points);
+    out.end();
+    out.begin(9);
+    out.points<G1Affine>(h_points);
+    out.end();
+    out.begin(10);
+    out.raw(z.circuit_hash.data(), 64);
+    out.u32(1);
+    out.point(delta1);
+    out.point(key.g1_s);
+    out.point(key.g1_sx);
+    out.point(key.g2_spx);
+    out.raw(transcript.data(), 64);
+    out.u32(0);  // a contribution, not a beacon
+    write_name(out, kContributionName);
+    out.end();
+    z.file = out.bytes();
+    return z;
+}
+
+}  // namespace
+
+SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::filesystem::path& ptau_out,
+                          const std::filesystem::path& zkey_out, unsigned threads) {
+    const R1cs r1cs = read_r1cs(r1cs_file);
+    const unsigned power = r1cs.size.power;
+    const std::size_t m = std::size_t{1} << power;
+
+    // The toxic waste. tau must not be a 2^(power+1)-th root of unity (the Lagrange formulas
+    // divide by tau - w^j); the chance is 2^-226, but the check is cheap.
+    Secret tau{random_non_zero()}, alpha{random_non_zero()}, beta{random_non_zero()}, delta{random_non_zero()};
+    for (;;) {
+        Fr t = tau.value;
+        for (unsigned i = 0; i <= power; ++i) t = t.squared();
+        const bool root = t == Fr::one();
+        OPENSSL_cleanse(&t, sizeof t);
+        if (!root) break;
+        tau.value = random_non_zero();
+    }
+    SecretValues powers(2 * m);
+    powers[0] = Fr::one();
+    for (std::size_t i = 1; i < 2 * m; ++i) powers[i] = powers[i - 1] * tau.value;
+    std::vector<SecretValues> lagrange;
+    for (unsigned level = 0; level <= power; ++level) lagrange.push_back(lagrange_at(tau.value, level));
+    // Level power + 1 of the tauG1 section, from tau^0 .. tau^(2m - 2) and a zero: L_j(tau) less
+    // the missing term w^j tau^(2m - 1) / 2m.
+    SecretValues top = lagrange_at(tau.value, power + 1);
+    {
+        const Fr w = root_of_unity(power + 1), scale = powers[2 * m - 1] * Fr::from_u64(2 * m).inverse();
+        Fr w_j = Fr::one();
+        for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale;
+    }
+
+    const std::size_t variables = r1cs.size.variables;
+    const FixedBase<bn254::G1Curve> g1(g1_generator(), window_for(12 * m + 4 * variables), threads);
+    const FixedBase<bn254::G2Curve> g2(g2_generator(), window_for(3 * m + variables), threads);
+    const Ptau ptau = make_ptau(power, tau.value, alpha.value, beta.value, powers, lagrange, top, g1, g2, threads);
+    const Zkey zkey = make_zkey(r1cs, ptau, tau.value, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
+    write_file_atomically(ptau_out, ptau.file);
+    write_file_atomically(zkey_out, zkey.file);
+    return {power, to_hex(zkey.circuit_hash), to_hex(zkey.contribution_hash), to_hex(ptau.response)};
+}
+
+}  // namespace zokml::prover
