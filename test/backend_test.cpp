@@ -6,6 +6,7 @@
 #include "support.hpp"
 #include "zokml/backend/backends.hpp"
 #include "zokml/circuit/private_input.hpp"
+#include "zokml/crypto/commitment.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/prover/groth16.hpp"
@@ -135,4 +136,27 @@ TEST_CASE("the store keeps each backend's keys of one program apart", "[backend]
     CHECK(native.keypair.backend == Backend::Native);
     CHECK(store.setup(*make_backend(Backend::Native, test::real_toolchain()), compiled.program, Scheme::G16).outcome ==
           ArtifactStore::Outcome::Hit);
+}
+
+TEST_CASE("proofs of snarkjs' and the native setup's keys list a public input before the output, as ZoKrates' do", "[backend][slow]") {
+    // snarkjs' files put outputs first; zokml's proofs and keys keep ZoKrates' order, which the ABI decodes.
+    PrivateInputOptions options;
+    options.hash_input = true;
+    for (const Backend backend : {Backend::Native, Backend::Snarkjs}) {
+        const test::TempDir dir;
+        CircuitProver circuit(test::real_toolchain(), generate_private_input_circuit(tiny().model, options), dir / "work", Scheme::G16,
+                              backend);
+        if (backend == Backend::Snarkjs) circuit.prove_with(Backend::Snarkjs);
+        PrivateInputProver prover(tiny().model, options, std::move(circuit));
+        const std::vector<std::int64_t> input{200, 10, 30};
+        const PrivateInputProof proven = prover.prove(input);  // compared with the reference inside
+        CHECK(proven.public_output.input_hash == hash_input(tiny().model, input));
+        CHECK(proven.proof.inputs.front() == hash_input(tiny().model, input));
+        const Keypair& keys = prover.circuit_prover().keypair();
+        CHECK(test::real_toolchain().verify(keys, proven.proof, dir / "zokrates"));
+        CHECK(Snarkjs().verify(keys, proven.proof, dir / "snarkjs"));
+        Proof other = proven.proof;
+        other.inputs.front() = hash_input(tiny().model, {201, 10, 30});
+        CHECK_FALSE(test::real_toolchain().verify(keys, other, dir / "zokrates"));
+    }
 }

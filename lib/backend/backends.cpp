@@ -40,6 +40,12 @@ private:
 
 }  // namespace
 
+const std::filesystem::path& r1cs_of(const CompiledProgram& program) {
+    if (program.r1cs.empty())
+        throw std::invalid_argument(program.program.string() + " was compiled without its r1cs: compile it again (zokml cache prune)");
+    return program.r1cs;
+}
+
 std::unique_ptr<Prover> session_prover(const Toolchain& toolchain, const CompiledProgram& program, const Keypair& keypair) {
     return std::make_unique<SessionProver>(toolchain, program, keypair);
 }

@@ -2,6 +2,7 @@
 // its verifier.
 #include "backend/implementations.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/toolchain/public_values.hpp"
 #include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml::backend {
@@ -9,13 +10,6 @@ namespace zokml::backend {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A compiled program's r1cs, which the snarkjs and native setups start from.
-const fs::path& r1cs_of(const CompiledProgram& program) {
-    if (program.r1cs.empty())
-        throw std::invalid_argument(program.program.string() + " was compiled without its r1cs: compile it again (zokml cache prune)");
-    return program.r1cs;
-}
 
 class SnarkjsBackend : public ProvingBackend {
 public:
@@ -36,7 +30,8 @@ public:
         snarkjs_.contribute(work / "start.zkey", work / "proving.key", "zokml (single party)");
         Keypair keypair;
         keypair.backend = Backend::Snarkjs;
-        keypair.verification_key = snarkjs_.export_verification_key(work / "proving.key", work / "verification.key");
+        keypair.verification_key =
+            snarkjs_.export_verification_key(work / "proving.key", work / "verification.key", flattened_size(program.abi.output));
         for (const char* name : {"powers_of_tau.ptau", "verification.key", "proving.key"}) fs::rename(work / name, out_dir / name);
         keypair.proving_key = out_dir / "proving.key";
         keypair.verification_key_file = out_dir / "verification.key";

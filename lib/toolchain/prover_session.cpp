@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "session_process.hpp"
+#include "zokml/toolchain/public_values.hpp"
 #include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml {
@@ -81,6 +82,8 @@ ProverSession::Result ProverSession::prove(const std::vector<Value>& arguments) 
     return reply_fields(reply.dump().substr(0, 4096), Step::GenerateProof, [&] {
         Result result;
         result.proof = Proof::from_json(reply.at("proof"));
+        if (keypair_.backend != Backend::Zokrates)
+            result.proof.inputs = public_values_in_zokrates_order(std::move(result.proof.inputs), flattened_size(program_.abi.output));
         result.output = decode_output(program_, reply);
         result.witness_s = reply.at("witness_s").get<double>();
         result.proof_s = reply.at("proof_s").get<double>();
