@@ -372,7 +372,8 @@ TEST_CASE("zokml run proves a held-out digit with the small model; verify passes
     CHECK(verified.exit_code == 0);
     CHECK(verified.parsed()["verified"] == true);
     CHECK(verified.parsed()["public"]["class"] == 0);  // held-out digit 0 is a 0
-    CHECK(verified.parsed()["setup"] == "zokrates, g16 keys made by zokml setup: single party, whoever ran it could forge proofs");
+    CHECK(verified.parsed()["setup"] == "native, g16 keys made by zokml setup: single party, whoever ran it could forge proofs");
+    CHECK(verified.parsed()["backend"] == "native");
 
     json proof = json::parse(read_file(fs::path(folder) / "proof.json"));
     proof["inputs"][0] = "0x0000000000000000000000000000000000000000000000000000000000000007";  // claim class 7
@@ -389,8 +390,9 @@ TEST_CASE("a second run on an unchanged model takes the program and keys from th
           "[cli][slow]") {
     const test::TempDir dir;
     const std::string model = tiny_model(dir / "tiny.json").string();
+    // zokrates-js' keys: the logging toolchain counts its setups and proofs
     const std::vector<std::string> common = {"--model", model, "--input", "-", "--cache-dir", (dir / "cache").string(),
-                                             "--zokrates", logging_toolchain(dir.path()).string(), "--json"};
+                                             "--zokrates", logging_toolchain(dir.path()).string(), "--json", "--backend", "zokrates"};
     const auto run_in = [&](const std::string& folder) {
         std::vector<std::string> arguments = {"run", "--dir", (dir / folder).string()};
         arguments.insert(arguments.end(), common.begin(), common.end());
@@ -476,7 +478,8 @@ TEST_CASE("two zokml processes running the same circuit at once both succeed, an
         threads.emplace_back([&, i] {
             const auto r = detail::run_process(ZOKML_CLI,
                                                {"run", "--model", model, "--input", "-", "--dir", (dir / std::to_string(i)).string(),
-                                                "--cache-dir", (dir / "cache").string(), "--zokrates", toolchain, "--json"},
+                                                "--cache-dir", (dir / "cache").string(), "--zokrates", toolchain, "--json",
+                                                "--backend", "zokrates"},  // the logging toolchain counts its setups
                                                dir.path(), "[10, 20, 30]", std::chrono::minutes(2));
             results[i] = {r.exit_code, r.out, r.err};
         });

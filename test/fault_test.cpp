@@ -132,14 +132,16 @@ struct Folder {
         REQUIRE(zokml_cli({"generate", "--model", test::tiny_model(dir / "tiny.json").string(), "--dir", folder.string()})
                     .exit_code == 0);
     }
+    // The zokrates backend's steps: each a zokrates process (the native ones: below).
     std::vector<std::string> step(const std::string& command, const fs::path& toolchain) const {
         std::vector<std::string> args{command, "--dir", folder.string(), "--cache-dir", cache.string(), "--zokrates",
                                       toolchain.string()};
+        if (command == "setup") args.insert(args.end(), {"--backend", "zokrates"});
         if (command == "prove") args.insert(args.end(), {"--input", input.string(), "--proof", (dir / "proof.json").string()});
         return args;
     }
-    void set_up() const {
-        REQUIRE(zokml_cli({"setup", "--dir", folder.string(), "--cache-dir", cache.string()}).exit_code == 0);
+    void set_up(const std::string& backend = "zokrates") const {
+        REQUIRE(zokml_cli({"setup", "--dir", folder.string(), "--cache-dir", cache.string(), "--backend", backend}).exit_code == 0);
     }
 };
 
@@ -172,6 +174,53 @@ TEST_CASE("SIGTERM or kill -9 during compile, setup or prove leaves no process a
             CHECK(entries(f.tmp).empty());
             CHECK(entries(f.cache / "tmp").empty());
         }
+    }
+}
+
+namespace {
+
+// The pid of a child of `parent` whose command line contains `text`, once there is one (waits up
+// to two minutes).
+pid_t await_child(pid_t parent, const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (const auto& item : fs::directory_iterator("/proc")) {
+            const std::string name = item.path().filename();
+            if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+            std::ifstream stat(item.path() / "stat");
+            std::string pid, comm, state;
+            pid_t ppid = 0;
+            if (!(stat >> pid >> comm >> state >> ppid) || ppid != parent) continue;
+            std::ifstream cmdline(item.path() / "cmdline");
+            const std::string line((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+            if (line.find(text) != std::string::npos) return std::stoi(name);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("no child process " << text);
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM or kill -9 during a native prove leaves no witness process and no private data, and the next run works",
+          "[fault][slow]") {
+    for (const int signal : {SIGTERM, SIGKILL}) {
+        INFO("stopped by signal " << signal);
+        const Folder f;
+        f.set_up("native");
+        const std::vector<std::string> prove = {"prove", "--dir", f.folder.string(), "--cache-dir", f.cache.string(), "--input",
+                                                f.input.string(), "--proof", (f.dir / "proof.json").string()};
+        const pid_t zokml = start_zokml(prove, f.tmp);
+        const pid_t witnesses = await_child(zokml, "witness-session");
+        ::kill(zokml, signal);
+        int status = 0;
+        REQUIRE(::waitpid(zokml, &status, 0) == zokml);
+        CHECK(WIFSIGNALED(status));
+        CHECK(test::process_ends(witnesses));  // the witness process, with the private input, ends with zokml
+        if (signal != SIGKILL) CHECK(entries(f.tmp).empty());
+        CHECK(run_zokml(prove, f.tmp) == 0);
+        CHECK(entries(f.tmp).empty());
     }
 }
 

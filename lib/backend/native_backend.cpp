@@ -2,6 +2,8 @@
 // zokrates-js in a witness session (in memory only); verification by ZoKrates' verifier.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "backend/implementations.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/timing.hpp"
@@ -20,17 +22,17 @@ namespace fs = std::filesystem;
 class NativeProver : public Prover {
 public:
     NativeProver(const Toolchain& toolchain, const CompiledProgram& program, const Keypair& keypair)
-        : witnesses_(toolchain, program), key_(keypair.proving_key), key_file_(keypair.proving_key),
-          outputs_(flattened_size(program.abi.output)) {}
+        : witnesses_(toolchain, program), key_file_(keypair.proving_key), outputs_(flattened_size(program.abi.output)) {}
 
     Result prove(const std::vector<Value>& arguments) override {
         Result result;
         WitnessSession::Result computed = witnesses_.compute(arguments);
         result.witness_s = computed.witness_s;
         result.output = std::move(computed.output);
-        result.proof = timed(result.proof_s, [&] {
+        result.proof = timed(result.proof_s, [&] {  // the first proof's time includes reading the key
+            if (!key_) key_.emplace(key_file_);
             const prover::Groth16Witness witness(std::move(computed.wtns), "(the witness of " + key_file_.string() + ")");
-            Proof proof = Proof::from_json(prover::prove(key_, witness).to_json());
+            Proof proof = Proof::from_json(prover::prove(*key_, witness).to_json());
             proof.inputs = public_values_in_zokrates_order(std::move(proof.inputs), outputs_);
             return proof;
         });
@@ -39,8 +41,8 @@ public:
 
 private:
     WitnessSession witnesses_;
-    prover::Groth16ProvingKey key_;  // read once
     fs::path key_file_;
+    std::optional<prover::Groth16ProvingKey> key_;  // read with the first proof, kept for the others
     std::size_t outputs_;  // listed first in the witness, last in ZoKrates' proofs
 };
 
