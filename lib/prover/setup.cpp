@@ -405,22 +405,102 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
 
 // snarkjs' circuit hash hashes tau^i (tau^n - 1) G1 for i < n - 1, in chunks of 2^14 points
 // whose last one is not cut to the end (zkey_new.js, hashHPoints): from n = 2^15 on it hashes one
-// point more, P - tau^(n-1) G1 where P is the 64 bytes after the tauG1 section read as a point
-// (here: section 3's header and the start of G2's generator), by the chord formula, which does
-// not need P on the curve.
+// point more, P - tau^(n-1) G1, where P is the 64 bytes after the tauG1 section (here section 3's
+// header and the start of G2's generator) read as a point with coordinates that are not reduced
+// mod q. wasmcurves' g1m_subAffine adds them with its field operations, whose additions and
+// subtractions wrap differently from arithmetic mod q on such inputs, so WasmField emulates
+// them bit for bit (build_f1m.js: _add, _sub, _mul, _square) and WasmField's result is then
+// reduced (its affine conversion and encoding are correct mod q for any representative).
+namespace wasm {
+
+using bn254::montgomery::u128;
+
+Limbs add(const Limbs& x, const Limbs& y) {
+    Limbs r{};
+    u128 carry = 0;
+    for (int i = 0; i < 4; ++i) {
+        carry += static_cast<u128>(x[i]) + y[i];
+        r[i] = static_cast<std::uint64_t>(carry);
+        carry >>= 64;
+    }
+    std::uint64_t borrow = 0;
+    if (carry || !bn254::less_than(r, Fq::kModulus)) r = bn254::montgomery::subtract(r, Fq::kModulus, borrow);  // mod 2^256
+    return r;
+}
+
+Limbs sub(const Limbs& x, const Limbs& y) {
+    std::uint64_t borrow = 0;
+    const Limbs r = bn254::montgomery::subtract(x, y, borrow);
+    return borrow ? bn254::montgomery::add(r, Fq::kModulus) : r;  // mod 2^256
+}
+
+// (x y + M q) / 2^256 with its 257th bit, less q once when that bit is set or it is >= q.
+Limbs mul(const Limbs& x, const Limbs& y) {
+    constexpr std::uint64_t inv = bn254::montgomery::negated_inverse(Fq::kModulus[0]);
+    std::uint64_t t[9] = {};
+    for (int i = 0; i < 4; ++i) {
+        u128 carry = 0;
+        for (int j = 0; j < 4; ++j) {
+            carry += static_cast<u128>(x[j]) * y[i] + t[i + j];
+            t[i + j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+        t[i + 4] = static_cast<std::uint64_t>(carry);
+    }
+    for (int i = 0; i < 4; ++i) {
+        const std::uint64_t k = t[i] * inv;
+        u128 carry = 0;
+        for (int j = 0; j < 4; ++j) {
+            carry += static_cast<u128>(k) * Fq::kModulus[j] + t[i + j];
+            t[i + j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+        for (int j = i + 4; carry && j < 9; ++j) {
+            carry += t[j];
+            t[j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+    }
+    Limbs r{t[4], t[5], t[6], t[7]};
+    std::uint64_t borrow = 0;
+    if (t[8] || !bn254::less_than(r, Fq::kModulus)) r = bn254::montgomery::subtract(r, Fq::kModulus, borrow);
+    return r;
+}
+
+// A value below 2^256 reduced mod q, as our field holds it.
+Fq reduced(Limbs v) {
+    while (!bn254::less_than(v, Fq::kModulus)) {
+        std::uint64_t borrow = 0;
+        v = bn254::montgomery::subtract(v, Fq::kModulus, borrow);
+    }
+    return std::bit_cast<Fq>(v);
+}
+
+// g1m_addAffine (madd-2007-bl on two affine points, Z3 = 2H) then the affine conversion.
+G1Affine add_affine(const Limbs& x1, const Limbs& y1, const Limbs& x2, const Limbs& y2) {
+    const Limbs h = sub(x2, x1), y2_minus_y1 = sub(y2, y1);
+    const Limbs hh = mul(h, h);
+    Limbs i = add(hh, hh);
+    i = add(i, i);
+    const Limbs j = mul(h, i), r = add(y2_minus_y1, y2_minus_y1), v = mul(x1, i);
+    const Limbs r2 = mul(r, r), v2 = add(v, v);
+    const Limbs x3 = sub(sub(r2, j), v2);
+    Limbs y1_j2 = mul(y1, j);
+    y1_j2 = add(y1_j2, y1_j2);
+    const Limbs y3 = sub(mul(sub(v, x3), r), y1_j2);
+    const Limbs z3 = add(h, h);
+    const Fq z_inverse = reduced(z3).inverse(), z_inverse_squared = z_inverse.squared();
+    return {reduced(x3) * z_inverse_squared, reduced(y3) * z_inverse_squared * z_inverse};
+}
+
+}  // namespace wasm
+
 G1Affine overrun_point(const Ptau& ptau, const G1Affine& subtracted) {
     Limbs x{}, y{};
     std::memcpy(x.data(), ptau.file.data() + ptau.tau_g1_end, 32);
     std::memcpy(y.data(), ptau.file.data() + ptau.tau_g1_end + 32, 32);
-    const auto reduced = [](Limbs v) {  // a Montgomery form below 2^256, reduced mod q
-        while (!bn254::less_than(v, Fq::kModulus)) {
-            std::uint64_t borrow = 0;
-            v = bn254::montgomery::subtract(v, Fq::kModulus, borrow);
-        }
-        return std::bit_cast<Fq>(v);
-    };
-    const G1Affine p{reduced(x), reduced(y)};
-    return affine(bn254::G1(p) + -subtracted);
+    const G1Affine negated = -subtracted;
+    return wasm::add_affine(x, y, std::bit_cast<Limbs>(negated.x), std::bit_cast<Limbs>(negated.y));
 }
 
 struct Zkey {
