@@ -107,12 +107,12 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
                     const Affine& t = table[d - 1];
                     if (empty[i]) {
                         sums[i] = t, empty[i] = 0;
-                    } else if (sums[i].x == t.x) {
+                    } else if (const F denominator = t.x - sums[i].x; denominator.is_zero()) {
                         const auto sum = (bn254::JacobianPoint<Curve>(sums[i]) + t).to_affine();
                         if (sum) sums[i] = *sum;
                         empty[i] = !sum;
                     } else {
-                        denominators[n] = t.x - sums[i].x;
+                        denominators[n] = denominator;
                         adding[n++] = static_cast<std::uint32_t>(i);
                     }
                 }
