@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <openssl/crypto.h>
+
 #include "prover/parallel.hpp"
 
 namespace zokml::prover {
@@ -131,7 +133,7 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
             for (std::size_t i = 0; i < count; ++i)
                 if (empty[i]) sums[i] = {};
         }
-        std::fill(bits.begin(), bits.end(), Limbs{});
+        OPENSSL_cleanse(bits.data(), bits.size() * sizeof(Limbs));  // the scalars may be secrets
     });
 }
 

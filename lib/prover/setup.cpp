@@ -85,13 +85,13 @@ SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
     const std::size_t n = std::size_t{1} << log_size;
     const Fr w = root_of_unity(log_size);
     SecretValues denominators(n), out(n);
-    Fr tau_n = tau;
-    for (unsigned i = 0; i < log_size; ++i) tau_n = tau_n.squared();
-    const Fr factor = (tau_n - Fr::one()) * Fr::from_u64(n).inverse();
+    Secret tau_n{tau};
+    for (unsigned i = 0; i < log_size; ++i) tau_n.value = tau_n.value.squared();
+    const Secret factor{(tau_n.value - Fr::one()) * Fr::from_u64(n).inverse()};
     Fr w_j = Fr::one();
     for (std::size_t j = 0; j < n; ++j, w_j *= w) {
         denominators[j] = tau - w_j;
-        out[j] = w_j * factor;
+        out[j] = w_j * factor.value;
     }
     batch_invert(denominators.values);
     for (std::size_t j = 0; j < n; ++j) out[j] *= denominators[j];
@@ -102,35 +102,35 @@ SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
 
 constexpr std::size_t kHashChunk = 4096;  // points encoded per update of a hash
 
-template <class Point>
-constexpr std::size_t kUncompressedSize = sizeof(Point);  // 64 (G1) or 128 (G2), as the file's form
-template <class Point>
-constexpr std::size_t kCompressedSize = sizeof(Point) / 2;
-
-template <class Point>
-void hash_uncompressed(Blake2b& hash, std::span<const Point> points) {
-    constexpr std::size_t size = kUncompressedSize<Point>;
-    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
+// The points' encodings (Size bytes each), hashed a chunk at a time.
+template <std::size_t Size, class Point>
+void hash_encoded(Blake2b& hash, std::span<const Point> points) {
+    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * Size);
     for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
         const std::size_t count = std::min(kHashChunk, points.size() - first);
-        for (std::size_t i = 0; i < count; ++i) write_uncompressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
-        hash.update({buffer.data(), count * size});
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::span<std::uint8_t, Size> out(buffer.data() + i * Size, Size);
+            if constexpr (Size == sizeof(Point))
+                write_uncompressed(points[first + i], out);
+            else
+                write_compressed(points[first + i], out);
+        }
+        hash.update({buffer.data(), count * Size});
     }
+}
+
+// Uncompressed: 64 bytes for G1, 128 for G2 (the size of our affine points).
+template <class Point>
+void hash_uncompressed(Blake2b& hash, std::span<const Point> points) {
+    hash_encoded<sizeof(Point)>(hash, points);
 }
 template <class Point>
 void hash_uncompressed(Blake2b& hash, const Point& point) {
-    hash_uncompressed<Point>(hash, std::span(&point, 1));
+    hash_encoded<sizeof(Point)>(hash, std::span(&point, 1));
 }
-
 template <class Point>
 void hash_compressed(Blake2b& hash, std::span<const Point> points) {
-    constexpr std::size_t size = kCompressedSize<Point>;
-    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
-    for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
-        const std::size_t count = std::min(kHashChunk, points.size() - first);
-        for (std::size_t i = 0; i < count; ++i) write_compressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
-        hash.update({buffer.data(), count * size});
-    }
+    hash_encoded<sizeof(Point) / 2>(hash, points);
 }
 
 // A big-endian 32-bit count, as zkey_new.js hashes one before each section.
@@ -533,11 +533,11 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alph
     SecretValues ic(publics + 1), c_start(variables - publics - 1), c_final(variables - publics - 1);
     Secret delta_inverse{delta.inverse()};
     for (std::size_t j = 0; j < variables; ++j) {
-        const Fr k = beta * u[j] + alpha * v[j] + w[j];
+        const Secret k{beta * u[j] + alpha * v[j] + w[j]};
         if (j <= publics)
-            ic[j] = k;
+            ic[j] = k.value;
         else
-            c_start[j - publics - 1] = k, c_final[j - publics - 1] = k * delta_inverse.value;
+            c_start[j - publics - 1] = k.value, c_final[j - publics - 1] = k.value * delta_inverse.value;
     }
     // H: the odd points of level power + 1 of the Lagrange tauG1 section, over delta.
     SecretValues h(n), z_multiples(n - 1);
@@ -699,9 +699,10 @@ SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::fil
     // the missing term w^j tau^(2m - 1) / 2m.
     SecretValues top = lagrange_at(tau.value, power + 1);
     {
-        const Fr w = root_of_unity(power + 1), scale = powers[2 * m - 1] * Fr::from_u64(2 * m).inverse();
+        const Fr w = root_of_unity(power + 1);
+        const Secret scale{powers[2 * m - 1] * Fr::from_u64(2 * m).inverse()};
         Fr w_j = Fr::one();
-        for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale;
+        for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale.value;
     }
 
     const std::size_t variables = r1cs.size.variables;
