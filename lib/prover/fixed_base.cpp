@@ -1,5 +1,6 @@
 #include "prover/fixed_base.hpp"
 
+#include <atomic>
 #include <stdexcept>
 
 #include <openssl/crypto.h>
@@ -91,12 +92,14 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
     if (out.size() != scalars.size()) throw std::invalid_argument("FixedBase::multiples: sizes differ");
     const std::size_t digits = (std::size_t{1} << window_bits_) - 1;
     const std::size_t batches = (scalars.size() + kBatch - 1) / kBatch;
-    parallel_for(batches, threads, [&](std::size_t begin, std::size_t end) {
+    // Each thread takes the next batch until none is left (cores shared with other work).
+    std::atomic<std::size_t> next{0};
+    parallel_for(std::min<std::size_t>(batches, thread_count(threads)), threads, [&](std::size_t, std::size_t) {
         std::vector<Limbs> bits(kBatch);
         std::vector<std::uint8_t> empty(kBatch);  // the sum is still the point at infinity
         std::vector<std::uint32_t> adding(kBatch);
         std::vector<F> denominators(kBatch), prefix(kBatch);
-        for (std::size_t batch = begin; batch < end; ++batch) {
+        for (std::size_t batch; (batch = next++) < batches;) {
             const std::size_t first = batch * kBatch, count = std::min(kBatch, scalars.size() - first);
             const std::span<Affine> sums = out.subspan(first, count);
             for (std::size_t i = 0; i < count; ++i) bits[i] = scalars[first + i].to_canonical(), empty[i] = 1;
