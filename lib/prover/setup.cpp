@@ -17,6 +17,7 @@
 #include "prover/blake2b.hpp"
 #include "prover/fixed_base.hpp"
 #include "prover/ntt.hpp"
+#include "prover/parallel.hpp"
 #include "prover/r1cs.hpp"
 #include "prover/secret.hpp"
 #include "prover/snarkjs_points.hpp"
@@ -510,7 +511,7 @@ struct Zkey {
 
 // The circuit's key after one phase-2 contribution of delta, as zkey_new.js then
 // zkey_contribute.js would write it.
-Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alpha, const Fr& beta, const Fr& delta,
+Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& beta, const Fr& delta,
                const SecretValues& lagrange, const SecretValues& top_lagrange, const FixedBase<bn254::G1Curve>& g1,
                const FixedBase<bn254::G2Curve>& g2, unsigned threads) {
     const std::size_t n = std::size_t{1} << ptau.power;  // the domain: the circuit's power is the file's
@@ -540,20 +541,19 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alph
             c_start[j - publics - 1] = k.value, c_final[j - publics - 1] = k.value * delta_inverse.value;
     }
     // H: the odd points of level power + 1 of the Lagrange tauG1 section, over delta.
-    SecretValues h(n), z_multiples(n - 1);
+    SecretValues h(n);
     for (std::size_t i = 0; i < n; ++i) h[i] = top_lagrange[2 * i + 1] * delta_inverse.value;
-    Fr tau_n = tau;
-    for (unsigned i = 0; i < ptau.power; ++i) tau_n = tau_n.squared();
-    {
-        Fr tau_i = Fr::one();
-        for (std::size_t i = 0; i + 1 < n; ++i, tau_i *= tau) z_multiples[i] = tau_i * (tau_n - Fr::one());
-        OPENSSL_cleanse(&tau_i, sizeof tau_i);
-    }
-    OPENSSL_cleanse(&tau_n, sizeof tau_n);
-
     const std::vector<G1Affine> a = g1_multiples(u.values), b1 = g1_multiples(v.values), ic_points = g1_multiples(ic.values),
                                 c_start_points = g1_multiples(c_start.values), c_points = g1_multiples(c_final.values),
-                                h_points = g1_multiples(h.values), z_points = g1_multiples(z_multiples.values);
+                                h_points = g1_multiples(h.values);
+    // What the circuit hash takes for H: tau^i (tau^n - 1) G1 = tau^(n+i) G1 - tau^i G1 for i < n - 1,
+    // differences of the powers of tau (one addition each, not a multiple).
+    std::vector<G1Affine> z_points(n - 1);
+    parallel_for(n - 1, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<bn254::G1> differences(end - begin);
+        for (std::size_t i = begin; i < end; ++i) differences[i - begin] = bn254::G1(ptau.tau_g1[n + i]) + -ptau.tau_g1[i];
+        batch_to_affine<bn254::G1Curve>(differences, std::span(z_points).subspan(begin, end - begin));
+    });
     std::vector<G2Affine> b2(variables);
     g2.multiples(v.values, b2, threads);
 
@@ -709,7 +709,7 @@ SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::fil
     const FixedBase<bn254::G1Curve> g1(g1_generator(), window_for(12 * m + 4 * variables), threads);
     const FixedBase<bn254::G2Curve> g2(g2_generator(), window_for(3 * m + variables), threads);
     const Ptau ptau = make_ptau(power, tau.value, alpha.value, beta.value, powers, lagrange, top, g1, g2, threads);
-    const Zkey zkey = make_zkey(r1cs, ptau, tau.value, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
+    const Zkey zkey = make_zkey(r1cs, ptau, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
     write_file_atomically(ptau_out, ptau.file);
     write_file_atomically(zkey_out, zkey.file);
     return {power, to_hex(zkey.circuit_hash), to_hex(zkey.contribution_hash), to_hex(ptau.response)};
