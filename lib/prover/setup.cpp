@@ -199,7 +199,7 @@ public:
         std::memcpy(bytes_.data() + size_at_, &size, 8);
     }
     std::size_t size() const { return bytes_.size(); }
-    const std::string& bytes() const { return bytes_; }
+    std::string take() && { return std::move(bytes_); }
 
 private:
     std::string bytes_;
@@ -300,6 +300,7 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     // section one point short (preparephase2 pads it with zero: top_lagrange).
     {
         SecretValues levels, scaled;
+        levels.values.reserve(2 * m - 1 + top_lagrange.size());  // no copy left behind by a reallocation
         for (const SecretValues& level : lagrange) levels.values.insert(levels.values.end(), level.values.begin(), level.values.end());
         p.lagrange_tau_g2 = g2_multiples(levels.values);
         scaled.values.resize(levels.size());
@@ -400,7 +401,10 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     out.begin(15);
     out.points<G1Affine>(p.lagrange_beta_g1);
     out.end();
-    p.file = out.bytes();
+    p.file = std::move(out).take();
+    // Only what the key needs stays: the tauG1 section (and the bytes after it), alpha, beta.
+    p.lagrange_tau_g1 = {}, p.lagrange_alpha_g1 = {}, p.lagrange_beta_g1 = {};
+    p.lagrange_tau_g2 = {};
     return p;
 }
 
@@ -667,7 +671,7 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& be
     out.u32(0);  // a contribution, not a beacon
     write_name(out, kContributionName);
     out.end();
-    z.file = out.bytes();
+    z.file = std::move(out).take();
     return z;
 }
 
