@@ -631,19 +631,19 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& be
     out.begin(4);
     out.u32(static_cast<std::uint32_t>(r1cs.a.size() + r1cs.b.size() + publics + 1));
     const Fr r = Fr::from_canonical(bn254::montgomery::power_of_two<Fr::kModulus>(256)), r_squared = r * r;
-    const auto coefficient = [&](std::uint32_t matrix, std::uint32_t constraint, std::uint32_t signal, const Fr& value) {
+    const auto coefficient = [&](std::uint32_t matrix, const R1csTerm& term) {
         out.u32(matrix);
-        out.u32(constraint);
-        out.u32(signal);
-        const Limbs limbs = (value * r_squared).to_canonical();
+        out.u32(term.constraint);
+        out.u32(term.signal);
+        const Limbs limbs = (term.value * r_squared).to_canonical();
         out.raw(limbs.data(), 32);
     };
     for (std::size_t ia = 0, ib = 0, constraint = 0; constraint < constraints; ++constraint) {
-        for (; ia < r1cs.a.size() && r1cs.a[ia].constraint == constraint; ++ia) coefficient(0, r1cs.a[ia].constraint, r1cs.a[ia].signal, r1cs.a[ia].value);
-        for (; ib < r1cs.b.size() && r1cs.b[ib].constraint == constraint; ++ib) coefficient(1, r1cs.b[ib].constraint, r1cs.b[ib].signal, r1cs.b[ib].value);
+        for (; ia < r1cs.a.size() && r1cs.a[ia].constraint == constraint; ++ia) coefficient(0, r1cs.a[ia]);
+        for (; ib < r1cs.b.size() && r1cs.b[ib].constraint == constraint; ++ib) coefficient(1, r1cs.b[ib]);
     }
     for (std::size_t j = 0; j <= publics; ++j)
-        coefficient(0, static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one());
+        coefficient(0, {static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one()});
     out.end();
     out.begin(5);
     out.points<G1Affine>(a);
