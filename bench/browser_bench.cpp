@@ -36,7 +36,7 @@ nlohmann::json run(std::size_t runs) {
     spec.output = work.path() / "circuit";
     write_generated(spec, generate_circuit(spec));
     const std::size_t constraints = compile_folder(spec.output, toolchain, store).program.constraints;
-    setup_folder(spec.output, Scheme::G16, toolchain, store);
+    setup_folder(spec.output, Scheme::G16, toolchain, store, Backend::Zokrates);
     const WebExport site = export_web(spec.output, work.path() / "site", toolchain, store);
     const Keypair keys = verification_keypair(keys_folder(spec.output) / "verification.key");
 

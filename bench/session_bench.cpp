@@ -1,13 +1,16 @@
 // Benchmark of proving many private inputs through prover sessions (784-56-10, private input):
 // the first proof from nothing (generate, compile, setup, prove), a proof in a warm session
 // (witness + proof, median of --samples), and a batch of --batch held-out digits proven by --jobs
-// sessions side by side (proofs a minute, peak memory of any one process). --backend snarkjs: the
-// same with snarkjs' multi-threaded prover after a single-party ceremony; the powers of tau it
-// needs are made first and timed apart (ptau_s), as a fresh machine pays them once.
+// sessions side by side (proofs a minute, peak memory of any one process). --backend: who sets up
+// and proves: native (the default: zokml's native setup and prover, witnesses from a zokrates-js
+// witness session), zokrates (zokrates-js' prove-session) or snarkjs (its multi-threaded WASM
+// prover after a single-party ceremony; the powers of tau it needs are made first and timed apart,
+// ptau_s, as a fresh machine pays them once; the first proof and the batch use the keys' own
+// prover, the native one, as zokml does).
 //
-//   session_bench [--backend zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results bench/results.json]
-// Runs in a fresh process and merges its row ("784-56-10", "private-input/session", or
-// "private-input/session/snarkjs") into the results.
+//   session_bench [--backend native|zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results bench/results.json]
+// Runs in a fresh process and merges its row ("784-56-10", "private-input/session" for zokrates,
+// "private-input/session/snarkjs" or "private-input/session/native") into the results.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,7 +22,8 @@
 #include "zokml/project/ceremony.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
-#include "zokml/toolchain/prover_session.hpp"
+#include "zokml/backend/backends.hpp"
+#include "zokml/project/provers.hpp"
 
 using namespace zokml;
 
@@ -55,7 +59,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
         if (backend == Backend::Snarkjs)
             setup_folder_single_party(spec.output, std::nullopt, toolchain, store);
         else
-            setup_folder(spec.output, Scheme::G16, toolchain, store);
+            setup_folder(spec.output, Scheme::G16, toolchain, store, backend);
         return prove_folder_batch(spec.output, first, "digit 0", std::nullopt, 1, toolchain, store);
     });
 
@@ -64,7 +68,9 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
     const QuantizedModel model = quantize(spec.float_model(), spec.settings.quantization);
     std::vector<double> each;
     {
-        ProverSession session(toolchain, artifacts.program, artifacts.keypair);
+        CircuitProver session(toolchain, artifacts.program, artifacts.keypair, work.path() / "session");
+        session.prove_with(backend);
+        session.use_session();
         for (std::size_t k = 0; k <= samples; ++k) {
             const auto input = digit_input(model, digits[(k * 37) % digits.size()]);
             double s = 0;
@@ -79,7 +85,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
     timed(batch_s, [&] { return prove_folder_batch(spec.output, batch, "held-out digits", std::nullopt, jobs, toolchain, store); });
 
     nlohmann::json row = {{"model", "784-56-10"},
-            {"variant", backend == Backend::Snarkjs ? "private-input/session/snarkjs" : "private-input/session"},
+            {"variant", backend == Backend::Zokrates ? "private-input/session" : "private-input/session/" + to_string(backend)},
             {"constraints", constraints},
             {"first_proof_s", first_proof_s},
             {"session_prove_s", median(each)},
@@ -87,6 +93,7 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
             {"batch", batch_size},
             {"jobs", jobs},
             {"batch_s", batch_s},
+            {"batch_prover", to_string(proving_backend(artifacts.keypair))},  // the keys' own: snarkjs' keys prove natively
             {"proofs_per_min", 60.0 * static_cast<double>(batch_size) / batch_s},
             {"peak_rss_mb", bench::peak_rss_mb()}};
     if (backend == Backend::Snarkjs) row["ptau_s"] = ptau_s;
@@ -98,9 +105,9 @@ nlohmann::json run(Backend backend, std::size_t samples, std::size_t batch_size,
 int main(int argc, char** argv) {
     return examples::guarded_main([&] {
         std::size_t samples = 50, batch = 500, jobs = 2;
-        Backend backend = Backend::Zokrates;
+        Backend backend = Backend::Native;
         std::filesystem::path results = ZOKML_SOURCE_DIR "/bench/results.json";
-        examples::parse_flags(argc, argv, "usage: session_bench [--backend zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results FILE]",
+        examples::parse_flags(argc, argv, "usage: session_bench [--backend native|zokrates|snarkjs] [--samples 50] [--batch 500] [--jobs 2] [--results FILE]",
                               {{"--backend", [&](const std::string& v) { backend = backend_from_string(v); }},
                                {"--samples", [&](const std::string& v) { samples = examples::count(v); }},
                                {"--batch", [&](const std::string& v) { batch = examples::count(v); }},

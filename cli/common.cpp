@@ -16,6 +16,7 @@
 #include <system_error>
 #include <thread>
 
+#include "zokml/backend/backends.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/json.hpp"
@@ -188,7 +189,7 @@ std::vector<Option> cache_option() {
 
 std::vector<Option> setup_options() {
     return {{"scheme", "S", "the proving scheme: g16 (default) or gm17 (zokrates only)"},
-            {"backend", "B", "who sets up and proves: zokrates (default) or snarkjs (multi-threaded; docs/toolchain.md)"},
+            {"backend", "B", "who sets up and proves: native (default for g16: zokml's own multi-threaded prover and setup), zokrates or snarkjs (docs/toolchain.md#backends)"},
             {"ptau", "FILE", "snarkjs: a public ceremony's powers-of-tau file (default: zokml's own, single-party)"}};
 }
 
@@ -280,17 +281,19 @@ ArtifactStore store_from(const Args& args) {
     return ArtifactStore();
 }
 
-SetupChoice setup_choice_from(const Args& args, Backend settings_backend) {
+SetupChoice setup_choice_from(const Args& args, std::optional<Backend> settings_backend) {
     SetupChoice choice;
     const std::string name = args.get_or("scheme", "g16");
     if (name != "g16" && name != "gm17") throw UsageError("--scheme: expected g16 or gm17, got '" + name + "'");
     choice.scheme = scheme_from_string(name);
     try {
-        choice.backend = args.has("backend") ? backend_from_string(*args.get("backend")) : settings_backend;
+        if (args.has("backend")) settings_backend = backend_from_string(*args.get("backend"));
+        choice.backend = settings_backend.value_or(default_setup_backend(choice.scheme));
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--backend: ") + e.what());
     }
-    if (choice.backend == Backend::Snarkjs && choice.scheme != Scheme::G16) throw UsageError("--backend snarkjs proves with g16 only");
+    if (choice.backend != Backend::Zokrates && choice.scheme != Scheme::G16)
+        throw UsageError(fmt::format("--backend {} proves with g16 only", to_string(choice.backend)));
     if (args.has("ptau") && choice.backend != Backend::Snarkjs) throw UsageError("--ptau goes with --backend snarkjs");
     if (args.has("ptau")) choice.ptau = *args.get("ptau");
     return choice;

@@ -109,11 +109,12 @@ ArtifactStore store_from(const Args& args);
 // How a folder's keys are made: --scheme, --backend and --ptau, checked together.
 struct SetupChoice {
     Scheme scheme = Scheme::G16;
-    Backend backend = Backend::Zokrates;
+    Backend backend = Backend::Native;
     std::optional<std::filesystem::path> ptau;  // snarkjs: a public ceremony's powers of tau
 };
-// Without --backend: `settings_backend` (the settings file's, or the circuit folder's).
-SetupChoice setup_choice_from(const Args& args, Backend settings_backend = Backend::Zokrates);
+// Without --backend: `settings_backend` (the settings file's, or the circuit folder's), else
+// default_setup_backend of the scheme.
+SetupChoice setup_choice_from(const Args& args, std::optional<Backend> settings_backend = {});
 std::filesystem::path folder_from(const Args& args);  // --dir, else the current folder
 std::filesystem::path verification_key_from(const Args& args, const std::filesystem::path& folder);  // --vk, else folder's
 

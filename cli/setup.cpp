@@ -10,10 +10,10 @@
 namespace zokml::cli {
 namespace {
 
-// The backend the folder's settings choose (zokrates without a readable lock: setup says why).
-Backend folder_backend(const std::filesystem::path& folder) {
+// The backend the folder's settings choose (none without a readable lock: setup says why).
+std::optional<Backend> folder_backend(const std::filesystem::path& folder) {
     const auto lock = find_lock(folder);
-    return lock ? lock->spec.settings.backend : Backend::Zokrates;
+    return lock ? lock->spec.settings.backend : std::nullopt;
 }
 
 void print_transcript(const Output& out, const std::vector<SetupContribution>& contributions) {
@@ -77,14 +77,15 @@ int setup(const Args& args, const Output& out) {
 
 Subcommand setup_command() {
     return {"setup",
-            "set up proving and verification keys: by ZoKrates (cached) or by snarkjs, alone or in a ceremony",
-            "[--dir DIR] [--scheme g16|gm17] [--backend zokrates|snarkjs] [--ptau FILE] [--cache-dir DIR] [--zokrates FILE]\n"
+            "set up proving and verification keys: natively or by ZoKrates (cached), or by snarkjs, alone or in a ceremony",
+            "[--dir DIR] [--scheme g16|gm17] [--backend native|zokrates|snarkjs] [--ptau FILE] [--cache-dir DIR] [--zokrates FILE]\n"
             "       zokml setup [--dir DIR] --backend snarkjs --ceremony [--ptau FILE]\n"
             "       zokml setup [--dir DIR] --contribute [--name NAME]\n"
             "       zokml setup [--dir DIR] --finalize --beacon HEX [--iterations N]",
-            "Compiles first when the program is not in the cache. zokrates: the keys are linked (or copied)\n"
-            "into DIR/keys/ from the artifact cache, keyed by the program's SHA-256, the scheme and the\n"
-            "toolchain. snarkjs: a Groth16 phase-2 ceremony on a powers-of-tau file (--ptau, else zokml's own,\n"
+            "Compiles first when the program is not in the cache. native (g16's default) and zokrates: the keys\n"
+            "are linked (or copied) into DIR/keys/ from the artifact cache, keyed by the program's SHA-256,\n"
+            "the scheme and who made them; native: zokml's own single-party setup in snarkjs' formats, proven\n"
+            "by its native prover. snarkjs: a Groth16 phase-2 ceremony on a powers-of-tau file (--ptau, else zokml's own,\n"
             "made once and cached), by this machine alone; or started with --ceremony, then one\n"
             "--contribute per party in turn (each prints the hash its party publishes), then --finalize with\n"
             "a public random beacon announced after the last contribution: the transcript is checked and the\n"

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
+#include "zokml/backend/backends.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
-#include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml::cli {
 
@@ -78,8 +78,9 @@ StepResult setup_step(const fs::path& folder, const SetupChoice& choice, const T
         r.details["single_party"] = true;
         return r;
     }
-    const auto keys = timed(r.step, true, r.seconds, [&] { return setup_folder(folder, choice.scheme, toolchain, store); });
-    r.note = fmt::format("{}, cache {}", to_string(choice.scheme), to_string(keys.outcome));
+    const auto keys =
+        timed(r.step, true, r.seconds, [&] { return setup_folder(folder, choice.scheme, toolchain, store, choice.backend); });
+    r.note = fmt::format("{}, {}, cache {}", to_string(choice.scheme), to_string(choice.backend), to_string(keys.outcome));
     r.details["cache"] = to_string(keys.outcome);
     r.details["key"] = keys.key;
     return r;
@@ -110,16 +111,14 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
     std::error_code unrelated;
     const auto lock = folder ? find_lock(*folder) : std::nullopt;
     const bool folder_key = lock && lock->keys && fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated);
-    if (folder_key && lock->keys->backend == Backend::Snarkjs) {
-        check_ceremony(*folder, toolchain, store);
-        backend = backend.value_or(Backend::Snarkjs);
+    if (folder_key) {
+        if (lock->keys->ceremony) check_ceremony(*folder, toolchain, store);
+        backend = backend.value_or(lock->keys->backend);
     }
     keypair.backend = backend.value_or(Backend::Zokrates);
     const ScratchFolder scratch(fs::temp_directory_path());
-    const bool verified = timed(r.step, false, r.seconds, [&] {
-        return keypair.backend == Backend::Snarkjs ? Snarkjs(toolchain.timeout()).verify(keypair, proof, scratch.path())
-                                                   : toolchain.verify(keypair, proof, scratch.path());
-    });
+    const bool verified = timed(r.step, false, r.seconds,
+                                [&] { return make_backend(keypair.backend, toolchain)->verify(keypair, proof, scratch.path()); });
     r.note = verified ? "PASSED" : "FAILED";
     json inputs = json::array();
     for (const auto& input : proof.inputs) inputs.push_back(input.to_decimal());

@@ -64,7 +64,7 @@ Subcommand verify_command() {
                       {"bundle", "FILE", "a split proof's bundle, verified with the split folder DIR"},
                       {"inputs", "FILE", "with --bundle of an inference folder: the public inputs (JSON or CSV, no labels)"}},
                      vk_option(),
-                     {{"backend", "B", "who verifies: zokrates or snarkjs (default: the folder's setup's, else zokrates)"}},
+                     {{"backend", "B", "who verifies: zokrates or snarkjs (default: the folder's setup's, else zokrates; native keys: zokrates)"}},
                      cache_option(), zokrates_option()}),
             0,
             verify};

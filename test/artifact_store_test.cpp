@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "zokml/backend/backends.hpp"
 #include "zokml/core/files.hpp"
 #include "support.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
@@ -259,7 +260,7 @@ TEST_CASE("a compiled program and keypair from the store keep their entries whil
     {
         const auto compiled = store.compile(test::real_toolchain(), square_circuit());
         program = compiled.program;
-        keypair = store.setup(test::real_toolchain(), compiled.program, Scheme::G16).keypair;
+        keypair = store.setup(*make_backend(Backend::Zokrates, test::real_toolchain()), compiled.program, Scheme::G16).keypair;
     }
     const auto pruned = ArtifactStore(dir / "cache").prune(std::nullopt, 0);
     CHECK(pruned.removed == 0);
@@ -318,8 +319,8 @@ TEST_CASE("a compiled program and keypair are reused from the store until the ci
     CHECK(again.program.abi == compiled.program.abi);
     CHECK(again.program.program.parent_path().parent_path() == dir / "cache" / "entries");
 
-    const auto keys = store.setup(zokrates, again.program, Scheme::G16);
-    const auto same_keys = store.setup(zokrates, again.program, Scheme::G16);
+    const auto keys = store.setup(*make_backend(Backend::Zokrates, zokrates), again.program, Scheme::G16);
+    const auto same_keys = store.setup(*make_backend(Backend::Zokrates, zokrates), again.program, Scheme::G16);
     CHECK(keys.outcome == Outcome::Built);
     CHECK(same_keys.outcome == Outcome::Hit);
     CHECK(same_keys.keypair.verification_key == keys.keypair.verification_key);

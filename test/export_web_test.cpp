@@ -28,7 +28,7 @@ CircuitSpec small_mnist_folder(const fs::path& folder) {
     spec.model = test::example_model("mnist-784-16-10.json");
     spec.output = folder;
     write_generated(spec, generate_circuit(spec));
-    setup_folder(folder, Scheme::G16, test::real_toolchain(), test::small_mnist_store());
+    setup_folder(folder, Scheme::G16, test::real_toolchain(), test::small_mnist_store(), Backend::Zokrates);
     return spec;
 }
 

@@ -277,7 +277,7 @@ TEST_CASE("two native setups of one circuit draw different secrets: different ke
 TEST_CASE("the native .zkey's verification key is snarkjs' export of it", "[native][setup][slow]") {
     const auto& setup = native_setup();
     const test::TempDir work;
-    const VerificationKey exported = Snarkjs().export_verification_key(setup.zkey, work / "exported.key");
+    const VerificationKey exported = Snarkjs().export_verification_key(setup.zkey, work / "exported.key", 0);
     CHECK(VerificationKey::from_json(prover::verification_key_json(setup.zkey)) == exported);
     CHECK(prover::verification_key_json(setup.zkey) == nlohmann::json::parse(read_file(work / "exported.key")));
 }

@@ -217,48 +217,60 @@ const COMMANDS = {
   // A prover session (zokml's ProverSession): as the bundled zokrates' prove-session, with the
   // witness from zokrates-js in snarkjs' format and the proof from snarkjs, both in memory.
   async "prove-session"({ program, abi, zkey }) {
-    const { initialize } = await import("zokrates-js");
-    const z = await initialize();
-    const compiled = { program: new Uint8Array(fs.readFileSync(program)), abi: readJson(abi) };
     const key = { type: "mem", data: new Uint8Array(fs.readFileSync(zkey)) };
-    const reply = (value) => process.stdout.write(JSON.stringify(value) + "\n");
-    const handle = async (line) => {
-      if (!line.trim()) return;
-      let args;
-      try {
-        args = JSON.parse(line);
-      } catch (e) {
-        return reply({ error: `Could not parse argument: Invalid JSON: ${e.message}` });
-      }
-      const start = performance.now();
-      let result;
-      try {
-        result = z.computeWitness(compiled, args, { snarkjs: true });
-      } catch (e) {
-        return reply({ error: String(e).replace(/ at \.\//g, " at ") });
-      }
-      const witnessed = performance.now();
+    await serveWitnesses(program, abi, async (result, witnessed) => {
       const { proof, publicSignals } = await snarkjs.groth16.prove(key, { type: "mem", data: result.snarkjs.witness });
-      reply({
-        proof: proofToZokrates(proof, publicSignals),
-        output: JSON.stringify(JSON.parse(result.output)),
-        witness_s: (witnessed - start) / 1000,
-        proof_s: (performance.now() - witnessed) / 1000,
-      });
-    };
-    let buffered = "";
-    for await (const chunk of process.stdin) {
-      buffered += chunk;
-      let end;
-      while ((end = buffered.indexOf("\n")) >= 0) {
-        await handle(buffered.slice(0, end));
-        buffered = buffered.slice(end + 1);
-      }
-    }
-    await handle(buffered);
+      return { proof: proofToZokrates(proof, publicSignals), proof_s: (performance.now() - witnessed) / 1000 };
+    });
+    return null;
+  },
+  // A witness session (zokml's WitnessSession): each request's witness in snarkjs' .wtns, as hex,
+  // for zokml's native prover; it stays in memory and on the socket.
+  async "witness-session"({ program, abi }) {
+    await serveWitnesses(program, abi, async (result) => ({ witness: Buffer.from(result.snarkjs.witness).toString("hex") }));
     return null;
   },
 };
+
+// One line of ABI arguments in (the private values come only through this pipe), one JSON line
+// out: {"error"} when zokrates-js refuses them (an assertion, bad arguments), and the session goes
+// on; else main's output, the witness' time and what answer(zokrates-js' result, the time the
+// witness was done) adds. End of input ends it.
+async function serveWitnesses(program, abi, answer) {
+  const { initialize } = await import("zokrates-js");
+  const z = await initialize();
+  const compiled = { program: new Uint8Array(fs.readFileSync(program)), abi: readJson(abi) };
+  const reply = (value) => process.stdout.write(JSON.stringify(value) + "\n");
+  const handle = async (line) => {
+    if (!line.trim()) return;
+    let args;
+    try {
+      args = JSON.parse(line);
+    } catch (e) {
+      return reply({ error: `Could not parse argument: Invalid JSON: ${e.message}` });
+    }
+    const start = performance.now();
+    let result;
+    try {
+      result = z.computeWitness(compiled, args, { snarkjs: true });
+    } catch (e) {
+      return reply({ error: String(e).replace(/ at \.\//g, " at ") });
+    }
+    const witnessed = performance.now();
+    const output = JSON.stringify(JSON.parse(result.output));
+    reply({ output, witness_s: (witnessed - start) / 1000, ...(await answer(result, witnessed)) });
+  };
+  let buffered = "";
+  for await (const chunk of process.stdin) {
+    buffered += chunk;
+    let end;
+    while ((end = buffered.indexOf("\n")) >= 0) {
+      await handle(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+    }
+  }
+  await handle(buffered);
+}
 
 // --name value pairs.
 function parseArgs(argv) {

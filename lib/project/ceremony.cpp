@@ -13,6 +13,7 @@
 #include "zokml/core/json.hpp"
 #include "zokml/core/random.hpp"
 #include "zokml/project/circuit_folder.hpp"
+#include "zokml/toolchain/public_values.hpp"
 
 namespace zokml {
 
@@ -285,7 +286,8 @@ SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& bea
         throw;
     }
 
-    snarkjs.export_verification_key(final_zkey, keys_folder(folder) / "verification.key");
+    snarkjs.export_verification_key(final_zkey, keys_folder(folder) / "verification.key",
+                                    flattened_size(Abi::from_json(read_json_file(abi_file(folder))).output));
     fs::rename(final_zkey, keys_folder(folder) / "proving.key");
     CircuitLock lock = read_lock(folder);
     CircuitLock::Keys keys;
@@ -333,7 +335,7 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
         const SetupTranscript transcript = snarkjs.verify_setup(r1cs, checked_ptau(record.ptau), zkey);
         if (!transcript.valid)
             throw InputError(zkey, "(file)", "the setup's transcript does not check (tampered or not this circuit's): " + reason(transcript));
-        const VerificationKey exported = snarkjs.export_verification_key(zkey, dir / "verification.key");
+        const VerificationKey exported = snarkjs.export_verification_key(zkey, dir / "verification.key", flattened_size(compiled.program.abi.output));
         fs::remove(dir / "verification.key");
         if (!(exported == VerificationKey::from_json(read_json_file(vk))))
             throw InputError(vk, "(file)", "not the verification key of the checked proving key");

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "json_fields.hpp"
+#include "zokml/backend/backends.hpp"
 #include "zokml/circuit/both_private.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/circuit/private_model.hpp"
@@ -271,15 +272,15 @@ ArtifactStore::CachedProgram compile_folder(const fs::path& folder, const Toolch
 }
 
 ArtifactStore::CachedKeypair setup_folder(const fs::path& folder, Scheme scheme, const Toolchain& toolchain,
-                                          const ArtifactStore& store) {
+                                          const ArtifactStore& store, std::optional<Backend> backend) {
     const auto compiled = compile_folder(folder, toolchain, store);
-    auto cached = store.setup(toolchain, compiled.program, scheme);
+    auto cached = store.setup(*make_backend(backend.value_or(default_setup_backend(scheme)), toolchain), compiled.program, scheme);
     make_private_dir(keys_folder(folder));
     link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
     link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
     CircuitLock lock = read_lock(folder);
     lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme, sha256_hex(read_file(keys_folder(folder) / "proving.key")),
-                                  Backend::Zokrates, std::nullopt};
+                                  cached.keypair.backend, std::nullopt};
     write_lock(folder, lock);
     return cached;
 }
@@ -310,7 +311,7 @@ FolderArtifacts folder_artifacts(const fs::path& folder, const Toolchain& toolch
         throw InputError(lock_file(folder), "keys", "set up by an older zokml, without the key's SHA-256: run zokml setup again");
     if (sha256_hex(read_file(key)) != lock.keys->proving_key_sha256)
         throw InputError(key, "(file)", "damaged: its SHA-256 is not the one zokml setup recorded; run zokml setup again");
-    if (lock.keys->backend == Backend::Snarkjs) check_ceremony(folder, toolchain, store);
+    if (lock.keys->ceremony) check_ceremony(folder, toolchain, store);
     return artifacts;
 }
 

@@ -111,7 +111,7 @@ json CircuitSettings::to_json() const {
     }
     json j = {{"variant", zokml::to_string(variant)}, {"options", options}};
     if (input_range) j["input_range"] = {{"min", input_range->min}, {"max", input_range->max}};
-    if (backend != Backend::Zokrates) j["backend"] = zokml::to_string(backend);
+    if (backend) j["backend"] = zokml::to_string(*backend);
     return j;
 }
 

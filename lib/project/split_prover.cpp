@@ -12,6 +12,7 @@
 
 #include "json_fields.hpp"
 #include "part_json.hpp"
+#include "zokml/backend/backends.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -76,10 +77,11 @@ std::string verification_key_digest(const VerificationKey& key) { return sha256_
 SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
                                    const LabeledBatch& batch, Scheme scheme) {
     SplitPrograms programs;
+    const auto backend = make_backend(default_setup_backend(scheme), toolchain);
     for (const auto& [name, program] : programs_of(plan)) {
         double compile_s = 0, setup_s = 0;
         const auto compiled = timed(compile_s, [&] { return store.compile(toolchain, generate_split_circuit(plan, program, batch)); });
-        const auto keys = timed(setup_s, [&] { return store.setup(toolchain, compiled.program, scheme); });
+        const auto keys = timed(setup_s, [&] { return store.setup(*backend, compiled.program, scheme); });
         if (compiled.outcome != ArtifactStore::Outcome::Hit) programs.compile_s += compile_s;
         if (keys.outcome != ArtifactStore::Outcome::Hit) programs.setup_s += setup_s;
         programs.compiled.emplace(name, compiled.program);
@@ -238,6 +240,11 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const auto worker = [&] {
+        // One prover, and so one witness process and one key read, for a run of sub-proofs of one
+        // program (a layer's slices); the witnesses stay in a private folder of this worker.
+        const TempFolder scratch(fs::temp_directory_path(), "zokml-prove");
+        std::string program;
+        std::optional<CircuitProver> prover;
         for (std::size_t i = next++; i < proofs.size(); i = next++) {
             {
                 const std::lock_guard lock(mutex);
@@ -249,11 +256,17 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                 }
             }
             try {
-                StepTimes step;
-                results[i] = prove_sub_proof(toolchain, programs, plan, model, batch, data, threshold, i, &step);
+                if (!prover || program != proofs[i].program.name()) {
+                    program = proofs[i].program.name();
+                    prover.reset();  // its process ends before the next one starts
+                    prover.emplace(toolchain, programs.compiled.at(program), programs.keys.at(program), scratch.path());
+                    // zokrates-js keys keep a process per step (a native zokrates has no sessions)
+                    if (proving_backend(prover->keypair()) != Backend::Zokrates) prover->use_session();
+                }
+                results[i] = prover->prove(split_arguments(plan, proofs[i], model, batch, data, threshold));
                 const std::lock_guard lock(mutex);
-                t.witness_s += step.witness_s;
-                t.prove_s += step.prove_s;
+                t.witness_s += prover->times().witness_s;
+                t.prove_s += prover->times().prove_s;
                 ++done;
             } catch (...) {
                 const std::lock_guard lock(mutex);

@@ -161,7 +161,8 @@ WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchai
     const FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);  // compiled, set up, the key checked
     if (artifacts.keypair.backend != Backend::Zokrates)
         throw InputError(lock_file(folder), "keys.backend",
-                         "set up with snarkjs, but the page proves with zokrates-js: set the folder up with --backend zokrates");
+                         fmt::format("set up by {}, but the page proves with zokrates-js, which reads ZoKrates' keys only: set the "
+                                     "folder up with --backend zokrates", to_string(artifacts.keypair.backend)));
     const CircuitLock lock = read_lock(folder);  // with the compile record folder_artifacts checked
     if (lock.compiled->toolchain != prover.toolchain)
         throw InputError(lock_file(folder), "compiled.toolchain",

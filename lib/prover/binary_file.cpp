@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 
 #include "zokml/core/errors.hpp"
 
@@ -46,8 +47,12 @@ std::string read_whole(const std::filesystem::path& file) {
 }  // namespace
 
 BinaryFile::BinaryFile(const std::filesystem::path& file, const std::string& magic, std::uint32_t max_version)
-    : path_(file) {
-    bytes_ = read_whole(file);
+    : BinaryFile(read_whole(file), file, magic, max_version) {}
+
+BinaryFile::~BinaryFile() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+
+BinaryFile::BinaryFile(std::string bytes, const std::filesystem::path& file, const std::string& magic, std::uint32_t max_version)
+    : path_(file), bytes_(std::move(bytes)) {
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes_.data());
     const std::uint64_t size = bytes_.size();
     if (size < 12 || bytes_.compare(0, 4, magic) != 0)

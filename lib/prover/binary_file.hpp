@@ -19,6 +19,11 @@ public:
     // Reads the file and its section table; InputError when it is not a `magic` file of at most
     // max_version or a section runs past the end.
     BinaryFile(const std::filesystem::path& file, const std::string& magic, std::uint32_t max_version);
+    // The same of bytes held in memory; `name` stands for the file in errors.
+    BinaryFile(std::string bytes, const std::filesystem::path& name, const std::string& magic, std::uint32_t max_version);
+    ~BinaryFile();  // wipes the bytes: a witness holds private values
+    BinaryFile(const BinaryFile&) = delete;
+    BinaryFile& operator=(const BinaryFile&) = delete;
 
     const std::filesystem::path& path() const { return path_; }
     // The bytes of the one section of this type (`name` for errors); InputError when there is

@@ -11,6 +11,7 @@
 namespace zokml::prover {
 
 struct Groth16Witness::Data {
+    ~Data();  // wipes the values: they are private
     std::filesystem::path file;
     std::vector<bn254::Limbs> values;  // each below r
 };

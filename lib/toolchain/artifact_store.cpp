@@ -256,14 +256,6 @@ ArtifactStore::Pruned ArtifactStore::prune(std::optional<std::chrono::seconds> o
     return pruned;
 }
 
-const std::string& ArtifactStore::toolchain_version(const Toolchain& toolchain) const {
-    const std::lock_guard guard(versions_->mutex);
-    auto& versions = versions_->by_executable;
-    auto it = versions.find(toolchain.executable());
-    if (it == versions.end()) it = versions.emplace(toolchain.executable(), toolchain.version()).first;
-    return it->second;
-}
-
 std::string ArtifactStore::key(const std::string& domain, std::initializer_list<std::string> inputs) {
     std::string text = domain + "\n";
     for (const auto& input : inputs) text += input + "\n";
@@ -287,7 +279,7 @@ ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, 
     result.key = compile_key(fingerprint, version);
     const Entry entry = get(result.key, [&](const fs::path& dir) {
         circuit.write(dir / "sources");
-        const CompiledProgram program = toolchain.compile(dir / "sources" / circuit.main_file, dir);
+        const CompiledProgram program = toolchain.compile(dir / "sources" / circuit.main_file, dir, /*with_r1cs=*/true);
         fs::remove_all(dir / "sources");  // the caller keeps its own copy of the sources
         return json{{"kind", "program"},      {"circuit", fingerprint}, {"toolchain", version},
                     {"curve", kCurve},        {"constraints", program.constraints}};
@@ -295,26 +287,29 @@ ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, 
     result.outcome = entry.outcome;
     result.program.program = entry.dir / "out";
     result.program.abi_file = entry.dir / "abi.json";
+    // Entries made before the r1cs was kept have none.
+    if (std::error_code missing; fs::is_regular_file(entry.dir / "out.r1cs", missing)) result.program.r1cs = entry.dir / "out.r1cs";
     result.program.constraints = entry.metadata.at("constraints").get<std::size_t>();
     result.program.abi = Abi::from_json(parse_json_file(result.program.abi_file));
     result.program.in_use = entry.in_use;
     return result;
 }
 
-ArtifactStore::CachedKeypair ArtifactStore::setup(const Toolchain& toolchain, const CompiledProgram& program,
+ArtifactStore::CachedKeypair ArtifactStore::setup(const ProvingBackend& backend, const CompiledProgram& program,
                                                   Scheme scheme) const {
     if (scheme == Scheme::Marlin) throw std::invalid_argument("marlin keypairs are not cached (universal setup)");
-    const std::string& version = toolchain_version(toolchain);
+    const std::string version = backend.setup_id();
     const std::string program_sha256 = sha256_hex(read_file(program.program));
     CachedKeypair result;
     result.key = setup_key(program_sha256, scheme, version);
     const Entry entry = get(result.key, [&](const fs::path& dir) {
-        toolchain.setup(program, scheme, dir);
+        backend.setup(program, scheme, dir);
         return json{{"kind", "keypair"}, {"program", program_sha256}, {"scheme", to_string(scheme)},
-                    {"toolchain", version}, {"curve", kCurve}};
+                    {"toolchain", version}, {"curve", kCurve}, {"backend", to_string(backend.kind())}};
     });
     result.outcome = entry.outcome;
     result.keypair.scheme = scheme;
+    result.keypair.backend = backend.kind();
     result.keypair.proving_key = entry.dir / "proving.key";
     result.keypair.verification_key_file = entry.dir / "verification.key";
     result.keypair.verification_key = VerificationKey::from_json(parse_json_file(result.keypair.verification_key_file));

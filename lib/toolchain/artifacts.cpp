@@ -25,12 +25,19 @@ Scheme scheme_from_string(const std::string& name) {
     throw std::invalid_argument("unknown proving scheme '" + name + "' (expected g16, gm17 or marlin)");
 }
 
-std::string to_string(Backend backend) { return backend == Backend::Snarkjs ? "snarkjs" : "zokrates"; }
+std::string to_string(Backend backend) {
+    switch (backend) {
+        case Backend::Zokrates: return "zokrates";
+        case Backend::Snarkjs: return "snarkjs";
+        case Backend::Native: return "native";
+    }
+    return "unknown";
+}
 
 Backend backend_from_string(const std::string& name) {
-    for (const auto b : {Backend::Zokrates, Backend::Snarkjs})
+    for (const auto b : {Backend::Zokrates, Backend::Snarkjs, Backend::Native})
         if (to_string(b) == name) return b;
-    throw std::invalid_argument("unknown backend '" + name + "' (expected zokrates or snarkjs)");
+    throw std::invalid_argument("unknown backend '" + name + "' (expected zokrates, snarkjs or native)");
 }
 
 namespace {

@@ -1,188 +1,116 @@
 #include "zokml/toolchain/prover_session.hpp"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
-
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <nlohmann/json.hpp>
 
-#include "subprocess.hpp"
-#include "zokml/core/cleanup.hpp"
+#include "session_process.hpp"
+#include "zokml/toolchain/public_values.hpp"
 #include "zokml/toolchain/snarkjs.hpp"
 
 namespace zokml {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int milliseconds_until(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
-}
 
 bool is_bundled(const fs::path& executable) {
     std::error_code error;
     return fs::equivalent(executable, Toolchain::bundled(), error);
 }
 
+std::string absolute_path(const fs::path& file) { return fs::absolute(file).string(); }
+
+// A reply's fields, read as `read` says; a reply without them is the tool's bad output, shown as
+// `shown` (never a witness: it holds the private values).
+template <typename Read>
+auto reply_fields(const std::string& shown, Step step, Read&& read) {
+    try {
+        return read();
+    } catch (const std::exception& e) {
+        throw ToolchainError(step, ToolchainError::Kind::BadOutput, 0, shown, e.what());
+    }
+}
+
+Value decode_output(const CompiledProgram& program, const nlohmann::json& reply) {
+    return decode_value(program.abi.output, nlohmann::json::parse(reply.at("output").get<std::string>()));
+}
+
+std::unique_ptr<detail::SessionProcess> prover_process(const Toolchain& toolchain, const CompiledProgram& program,
+                                                       const Keypair& keypair) {
+    if (keypair.backend != Backend::Zokrates)
+        return std::make_unique<detail::SessionProcess>(
+            Snarkjs::bundled(),
+            std::vector<std::string>{"prove-session", "--program", absolute_path(program.program), "--abi", absolute_path(program.abi_file),
+                                     "--zkey", absolute_path(keypair.proving_key)},
+            toolchain.timeout(), Step::GenerateProof);
+    if (!is_bundled(toolchain.executable()))
+        throw ToolchainError(Step::GenerateProof, ToolchainError::Kind::NotFound, 0, "",
+                             "prover sessions need the bundled zokrates-js command (" + toolchain.executable().string() +
+                                 " is another zokrates)");
+    return std::make_unique<detail::SessionProcess>(
+        toolchain.executable(),
+        std::vector<std::string>{"prove-session", "-i", absolute_path(program.program), "-s", absolute_path(program.abi_file), "-p",
+                                 absolute_path(keypair.proving_key)},
+        toolchain.timeout(), Step::GenerateProof);
+}
+
+// Two hex digits a byte.
+std::string from_hex(const std::string& hex) {
+    if (hex.size() % 2 != 0) throw std::invalid_argument("an odd number of hex digits");
+    const auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        throw std::invalid_argument("not a lowercase hex digit");
+    };
+    std::string bytes(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]));
+    return bytes;
+}
+
 }  // namespace
 
-// The running process: its end of a socket pair is its stdin and stdout (a socket rather than
-// pipes so that writing to a dead process fails with EPIPE instead of raising SIGPIPE).
-struct ProverSession::Process {
-    int fd = -1;
-    bp::child child;
-    std::unique_ptr<CleanupProcessGroup> registration;
-    std::string buffered;  // what was read after the last reply's line
-
-    ~Process() {
-        if (fd >= 0) ::close(fd);  // end of input: the session ends on its own
-        if (child.valid()) {
-            if (child.running()) ::kill(-child.id(), SIGKILL);
-            std::error_code ignored;
-            child.wait(ignored);
-        }
-    }
-};
-
 ProverSession::ProverSession(const Toolchain& toolchain, CompiledProgram program, Keypair keypair)
-    : toolchain_(toolchain), program_(std::move(program)), keypair_(std::move(keypair)) {
-    if (keypair_.backend == Backend::Snarkjs) {
-        executable_ = Snarkjs::bundled();
-        arguments_ = {"prove-session", "--program", fs::absolute(program_.program).string(), "--abi",
-                      fs::absolute(program_.abi_file).string(), "--zkey", fs::absolute(keypair_.proving_key).string()};
-        return;
-    }
-    if (!is_bundled(toolchain_.executable()))
-        throw ToolchainError(Step::GenerateProof, ToolchainError::Kind::NotFound, 0, "",
-                             "prover sessions need the bundled zokrates-js command (" + toolchain_.executable().string() +
-                                 " is another zokrates)");
-    executable_ = toolchain_.executable();
-    arguments_ = {"prove-session", "-i", fs::absolute(program_.program).string(), "-s",
-                  fs::absolute(program_.abi_file).string(), "-p", fs::absolute(keypair_.proving_key).string()};
-}
+    : program_(std::move(program)), keypair_(std::move(keypair)), process_(prover_process(toolchain, program_, keypair_)) {}
 
 ProverSession::~ProverSession() = default;
 
-pid_t ProverSession::pid() const { return process_ && process_->child.running() ? process_->child.id() : 0; }
+std::size_t ProverSession::starts() const { return process_->starts(); }
 
-void ProverSession::start() {
-    int ends[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
-        throw std::system_error(errno, std::generic_category(), "socketpair");
-    auto process = std::make_unique<Process>();
-    process->fd = ends[0];
-    const int theirs = ends[1];
-    const pid_t parent = ::getpid();
-    try {
-        process->child = bp::child(
-            bp::exe = executable_.string(), bp::args = arguments_,
-            bp::std_err > bp::null, bp::extend::on_exec_setup([parent, theirs](auto&) {
-                ::dup2(theirs, STDIN_FILENO);
-                ::dup2(theirs, STDOUT_FILENO);
-                detail::prepare_child(parent);
-            }));
-    } catch (...) {
-        ::close(theirs);
-        throw;
-    }
-    ::close(theirs);
-    process->registration = std::make_unique<CleanupProcessGroup>(process->child.id());
-    process_ = std::move(process);
-    ++starts_;
-}
-
-void ProverSession::stop() { process_.reset(); }
+pid_t ProverSession::pid() const { return process_->pid(); }
 
 ProverSession::Result ProverSession::prove(const std::vector<Value>& arguments) {
-    const std::string request = encode_arguments(program_.abi, arguments).dump() + "\n";
-    if (process_ && !process_->child.running()) stop();  // died since the last request
-    const bool fresh = !process_;
-    if (fresh) start();
-    try {
-        return exchange(request);
-    } catch (const ToolchainError& e) {
-        // A process that was dying as the request came (its main thread gone, not yet reaped)
-        // takes it and closes: a new one gets it.
-        if (fresh || e.kind() != ToolchainError::Kind::Killed) throw;
-    }
-    start();
-    return exchange(request);
-}
-
-ProverSession::Result ProverSession::exchange(const std::string& request) {
-    const Clock::time_point deadline = Clock::now() + toolchain_.timeout();
-    const auto fail = [&](ToolchainError::Kind kind, const std::string& detail) -> ToolchainError {
-        int code = 0;
-        if (process_->child.running()) ::kill(-process_->child.id(), SIGKILL);
-        std::error_code ignored;
-        process_->child.wait(ignored);
-        code = process_->child.exit_code();
-        stop();
-        return ToolchainError(Step::GenerateProof, kind, code, "", detail);
-    };
-
-    for (std::size_t sent = 0; sent < request.size();) {
-        pollfd p{process_->fd, POLLOUT, 0};
-        if (::poll(&p, 1, milliseconds_until(deadline)) == 0) {
-            if (Clock::now() >= deadline) throw fail(ToolchainError::Kind::TimedOut, "the prover session took no request");
-            continue;
-        }
-        const ssize_t n = ::send(process_->fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw fail(ToolchainError::Kind::Killed, "the prover session ended before taking the request");
-        sent += static_cast<std::size_t>(n);
-    }
-
-    std::string& buffered = process_->buffered;
-    std::size_t end;
-    while ((end = buffered.find('\n')) == std::string::npos) {
-        pollfd p{process_->fd, POLLIN, 0};
-        if (::poll(&p, 1, milliseconds_until(deadline)) == 0) {
-            if (Clock::now() >= deadline)
-                throw fail(ToolchainError::Kind::TimedOut,
-                           "the prover session ran past the timeout: killed (the next proof starts another)");
-            continue;
-        }
-        char chunk[65536];
-        const ssize_t n = ::recv(process_->fd, chunk, sizeof chunk, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw fail(ToolchainError::Kind::Killed, "the prover session ended without answering");
-        buffered.append(chunk, static_cast<std::size_t>(n));
-    }
-    const std::string line = buffered.substr(0, end);
-    buffered.erase(0, end + 1);
-
-    nlohmann::json reply;
-    try {
-        reply = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-        throw ToolchainError(Step::GenerateProof, ToolchainError::Kind::BadOutput, 0, line, std::string("not JSON: ") + e.what());
-    }
-    if (reply.contains("error")) {
-        const std::string message = reply["error"].is_string() ? reply["error"].get<std::string>() : reply["error"].dump();
-        throw ToolchainError(Step::ComputeWitness, ToolchainError::Kind::Failed, 1, message, message);
-    }
-    try {
+    const nlohmann::json reply = process_->request(encode_arguments(program_.abi, arguments).dump());
+    return reply_fields(reply.dump().substr(0, 4096), Step::GenerateProof, [&] {
         Result result;
         result.proof = Proof::from_json(reply.at("proof"));
-        result.output = decode_value(program_.abi.output, nlohmann::json::parse(reply.at("output").get<std::string>()));
+        if (keypair_.backend != Backend::Zokrates)
+            result.proof.inputs = public_values_in_zokrates_order(std::move(result.proof.inputs), flattened_size(program_.abi.output));
+        result.output = decode_output(program_, reply);
         result.witness_s = reply.at("witness_s").get<double>();
         result.proof_s = reply.at("proof_s").get<double>();
         return result;
-    } catch (const std::exception& e) {
-        throw ToolchainError(Step::GenerateProof, ToolchainError::Kind::BadOutput, 0, line, e.what());
-    }
+    });
+}
+
+WitnessSession::WitnessSession(const Toolchain& toolchain, CompiledProgram program)
+    : program_(std::move(program)),
+      process_(std::make_unique<detail::SessionProcess>(
+          Snarkjs::bundled(),
+          std::vector<std::string>{"witness-session", "--program", absolute_path(program_.program), "--abi", absolute_path(program_.abi_file)},
+          toolchain.timeout(), Step::ComputeWitness)) {}
+
+WitnessSession::~WitnessSession() = default;
+
+std::size_t WitnessSession::starts() const { return process_->starts(); }
+
+WitnessSession::Result WitnessSession::compute(const std::vector<Value>& arguments) {
+    const nlohmann::json reply = process_->request(encode_arguments(program_.abi, arguments).dump());
+    return reply_fields("(a witness reply, not shown)", Step::ComputeWitness, [&] {
+        Result result;
+        result.wtns = from_hex(reply.at("witness").get<std::string>());
+        result.output = decode_output(program_, reply);
+        result.witness_s = reply.at("witness_s").get<double>();
+        return result;
+    });
 }
 
 }  // namespace zokml

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tool_step.hpp"
@@ -102,13 +104,29 @@ SetupTranscript Snarkjs::verify_setup(const fs::path& r1cs, const fs::path& ptau
     return transcript;
 }
 
-VerificationKey Snarkjs::export_verification_key(const fs::path& zkey, const fs::path& out) const {
+VerificationKey Snarkjs::export_verification_key(const fs::path& zkey, const fs::path& out, std::size_t outputs) const {
     run(Step::Setup, {"export-vk", "--zkey", absolute_path(zkey), "--out", absolute_path(out)});
+    VerificationKey key;
     try {
-        return VerificationKey::from_json(json::parse(read_file(out)));
+        key = key_in_zokrates_order(VerificationKey::from_json(json::parse(read_file(out))), outputs);
     } catch (const std::exception& e) {
         throw ToolchainError(Step::Setup, ToolchainError::Kind::BadOutput, 0, "", out.string() + ": " + e.what(), "snarkjs");
     }
+    if (outputs > 0) write_file_atomically(out, key.to_json().dump(4));
+    return key;
+}
+
+std::vector<FieldElement> public_values_in_zokrates_order(std::vector<FieldElement> values, std::size_t outputs) {
+    if (outputs > values.size()) throw std::invalid_argument("more outputs than public values");
+    std::rotate(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(outputs), values.end());
+    return values;
+}
+
+VerificationKey key_in_zokrates_order(VerificationKey key, std::size_t outputs) {
+    json& points = key.points.at("gamma_abc");
+    if (!points.is_array() || outputs >= points.size()) throw std::invalid_argument("gamma_abc holds no point for every output");
+    std::rotate(points.begin() + 1, points.begin() + 1 + static_cast<std::ptrdiff_t>(outputs), points.end());
+    return key;
 }
 
 bool Snarkjs::verify(const Keypair& keypair, const Proof& proof, const fs::path& work_dir) const {

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <system_error>
@@ -146,11 +148,16 @@ void require_file(Step step, const fs::path& file, const std::string& output) {
 
 }  // namespace
 
-std::string Toolchain::version() const {
+const std::string& Toolchain::version() const {
+    // Asked once per executable in a process: it names the toolchain in every cache key.
+    static std::mutex mutex;
+    static std::map<fs::path, std::string> versions;
+    const std::lock_guard guard(mutex);
+    if (const auto known = versions.find(executable_); known != versions.end()) return known->second;
     const std::string out = detail::run_step("zokrates", executable_, timeout_, Step::Version, {"--version"}, fs::current_path());
     const std::string line = detail::last_line(out);
     if (line.rfind("ZoKrates ", 0) != 0) throw bad_output(Step::Version, out, "unexpected version line '" + line + "'");
-    return line;
+    return versions.emplace(executable_, line).first->second;
 }
 
 CompiledProgram Toolchain::compile(const fs::path& main_source, const fs::path& out_dir, bool with_r1cs) const {

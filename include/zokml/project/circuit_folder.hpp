@@ -114,10 +114,10 @@ CircuitLock write_generated(const CircuitSpec& spec, const GeneratedCircuit& gen
 // lock. Throws InputError when the sources differ from those the lock records.
 ArtifactStore::CachedProgram compile_folder(const std::filesystem::path& folder, const Toolchain& toolchain,
                                             const ArtifactStore& store);
-// Compiles when needed, then links (or copies) a keypair from the store into folder/keys and
-// records it in the lock.
+// Compiles when needed, then links (or copies) a keypair from the store, made by `backend`
+// (default_setup_backend(scheme) when none), into folder/keys and records it in the lock.
 ArtifactStore::CachedKeypair setup_folder(const std::filesystem::path& folder, Scheme scheme, const Toolchain& toolchain,
-                                          const ArtifactStore& store);
+                                          const ArtifactStore& store, std::optional<Backend> backend = {});
 // What proving with the folder's keys needs: its compiled program and proving key, checked
 // against its lock (InputError when it has no keys yet, they were set up for another compilation,
 // or the proving key's bytes are not those setup recorded). Needs no verification key: the

@@ -14,7 +14,7 @@
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
-#include "zokml/toolchain/prover_session.hpp"
+#include "zokml/toolchain/proving_backend.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml {
@@ -42,26 +42,34 @@ BothPrivatePublic expected_both_private_public(const QuantizedModel& model, cons
                                                const std::vector<std::int64_t>& input);
 
 // One circuit, compiled and set up; witnesses and proofs go into work_dir (created, mode 0700).
+// Proofs and verification go through the keypair's backend (proving_backend: the native prover
+// for a .zkey, zokrates-js for ZoKrates' keys).
 class CircuitProver {
 public:
-    // Writes the circuit into work_dir/circuit, compiles into work_dir/build, sets up into work_dir/keys.
+    // Writes the circuit into work_dir/circuit, compiles into work_dir/build, sets up into
+    // work_dir/keys with `backend` (default_setup_backend(scheme) when none).
     CircuitProver(const Toolchain& toolchain, Circuit circuit, const std::filesystem::path& work_dir,
-                  Scheme scheme = Scheme::G16, double generate_s = 0);
+                  Scheme scheme = Scheme::G16, std::optional<Backend> backend = {}, double generate_s = 0);
     // The same with the compiled program and keypair reused from store (or built and added to it):
     // program() and keypair() then point at files inside its entries; cache() says which were reused.
     CircuitProver(const Toolchain& toolchain, Circuit circuit, const ArtifactStore& store,
-                  const std::filesystem::path& work_dir, Scheme scheme = Scheme::G16, double generate_s = 0);
+                  const std::filesystem::path& work_dir, Scheme scheme = Scheme::G16, std::optional<Backend> backend = {},
+                  double generate_s = 0);
     // A program and keypair that exist already (a circuit folder's); circuit() is then empty.
     CircuitProver(const Toolchain& toolchain, CompiledProgram program, Keypair keypair, const std::filesystem::path& work_dir);
+    ~CircuitProver();
+    CircuitProver(CircuitProver&&) noexcept;
 
     Witness evaluate(const std::vector<Value>& arguments) const;  // the witness alone (work_dir/evaluate)
-    // Witness and proof (work_dir/proof); a snarkjs keypair's always in a session (use_session).
+    // Witness and proof by the keypair's backend.
     Proof prove(const std::vector<Value>& arguments);
-    // From now on prove() goes through a ProverSession (started with the first proof): one process
-    // for every proof, which loads the program and key once, and no witness file. Throws
-    // ToolchainError(NotFound) unless the toolchain is the bundled zokrates-js command.
+    // From now on prove() keeps one process (and the key) for every proof, started with the first
+    // proof. zokrates-js: throws ToolchainError(NotFound) unless the toolchain is the bundled
+    // zokrates-js command. (snarkjs and the native prover always do.)
     void use_session();
-    bool verify(const Proof& proof) const;  // by the keypair's backend
+    // Proofs by another backend than the keypair's own (one that reads its keys: snarkjs for a .zkey).
+    void prove_with(Backend backend);
+    bool verify(const Proof& proof) const;  // by the keypair's backend's verifier
 
     // The public inputs a proof of `arguments` would carry, from the witness alone.
     std::vector<FieldElement> evaluate_public(const std::vector<Value>& arguments) const;
@@ -85,7 +93,9 @@ private:
     Keypair keypair_;
     mutable StepTimes times_;
     std::optional<CacheOutcomes> cache_;
-    std::unique_ptr<ProverSession> session_;
+    std::unique_ptr<ProvingBackend> backend_;  // the keypair's
+    bool session_ = false;
+    std::unique_ptr<Prover> prover_;           // made with the first proof
 };
 
 struct PrivateInputProof {

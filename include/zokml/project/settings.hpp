@@ -41,11 +41,12 @@ struct CircuitSettings {
     std::size_t batch_size = kDefaultBatchSize;  // private-model only
     // The float inputs' range when the model file does not give it (ONNX) or to override it.
     std::optional<InputRange> input_range;
-    // Who sets the circuit up and proves it (zokml setup's default); no part of the circuit.
-    Backend backend = Backend::Zokrates;
+    // Who sets the circuit up (zokml setup's default; when none, default_setup_backend of the
+    // scheme); no part of the circuit.
+    std::optional<Backend> backend;
 
-    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}, "backend"} (the range when
-    // set, the backend when not zokrates): the
+    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}, "backend"} (the range and
+    // the backend when set): the
     // quantization and the variant's own options, all of them. Options of other variants are not part of a circuit's settings: check() refuses
     // settings where they differ from their defaults, so the round trip loses nothing.
     nlohmann::json to_json() const;

@@ -45,7 +45,9 @@ private:
 class Groth16Witness {
 public:
     explicit Groth16Witness(const std::filesystem::path& wtns);
-    ~Groth16Witness();
+    // The same of a .wtns held in memory (WitnessSession's); `name` stands for the file in errors.
+    Groth16Witness(std::string wtns_bytes, const std::filesystem::path& name);
+    ~Groth16Witness();  // wipes the values
     Groth16Witness(Groth16Witness&&) noexcept;
     Groth16Witness& operator=(Groth16Witness&&) noexcept;
 

@@ -18,6 +18,7 @@
 
 #include "zokml/toolchain/artifacts.hpp"
 #include "zokml/toolchain/circuit.hpp"
+#include "zokml/toolchain/proving_backend.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml {
@@ -61,7 +62,7 @@ public:
     // The verified entry under key; nullopt when it is missing or corrupt. Never builds.
     std::optional<Entry> find(const std::string& key) const;
 
-    // A compiled program (program and abi_file inside the entry) and the key it is stored under.
+    // A compiled program (program, abi_file and r1cs inside the entry) and the key it is stored under.
     struct CachedProgram {
         CompiledProgram program;
         std::string key;
@@ -76,7 +77,8 @@ public:
         std::string key;
         Outcome outcome = Outcome::Hit;
     };
-    CachedKeypair setup(const Toolchain& toolchain, const CompiledProgram& program, Scheme scheme) const;
+    // The backend's setup (ProvingBackend::setup), kept apart from other backends' keys.
+    CachedKeypair setup(const ProvingBackend& backend, const CompiledProgram& program, Scheme scheme) const;
 
     // What the cache holds, for `zokml cache list|prune`. An entry's last use is the time of its
     // entry.json, which each reuse touches.
@@ -101,7 +103,7 @@ public:
     Pruned prune(std::optional<std::chrono::seconds> older_than, std::optional<std::uintmax_t> max_bytes) const;
 
     // The toolchain's version line (e.g. "ZoKrates 0.8.8"), asked once per executable.
-    const std::string& toolchain_version(const Toolchain& toolchain) const;
+    const std::string& toolchain_version(const Toolchain& toolchain) const { return toolchain.version(); }
 
     // The keys: SHA-256 over a domain tag and every input, one per line; `key` for any other
     // kind of entry (e.g. the snarkjs backend's powers of tau, r1cs and setup checks).
@@ -110,12 +112,7 @@ public:
     static std::string setup_key(const std::string& program_sha256, Scheme scheme, const std::string& toolchain_version);
 
 private:
-    struct Versions {
-        std::mutex mutex;
-        std::map<std::filesystem::path, std::string> by_executable;
-    };
     std::filesystem::path root_;
-    std::shared_ptr<Versions> versions_ = std::make_shared<Versions>();  // shared by copies
 };
 
 std::string to_string(ArtifactStore::Outcome outcome);  // "hit", "built", "rebuilt"

@@ -17,12 +17,13 @@ enum class Scheme { G16, GM17, Marlin };
 std::string to_string(Scheme scheme);   // "g16", "gm17", "marlin"
 Scheme scheme_from_string(const std::string& name);
 
-// Who runs the Groth16 setup and the prover: ZoKrates (zokrates-js' ark prover, single-threaded)
-// or snarkjs (multi-threaded, a powers-of-tau file and a phase-2 ceremony). ZoKrates compiles and
-// computes witnesses for both. docs/toolchain.md#the-snarkjs-backend
-enum class Backend { Zokrates, Snarkjs };
-std::string to_string(Backend backend);  // "zokrates", "snarkjs"
-Backend backend_from_string(const std::string& name);  // throws std::invalid_argument naming both
+// Who runs the setup and the prover (zokml/toolchain/proving_backend.hpp): ZoKrates (zokrates-js'
+// ark prover, single-threaded; ZoKrates' key format), snarkjs (WebAssembly; a powers-of-tau file
+// and a phase-2 ceremony, its .zkey) or zokml's native Groth16 prover and setup (on every core;
+// snarkjs' formats). ZoKrates compiles and computes witnesses for all. docs/toolchain.md#backends
+enum class Backend { Zokrates, Snarkjs, Native };
+std::string to_string(Backend backend);  // "zokrates", "snarkjs", "native"
+Backend backend_from_string(const std::string& name);  // throws std::invalid_argument naming them
 
 struct CompiledProgram {
     std::filesystem::path program;   // the compiled program ("out")
@@ -47,8 +48,8 @@ struct VerificationKey {
     bool operator==(const VerificationKey&) const = default;
 };
 
-// Both backends write the verification key in ZoKrates' JSON format; snarkjs' proving key is its
-// final .zkey.
+// Every backend writes the verification key in ZoKrates' JSON format; snarkjs' and the native
+// proving key is a .zkey.
 struct Keypair {
     Scheme scheme = Scheme::G16;
     Backend backend = Backend::Zokrates;

@@ -20,6 +20,10 @@
 
 namespace zokml {
 
+namespace detail {
+class SessionProcess;
+}
+
 class ProverSession {
 public:
     // Starts nothing yet: the process starts with the first proof. Throws ToolchainError(NotFound)
@@ -43,22 +47,38 @@ public:
     // ToolchainError(Failed) with the tool's message; the session goes on.
     Result prove(const std::vector<Value>& arguments);
 
-    std::size_t starts() const { return starts_; }  // processes started so far
-    pid_t pid() const;                               // the running process, 0 when none
+    std::size_t starts() const;  // processes started so far
+    pid_t pid() const;           // the running process, 0 when none
 
 private:
-    struct Process;
-    void start();
-    void stop();
-    Result exchange(const std::string& request);  // one request and its reply, on the running process
-
-    const Toolchain& toolchain_;
     CompiledProgram program_;
     Keypair keypair_;
-    std::filesystem::path executable_;  // what runs the session, and its arguments
-    std::vector<std::string> arguments_;
-    std::unique_ptr<Process> process_;
-    std::size_t starts_ = 0;
+    std::unique_ptr<detail::SessionProcess> process_;
+};
+
+// A long-lived witness calculator (tools/snarkjs.mjs' witness-session, on zokrates-js): the
+// program is loaded once; each call computes one witness in snarkjs' .wtns, in memory (what the
+// native prover reads), with the same restarts, timeout and errors as ProverSession. The
+// arguments and the witness never touch a file or a command line.
+class WitnessSession {
+public:
+    WitnessSession(const Toolchain& toolchain, CompiledProgram program);
+    ~WitnessSession();
+    WitnessSession(const WitnessSession&) = delete;
+    WitnessSession& operator=(const WitnessSession&) = delete;
+
+    struct Result {
+        std::string wtns;  // the .wtns file's bytes
+        Value output;      // main's return value, decoded against the ABI
+        double witness_s = 0;
+    };
+    Result compute(const std::vector<Value>& arguments);
+
+    std::size_t starts() const;
+
+private:
+    CompiledProgram program_;
+    std::unique_ptr<detail::SessionProcess> process_;
 };
 
 }  // namespace zokml

@@ -36,6 +36,14 @@ struct SetupTranscript {
     std::vector<SetupContribution> contributions;
 };
 
+// snarkjs' files list a program's public values outputs first (circom's order, which the r1cs
+// that ZoKrates writes follows), ZoKrates' proofs and keys inputs first; zokml's are always in
+// ZoKrates' order, which its ABI decodes. `outputs`: flattened_size of the ABI's output. Both
+// move the first `outputs` values (gamma_abc's points after the first) to the end: a proof and a
+// key moved alike verify as before. std::invalid_argument when there are fewer.
+std::vector<FieldElement> public_values_in_zokrates_order(std::vector<FieldElement> values, std::size_t outputs);
+VerificationKey key_in_zokrates_order(VerificationKey key, std::size_t outputs);
+
 class Snarkjs {
 public:
     // <the bundled zokrates' folder>/snarkjs; ToolchainError(NotFound) when it is not there.
@@ -62,8 +70,10 @@ public:
     SetupTranscript verify_ptau(const std::filesystem::path& ptau) const;
     SetupTranscript verify_setup(const std::filesystem::path& r1cs, const std::filesystem::path& ptau,
                                  const std::filesystem::path& zkey) const;
-    // The .zkey's verification key, written to out in ZoKrates' format.
-    VerificationKey export_verification_key(const std::filesystem::path& zkey, const std::filesystem::path& out) const;
+    // The .zkey's verification key, written to out in ZoKrates' format and order (a program with
+    // `outputs` output values: key_in_zokrates_order).
+    VerificationKey export_verification_key(const std::filesystem::path& zkey, const std::filesystem::path& out,
+                                            std::size_t outputs) const;
     // True when snarkjs accepts the proof under the keypair's verification key; InputError (without
     // a file name) when check_canonical refuses the proof.
     bool verify(const Keypair& keypair, const Proof& proof, const std::filesystem::path& work_dir) const;

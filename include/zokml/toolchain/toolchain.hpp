@@ -58,7 +58,7 @@ public:
 
     const std::filesystem::path& executable() const { return executable_; }
     std::chrono::milliseconds timeout() const { return timeout_; }
-    std::string version() const;  // e.g. "ZoKrates 0.8.8"
+    const std::string& version() const;  // e.g. "ZoKrates 0.8.8", asked once per executable in a process
 
     // Each step writes its files into out_dir (created with mode 0700 when missing).
     // with_r1cs: also out_dir/out.r1cs, the constraints in snarkjs' format (CompiledProgram::r1cs).
