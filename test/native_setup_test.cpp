@@ -291,7 +291,7 @@ TEST_CASE("a native proof from the native key passes ZoKrates, snarkjs and the E
     CHECK(Snarkjs().verify(keypair, proof, work / "snarkjs"));
     CHECK(test::EvmVerifier(keypair, work / "evm").call(proof).verified);
     Proof other_input = proof;
-    other_input.inputs.front() = FieldElement::from_int(6);  // b
+    other_input.inputs.front() = FieldElement::from_int(6);  // the output: snarkjs lists outputs first
     CHECK_FALSE(test::real_toolchain().verify(keypair, other_input, work / "zokrates-false"));
     CHECK_FALSE(Snarkjs().verify(keypair, other_input, work / "snarkjs-false"));
     CHECK_FALSE(test::EvmVerifier(keypair, work / "evm-false").call(other_input).verified);
