@@ -6,8 +6,12 @@
 //     medians of 5), from the .zkey of a single-party snarkjs setup and the digit's .wtns, with
 //     snarkjs' own prover on the same files in the same run beside it (snarkjs_prove_s, `snarkjs
 //     groth16 prove`, alternating with ours). load_1min: the machine's load as the row ends.
+//   setup-65536 / native: the native single-party setup (prover::setup_groth16: the powers of tau
+//     of power 16 and the final .zkey, both written) of a generated program of 65,531 constraints
+//     (x <- x * x + b, 65,530 times: domain 2^16), setup_s; the key then passes snarkjs' zkey
+//     verify (verify_s, not part of setup_s), or the row fails.
 //
-//   native_bench [--threads 2] [--keys FOLDER] [--results bench/results.json]
+//   native_bench [--threads 2] [--keys FOLDER] [--results bench/results.json] [--only setup]
 //     --keys: the circuit folder to prove with, generated and set up there when it has no keys
 //     yet and kept (a temporary one by default): later runs skip the 10-minute setup.
 //   native_bench --prove KEY.zkey WITNESS.wtns   (the cold process: prints its JSON)
@@ -27,6 +31,7 @@
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/prover/groth16.hpp"
 #include "zokml/prover/msm_timing.hpp"
+#include "zokml/prover/setup.hpp"
 #include "zokml/toolchain/snarkjs.hpp"
 
 using namespace zokml;
@@ -124,6 +129,33 @@ nlohmann::json prove_row(const char* self, unsigned threads, const fs::path& key
             {"peak_rss_mb", bench::peak_rss_mb()}};
 }
 
+nlohmann::json setup_row(unsigned threads) {
+    constexpr unsigned kRounds = 65530;
+    const TempFolder work(fs::temp_directory_path(), "zokml-setup-bench");
+    write_file_atomically(work / "main.zok", fmt::format("def main(private field a, field b) -> field {{\n    field mut x = a;\n"
+                                                        "    for u32 i in 0..{} {{\n        x = x * x + b;\n    }}\n    return x;\n}}\n",
+                                                        kRounds));
+    const CompiledProgram program = Toolchain().compile(work / "main.zok", work / "out", /*with_r1cs=*/true);
+    double setup_s = 0, verify_s = 0;
+    const prover::SetupRecord record =
+        timed(setup_s, [&] { return prover::setup_groth16(program.r1cs, work / "setup.ptau", work / "setup.zkey", threads); });
+    const double load = load_average();
+    const SetupTranscript verdict = timed(verify_s, [&] { return Snarkjs().verify_setup(program.r1cs, work / "setup.ptau", work / "setup.zkey"); });
+    if (!verdict.valid) throw std::runtime_error("the native setup's key failed snarkjs' zkey verify: " + verdict.reason);
+    return {{"model", "setup-65536"},
+            {"variant", "native"},
+            {"program", fmt::format("x <- x * x + b, {} times", kRounds)},
+            {"constraints", program.constraints},
+            {"power", record.power},
+            {"threads", threads},
+            {"setup_s", setup_s},
+            {"verify_s", verify_s},
+            {"ptau_mb", static_cast<double>(fs::file_size(work / "setup.ptau")) / (1 << 20)},
+            {"zkey_mb", static_cast<double>(fs::file_size(work / "setup.zkey")) / (1 << 20)},
+            {"load_1min", load},
+            {"peak_rss_mb", bench::peak_rss_mb()}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,10 +168,25 @@ int main(int argc, char** argv) {
         unsigned threads = 2;
         fs::path keys;
         fs::path results = ZOKML_SOURCE_DIR "/bench/results.json";
-        examples::parse_flags(argc, argv, "usage: native_bench [--threads 2] [--keys FOLDER] [--results FILE]",
+        bool setup_only = false;
+        examples::parse_flags(argc, argv, "usage: native_bench [--threads 2] [--keys FOLDER] [--results FILE] [--only setup]",
                               {{"--threads", [&](const std::string& v) { threads = static_cast<unsigned>(examples::count(v)); }},
                                {"--keys", [&](const std::string& v) { keys = v; }},
-                               {"--results", [&](const std::string& v) { results = v; }}});
+                               {"--results", [&](const std::string& v) { results = v; }},
+                               {"--only", [&](const std::string& v) {
+                                    if (v != "setup") throw std::invalid_argument("--only takes 'setup' (the setup row alone)");
+                                    setup_only = true;
+                                }}});
+        const nlohmann::json setup = setup_row(threads);
+        fmt::print("setup-65536 native: setup_s {:.2f} (power {}, {} constraints, ptau {:.0f} MB, zkey {:.0f} MB, load {:.2f}); snarkjs' zkey verify "
+                   "accepts it ({:.1f} s)\n",
+                   setup["setup_s"].get<double>(), setup["power"].get<unsigned>(), setup["constraints"].get<std::size_t>(),
+                   setup["ptau_mb"].get<double>(), setup["zkey_mb"].get<double>(), setup["load_1min"].get<double>(), setup["verify_s"].get<double>());
+        if (setup_only) {
+            bench::merge_results(results, {setup});
+            fmt::print("rows written to {}\n", results.string());
+            return 0;
+        }
         const nlohmann::json msm = msm_row(threads);
         fmt::print("msm-g1-65536 native: {:.1f} ms on {} threads, {:.0f} points/s\n", msm["msm_ms"].get<double>(), threads,
                    msm["points_per_s"].get<double>());
@@ -147,7 +194,7 @@ int main(int argc, char** argv) {
         fmt::print("784-56-10 private-input/native: prove_s {:.3f} (key read {:.3f}, prove {:.3f}) vs snarkjs {:.3f} s\n",
                    prove["prove_s"].get<double>(), prove["key_read_s"].get<double>(), prove["prove_only_s"].get<double>(),
                    prove["snarkjs_prove_s"].get<double>());
-        bench::merge_results(results, {msm, prove});
+        bench::merge_results(results, {msm, prove, setup});
         fmt::print("rows written to {}\n", results.string());
         return 0;
     });

@@ -70,7 +70,7 @@ dictionary() {
   case "$1" in
     model_onnx) echo "$root/fuzz/dictionaries/onnx.dict" ;;
     npy) echo "$root/fuzz/dictionaries/npy.dict" ;;
-    field|zkey|wtns) ;;  # binary formats: the seeds carry their structure
+    field|zkey|wtns|r1cs) ;;  # binary formats: the seeds carry their structure
     *) echo "$root/fuzz/dictionaries/json.dict" ;;
   esac
 }

@@ -291,7 +291,7 @@ TEST_CASE("a native proof from the native key passes ZoKrates, snarkjs and the E
     CHECK(Snarkjs().verify(keypair, proof, work / "snarkjs"));
     CHECK(test::EvmVerifier(keypair, work / "evm").call(proof).verified);
     Proof other_input = proof;
-    other_input.inputs.front() = FieldElement::from_int(6);  // b
+    other_input.inputs.front() = FieldElement::from_int(6);  // the output: snarkjs lists outputs first
     CHECK_FALSE(test::real_toolchain().verify(keypair, other_input, work / "zokrates-false"));
     CHECK_FALSE(Snarkjs().verify(keypair, other_input, work / "snarkjs-false"));
     CHECK_FALSE(test::EvmVerifier(keypair, work / "evm-false").call(other_input).verified);
@@ -303,4 +303,121 @@ TEST_CASE("a proof under another native setup of the same circuit fails", "[nati
     prover::setup_groth16(setup.program.r1cs, work / "other.ptau", work / "other.zkey", 1);
     const Keypair other = native_keypair(work / "other.zkey", work / "other");
     CHECK_FALSE(Snarkjs().verify(other, native_proof(setup, 3, 5, work / "proof"), work / "snarkjs"));
+}
+TEST_CASE("a setup of a 2^15 domain passes zkey verify: the circuit hash's read past the tauG1 section is snarkjs'",
+          "[native][setup][slow]") {
+    // zkey_new.js hashes one point more than the H points from n = 2^15 on, made of the bytes
+    // after the tauG1 section by wasm field operations on unreduced values (setup.cpp, wasm::).
+    const test::TempDir work;
+    const CompiledProgram program = squares_program(work / "squares", 20000);
+    REQUIRE(prover::read_r1cs_size(program.r1cs).power == 15);
+    prover::setup_groth16(program.r1cs, work / "setup.ptau", work / "setup.zkey");
+    const SetupTranscript verdict = Snarkjs().verify_setup(program.r1cs, work / "setup.ptau", work / "setup.zkey");
+    INFO(verdict.reason);
+    CHECK(verdict.valid);
+}
+// ---- The .r1cs reader against hostile files ------------------------------------------------------
+
+namespace {
+
+// An iden3 .r1cs: header (BN254's r, the counts) and the constraints' bytes as given.
+struct R1csParts {
+    std::uint32_t field_size = 32;
+    Limbs prime = FrParams::modulus;
+    std::uint32_t wires = 4, outputs = 1, public_inputs = 1, private_inputs = 1, constraints = 1;
+    std::string constraint_bytes = terms({{3, 1}}) + terms({{2, 1}}) + terms({{1, 1}});  // w3 * w2 = w1
+
+    static std::string u32(std::uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); }
+    static std::string terms(const std::vector<std::pair<std::uint32_t, std::uint64_t>>& list) {
+        std::string out = u32(static_cast<std::uint32_t>(list.size()));
+        for (const auto& [wire, value] : list) {
+            const Limbs limbs{value, 0, 0, 0};
+            out += u32(wire) + std::string(reinterpret_cast<const char*>(limbs.data()), 32);
+        }
+        return out;
+    }
+    std::string file() const {
+        std::string header = u32(field_size) + std::string(reinterpret_cast<const char*>(prime.data()), 32) + u32(wires) + u32(outputs) +
+                             u32(public_inputs) + u32(private_inputs) + std::string(8, '\0') + u32(constraints);
+        const auto section = [](std::uint32_t type, const std::string& bytes) {
+            const std::uint64_t size = bytes.size();
+            return u32(type) + std::string(reinterpret_cast<const char*>(&size), 8) + bytes;
+        };
+        return "r1cs" + u32(1) + u32(2) + section(1, header) + section(2, constraint_bytes);
+    }
+};
+
+void expect_input_error(const fs::path& file, const std::string& section, const std::string& reason) {
+    try {
+        prover::read_r1cs_size(file);
+        FAIL("no InputError");
+    } catch (const InputError& e) {
+        CHECK(e.file() == file);
+        CHECK_THAT(e.what(), Catch::Contains(section) && Catch::Contains(reason));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a well-formed .r1cs is read with its counts and the power snarkjs asks of it", "[native][setup]") {
+    const test::TempDir dir;
+    write_file_atomically(dir / "c.r1cs", R1csParts{}.file());
+    const prover::R1csSize size = prover::read_r1cs_size(dir / "c.r1cs");
+    CHECK(size.constraints == 1);
+    CHECK(size.variables == 4);
+    CHECK(size.public_signals == 2);
+    CHECK(size.power == 2);  // 1 + 2 + 1 = 4 points
+}
+
+TEST_CASE("an .r1cs of another field, a wire out of range, a coefficient not below r or counts its bytes do not hold is an InputError naming the section",
+          "[native][setup][hostile]") {
+    const test::TempDir dir;
+    const auto check = [&](R1csParts parts, const std::string& section, const std::string& reason) {
+        write_file_atomically(dir / "bad.r1cs", parts.file());
+        expect_input_error(dir / "bad.r1cs", section, reason);
+    };
+    R1csParts other_field;
+    other_field.prime[0] += 2;
+    check(other_field, "header", "not BN254");
+    R1csParts wide_field;
+    wide_field.field_size = 48;
+    check(wide_field, "header", "not 32 bytes");
+    R1csParts far_wire;
+    far_wire.constraint_bytes = R1csParts::terms({{4, 1}}) + R1csParts::terms({}) + R1csParts::terms({});
+    check(far_wire, "constraints", "wire 4 of 4");
+    R1csParts big_value;
+    big_value.constraint_bytes = R1csParts::terms({{1, 1}}) + R1csParts::terms({}) + R1csParts::terms({});
+    std::memcpy(big_value.constraint_bytes.data() + 8, FrParams::modulus.data(), 32);
+    check(big_value, "constraints", "not below the field's modulus");
+    R1csParts many_constraints;
+    many_constraints.constraints = 0xffffffff;
+    check(many_constraints, "header", "need 2^33 points");
+    R1csParts more_constraints;
+    more_constraints.constraints = 1000;
+    check(more_constraints, "constraints", "1000 constraints need at least 12000 bytes");
+    R1csParts many_terms;
+    many_terms.constraint_bytes = R1csParts::u32(0x10000000) + many_terms.constraint_bytes.substr(4);
+    check(many_terms, "constraints", "claims 268435456 terms");
+    R1csParts public_too_many;
+    public_too_many.outputs = 3;
+    check(public_too_many, "header", "do not fit in 4 wires");
+    R1csParts trailing;
+    trailing.constraint_bytes += "x";
+    check(trailing, "constraints", "1 bytes are left over");
+}
+
+TEST_CASE("a real .r1cs cut short anywhere is an InputError naming the file, and the setup writes nothing", "[native][setup][hostile][slow]") {
+    const auto& setup = native_setup();
+    const std::string bytes = read_file(setup.program.r1cs);
+    const test::TempDir dir;
+    for (std::size_t length = 0; length < bytes.size(); length += (length < 200 ? 1 : 97)) {
+        INFO("length " << length);
+        write_file_atomically(dir / "cut.r1cs", bytes.substr(0, length));
+        CHECK_THROWS_AS(prover::read_r1cs_size(dir / "cut.r1cs"), InputError);
+    }
+    CHECK_THROWS_AS(prover::setup_groth16(dir / "cut.r1cs", dir / "out.ptau", dir / "out.zkey"), InputError);
+    CHECK_FALSE(fs::exists(dir / "out.ptau"));
+    CHECK_FALSE(fs::exists(dir / "out.zkey"));
+    CHECK_THROWS_AS(prover::read_r1cs_size(dir.path()), InputError);  // a folder
+    CHECK_THROWS_AS(prover::read_r1cs_size(dir / "missing.r1cs"), InputError);
 }

@@ -17,6 +17,7 @@
 #include "prover/blake2b.hpp"
 #include "prover/fixed_base.hpp"
 #include "prover/ntt.hpp"
+#include "prover/parallel.hpp"
 #include "prover/r1cs.hpp"
 #include "prover/secret.hpp"
 #include "prover/snarkjs_points.hpp"
@@ -85,13 +86,13 @@ SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
     const std::size_t n = std::size_t{1} << log_size;
     const Fr w = root_of_unity(log_size);
     SecretValues denominators(n), out(n);
-    Fr tau_n = tau;
-    for (unsigned i = 0; i < log_size; ++i) tau_n = tau_n.squared();
-    const Fr factor = (tau_n - Fr::one()) * Fr::from_u64(n).inverse();
+    Secret tau_n{tau};
+    for (unsigned i = 0; i < log_size; ++i) tau_n.value = tau_n.value.squared();
+    const Secret factor{(tau_n.value - Fr::one()) * Fr::from_u64(n).inverse()};
     Fr w_j = Fr::one();
     for (std::size_t j = 0; j < n; ++j, w_j *= w) {
         denominators[j] = tau - w_j;
-        out[j] = w_j * factor;
+        out[j] = w_j * factor.value;
     }
     batch_invert(denominators.values);
     for (std::size_t j = 0; j < n; ++j) out[j] *= denominators[j];
@@ -102,35 +103,35 @@ SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
 
 constexpr std::size_t kHashChunk = 4096;  // points encoded per update of a hash
 
-template <class Point>
-constexpr std::size_t kUncompressedSize = sizeof(Point);  // 64 (G1) or 128 (G2), as the file's form
-template <class Point>
-constexpr std::size_t kCompressedSize = sizeof(Point) / 2;
-
-template <class Point>
-void hash_uncompressed(Blake2b& hash, std::span<const Point> points) {
-    constexpr std::size_t size = kUncompressedSize<Point>;
-    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
+// The points' encodings (Size bytes each), hashed a chunk at a time.
+template <std::size_t Size, class Point>
+void hash_encoded(Blake2b& hash, std::span<const Point> points) {
+    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * Size);
     for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
         const std::size_t count = std::min(kHashChunk, points.size() - first);
-        for (std::size_t i = 0; i < count; ++i) write_uncompressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
-        hash.update({buffer.data(), count * size});
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::span<std::uint8_t, Size> out(buffer.data() + i * Size, Size);
+            if constexpr (Size == sizeof(Point))
+                write_uncompressed(points[first + i], out);
+            else
+                write_compressed(points[first + i], out);
+        }
+        hash.update({buffer.data(), count * Size});
     }
+}
+
+// Uncompressed: 64 bytes for G1, 128 for G2 (the size of our affine points).
+template <class Point>
+void hash_uncompressed(Blake2b& hash, std::span<const Point> points) {
+    hash_encoded<sizeof(Point)>(hash, points);
 }
 template <class Point>
 void hash_uncompressed(Blake2b& hash, const Point& point) {
-    hash_uncompressed<Point>(hash, std::span(&point, 1));
+    hash_encoded<sizeof(Point)>(hash, std::span(&point, 1));
 }
-
 template <class Point>
 void hash_compressed(Blake2b& hash, std::span<const Point> points) {
-    constexpr std::size_t size = kCompressedSize<Point>;
-    std::vector<std::uint8_t> buffer(std::min(points.size(), kHashChunk) * size);
-    for (std::size_t first = 0; first < points.size(); first += kHashChunk) {
-        const std::size_t count = std::min(kHashChunk, points.size() - first);
-        for (std::size_t i = 0; i < count; ++i) write_compressed(points[first + i], std::span<std::uint8_t, size>(buffer.data() + i * size, size));
-        hash.update({buffer.data(), count * size});
-    }
+    hash_encoded<sizeof(Point) / 2>(hash, points);
 }
 
 // A big-endian 32-bit count, as zkey_new.js hashes one before each section.
@@ -198,7 +199,7 @@ public:
         std::memcpy(bytes_.data() + size_at_, &size, 8);
     }
     std::size_t size() const { return bytes_.size(); }
-    const std::string& bytes() const { return bytes_; }
+    std::string take() && { return std::move(bytes_); }
 
 private:
     std::string bytes_;
@@ -299,6 +300,7 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     // section one point short (preparephase2 pads it with zero: top_lagrange).
     {
         SecretValues levels, scaled;
+        levels.values.reserve(2 * m - 1 + top_lagrange.size());  // no copy left behind by a reallocation
         for (const SecretValues& level : lagrange) levels.values.insert(levels.values.end(), level.values.begin(), level.values.end());
         p.lagrange_tau_g2 = g2_multiples(levels.values);
         scaled.values.resize(levels.size());
@@ -399,28 +401,111 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     out.begin(15);
     out.points<G1Affine>(p.lagrange_beta_g1);
     out.end();
-    p.file = out.bytes();
+    p.file = std::move(out).take();
+    // Only what the key needs stays: the tauG1 section (and the bytes after it), alpha, beta.
+    p.lagrange_tau_g1 = {}, p.lagrange_alpha_g1 = {}, p.lagrange_beta_g1 = {};
+    p.lagrange_tau_g2 = {};
     return p;
 }
 
 // snarkjs' circuit hash hashes tau^i (tau^n - 1) G1 for i < n - 1, in chunks of 2^14 points
 // whose last one is not cut to the end (zkey_new.js, hashHPoints): from n = 2^15 on it hashes one
-// point more, P - tau^(n-1) G1 where P is the 64 bytes after the tauG1 section read as a point
-// (here: section 3's header and the start of G2's generator), by the chord formula, which does
-// not need P on the curve.
+// point more, P - tau^(n-1) G1, where P is the 64 bytes after the tauG1 section (here section 3's
+// header and the start of G2's generator) read as a point with coordinates that are not reduced
+// mod q. wasmcurves' g1m_subAffine adds them with its field operations, whose additions and
+// subtractions wrap differently from arithmetic mod q on such inputs, so WasmField emulates
+// them bit for bit (build_f1m.js: _add, _sub, _mul, _square) and WasmField's result is then
+// reduced (its affine conversion and encoding are correct mod q for any representative).
+namespace wasm {
+
+using bn254::montgomery::u128;
+
+Limbs add(const Limbs& x, const Limbs& y) {
+    Limbs r{};
+    u128 carry = 0;
+    for (int i = 0; i < 4; ++i) {
+        carry += static_cast<u128>(x[i]) + y[i];
+        r[i] = static_cast<std::uint64_t>(carry);
+        carry >>= 64;
+    }
+    std::uint64_t borrow = 0;
+    if (carry || !bn254::less_than(r, Fq::kModulus)) r = bn254::montgomery::subtract(r, Fq::kModulus, borrow);  // mod 2^256
+    return r;
+}
+
+Limbs sub(const Limbs& x, const Limbs& y) {
+    std::uint64_t borrow = 0;
+    const Limbs r = bn254::montgomery::subtract(x, y, borrow);
+    return borrow ? bn254::montgomery::add(r, Fq::kModulus) : r;  // mod 2^256
+}
+
+// (x y + M q) / 2^256 with its 257th bit, less q once when that bit is set or it is >= q.
+Limbs mul(const Limbs& x, const Limbs& y) {
+    constexpr std::uint64_t inv = bn254::montgomery::negated_inverse(Fq::kModulus[0]);
+    std::uint64_t t[9] = {};
+    for (int i = 0; i < 4; ++i) {
+        u128 carry = 0;
+        for (int j = 0; j < 4; ++j) {
+            carry += static_cast<u128>(x[j]) * y[i] + t[i + j];
+            t[i + j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+        t[i + 4] = static_cast<std::uint64_t>(carry);
+    }
+    for (int i = 0; i < 4; ++i) {
+        const std::uint64_t k = t[i] * inv;
+        u128 carry = 0;
+        for (int j = 0; j < 4; ++j) {
+            carry += static_cast<u128>(k) * Fq::kModulus[j] + t[i + j];
+            t[i + j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+        for (int j = i + 4; carry && j < 9; ++j) {
+            carry += t[j];
+            t[j] = static_cast<std::uint64_t>(carry);
+            carry >>= 64;
+        }
+    }
+    Limbs r{t[4], t[5], t[6], t[7]};
+    std::uint64_t borrow = 0;
+    if (t[8] || !bn254::less_than(r, Fq::kModulus)) r = bn254::montgomery::subtract(r, Fq::kModulus, borrow);
+    return r;
+}
+
+// A value below 2^256 reduced mod q, as our field holds it.
+Fq reduced(Limbs v) {
+    while (!bn254::less_than(v, Fq::kModulus)) {
+        std::uint64_t borrow = 0;
+        v = bn254::montgomery::subtract(v, Fq::kModulus, borrow);
+    }
+    return std::bit_cast<Fq>(v);
+}
+
+// g1m_addAffine (madd-2007-bl on two affine points, Z3 = 2H) then the affine conversion.
+G1Affine add_affine(const Limbs& x1, const Limbs& y1, const Limbs& x2, const Limbs& y2) {
+    const Limbs h = sub(x2, x1), y2_minus_y1 = sub(y2, y1);
+    const Limbs hh = mul(h, h);
+    Limbs i = add(hh, hh);
+    i = add(i, i);
+    const Limbs j = mul(h, i), r = add(y2_minus_y1, y2_minus_y1), v = mul(x1, i);
+    const Limbs r2 = mul(r, r), v2 = add(v, v);
+    const Limbs x3 = sub(sub(r2, j), v2);
+    Limbs y1_j2 = mul(y1, j);
+    y1_j2 = add(y1_j2, y1_j2);
+    const Limbs y3 = sub(mul(sub(v, x3), r), y1_j2);
+    const Limbs z3 = add(h, h);
+    const Fq z_inverse = reduced(z3).inverse(), z_inverse_squared = z_inverse.squared();
+    return {reduced(x3) * z_inverse_squared, reduced(y3) * z_inverse_squared * z_inverse};
+}
+
+}  // namespace wasm
+
 G1Affine overrun_point(const Ptau& ptau, const G1Affine& subtracted) {
     Limbs x{}, y{};
     std::memcpy(x.data(), ptau.file.data() + ptau.tau_g1_end, 32);
     std::memcpy(y.data(), ptau.file.data() + ptau.tau_g1_end + 32, 32);
-    const auto reduced = [](Limbs v) {  // a Montgomery form below 2^256, reduced mod q
-        while (!bn254::less_than(v, Fq::kModulus)) {
-            std::uint64_t borrow = 0;
-            v = bn254::montgomery::subtract(v, Fq::kModulus, borrow);
-        }
-        return std::bit_cast<Fq>(v);
-    };
-    const G1Affine p{reduced(x), reduced(y)};
-    return affine(bn254::G1(p) + -subtracted);
+    const G1Affine negated = -subtracted;
+    return wasm::add_affine(x, y, std::bit_cast<Limbs>(negated.x), std::bit_cast<Limbs>(negated.y));
 }
 
 struct Zkey {
@@ -430,7 +515,7 @@ struct Zkey {
 
 // The circuit's key after one phase-2 contribution of delta, as zkey_new.js then
 // zkey_contribute.js would write it.
-Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alpha, const Fr& beta, const Fr& delta,
+Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& beta, const Fr& delta,
                const SecretValues& lagrange, const SecretValues& top_lagrange, const FixedBase<bn254::G1Curve>& g1,
                const FixedBase<bn254::G2Curve>& g2, unsigned threads) {
     const std::size_t n = std::size_t{1} << ptau.power;  // the domain: the circuit's power is the file's
@@ -453,27 +538,26 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alph
     SecretValues ic(publics + 1), c_start(variables - publics - 1), c_final(variables - publics - 1);
     Secret delta_inverse{delta.inverse()};
     for (std::size_t j = 0; j < variables; ++j) {
-        const Fr k = beta * u[j] + alpha * v[j] + w[j];
+        const Secret k{beta * u[j] + alpha * v[j] + w[j]};
         if (j <= publics)
-            ic[j] = k;
+            ic[j] = k.value;
         else
-            c_start[j - publics - 1] = k, c_final[j - publics - 1] = k * delta_inverse.value;
+            c_start[j - publics - 1] = k.value, c_final[j - publics - 1] = k.value * delta_inverse.value;
     }
     // H: the odd points of level power + 1 of the Lagrange tauG1 section, over delta.
-    SecretValues h(n), z_multiples(n - 1);
+    SecretValues h(n);
     for (std::size_t i = 0; i < n; ++i) h[i] = top_lagrange[2 * i + 1] * delta_inverse.value;
-    Fr tau_n = tau;
-    for (unsigned i = 0; i < ptau.power; ++i) tau_n = tau_n.squared();
-    {
-        Fr tau_i = Fr::one();
-        for (std::size_t i = 0; i + 1 < n; ++i, tau_i *= tau) z_multiples[i] = tau_i * (tau_n - Fr::one());
-        OPENSSL_cleanse(&tau_i, sizeof tau_i);
-    }
-    OPENSSL_cleanse(&tau_n, sizeof tau_n);
-
     const std::vector<G1Affine> a = g1_multiples(u.values), b1 = g1_multiples(v.values), ic_points = g1_multiples(ic.values),
                                 c_start_points = g1_multiples(c_start.values), c_points = g1_multiples(c_final.values),
-                                h_points = g1_multiples(h.values), z_points = g1_multiples(z_multiples.values);
+                                h_points = g1_multiples(h.values);
+    // What the circuit hash takes for H: tau^i (tau^n - 1) G1 = tau^(n+i) G1 - tau^i G1 for i < n - 1,
+    // differences of the powers of tau (one addition each, not a multiple).
+    std::vector<G1Affine> z_points(n - 1);
+    parallel_for(n - 1, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<bn254::G1> differences(end - begin);
+        for (std::size_t i = begin; i < end; ++i) differences[i - begin] = bn254::G1(ptau.tau_g1[n + i]) + -ptau.tau_g1[i];
+        batch_to_affine<bn254::G1Curve>(differences, std::span(z_points).subspan(begin, end - begin));
+    });
     std::vector<G2Affine> b2(variables);
     g2.multiples(v.values, b2, threads);
 
@@ -547,19 +631,19 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alph
     out.begin(4);
     out.u32(static_cast<std::uint32_t>(r1cs.a.size() + r1cs.b.size() + publics + 1));
     const Fr r = Fr::from_canonical(bn254::montgomery::power_of_two<Fr::kModulus>(256)), r_squared = r * r;
-    const auto coefficient = [&](std::uint32_t matrix, std::uint32_t constraint, std::uint32_t signal, const Fr& value) {
+    const auto coefficient = [&](std::uint32_t matrix, const R1csTerm& term) {
         out.u32(matrix);
-        out.u32(constraint);
-        out.u32(signal);
-        const Limbs limbs = (value * r_squared).to_canonical();
+        out.u32(term.constraint);
+        out.u32(term.signal);
+        const Limbs limbs = (term.value * r_squared).to_canonical();
         out.raw(limbs.data(), 32);
     };
     for (std::size_t ia = 0, ib = 0, constraint = 0; constraint < constraints; ++constraint) {
-        for (; ia < r1cs.a.size() && r1cs.a[ia].constraint == constraint; ++ia) coefficient(0, r1cs.a[ia].constraint, r1cs.a[ia].signal, r1cs.a[ia].value);
-        for (; ib < r1cs.b.size() && r1cs.b[ib].constraint == constraint; ++ib) coefficient(1, r1cs.b[ib].constraint, r1cs.b[ib].signal, r1cs.b[ib].value);
+        for (; ia < r1cs.a.size() && r1cs.a[ia].constraint == constraint; ++ia) coefficient(0, r1cs.a[ia]);
+        for (; ib < r1cs.b.size() && r1cs.b[ib].constraint == constraint; ++ib) coefficient(1, r1cs.b[ib]);
     }
     for (std::size_t j = 0; j <= publics; ++j)
-        coefficient(0, static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one());
+        coefficient(0, {static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one()});
     out.end();
     out.begin(5);
     out.points<G1Affine>(a);
@@ -587,7 +671,7 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& tau, const Fr& alph
     out.u32(0);  // a contribution, not a beacon
     write_name(out, kContributionName);
     out.end();
-    z.file = out.bytes();
+    z.file = std::move(out).take();
     return z;
 }
 
@@ -619,16 +703,17 @@ SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::fil
     // the missing term w^j tau^(2m - 1) / 2m.
     SecretValues top = lagrange_at(tau.value, power + 1);
     {
-        const Fr w = root_of_unity(power + 1), scale = powers[2 * m - 1] * Fr::from_u64(2 * m).inverse();
+        const Fr w = root_of_unity(power + 1);
+        const Secret scale{powers[2 * m - 1] * Fr::from_u64(2 * m).inverse()};
         Fr w_j = Fr::one();
-        for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale;
+        for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale.value;
     }
 
     const std::size_t variables = r1cs.size.variables;
     const FixedBase<bn254::G1Curve> g1(g1_generator(), window_for(12 * m + 4 * variables), threads);
     const FixedBase<bn254::G2Curve> g2(g2_generator(), window_for(3 * m + variables), threads);
     const Ptau ptau = make_ptau(power, tau.value, alpha.value, beta.value, powers, lagrange, top, g1, g2, threads);
-    const Zkey zkey = make_zkey(r1cs, ptau, tau.value, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
+    const Zkey zkey = make_zkey(r1cs, ptau, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
     write_file_atomically(ptau_out, ptau.file);
     write_file_atomically(zkey_out, zkey.file);
     return {power, to_hex(zkey.circuit_hash), to_hex(zkey.contribution_hash), to_hex(ptau.response)};

@@ -177,7 +177,7 @@ public:
         return pow(exponent);
     }
 
-    constexpr bool is_zero() const { return montgomery_ == Limbs{}; }
+    constexpr bool is_zero() const { return (montgomery_[0] | montgomery_[1] | montgomery_[2] | montgomery_[3]) == 0; }  // no memcmp call
     constexpr bool operator==(const MontgomeryField&) const = default;
 
 private:
