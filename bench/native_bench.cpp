@@ -9,7 +9,8 @@
 //   setup-65536 / native: the native single-party setup (prover::setup_groth16: the powers of tau
 //     of power 16 and the final .zkey, both written) of a generated program of 65,531 constraints
 //     (x <- x * x + b, 65,530 times: domain 2^16), setup_s; the key then passes snarkjs' zkey
-//     verify (verify_s, not part of setup_s), or the row fails.
+//     verify (verify_s, not part of setup_s), or the row fails. setup_rss_mb: this process' peak
+//     (the setup's; peak_rss_mb also counts the children: the compile and the verifier).
 //
 //   native_bench [--threads 2] [--keys FOLDER] [--results bench/results.json] [--only setup]
 //     --keys: the circuit folder to prove with, generated and set up there when it has no keys
@@ -140,6 +141,8 @@ nlohmann::json setup_row(unsigned threads) {
     const prover::SetupRecord record =
         timed(setup_s, [&] { return prover::setup_groth16(program.r1cs, work / "setup.ptau", work / "setup.zkey", threads); });
     const double load = load_average();
+    rusage self{};
+    getrusage(RUSAGE_SELF, &self);  // this process: the setup (the compile and the verifier are children)
     const SetupTranscript verdict = timed(verify_s, [&] { return Snarkjs().verify_setup(program.r1cs, work / "setup.ptau", work / "setup.zkey"); });
     if (!verdict.valid) throw std::runtime_error("the native setup's key failed snarkjs' zkey verify: " + verdict.reason);
     return {{"model", "setup-65536"},
@@ -153,6 +156,7 @@ nlohmann::json setup_row(unsigned threads) {
             {"ptau_mb", static_cast<double>(fs::file_size(work / "setup.ptau")) / (1 << 20)},
             {"zkey_mb", static_cast<double>(fs::file_size(work / "setup.zkey")) / (1 << 20)},
             {"load_1min", load},
+            {"setup_rss_mb", static_cast<double>(self.ru_maxrss) / 1024.0},
             {"peak_rss_mb", bench::peak_rss_mb()}};
 }
 

@@ -421,3 +421,19 @@ TEST_CASE("a real .r1cs cut short anywhere is an InputError naming the file, and
     CHECK_THROWS_AS(prover::read_r1cs_size(dir.path()), InputError);  // a folder
     CHECK_THROWS_AS(prover::read_r1cs_size(dir / "missing.r1cs"), InputError);
 }
+
+TEST_CASE("the verification key of a .zkey cut short, or of a missing file, is an InputError naming the file", "[native][setup][hostile][slow]") {
+    const std::string bytes = read_file(native_setup().zkey);
+    const test::TempDir dir;
+    for (std::size_t length = 0; length < bytes.size(); length += (length < 400 ? 1 : 211)) {
+        INFO("length " << length);
+        write_file_atomically(dir / "cut.zkey", bytes.substr(0, length));
+        try {
+            prover::verification_key_json(dir / "cut.zkey");
+            FAIL("no InputError");
+        } catch (const InputError& e) {
+            CHECK(e.file() == dir / "cut.zkey");
+        }
+    }
+    CHECK_THROWS_AS(prover::verification_key_json(dir / "missing.zkey"), InputError);
+}
