@@ -135,6 +135,7 @@ SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& 
         write_file_atomically(abi_path(folder, name), compiled.abi.to_json().dump(2) + "\n");
         records[name] = {{"constraints", compiled.constraints},
                          {"scheme", to_string(keys.scheme)},
+                         {"backend", to_string(keys.backend)},  // who made the keys, and so who proves with them
                          {"proving_key_sha256", sha256_hex(read_file(keys.proving_key))},
                          {"verification_key_sha256", verification_key_digest(keys.verification_key)}};
     }
@@ -205,6 +206,7 @@ SplitFolder read_split_folder(const fs::path& folder, bool proving) {
             throw InputError(program.abi_file, "(file)", std::string("not an ABI: ") + e.what());
         }
         Keypair keys = verification_keypair(key_folder(folder, name) / "verification.key");
+        if (r.find("backend")) keys.backend = r.parsed("backend", backend_from_string);
         if (verification_key_digest(keys.verification_key) != r.text("verification_key_sha256"))
             r.fail("verification_key_sha256", "the folder's verification key is not the one set up");
         if (proving) {
