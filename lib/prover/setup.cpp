@@ -189,6 +189,13 @@ public:
     void point(const Point& point) {
         raw(&point, sizeof point);
     }
+    // A section that holds only points.
+    template <class Point>
+    void points_section(std::uint32_t type, std::span<const Point> points) {
+        begin(type);
+        this->points(points);
+        end();
+    }
     void begin(std::uint32_t type) {
         u32(type);
         size_at_ = bytes_.size();
@@ -356,19 +363,11 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     out.u32(power);
     out.u32(power);  // the ceremony's power: this file is not a reduced one
     out.end();
-    out.begin(2);
-    out.points<G1Affine>(p.tau_g1);
-    out.end();
+    out.points_section<G1Affine>(2, p.tau_g1);
     p.tau_g1_end = out.size();
-    out.begin(3);
-    out.points<G2Affine>(p.tau_g2);
-    out.end();
-    out.begin(4);
-    out.points<G1Affine>(p.alpha_tau_g1);
-    out.end();
-    out.begin(5);
-    out.points<G1Affine>(p.beta_tau_g1);
-    out.end();
+    out.points_section<G2Affine>(3, p.tau_g2);
+    out.points_section<G1Affine>(4, p.alpha_tau_g1);
+    out.points_section<G1Affine>(5, p.beta_tau_g1);
     out.begin(6);
     out.point(p.beta_g2);
     out.end();
@@ -389,18 +388,10 @@ Ptau make_ptau(unsigned power, const Fr& tau, const Fr& alpha, const Fr& beta, c
     out.u32(0);  // a contribution, not a beacon
     write_name(out, kContributionName);
     out.end();
-    out.begin(12);
-    out.points<G1Affine>(p.lagrange_tau_g1);
-    out.end();
-    out.begin(13);
-    out.points<G2Affine>(p.lagrange_tau_g2);
-    out.end();
-    out.begin(14);
-    out.points<G1Affine>(p.lagrange_alpha_g1);
-    out.end();
-    out.begin(15);
-    out.points<G1Affine>(p.lagrange_beta_g1);
-    out.end();
+    out.points_section<G1Affine>(12, p.lagrange_tau_g1);
+    out.points_section<G2Affine>(13, p.lagrange_tau_g2);
+    out.points_section<G1Affine>(14, p.lagrange_alpha_g1);
+    out.points_section<G1Affine>(15, p.lagrange_beta_g1);
     p.file = std::move(out).take();
     // Only what the key needs stays: the tauG1 section (and the bytes after it), alpha, beta.
     p.lagrange_tau_g1 = {}, p.lagrange_alpha_g1 = {}, p.lagrange_beta_g1 = {};
@@ -622,9 +613,7 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& be
     out.point(delta1);
     out.point(delta2);
     out.end();
-    out.begin(3);
-    out.points<G1Affine>(ic_points);
-    out.end();
+    out.points_section<G1Affine>(3, ic_points);
     // A's and B's coefficients by constraint (A's then B's), then 1 for each public signal's
     // constraint; each value times R^2, so that it is a Montgomery form that snarkjs' prover
     // multiplies with plain witness values.
@@ -645,21 +634,11 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& be
     for (std::size_t j = 0; j <= publics; ++j)
         coefficient(0, {static_cast<std::uint32_t>(constraints + j), static_cast<std::uint32_t>(j), Fr::one()});
     out.end();
-    out.begin(5);
-    out.points<G1Affine>(a);
-    out.end();
-    out.begin(6);
-    out.points<G1Affine>(b1);
-    out.end();
-    out.begin(7);
-    out.points<G2Affine>(b2);
-    out.end();
-    out.begin(8);
-    out.points<G1Affine>(c_points);
-    out.end();
-    out.begin(9);
-    out.points<G1Affine>(h_points);
-    out.end();
+    out.points_section<G1Affine>(5, a);
+    out.points_section<G1Affine>(6, b1);
+    out.points_section<G2Affine>(7, b2);
+    out.points_section<G1Affine>(8, c_points);
+    out.points_section<G1Affine>(9, h_points);
     out.begin(10);
     out.raw(z.circuit_hash.data(), 64);
     out.u32(1);

@@ -110,7 +110,11 @@ void write_uncompressed(const bn254::G2Affine& p, std::span<std::uint8_t, 128> o
     write_big_endian(p.y, out.data() + 64);
 }
 
-void write_compressed(const bn254::G1Affine& p, std::span<std::uint8_t, 32> out) {
+namespace {
+
+// x big-endian, the top bit set for the larger y; the point at infinity is 0x40 then zeros.
+template <class Point>
+void compress(const Point& p, std::span<std::uint8_t> out) {
     if (at_infinity(p)) {
         std::fill(out.begin(), out.end(), 0);
         out[0] = 0x40;
@@ -119,15 +123,11 @@ void write_compressed(const bn254::G1Affine& p, std::span<std::uint8_t, 32> out)
     write_big_endian(p.x, out.data());
     if (negative(p.y)) out[0] |= 0x80;
 }
-void write_compressed(const bn254::G2Affine& p, std::span<std::uint8_t, 64> out) {
-    if (at_infinity(p)) {
-        std::fill(out.begin(), out.end(), 0);
-        out[0] = 0x40;
-        return;
-    }
-    write_big_endian(p.x, out.data());
-    if (negative(p.y)) out[0] |= 0x80;
-}
+
+}  // namespace
+
+void write_compressed(const bn254::G1Affine& p, std::span<std::uint8_t, 32> out) { compress(p, out); }
+void write_compressed(const bn254::G2Affine& p, std::span<std::uint8_t, 64> out) { compress(p, out); }
 
 ChaCha::ChaCha(const std::array<std::uint32_t, 8>& seed)
     : state_{0x61707865, 0x3320646E, 0x79622D32, 0x6B206574, seed[0], seed[1], seed[2], seed[3],
