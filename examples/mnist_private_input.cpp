@@ -7,6 +7,7 @@
 #include <string>
 
 #include "example_main.hpp"
+#include "zokml/core/files.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/provers.hpp"
@@ -60,14 +61,16 @@ int run(const Arguments& args) {
     const CircuitProver& steps = prover.circuit_prover();
     examples::print_step("generate", steps.times().generate_s, fmt::format("{} modules", steps.circuit().files.size()));
     examples::print_step("compile", steps.times().compile_s, fmt::format("{} constraints", steps.program().constraints));
-    examples::print_step("setup", steps.times().setup_s, to_string(args.scheme));
+    examples::print_step("setup", steps.times().setup_s, fmt::format("{}, {}", to_string(args.scheme), to_string(steps.keypair().backend)));
     const PrivateInputProof proof = prover.prove(input, args.claim);
     examples::print_step("witness", steps.times().witness_s);
     examples::print_step("prove", steps.times().prove_s);
     const bool verified = prover.verify(proof.proof);
     examples::print_step("verify", steps.times().verify_s, verified ? "PASSED" : "FAILED");
-    fmt::print("public output: class {} (label {}); proof in {}/proof/proof.json\n", proof.public_output.predicted_class,
-               digit.label, args.work);
+    const std::filesystem::path proof_file = std::filesystem::path(args.work) / "proof.json";
+    write_file_atomically(proof_file, proof.proof.to_json().dump(2) + "\n");
+    fmt::print("public output: class {} (label {}); proof in {}\n", proof.public_output.predicted_class, digit.label,
+               proof_file.string());
     return verified ? 0 : 1;
 }
 
