@@ -1,7 +1,5 @@
 // zokml's native Groth16 prover (zokml/prover/groth16.hpp) on every core, its witnesses from
 // zokrates-js in a witness session (in memory only); verification by ZoKrates' verifier.
-#include <fmt/format.h>
-
 #include <optional>
 
 #include "backend/implementations.hpp"
