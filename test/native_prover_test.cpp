@@ -116,33 +116,40 @@ void check_msm(const AffinePoint<Curve>& generator, std::initializer_list<std::s
 TEST_CASE("the multi-scalar multiplication on G1 equals the naive sum, with repeated points, points at infinity, scalars 0, 1, "
           "r - 1 and 2^256 - 1, on one to three threads",
           "[native]") {
-    check_msm(kG1, {0, 1, 2, 3, 17, 100, 700}, 1);
+    check_msm(kG1, {0, 1, 2, 3, 17, 100, 700, 4000}, 1);
+}
+
+TEST_CASE("a multi-scalar multiplication of thousands of points adds them into affine buckets in batches, of few into Jacobian ones",
+          "[native]") {
+    CHECK(prover::msm_plan(4000).affine_buckets);  // the sizes that the tests above and below check against the naive sum
+    CHECK(prover::msm_plan(3000, 64).affine_buckets);
+    CHECK_FALSE(prover::msm_plan(700).affine_buckets);
 }
 
 TEST_CASE("the multi-scalar multiplication of small scalars (windows up to the largest one's top bit) or zero scalars equals the naive sum",
           "[native]") {
     std::mt19937_64 engine(4);
-    for (const unsigned scalar_bits : {0u, 1u, 7u, 64u, 65u}) {
-        const auto points = sample_points(kG1, 150, engine);
+    for (const auto [scalar_bits, count] : {std::pair{0u, 150}, {1u, 150}, {1u, 3000}, {7u, 150}, {64u, 150}, {64u, 3000}, {65u, 150}}) {
+        const auto points = sample_points(kG1, count, engine);
         std::vector<Limbs> scalars;
         for (std::size_t i = 0; i < points.size(); ++i) {
             Limbs s{};
             for (unsigned bit = 0; bit < scalar_bits; ++bit) s[bit / 64] |= (engine() & 1) << (bit % 64);
             scalars.push_back(s);
         }
-        INFO("scalars of up to " << scalar_bits << " bits");
+        INFO("scalars of up to " << scalar_bits << " bits, " << count << " points");
         CHECK(prover::multi_scalar_multiply<G1Curve>(points, scalars, 2) == naive_sum(points, scalars));
     }
 }
 
-TEST_CASE("the multi-scalar multiplication on G2 equals the naive sum", "[native]") { check_msm(kG2, {0, 1, 5, 60}, 2); }
+TEST_CASE("the multi-scalar multiplication on G2 equals the naive sum", "[native]") { check_msm(kG2, {0, 1, 5, 60, 3000}, 2); }
 
 TEST_CASE("the window of the multi-scalar multiplication grows with the number of points", "[native]") {
-    CHECK(prover::msm_window_bits(1) <= 3);
-    CHECK(prover::msm_window_bits(1 << 16) >= 10);
-    CHECK(prover::msm_window_bits(1 << 16) <= 14);
-    CHECK(prover::msm_window_bits(1 << 10) < prover::msm_window_bits(1 << 16));
-    CHECK(prover::msm_window_bits(1 << 16, 8) <= 8);  // one window covers scalars of 8 bits
+    CHECK(prover::msm_plan(1).window_bits <= 3);
+    CHECK(prover::msm_plan(1 << 16).window_bits >= 10);
+    CHECK(prover::msm_plan(1 << 16).window_bits <= 14);
+    CHECK(prover::msm_plan(1 << 10).window_bits < prover::msm_plan(1 << 16).window_bits);
+    CHECK(prover::msm_plan(1 << 16, 8).window_bits >= 9);  // one window: scalars of 8 bits and a signed digit's carry
 }
 
 TEST_CASE("the NTT's roots of unity are snarkjs': 5^((r - 1) / 2^28), of order exactly 2^k", "[native]") {

@@ -1,8 +1,10 @@
 // Multi-scalar multiplication, sum_i scalars[i] points[i], by Pippenger's bucket method: the
-// scalars cut into windows of c bits (c chosen from the count), each window's points added into
-// 2^c - 1 buckets by their digit with mixed additions, the buckets summed by a running sum, the
-// windows combined by c doublings each. The threads take the windows one at a time. Only the windows
-// below the largest scalar's top bit are computed: small scalars cost few windows.
+// scalars cut into windows of c bits in signed digits (c chosen from the count), each window's
+// points added into 2^(c-1) buckets by their digit's magnitude (negated for a negative digit), the
+// buckets summed by a running sum, the windows combined by c doublings each. Many points go into
+// affine buckets in batches that share one inversion; few into Jacobian ones by mixed additions.
+// The threads take the windows one at a time. Only the windows below the largest scalar's top bit
+// are computed: small scalars cost few windows.
 #pragma once
 
 #include <span>
@@ -11,9 +13,13 @@
 
 namespace zokml::prover {
 
-// The window width that minimises (windows) * (additions per window) for `count` points whose
-// scalars have at most scalar_bits bits.
-unsigned msm_window_bits(std::size_t count, unsigned scalar_bits = 256);
+struct MsmPlan {
+    unsigned window_bits;
+    bool affine_buckets;  // batches of affine additions rather than mixed Jacobian ones
+};
+// The window width and bucket method that minimise the field multiplications for `count` points
+// whose scalars have at most scalar_bits bits.
+MsmPlan msm_plan(std::size_t count, unsigned scalar_bits = 256);
 
 // points and scalars of the same length; a point (0, 0), which is not on the curve, stands for the
 // point at infinity (snarkjs' files write it so); scalars are canonical integers below 2^256.
