@@ -74,9 +74,28 @@ TEST_CASE("zokml calldata of a file that is not a proof is exit code 3, naming t
     const std::string no_b = changed_proof(dir.path(), "no-b.json", [](Proof& p) { p.points.erase("b"); });
     const Result r = zokml_cli({"calldata", no_b});
     CHECK(r.exit_code == 3);
-    CHECK_THAT(r.err, Catch::Contains(no_b) && Catch::Contains("point b is missing"));
+    CHECK_THAT(r.err, Catch::Contains(no_b + ": proof: expected an object of exactly the points a, b and c"));
     CHECK(r.out.empty());
     CHECK(zokml_cli({"calldata", kSquareKey}).exit_code == 3);
+}
+
+TEST_CASE("zokml calldata refuses a proof that is not canonical with exit code 3, naming the field, with no key", "[cli][calldata]") {
+    const test::TempDir dir;
+    // a.X + q: the same residue, a word the verifier would take as another number; a point off the curve
+    const std::string raised = changed_proof(dir.path(), "raised.json", [](Proof& p) {
+        p.points["a"][0] = "0x407e77a1c438b73a172adcc781157b170af1c7f96edf9ee80bb7df797b732917";  // 0x101a...2bd0 + q
+    });
+    const std::string off_curve = changed_proof(dir.path(), "off.json", [](Proof& p) {
+        p.points["c"][1] = "0x0000000000000000000000000000000000000000000000000000000000000001";
+    });
+    const Result r1 = zokml_cli({"calldata", raised});
+    CHECK(r1.exit_code == 3);
+    CHECK_THAT(r1.err, Catch::Contains(raised + ": proof.a[0]"));
+    const Result r2 = zokml_cli({"calldata", off_curve});
+    CHECK(r2.exit_code == 3);
+    CHECK_THAT(r2.err, Catch::Contains(off_curve + ": proof.c"));
+    CHECK(r1.out.empty());
+    CHECK(r2.out.empty());
 }
 
 TEST_CASE("zokml calldata with a key checks the proof as verify does: another program's proof is exit code 3", "[cli][calldata]") {
