@@ -45,8 +45,8 @@ int build(const Args& args, const Output& out) {
         circuits.push_back(j);
         out.text(fmt::format("{:<{}}  {}", status.name, width, status_text(status, check)));
     }
-    out.text(fmt::format("{} circuits: {} {}, {} up to date", statuses.size(), stale, check ? "stale" : "regenerated",
-                         statuses.size() - stale));
+    out.text(fmt::format("{} circuit{}: {} {}, {} up to date", statuses.size(), statuses.size() == 1 ? "" : "s", stale,
+                         check ? "stale" : "regenerated", statuses.size() - stale));
     out.result({{"manifest", file.string()}, {"check", check}, {"circuits", circuits}});
     return check && stale > 0 ? kVerificationFailed : kOk;
 }

@@ -21,7 +21,7 @@ namespace {
 std::vector<Subcommand> subcommands() {
     return {inspect_command(), quantize_command(), calibrate_command(), commit_command(),         generate_command(),
             compile_command(), setup_command(),    prove_command(),          verify_command(),
-            export_verifier_command(), export_web_command(), convert_proof_command(), run_command(), build_command(), split_setup_command(),
+            export_verifier_command(), calldata_command(), export_web_command(), convert_proof_command(), run_command(), build_command(), split_setup_command(),
             split_prove_command(), cache_command()};
 }
 

@@ -15,6 +15,7 @@ Subcommand setup_command();
 Subcommand prove_command();
 Subcommand verify_command();
 Subcommand export_verifier_command();
+Subcommand calldata_command();
 Subcommand export_web_command();
 Subcommand convert_proof_command();
 Subcommand run_command();

@@ -75,7 +75,7 @@ const std::string kSmallModel = test::example_model("mnist-784-16-10.json").stri
 
 TEST_CASE("every subcommand has --help, which exits 0 and shows its usage", "[cli]") {
     for (const std::string name : {"inspect", "quantize", "commit", "generate", "compile", "setup", "prove", "verify",
-                                   "export-verifier", "run", "build"}) {
+                                   "export-verifier", "calldata", "run", "build"}) {
         const Result r = zokml_cli({name, "--help"});
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.out, Catch::Contains("usage: zokml " + name));
@@ -357,6 +357,20 @@ TEST_CASE("build --check exits 1 while a committed circuit is stale, 0 once rebu
     CHECK_THAT(zokml_cli({"build", manifest, "--check"}).out, Catch::Contains("stale (model changed"));
     REQUIRE(zokml_cli({"build", manifest, "--no-compile"}).exit_code == 0);
     CHECK(zokml_cli({"build", manifest, "--check"}).exit_code == 0);
+}
+
+TEST_CASE("build counts one circuit in the singular and more in the plural", "[cli]") {
+    const test::TempDir dir;
+    tiny_model(dir / "a.json");
+    const auto manifest_of = [&](const std::vector<std::string>& names) {
+        json circuits = json::array();
+        for (const auto& name : names) circuits.push_back({{"name", name}, {"model", "a.json"}, {"output", "out/" + name}});
+        write_file_atomically(dir / "zokml.json", json{{"circuits", circuits}}.dump());
+        return (dir / "zokml.json").string();
+    };
+    CHECK_THAT(zokml_cli({"build", manifest_of({"a"}), "--no-compile"}).out, Catch::Contains("\n1 circuit: 1 regenerated, 0 up to date"));
+    CHECK_THAT(zokml_cli({"build", manifest_of({"a"}), "--check"}).out, Catch::Contains("\n1 circuit: 0 stale, 1 up to date"));
+    CHECK_THAT(zokml_cli({"build", manifest_of({"a", "b"}), "--check"}).out, Catch::Contains("\n2 circuits: 1 stale, 1 up to date"));
 }
 
 TEST_CASE("zokml run proves a held-out digit with the small model; verify passes, and fails with exit 1 on a tampered proof",

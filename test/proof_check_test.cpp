@@ -115,6 +115,18 @@ TEST_CASE("a proof coordinate raised by q is refused naming the coordinate", "[p
     CHECK(refusal(proof).field() == "proof.b[1][0]");
 }
 
+TEST_CASE("without a key, check_canonical_points checks the points but not the number of public inputs", "[proof-check]") {
+    json proof = square_proof();
+    CHECK_NOTHROW(check_canonical_points(Proof::from_json(proof), "proof.json"));
+    proof["inputs"].push_back(proof["inputs"][0]);
+    CHECK_NOTHROW(check_canonical_points(Proof::from_json(proof), "proof.json"));
+    proof["proof"]["b"][1][0] = plus_q(proof["proof"]["b"][1][0].get<std::string>());
+    CHECK_THROWS_WITH(check_canonical_points(Proof::from_json(proof), "proof.json"), Catch::Contains("proof.json: proof.b[1][0]"));
+    proof = square_proof();
+    proof["scheme"] = "marlin";
+    CHECK_THROWS_WITH(check_canonical_points(Proof::from_json(proof), "proof.json"), Catch::Contains("proof.json: scheme"));
+}
+
 TEST_CASE("a proof coordinate that is not a hex field element is refused naming it", "[proof-check]") {
     for (const json& bad : {json("0xzz"), json(7), json("0x" + std::string(63, '1')), json("1" + std::string(65, '0')), json(nullptr)}) {
         json proof = square_proof();

@@ -87,6 +87,8 @@ struct EvmAnswer {
 class EvmVerifier {
 public:
     EvmVerifier(const Keypair& keypair, const std::filesystem::path& dir);
+    // A verifier.sol already in dir (e.g. one `zokml export-verifier` wrote).
+    explicit EvmVerifier(const std::filesystem::path& dir) : dir_(dir) {}
 
     // Runs `node tools/evm-verify.mjs --verifier verifier.sol <flag> <file with text>`.
     detail::ProcessResult run_raw(const std::string& flag, const std::string& text) const;

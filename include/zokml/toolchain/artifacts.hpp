@@ -93,5 +93,8 @@ std::size_t public_input_count(const VerificationKey& key);
 // inputs (each below p, as Proof holds them). Throws InputError naming `file` (where the proof was
 // read) and the field, e.g. "proof.b[1][0]", or "inputs" for their number. docs/security.md
 void check_canonical(const Proof& proof, const VerificationKey& key, const std::filesystem::path& file);
+// What check_canonical checks without a key: a g16 or gm17 proof on bn128, its points as above
+// (not the number of its public inputs, nor which key's scheme). `zokml calldata` without a key.
+void check_canonical_points(const Proof& proof, const std::filesystem::path& file);
 
 }  // namespace zokml
