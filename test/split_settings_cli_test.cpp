@@ -10,6 +10,8 @@
 #include "support.hpp"
 #include "toolchain/subprocess.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/project/salt_file.hpp"
+#include "zokml/project/split_folder.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;
@@ -106,4 +108,18 @@ TEST_CASE("a quantization flag that differs from the folder's layout is refused,
                                    "--input-max", "1", "--weight-bits", "6", "--plan"});
     INFO(same.err);
     CHECK(same.exit_code == 0);
+}
+
+TEST_CASE("a model quantized with other settings than the folder's layout records is refused, naming the field that differs",
+          "[split][slow]") {
+    const CommittedFolder& f = committed_folder();
+    const FieldElement salt = read_salt_file(f.salt);
+    const auto refused = [&](const QuantizedModel& model, const std::string& says) {
+        CHECK_THROWS_WITH(prove_split_folder(f.folder, model, salt, std::nullopt, test::real_toolchain(), 1, [](const SplitProgress&) {}),
+                          Contains("zokml.split.json") && Contains(says));
+        CHECK_THROWS_WITH(prepare_split_plan(f.folder, model, salt, std::nullopt), Contains(says));
+    };
+    refused(quantize(load_model(f.model), {.weight_bits = 6}), "layout.input.min: is -1, the model tiny gives 0");
+    refused(quantize(load_model(f.model, InputRange{-1, 1}), {.input_bits = 7, .weight_bits = 6}), "layout.input.bits: is 8, the model tiny gives 7");
+    refused(quantize(load_model(f.model, InputRange{-1, 1}), {.weight_bits = 10}), "layout.parts[0].weight_bits");
 }
