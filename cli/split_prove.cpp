@@ -28,6 +28,14 @@ void show_progress(const SplitProgress& p) {
     std::fflush(stderr);
 }
 
+// Where keep_previous put the bundle a new one replaced, for the text and the JSON result.
+std::string previous_note(const std::optional<std::filesystem::path>& previous) {
+    return previous ? fmt::format(" (the previous bundle kept as {})", previous->string()) : "";
+}
+nlohmann::json previous_json(const std::optional<std::filesystem::path>& previous) {
+    return previous ? nlohmann::json(previous->string()) : nlohmann::json();
+}
+
 // The model as the folder's layout says it was committed: loaded with the layout's input range and
 // quantized with its widths, so that no setting has to be repeated by hand. A flag or settings file
 // that says otherwise is refused, naming the layout's field and both values.
@@ -58,9 +66,10 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     const Toolchain toolchain = toolchain_from(args);
     if (auto plan = args.get("gather")) {
         const ProofBundle bundle = gather_split_plan(folder, *plan, toolchain);
+        const auto previous = keep_previous(file);
         write_text(file, dump_json(bundle.to_json(), 1) + "\n");
-        out.text("bundle: " + file.string());
-        out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}});
+        out.text("bundle: " + file.string() + previous_note(previous));
+        out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}, {"previous_bundle", previous_json(previous)}});
         return kOk;
     }
     const QuantizedModel model = committed_model(args, folder);
@@ -103,16 +112,18 @@ int split_prove(const Args& args, const Output& out) {
                                  toolchain_from(args), jobs, show_progress, &times)
             : prove_split_folder(folder, model, salt, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
                                  show_progress, &times);
+    const auto previous = keep_previous(file);
     write_text(file, dump_json(bundle.to_json(), 1) + "\n");
     out.text(fmt::format("prove      {:7.2f} s  ({} sub-proofs, {:.1f} s of proving, {} at a time)", times.wall_s,
                          bundle.proofs.size(), times.prove_s, jobs));
-    out.text(fmt::format("bundle: {}", file.string()));
+    out.text(fmt::format("bundle: {}{}", file.string(), previous_note(previous)));
     out.text("public: " + dump_json(bundle.statement()));
     out.result({{"bundle", file.string()},
                 {"proofs", bundle.proofs.size()},
                 {"prove_s", times.prove_s},
                 {"wall_s", times.wall_s},
-                {"public", bundle.statement()}});
+                {"public", bundle.statement()},
+                {"previous_bundle", previous_json(previous)}});
     return kOk;
 }
 
@@ -127,7 +138,8 @@ Subcommand split_prove_command() {
             "layout records (bit widths, input range): no setting of `commit` is repeated here; a flag or\n"
             "--settings file that differs from the layout is refused, naming the field. Every sub-proof runs in a\n"
             "private scratch folder (its witness holds private values); --jobs runs that many at once. The\n"
-            "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.\n"
+            "bundle goes to DIR/bundle.json (a bundle already there is kept as DIR/bundle-N.json); `zokml\n"
+            "verify --dir DIR --bundle FILE` checks it.\n"
             "--plan prints one self-contained command per sub-proof instead, for an engine that runs them\n"
             "(`... --plan | parallel -j4`, a Slurm array, a Kubernetes Indexed Job: docs/split-proving.md),\n"
             "then `--gather PLAN` bundles what they wrote. The plan folder holds the part salts: the planned\n"

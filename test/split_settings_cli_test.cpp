@@ -53,11 +53,14 @@ const CommittedFolder& committed_folder() {
 TEST_CASE("split-prove quantizes the model as the folder's layout records: no setting of commit is repeated", "[cli][split][slow]") {
     const CommittedFolder& f = committed_folder();
     const std::string bundle = (f.dir / "bundle.json").string();
+    write_file_atomically(bundle, "an earlier bundle");  // kept aside, not overwritten (test/proof_files_cli_test.cpp)
     const Result proved = zokml_cli({"split-prove", "--model", f.model, "--salt", f.salt, "--dir", f.folder, "--bundle", bundle, "--json"});
     INFO(proved.out << proved.err);
     REQUIRE(proved.exit_code == 0);
     CHECK(proved.parsed()["public"]["commitment"] == f.commitment);
     CHECK(zokml_cli({"verify", "--dir", f.folder, "--bundle", bundle}).exit_code == 0);
+    CHECK(proved.parsed()["previous_bundle"] == (f.dir / "bundle-1.json").string());
+    CHECK(read_file(f.dir / "bundle-1.json") == "an earlier bundle");
 }
 
 TEST_CASE("the commands split-prove --plan writes prove with the layout's settings, none repeated", "[cli][split][slow]") {
