@@ -47,13 +47,14 @@ int prove_many(const Args& args, const Output& out) {
     const double median = seconds_each[seconds_each.size() / 2];
     const double per_minute = 60.0 * static_cast<double>(seconds_each.size()) / seconds;
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a["index"] < b["index"]; });
-    out.result({{"folder", folder.string()},
-                {"proofs", rows},
-                {"seconds", seconds},
-                {"jobs", jobs},
-                {"proofs_per_min", per_minute},
-                {"median_s", median},
-                {"previous_proofs", previous ? nlohmann::json(previous->string()) : nlohmann::json()}});
+    nlohmann::json result = {{"folder", folder.string()},
+                             {"proofs", rows},
+                             {"seconds", seconds},
+                             {"jobs", jobs},
+                             {"proofs_per_min", per_minute},
+                             {"median_s", median}};
+    if (previous) result["previous_proofs"] = previous->string();
+    out.result(result);
     out.text(fmt::format("prove      {:7.2f} s  ({} proofs, {} session{}: {:.1f} proofs a minute, median {:.2f} s a proof)  [{}]",
                          seconds, seconds_each.size(), jobs, jobs == 1 ? "" : "s", per_minute, median, folder.string()));
     out.text("proofs: " + proofs_dir.string() + (previous ? fmt::format(" (the previous batch's kept in {})", previous->string()) : ""));

@@ -28,12 +28,13 @@ void show_progress(const SplitProgress& p) {
     std::fflush(stderr);
 }
 
-// Where keep_previous put the bundle a new one replaced, for the text and the JSON result.
+// Where keep_previous put the bundle a new one replaced: for the text, and in the JSON result.
 std::string previous_note(const std::optional<std::filesystem::path>& previous) {
     return previous ? fmt::format(" (the previous bundle kept as {})", previous->string()) : "";
 }
-nlohmann::json previous_json(const std::optional<std::filesystem::path>& previous) {
-    return previous ? nlohmann::json(previous->string()) : nlohmann::json();
+nlohmann::json with_previous(nlohmann::json result, const std::optional<std::filesystem::path>& previous) {
+    if (previous) result["previous_bundle"] = previous->string();
+    return result;
 }
 
 // The model as the folder's layout says it was committed: loaded with the layout's input range and
@@ -69,7 +70,7 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
         const auto previous = keep_previous(file);
         write_text(file, dump_json(bundle.to_json(), 1) + "\n");
         out.text("bundle: " + file.string() + previous_note(previous));
-        out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}, {"previous_bundle", previous_json(previous)}});
+        out.result(with_previous({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}}, previous));
         return kOk;
     }
     const QuantizedModel model = committed_model(args, folder);
@@ -81,10 +82,15 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     }
     const SplitPlanFolder plan =
         prepare_split_plan(folder, model, read_salt_file(args.required("salt")), args.integer("threshold", 0, std::int64_t(1) << 40));
-    // The model file alone: its settings come from the folder's layout.
-    const std::string self = fmt::format("'{}' split-prove --dir '{}' --model '{}' --plan-dir '{}'",
-                                         std::filesystem::read_symlink("/proc/self/exe").string(), std::filesystem::absolute(folder).string(),
-                                         std::filesystem::absolute(args.required("model")).string(), std::filesystem::absolute(plan.dir).string());
+    // The model file alone: its settings come from the folder's layout. Paths in single quotes (a
+    // quote in one as '\'').
+    const auto quoted = [](const std::filesystem::path& path) {
+        std::string text = "'";
+        for (const char c : std::filesystem::absolute(path).string()) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return text + "'";
+    };
+    const std::string self = fmt::format("{} split-prove --dir {} --model {} --plan-dir {}", quoted(std::filesystem::read_symlink("/proc/self/exe")),
+                                         quoted(folder), quoted(args.required("model")), quoted(plan.dir));
     for (std::size_t i = 0; i < plan.proofs; ++i) print_out(fmt::format("{} --sub-proof {}\n", self, i));
     fmt::print(stderr, "then: zokml split-prove --dir '{}' --gather '{}' (the plan folder holds private values until then)\n",
                folder.string(), plan.dir.string());
@@ -118,12 +124,12 @@ int split_prove(const Args& args, const Output& out) {
                          bundle.proofs.size(), times.prove_s, jobs));
     out.text(fmt::format("bundle: {}{}", file.string(), previous_note(previous)));
     out.text("public: " + dump_json(bundle.statement()));
-    out.result({{"bundle", file.string()},
-                {"proofs", bundle.proofs.size()},
-                {"prove_s", times.prove_s},
-                {"wall_s", times.wall_s},
-                {"public", bundle.statement()},
-                {"previous_bundle", previous_json(previous)}});
+    out.result(with_previous({{"bundle", file.string()},
+                              {"proofs", bundle.proofs.size()},
+                              {"prove_s", times.prove_s},
+                              {"wall_s", times.wall_s},
+                              {"public", bundle.statement()}},
+                             previous));
     return kOk;
 }
 
