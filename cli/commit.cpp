@@ -15,7 +15,8 @@ int commit(const Args& args, const Output& out) {
     if (!args.has("split") && (args.has("layout") || args.has("neurons-per-part")))
         throw UsageError("--layout and --neurons-per-part go with --split");
     const std::filesystem::path salt_file = args.required("salt");
-    const QuantizedModel model = quantize(model_from(args), quantization_from(args));
+    const Model float_model = model_from(args);
+    const QuantizedModel model = quantize(float_model, quantization_from(args));
     const OwnerSalt salt = read_or_create_salt_file(salt_file);
     const std::string salt_line =
         fmt::format("salt: {} ({})", salt_file.string(),
@@ -34,7 +35,7 @@ int commit(const Args& args, const Output& out) {
         return kOk;
     }
     const auto neurons = static_cast<std::size_t>(args.integer_or("neurons-per-part", SplitOptions{}.neurons_per_part, 1, 1 << 20));
-    const PublishedLayout layout = publish_layout(model, neurons, salt.salt);
+    const PublishedLayout layout = publish_layout(float_model, quantization_from(args), neurons, salt.salt);
     if (auto file = args.get("layout")) write_text(*file, dump_json(layout.to_json(), 2) + "\n");
     out.result({{"model", args.required("model")},
                 {"name", model.name},

@@ -1,6 +1,8 @@
 #include "common.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -204,7 +206,7 @@ std::vector<Option> prove_options() {
             {"claim", "C", "private-input with --claimed-class: the public claimed class"},
             {"threshold", "T", "private-model: the public accuracy threshold (default: the model's correct count)"},
             salt_option(),
-            {"proof", "FILE", "where to write the proof (default: DIR/proof.json)"}};
+            {"proof", "FILE", "where to write the proof (default: DIR/proof.json); a proof already there is kept as STEM-N.json"}};
 }
 
 Option salt_option() {
@@ -438,6 +440,28 @@ Proof read_proof(const fs::path& file) {
 void write_text(const fs::path& file, const std::string& text) {
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
     write_file_atomically(file, text);
+}
+
+std::optional<fs::path> keep_previous(const fs::path& path) {
+    std::error_code error;
+    if (!fs::exists(fs::symlink_status(path, error))) return std::nullopt;
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const std::string stem = path.stem().string() + "-", extension = path.extension().string();
+    std::uint64_t highest = 0;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() <= stem.size() + extension.size() || !name.starts_with(stem) || !name.ends_with(extension)) continue;
+        const std::string digits = name.substr(stem.size(), name.size() - stem.size() - extension.size());
+        if (digits.size() < 19 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            highest = std::max<std::uint64_t>(highest, std::stoull(digits));
+    }
+    for (std::uint64_t n = highest + 1;; ++n) {  // another process may take a name first
+        const fs::path kept = folder / fmt::format("{}{}{}", stem, n, extension);
+        if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, kept.c_str(), RENAME_NOREPLACE) == 0) return kept;
+        if (errno == ENOENT) return std::nullopt;  // gone meanwhile: nothing to keep
+        if (errno != EEXIST) throw fs::filesystem_error("cannot keep the previous " + path.filename().string() + " aside", path, kept,
+                                                      std::error_code(errno, std::generic_category()));
+    }
 }
 
 std::string zokml_version() { return ZOKML_VERSION; }

@@ -135,6 +135,10 @@ nlohmann::json read_json(const std::filesystem::path& file);
 Proof read_proof(const std::filesystem::path& file);
 // Writes text atomically (a temporary file renamed over it), creating its folder.
 void write_text(const std::filesystem::path& file, const std::string& text);
+// A proof, bundle or folder of proofs that a new one is about to take the place of, moved aside to
+// STEM-N.EXT beside it (N one more than the highest such number there; never over anything), so
+// that no proof destroys an earlier one. Returns where it went; nothing when `path` is free.
+std::optional<std::filesystem::path> keep_previous(const std::filesystem::path& path);
 
 // A private folder inside parent for files that must not outlive the command (a witness).
 class ScratchFolder : public TempFolder {

@@ -15,7 +15,8 @@
 namespace zokml::cli {
 namespace {
 
-// --inputs FILE: one proof per input, DIR/proofs/proof-K.json, a line each and a summary.
+// --inputs FILE: one proof per input, DIR/proofs/proof-K.json, a line each and a summary. The
+// proofs of an earlier batch are kept aside with their folder (DIR/proofs-N) when the first new one is written.
 int prove_many(const Args& args, const Output& out) {
     const auto folder = folder_from(args);
     const std::filesystem::path file = args.required("inputs");
@@ -25,11 +26,13 @@ int prove_many(const Args& args, const Output& out) {
     if (auto salt_file = args.get("salt")) salt = read_salt_file(*salt_file);
     const std::filesystem::path proofs_dir = folder / "proofs";  // write_text creates it with the first proof
     nlohmann::json rows = nlohmann::json::array();
+    std::optional<std::filesystem::path> previous;
     std::vector<double> seconds_each;
     double seconds = 0;
     zokml::timed(seconds, [&] {
         return prove_folder_batch(folder, inputs, file, salt, jobs, toolchain_from(args), store_from(args),
                                   [&](std::size_t k, const FolderProof& proof, double s) {
+                                      if (seconds_each.empty()) previous = keep_previous(proofs_dir);
                                       const auto path = proofs_dir / fmt::format("proof-{}.json", k);
                                       write_text(path, dump_json(proof.proof.to_json(), 2) + "\n");
                                       seconds_each.push_back(s);
@@ -44,15 +47,17 @@ int prove_many(const Args& args, const Output& out) {
     const double median = seconds_each[seconds_each.size() / 2];
     const double per_minute = 60.0 * static_cast<double>(seconds_each.size()) / seconds;
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a["index"] < b["index"]; });
-    out.result({{"folder", folder.string()},
-                {"proofs", rows},
-                {"seconds", seconds},
-                {"jobs", jobs},
-                {"proofs_per_min", per_minute},
-                {"median_s", median}});
+    nlohmann::json result = {{"folder", folder.string()},
+                             {"proofs", rows},
+                             {"seconds", seconds},
+                             {"jobs", jobs},
+                             {"proofs_per_min", per_minute},
+                             {"median_s", median}};
+    if (previous) result["previous_proofs"] = previous->string();
+    out.result(result);
     out.text(fmt::format("prove      {:7.2f} s  ({} proofs, {} session{}: {:.1f} proofs a minute, median {:.2f} s a proof)  [{}]",
                          seconds, seconds_each.size(), jobs, jobs == 1 ? "" : "s", per_minute, median, folder.string()));
-    out.text("proofs: " + proofs_dir.string());
+    out.text("proofs: " + proofs_dir.string() + (previous ? fmt::format(" (the previous batch's kept in {})", previous->string()) : ""));
     return kOk;
 }
 
@@ -83,10 +88,12 @@ Subcommand prove_command() {
             "on the command line: --input reads a JSON array of integers (the model's inputs, e.g. 784 pixels\n"
             "0..255) from a file or, with -, from stdin, or float inputs from a .npy, CSV or JSON batch file\n"
             "(--index K picks one); --digit picks a held-out MNIST digit. The witness is deleted after the\n"
-            "proof; the proof goes to DIR/proof.json.\n"
+            "proof; the proof goes to DIR/proof.json (or --proof FILE). No proof destroys another: a proof\n"
+            "already there is kept as DIR/proof-N.json (N one more than the highest), and a line says so.\n"
             "--inputs FILE proves every input of a batch file (private-input, both-private), each proof in\n"
             "DIR/proofs/proof-K.json, through --jobs prover sessions side by side (default 1): each loads the\n"
-            "program and proving key once and takes the inputs through a pipe.",
+            "program and proving key once and takes the inputs through a pipe. An earlier batch's proofs\n"
+            "are kept in DIR/proofs-N.",
             options({folder_option("the circuit folder (default: the current folder)"), prove_options(),
                      {{"model", "FILE", "private-model, both-private: the private model (default: the one the circuit was generated from)"},
                       {"inputs", "FILE", "many private inputs: a .npy, CSV or JSON batch file of float inputs, one proof each"},

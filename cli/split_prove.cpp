@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
+#include "zokml/core/errors.hpp"
 #include "zokml/project/salt_file.hpp"
 #include "zokml/project/split_folder.hpp"
 
@@ -27,12 +28,37 @@ void show_progress(const SplitProgress& p) {
     std::fflush(stderr);
 }
 
-// The arguments that name the model and its quantization, to repeat them in planned commands.
-std::string model_arguments(const Args& args) {
-    std::string text = fmt::format(" --model '{}'", std::filesystem::absolute(args.required("model")).string());
-    for (const char* flag : {"input-bits", "weight-bits", "activation-bits"})
-        if (auto value = args.get(flag)) text += fmt::format(" --{} {}", flag, *value);
-    return text;
+// Where keep_previous put the bundle a new one replaced: for the text, and in the JSON result.
+std::string previous_note(const std::optional<std::filesystem::path>& previous) {
+    return previous ? fmt::format(" (the previous bundle kept as {})", previous->string()) : "";
+}
+nlohmann::json with_previous(nlohmann::json result, const std::optional<std::filesystem::path>& previous) {
+    if (previous) result["previous_bundle"] = previous->string();
+    return result;
+}
+
+// The model as the folder's layout says it was committed: loaded with the layout's input range and
+// quantized with its widths, so that no setting has to be repeated by hand. A flag or settings file
+// that says otherwise is refused, naming the layout's field and both values.
+QuantizedModel committed_model(const Args& args, const std::filesystem::path& folder) {
+    const PublishedLayout layout = read_split_folder(folder, false).layout;
+    const CircuitSettings given = settings_from(args, true);
+    const auto check = [&](const std::string& field, const std::string& flag, auto recorded, auto value) {
+        if (!args.has(flag) && !args.has("settings")) return;
+        if (recorded == value) return;
+        const std::string source = args.has(flag) ? "--" + flag : "the settings file " + args.required("settings");
+        throw InputError(split_file(folder), "layout." + field,
+                         fmt::format("records {}, {} gives {}: split-prove quantizes the model as the layout records, leave it out",
+                                     recorded, source, value));
+    };
+    check("input.bits", "input-bits", layout.input_bits, given.quantization.input_bits);
+    check("quantization.weight_bits", "weight-bits", layout.weight_bits, given.quantization.weight_bits);
+    check("quantization.activation_bits", "activation-bits", layout.activation_bits, given.quantization.activation_bits);
+    if (given.input_range) {
+        check("input.min", "input-min", layout.input_min_float, given.input_range->min);
+        check("input.max", "input-max", layout.input_max_float, given.input_range->max);
+    }
+    return quantize(load_model(args.required("model"), layout.input_range()), layout.quantization());
 }
 
 // --plan: prepares and prints one command per sub-proof on stdout (for GNU parallel and the like);
@@ -41,12 +67,13 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     const Toolchain toolchain = toolchain_from(args);
     if (auto plan = args.get("gather")) {
         const ProofBundle bundle = gather_split_plan(folder, *plan, toolchain);
+        const auto previous = keep_previous(file);
         write_text(file, dump_json(bundle.to_json(), 1) + "\n");
-        out.text("bundle: " + file.string());
-        out.result({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}});
+        out.text("bundle: " + file.string() + previous_note(previous));
+        out.result(with_previous({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}}, previous));
         return kOk;
     }
-    const QuantizedModel model = quantize(model_from(args), quantization_from(args));
+    const QuantizedModel model = committed_model(args, folder);
     if (auto plan = args.get("plan-dir")) {
         const auto index = static_cast<std::size_t>(*args.integer("sub-proof", 0, 1 << 30));
         prove_planned(folder, model, *plan, index, toolchain);
@@ -55,8 +82,15 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
     }
     const SplitPlanFolder plan =
         prepare_split_plan(folder, model, read_salt_file(args.required("salt")), args.integer("threshold", 0, std::int64_t(1) << 40));
-    const std::string self = fmt::format("'{}' split-prove --dir '{}'{} --plan-dir '{}'", std::filesystem::read_symlink("/proc/self/exe").string(),
-                                         std::filesystem::absolute(folder).string(), model_arguments(args), std::filesystem::absolute(plan.dir).string());
+    // The model file alone: its settings come from the folder's layout. Paths in single quotes (a
+    // quote in one as '\'').
+    const auto quoted = [](const std::filesystem::path& path) {
+        std::string text = "'";
+        for (const char c : std::filesystem::absolute(path).string()) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return text + "'";
+    };
+    const std::string self = fmt::format("{} split-prove --dir {} --model {} --plan-dir {}", quoted(std::filesystem::read_symlink("/proc/self/exe")),
+                                         quoted(folder), quoted(args.required("model")), quoted(plan.dir));
     for (std::size_t i = 0; i < plan.proofs; ++i) print_out(fmt::format("{} --sub-proof {}\n", self, i));
     fmt::print(stderr, "then: zokml split-prove --dir '{}' --gather '{}' (the plan folder holds private values until then)\n",
                folder.string(), plan.dir.string());
@@ -73,7 +107,7 @@ int split_prove(const Args& args, const Output& out) {
         throw UsageError("--inputs (inference and both-private folders) takes no --threshold and no plan");
     const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
     if (args.has("plan") || args.has("plan-dir") || args.has("gather")) return planned(args, out, folder, file);
-    const QuantizedModel model = quantize(model_from(args), quantization_from(args));
+    const QuantizedModel model = committed_model(args, folder);
     const FieldElement salt = read_salt_file(args.required("salt"));
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 256));
     SplitProveTimes times;
@@ -84,16 +118,18 @@ int split_prove(const Args& args, const Output& out) {
                                  toolchain_from(args), jobs, show_progress, &times)
             : prove_split_folder(folder, model, salt, args.integer("threshold", 0, std::int64_t(1) << 40), toolchain_from(args), jobs,
                                  show_progress, &times);
+    const auto previous = keep_previous(file);
     write_text(file, dump_json(bundle.to_json(), 1) + "\n");
     out.text(fmt::format("prove      {:7.2f} s  ({} sub-proofs, {:.1f} s of proving, {} at a time)", times.wall_s,
                          bundle.proofs.size(), times.prove_s, jobs));
-    out.text(fmt::format("bundle: {}", file.string()));
+    out.text(fmt::format("bundle: {}{}", file.string(), previous_note(previous)));
     out.text("public: " + dump_json(bundle.statement()));
-    out.result({{"bundle", file.string()},
-                {"proofs", bundle.proofs.size()},
-                {"prove_s", times.prove_s},
-                {"wall_s", times.wall_s},
-                {"public", bundle.statement()}});
+    out.result(with_previous({{"bundle", file.string()},
+                              {"proofs", bundle.proofs.size()},
+                              {"prove_s", times.prove_s},
+                              {"wall_s", times.wall_s},
+                              {"public", bundle.statement()}},
+                             previous));
     return kOk;
 }
 
@@ -102,11 +138,14 @@ int split_prove(const Args& args, const Output& out) {
 Subcommand split_prove_command() {
     return {"split-prove",
             "prove a private model's accuracy on the split folder's batch, or its classes of inputs, as a bundle of sub-proofs",
-            "--model FILE --salt FILE [--dir DIR] [--threshold T | --inputs FILE] [--jobs N | --plan] [--bundle FILE] [--input-bits N] [--weight-bits N]",
+            "--model FILE --salt FILE [--dir DIR] [--threshold T | --inputs FILE] [--jobs N | --plan] [--bundle FILE]",
             "The model's split commitment with the owner's salt (--salt: the file `zokml commit --split --salt\n"
-            "FILE` read or drew) must be the folder's published one. Every sub-proof runs in a\n"
+            "FILE` read or drew) must be the folder's published one. The model is quantized as the folder's\n"
+            "layout records (bit widths, input range): no setting of `commit` is repeated here; a flag or\n"
+            "--settings file that differs from the layout is refused, naming the field. Every sub-proof runs in a\n"
             "private scratch folder (its witness holds private values); --jobs runs that many at once. The\n"
-            "bundle goes to DIR/bundle.json; `zokml verify --dir DIR --bundle FILE` checks it.\n"
+            "bundle goes to DIR/bundle.json (a bundle already there is kept as DIR/bundle-N.json); `zokml\n"
+            "verify --dir DIR --bundle FILE` checks it.\n"
             "--plan prints one self-contained command per sub-proof instead, for an engine that runs them\n"
             "(`... --plan | parallel -j4`, a Slurm array, a Kubernetes Indexed Job: docs/split-proving.md),\n"
             "then `--gather PLAN` bundles what they wrote. The plan folder holds the part salts: the planned\n"

@@ -90,9 +90,14 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
                       const Toolchain& toolchain, const ArtifactStore& store) {
     StepResult r("prove");
     const FolderProof proven = timed(r.step, true, r.seconds, [&] { return prove_folder(folder, request, toolchain, store); });
+    const auto previous = keep_previous(proof_file);
     write_text(proof_file, dump_json(proven.proof.to_json(), 2) + "\n");
     r.note = describe(proven.public_output);
     r.details = {{"folder", folder.string()}, {"proof", proof_file.string()}, {"public", to_json(proven.public_output)}};
+    if (previous) {
+        r.note += fmt::format("; the previous proof kept as {}", previous->string());
+        r.details["previous_proof"] = previous->string();
+    }
     if (request.digit) {  // a held-out digit's label is known: show it beside what the proof reveals
         const int label = held_out_digits().at(*request.digit).label;
         r.note += fmt::format(", digit {} is a {}", *request.digit, label);

@@ -38,7 +38,8 @@ StepResult compile_step(const std::filesystem::path& folder, const Toolchain& to
 // single-party ceremony on this machine (details: the transcript's contributions).
 StepResult setup_step(const std::filesystem::path& folder, const SetupChoice& choice, const Toolchain& toolchain,
                       const ArtifactStore& store);
-// A proof written to proof_file; details["public"] is what it reveals.
+// A proof written to proof_file (a proof there before is kept aside: keep_previous, details
+// "previous_proof"); details["public"] is what it reveals.
 StepResult prove_step(const std::filesystem::path& folder, const ProofRequest& request,
                       const std::filesystem::path& proof_file, const Toolchain& toolchain, const ArtifactStore& store);
 // details["verified"]: PASSED. With the circuit folder of the proof's circuit, details["public"]

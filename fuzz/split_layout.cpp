@@ -15,7 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // "The round trip loses nothing."
     fuzz::run_expecting(0, [&] {
         const auto again = PublishedLayout::from_json(layout->to_json(), "");
-        fuzz::require(again.parts == layout->parts && again.commitment == layout->commitment, "layout JSON round trip");
+        fuzz::require(again.parts == layout->parts && again.commitment == layout->commitment &&
+                          again.quantization() == layout->quantization() && again.input_range() == layout->input_range(),
+                      "layout JSON round trip");
     });
     // What split-setup does with it for a batch of two public inputs, one a slice: the plan, then
     // the programs while they stay small (a large one is the generator's time, not a finding).

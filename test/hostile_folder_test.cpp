@@ -143,7 +143,7 @@ TEST_CASE("a split folder's program names are plain names: none climbs out of th
     const test::TempDir dir;
     SplitOptions options;
     options.variant = SplitVariant::Inference;
-    const PublishedLayout layout = publish_layout(quantize(load_model(test::tiny_model(dir / "tiny.json"))), 1, random_salt());
+    const PublishedLayout layout = publish_layout(load_model(test::tiny_model(dir / "tiny.json")), {}, 1, random_salt());
     for (const std::string name : {"../../evil", "a/b", "..", "", "Part"}) {
         INFO(name);
         const json record = {{"constraints", 1}, {"scheme", "g16"}, {"proving_key_sha256", ""}, {"verification_key_sha256", ""}};

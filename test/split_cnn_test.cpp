@@ -54,7 +54,8 @@ Model tiny_cnn() {
 }
 
 // Values before each ReLU rescaled to 12 bits.
-QuantizedModel tiny_quantized() { return quantize(tiny_cnn(), {.input_bits = 8, .weight_bits = 8, .activation_bits = 12}); }
+constexpr QuantizationOptions kQuantization{.input_bits = 8, .weight_bits = 8, .activation_bits = 12};
+QuantizedModel tiny_quantized() { return quantize(tiny_cnn(), kQuantization); }
 
 // Four random images, labelled by the reference but for the second one (3 correct).
 LabeledBatch batch_of(const QuantizedModel& model) {
@@ -244,7 +245,7 @@ TEST_CASE("a committed CNN's classes of public inputs: its first convolution in 
 
 TEST_CASE("a hostile layout of filters is refused before anything is generated", "[split][hostile]") {
     const QuantizedModel model = tiny_quantized();
-    const nlohmann::json layout = publish_layout(model, 1, random_salt()).to_json();
+    const nlohmann::json layout = publish_layout(tiny_cnn(), kQuantization, 1, random_salt()).to_json();
     REQUIRE(layout.at("parts")[0].contains("image"));
     const auto refused = [&](const std::function<void(nlohmann::json&)>& change, const std::string& why) {
         nlohmann::json hostile = layout;
@@ -256,7 +257,7 @@ TEST_CASE("a hostile layout of filters is refused before anything is generated",
     refused([](nlohmann::json& p) { p["window"]["kernel"] = {7, 7}; }, "parts[0].inputs");               // not its weights
     refused([](nlohmann::json& p) { p["max_pool"] = {{"kernel", {9, 9}}, {"stride", {1, 1}}}; }, "parts[0].window");  // does not fit
     // Sound on its own, but a program of it would be enormous.
-    auto parts = publish_layout(model, 1, random_salt()).parts;
+    auto parts = publish_layout(tiny_cnn(), kQuantization, 1, random_salt()).parts;
     parts[0].count = 1 << 20;
     CHECK_THROWS_WITH(plan_split(parts, batch_of(model), kOptions, "hostile"), Contains("more than zokml generates"));
 }

@@ -132,14 +132,39 @@ TEST_CASE("part commitments are hiding: each part has its own salt, and two mode
 }
 
 TEST_CASE("an unsalted layout or bundle of an earlier zokml is refused, saying what to do", "[split]") {
-    nlohmann::json layout = publish_layout(small_model(1), 2, random_salt()).to_json();
-    CHECK(layout["version"] == 2);
+    const test::TempDir dir;
+    nlohmann::json layout = publish_layout(load_model(test::tiny_model(dir / "tiny.json")), {}, 2, random_salt()).to_json();
+    CHECK(layout["version"] == 3);
     CHECK_NOTHROW(PublishedLayout::from_json(layout, "layout.json"));
     layout["version"] = 1;
     CHECK_THROWS_WITH(PublishedLayout::from_json(layout, "layout.json"),
                       Contains("layout.json") && Contains("unsalted") && Contains("zokml commit --split --salt"));
+    layout["version"] = 2;
+    CHECK_THROWS_WITH(PublishedLayout::from_json(layout, "layout.json"),
+                      Contains("layout.json") && Contains("quantization settings") && Contains("zokml commit --split --layout"));
     const nlohmann::json bundle = {{"format", "zokml-bundle"}, {"version", 1}};
     CHECK_THROWS_WITH(ProofBundle::from_json(bundle, "bundle.json"), Contains("bundle.json") && Contains("unsalted"));
+}
+
+TEST_CASE("a published layout records every setting the commitment was made with: widths and input range", "[split]") {
+    const test::TempDir dir;
+    const Model model = load_model(test::tiny_model(dir / "tiny.json"), InputRange{-1.5, 2.0});
+    const QuantizationOptions options{.input_bits = 6, .weight_bits = 7, .activation_bits = 9};
+    const PublishedLayout layout = PublishedLayout::from_json(publish_layout(model, options, 1, random_salt()).to_json(), "layout.json");
+    CHECK(layout.quantization() == options);
+    CHECK(layout.input_range() == InputRange{-1.5, 2.0});
+    CHECK(quantize(load_model(dir / "tiny.json", layout.input_range()), layout.quantization()).fingerprint() ==
+          quantize(model, options).fingerprint());
+    const auto refused = [&](const std::function<void(nlohmann::json&)>& change, const std::string& field) {
+        nlohmann::json hostile = layout.to_json();
+        change(hostile);
+        CHECK_THROWS_WITH(PublishedLayout::from_json(hostile, "layout.json"), Contains("layout.json") && Contains(field));
+    };
+    refused([](nlohmann::json& j) { j["quantization"].erase("weight_bits"); }, "quantization.weight_bits: missing");
+    refused([](nlohmann::json& j) { j["quantization"]["activation_bits"] = 63; }, "quantization.activation_bits");
+    refused([](nlohmann::json& j) { j["quantization"]["weight_bits"] = 1; }, "quantization.weight_bits");
+    refused([](nlohmann::json& j) { j["input"]["max"] = -1.5; }, "input.max");
+    refused([](nlohmann::json& j) { j.erase("quantization"); }, "quantization: missing");
 }
 
 TEST_CASE("a split proof verifies and shows the v2 commitment, the threshold and the count", "[split][slow]") {

@@ -24,7 +24,7 @@ namespace {
 
 constexpr const char* kSplitFormat = "zokml-split";
 constexpr int kSplitVersion = 3;   // 3: the part programs take the part's salt (hiding commitments)
-constexpr int kLayoutVersion = 2;  // 2: the commitment is salted
+constexpr int kLayoutVersion = 3;  // 2: the commitment is salted; 3: the quantization settings are recorded
 
 fs::path program_folder(const fs::path& folder, const std::string& name) { return folder / "programs" / name; }
 fs::path build_folder(const fs::path& folder, const std::string& name) { return folder / "build" / name; }
@@ -47,35 +47,51 @@ json PublishedLayout::to_json() const {
             {"version", kLayoutVersion},
             {"model_name", model_name},
             {"commitment", commitment.to_decimal()},
-            {"input", {{"size", input_size}, {"bits", input_bits}, {"min", input_min_float}, {"scale", input_scale}}},
+            {"input", {{"size", input_size}, {"bits", input_bits}, {"min", input_min_float}, {"max", input_max_float}, {"scale", input_scale}}},
+            {"quantization", {{"weight_bits", weight_bits}, {"activation_bits", activation_bits}}},
             {"parts", parts_json}};
 }
 
 PublishedLayout PublishedLayout::from_json(const json& document, const fs::path& file) {
     const detail::Fields f(document, file, "");
-    f.only({"format", "version", "model_name", "commitment", "input", "parts"});
+    f.only({"format", "version", "model_name", "commitment", "input", "quantization", "parts"});
     if (document.value("format", json()) != "zokml-layout") f.fail("format", "expected \"zokml-layout\"");
     if (document.value("version", json()) == 1)
         f.fail("version", "a version 1 layout publishes an unsalted commitment (an earlier zokml's): it is not hiding and no "
                           "proof takes it; commit again (zokml commit --split --salt FILE) and publish the new layout");
+    if (document.value("version", json()) == 2)
+        f.fail("version", "a version 2 layout (an earlier zokml's) does not record the quantization settings that split-prove takes "
+                          "from it: publish it again (zokml commit --split --layout FILE with the same model, settings and salt gives "
+                          "the same commitment) and set the split folder up again");
     if (document.value("version", json()) != kLayoutVersion) f.fail("version", fmt::format("expected version {}", kLayoutVersion));
     PublishedLayout layout;
     layout.model_name = f.text("model_name");
     layout.commitment = f.parsed("commitment", [](const std::string& v) { return FieldElement::from_decimal(v); });
     const detail::Fields input(f.required("input"), file, "input");
-    input.only({"size", "bits", "min", "scale"});
+    input.only({"size", "bits", "min", "max", "scale"});
     layout.input_size = input.count("size", 0, 1, kMaxCount);
-    layout.input_bits = static_cast<unsigned>(input.count("bits", 0, 1, 32));
+    const auto bits = QuantizationOptions::kInputBits;
+    layout.input_bits = static_cast<unsigned>(input.count("bits", 0, bits.lo, bits.hi));
     layout.input_min_float = number(input, "min");
+    layout.input_max_float = number(input, "max");
+    if (!(layout.input_min_float < layout.input_max_float)) input.fail("max", "must be above input.min");
     layout.input_scale = number(input, "scale");
     if (!(layout.input_scale > 0)) input.fail("scale", "must be positive");
+    const detail::Fields quantization(f.required("quantization"), file, "quantization");
+    quantization.only({"weight_bits", "activation_bits"});
+    for (const char* key : {"weight_bits", "activation_bits"}) quantization.required(key);  // no defaults
+    const auto weight_bits = QuantizationOptions::kWeightBits, activation_bits = QuantizationOptions::kActivationBits;
+    layout.weight_bits = static_cast<unsigned>(quantization.count("weight_bits", 0, weight_bits.lo, weight_bits.hi));
+    layout.activation_bits = static_cast<unsigned>(quantization.count("activation_bits", 0, activation_bits.lo, activation_bits.hi));
     const json& parts = f.required("parts");
     if (!parts.is_array()) f.fail("parts", "expected an array");
     for (std::size_t i = 0; i < parts.size(); ++i) layout.parts.push_back(detail::part_from(detail::Fields(parts[i], file, fmt::format("parts[{}]", i))));
     return layout;
 }
 
-PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_per_part, const FieldElement& salt) {
+PublishedLayout publish_layout(const Model& float_model, const QuantizationOptions& options, std::size_t neurons_per_part,
+                               const FieldElement& salt) {
+    const QuantizedModel model = quantize(float_model, options);
     PublishedLayout layout;
     layout.model_name = model.name;
     layout.parts = model_parts(model, neurons_per_part);
@@ -84,6 +100,9 @@ PublishedLayout publish_layout(const QuantizedModel& model, std::size_t neurons_
     layout.input_bits = model.input_bits;
     layout.input_min_float = model.input_min_float;
     layout.input_scale = model.input_scale;
+    layout.input_max_float = float_model.input_max;
+    layout.weight_bits = options.weight_bits;
+    layout.activation_bits = options.activation_bits;
     return layout;
 }
 
@@ -245,15 +264,43 @@ Statement statement_of(const fs::path& folder, bool proving, const LabeledBatch&
     return s;
 }
 
+// The model's input quantization and parts must be the layout's: else the first field that
+// differs is named, with both values (a model quantized with other settings, or another model).
+void check_layout(const fs::path& folder, const Statement& s, const QuantizedModel& model) {
+    const PublishedLayout& layout = s.split.layout;
+    const auto differs = [&](const std::string& field, const auto& recorded, const auto& given) {
+        if (recorded == given) return;
+        throw InputError(split_file(folder), "layout." + field,
+                         fmt::format("is {}, the model {} gives {}: another model, or quantized with other settings than the layout "
+                                     "records", recorded, model.name, given));
+    };
+    differs("input.size", layout.input_size, model.input_size);
+    differs("input.bits", layout.input_bits, model.input_bits);
+    differs("input.min", layout.input_min_float, model.input_min_float);
+    differs("input.scale", layout.input_scale, model.input_scale);
+    const std::vector<PartRange> parts = model_parts(model, s.split.options.neurons_per_part);
+    differs("parts", fmt::format("{} parts", layout.parts.size()), fmt::format("{} parts", parts.size()));
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const PartRange &recorded = layout.parts[i], &given = parts[i];
+        const std::string part = fmt::format("parts[{}].", i);
+        differs(part + "weight_bits", recorded.weight_bits, given.weight_bits);
+        differs(part + "bias_bits", recorded.bias_bits, given.bias_bits);
+        differs(part + "rescale_bits", recorded.rescale_bits, given.rescale_bits);
+        if (!(recorded == given)) differs(fmt::format("parts[{}]", i), detail::part_json(recorded).dump(), detail::part_json(given).dump());
+    }
+}
+
 // The model with these part salts (or those of the owner's salt) must give the layout's published commitment.
-void check_commitment(const Statement& s, const QuantizedModel& model, const std::vector<FieldElement>& part_salts) {
+void check_commitment(const fs::path& folder, const Statement& s, const QuantizedModel& model,
+                      const std::vector<FieldElement>& part_salts) {
+    check_layout(folder, s, model);
     const std::size_t neurons = s.split.options.neurons_per_part;
     if (part_salts.size() != model_parts(model, neurons).size() || commit_model_v2(model, neurons, part_salts) != s.split.layout.commitment)
         throw InputError(model.name, "(model)",
                          "its commitment with this salt is not the one the folder's layout publishes (another model, or another salt)");
 }
-void check_commitment(const Statement& s, const QuantizedModel& model, const FieldElement& salt) {
-    check_commitment(s, model, part_salts(salt, model, model_parts(model, s.split.options.neurons_per_part).size()));
+void check_commitment(const fs::path& folder, const Statement& s, const QuantizedModel& model, const FieldElement& salt) {
+    check_commitment(folder, s, model, part_salts(salt, model, model_parts(model, s.split.options.neurons_per_part).size()));
 }
 
 void check_inputs(const SplitFolder& split, const LabeledBatch& inputs) {
@@ -272,7 +319,7 @@ json read_plan(const fs::path& plan) {
 SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                    std::optional<std::int64_t> threshold) {
     const Statement s = statement_of(folder, false);
-    check_commitment(s, model, salt);
+    check_commitment(folder, s, model, salt);
     if (s.split.options.variant != SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant", "planned sub-proofs serve private-model folders");
     const SplitWitnessData data = split_witness_data(s.plan, model, s.batch, salt);
@@ -296,7 +343,7 @@ void prove_planned(const fs::path& folder, const QuantizedModel& model, const fs
     if (index >= document.at("proofs").get<std::size_t>())
         throw InputError(plan / "plan.json", "proofs", fmt::format("has no sub-proof {}", index));
     const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
-    check_commitment(s, model, data.part_salts);  // the plan holds the part salts: no salt file here
+    check_commitment(folder, s, model, data.part_salts);  // the plan holds the part salts: no salt file here
     const Proof proof = prove_sub_proof(toolchain, s.split.programs, s.plan, model, s.batch, data,
                                         document.at("threshold").get<std::int64_t>(), index);
     write_file_atomically(plan / fmt::format("proof-{}.json", index), proof.to_json().dump() + "\n");
@@ -326,7 +373,7 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
                                std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
     const Statement s = statement_of(folder, true);
-    check_commitment(s, model, salt);
+    check_commitment(folder, s, model, salt);
     if (s.split.options.variant != SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant",
                          fmt::format("a {} folder proves the classes of inputs it is given (zokml split-prove --inputs FILE)",
@@ -339,7 +386,7 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
                                const LabeledBatch& inputs, const Toolchain& toolchain, std::size_t jobs,
                                const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
     const Statement s = statement_of(folder, true, inputs);
-    check_commitment(s, model, salt);
+    check_commitment(folder, s, model, salt);
     if (s.split.options.variant == SplitVariant::PrivateModel)
         throw InputError(split_file(folder), "variant", "a private-model folder proves on its own batch, not on given inputs");
     check_inputs(s.split, inputs);
