@@ -136,6 +136,49 @@ TEST_CASE("BN254's base field F_q agrees with GMP on random elements", "[bn254]"
 
 TEST_CASE("BN254's scalar field F_r agrees with GMP on random elements", "[bn254]") { check_against_gmp<Fr>(2); }
 
+namespace {
+
+// Both Montgomery products, the portable C++ and the mulx/adx assembly (where this CPU has it),
+// against GMP's a b 2^-256 mod m, on the raw representatives: random values below m and the
+// edges 0, 1, m - 1 and m - 2, each with each.
+template <const Limbs& m>
+void check_montgomery_products(std::uint64_t seed) {
+    const Mpz modulus(m);
+    Mpz r_inverse;  // 2^-256 mod m
+    mpz_set_ui(r_inverse.v, 1);
+    mpz_mul_2exp(r_inverse.v, r_inverse.v, 256);
+    mpz_invert(r_inverse.v, r_inverse.v, modulus.v);
+    std::mt19937_64 engine(seed);
+    std::vector<Limbs> values = {Limbs{}, Limbs{1, 0, 0, 0}, Limbs{m[0] - 1, m[1], m[2], m[3]}, Limbs{m[0] - 2, m[1], m[2], m[3]}};
+    for (int i = 0; i < 300; ++i) {
+        Mpz reduced;
+        mpz_mod(reduced.v, Mpz(Limbs{engine(), engine(), engine(), engine()}).v, modulus.v);
+        values.push_back(reduced.limbs());
+    }
+    for (std::size_t i = 0; i < values.size(); ++i)
+        for (std::size_t j : {i, (i * 7 + 3) % values.size(), std::size_t{0}, std::size_t{2}, std::size_t{3}}) {
+            Mpz expected;
+            mpz_mul(expected.v, Mpz(values[i]).v, Mpz(values[j]).v);
+            mpz_mul(expected.v, expected.v, r_inverse.v);
+            mpz_mod(expected.v, expected.v, modulus.v);
+            CHECK(montgomery::multiply_portable<m>(values[i], values[j]) == expected.limbs());
+#if defined(__x86_64__)
+            if (montgomery::kHasMulxAdx)
+                CHECK(montgomery::reduce_once<m>(montgomery::multiply_mulx_adx_unreduced<m>(values[i], values[j])) == expected.limbs());
+#endif
+        }
+}
+
+}  // namespace
+
+TEST_CASE("the portable and the mulx/adx Montgomery products agree with GMP, edges included, for both fields", "[bn254]") {
+#if defined(__x86_64__)
+    if (!montgomery::kHasMulxAdx) WARN("this CPU has no mulx/adx: only the portable product is checked");
+#endif
+    check_montgomery_products<FqParams::modulus>(3);
+    check_montgomery_products<FrParams::modulus>(4);
+}
+
 TEST_CASE("a value at or above the modulus is not a field element", "[bn254]") {
     CHECK_THROWS_AS(Fq::from_canonical(Fq::kModulus), std::invalid_argument);
     CHECK_THROWS_AS(Fr::from_canonical(Fr::kModulus), std::invalid_argument);
