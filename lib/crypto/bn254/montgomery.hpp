@@ -12,6 +12,10 @@
 
 #include "crypto/bn254/montgomery_adx.hpp"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace zokml::bn254 {
 
 // An integer below 2^256 as little-endian 64-bit words.
@@ -30,6 +34,17 @@ __extension__ using u128 = unsigned __int128;
 // a - b and the borrow out (1 when a < b).
 constexpr Limbs subtract(const Limbs& a, const Limbs& b, std::uint64_t& borrow) {
     Limbs difference{};
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {  // one sbb chain: the 128-bit form spills to the stack
+        unsigned long long d0, d1, d2, d3;
+        unsigned char c = _subborrow_u64(0, a[0], b[0], &d0);
+        c = _subborrow_u64(c, a[1], b[1], &d1);
+        c = _subborrow_u64(c, a[2], b[2], &d2);
+        c = _subborrow_u64(c, a[3], b[3], &d3);
+        borrow = c;
+        return {d0, d1, d2, d3};
+    }
+#endif
     borrow = 0;
 #pragma GCC unroll 4
     for (int i = 0; i < 4; ++i) {
@@ -51,6 +66,16 @@ constexpr Limbs select(std::uint64_t mask, const Limbs& a, const Limbs& b) {
 // a + b mod 2^256.
 constexpr Limbs add(const Limbs& a, const Limbs& b) {
     Limbs sum{};
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {  // one adc chain
+        unsigned long long s0, s1, s2, s3;
+        unsigned char c = _addcarry_u64(0, a[0], b[0], &s0);
+        c = _addcarry_u64(c, a[1], b[1], &s1);
+        c = _addcarry_u64(c, a[2], b[2], &s2);
+        _addcarry_u64(c, a[3], b[3], &s3);
+        return {s0, s1, s2, s3};
+    }
+#endif
     std::uint64_t carry = 0;
 #pragma GCC unroll 4
     for (int i = 0; i < 4; ++i) {
