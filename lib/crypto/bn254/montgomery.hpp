@@ -216,7 +216,11 @@ public:
     }
 
     constexpr bool is_zero() const { return (montgomery_[0] | montgomery_[1] | montgomery_[2] | montgomery_[3]) == 0; }  // no memcmp call
-    constexpr bool operator==(const MontgomeryField&) const = default;
+    constexpr bool operator==(const MontgomeryField& o) const {  // no memcmp call
+        std::uint64_t difference = 0;
+        for (int i = 0; i < 4; ++i) difference |= montgomery_[i] ^ o.montgomery_[i];
+        return difference == 0;
+    }
 
 private:
     static constexpr Limbs kR = montgomery::power_of_two<kModulus>(256);         // one, in Montgomery form
