@@ -10,6 +10,7 @@
 #include <string>
 
 #include "crypto/bn254/curve.hpp"
+#include "prover/batch_inverse.hpp"
 #include "prover/msm.hpp"
 #include "prover/ntt.hpp"
 #include "support.hpp"
@@ -139,6 +140,29 @@ TEST_CASE("the multi-scalar multiplication of small scalars (windows up to the l
         }
         INFO("scalars of up to " << scalar_bits << " bits, " << count << " points");
         CHECK(prover::multi_scalar_multiply<G1Curve>(points, scalars, 2) == naive_sum(points, scalars));
+    }
+}
+
+TEST_CASE("invert_all gives each value's inverse, for every length of its four chains, in F_r and F_q2", "[native]") {
+    std::mt19937_64 engine(7);
+    std::vector<Fr> prefix;
+    std::vector<Fq2> prefix2;
+    for (std::size_t size = 0; size <= 9; ++size) {
+        std::vector<Fr> values;
+        std::vector<Fq2> values2;
+        for (std::size_t i = 0; i < size; ++i) {
+            values.push_back(i == 0 ? Fr::one() : Fr::from_canonical({engine(), engine(), engine(), engine() >> 3}));
+            values2.push_back({Fq::from_u64(engine() | 1), Fq::from_u64(engine())});
+        }
+        auto inverses = values;
+        auto inverses2 = values2;
+        prover::invert_all<Fr>(inverses, prefix);
+        prover::invert_all<Fq2>(inverses2, prefix2);
+        INFO("values: " << size);
+        for (std::size_t i = 0; i < size; ++i) {
+            CHECK(inverses[i] * values[i] == Fr::one());
+            CHECK(inverses2[i] * values2[i] == Fq2::one());
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 
+#include "prover/batch_inverse.hpp"
 #include "prover/parallel.hpp"
 
 namespace zokml::prover {
@@ -30,21 +31,11 @@ template <class Curve>
 void batch_to_affine(std::span<const bn254::JacobianPoint<Curve>> points, std::span<bn254::AffinePoint<Curve>> out) {
     using F = typename Curve::Field;
     if (out.size() != points.size()) throw std::invalid_argument("batch_to_affine: sizes differ");
-    std::vector<F> prefix(points.size());  // the product of the Z's before i (at infinity: skipped)
-    F product = F::one();
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        prefix[i] = product;
-        if (!points[i].is_infinity()) product *= points[i].z();
-    }
-    F inverse = product.inverse();  // of every Z
-    for (std::size_t i = points.size(); i-- > 0;) {
-        if (points[i].is_infinity()) {
-            out[i] = {};
-            continue;
-        }
-        out[i] = points[i].to_affine(inverse * prefix[i]);
-        inverse *= points[i].z();
-    }
+    std::vector<F> z_inverses, prefix;  // of the points not at infinity, in order
+    for (const auto& p : points)
+        if (!p.is_infinity()) z_inverses.push_back(p.z());
+    invert_all<F>(z_inverses, prefix);
+    for (std::size_t i = 0, j = 0; i < points.size(); ++i) out[i] = points[i].is_infinity() ? bn254::AffinePoint<Curve>{} : points[i].to_affine(z_inverses[j++]);
 }
 
 template <class Curve>
@@ -81,7 +72,7 @@ bn254::JacobianPoint<Curve> FixedBase<Curve>::multiple(const Fr& scalar) const {
 }
 
 // The batch's multiples window by window in affine coordinates: each window adds one table
-// point to every sum, and the additions of a window share one inversion (Montgomery's trick), so
+// point to every sum, and the additions of a window share one inversion (batch_inverse.hpp), so
 // an addition costs about 6 multiplications instead of a mixed addition's 11. A sum that meets
 // its table point's x (the same point or its negation: never, for random scalars) is added in
 // Jacobian coordinates instead.
@@ -98,7 +89,7 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
         std::vector<Limbs> bits(kBatch);
         std::vector<std::uint8_t> empty(kBatch);  // the sum is still the point at infinity
         std::vector<std::uint32_t> adding(kBatch);
-        std::vector<F> denominators(kBatch), prefix(kBatch);
+        std::vector<F> denominators(kBatch), prefix;
         for (std::size_t batch; (batch = next++) < batches;) {
             const std::size_t first = batch * kBatch, count = std::min(kBatch, scalars.size() - first);
             const std::span<Affine> sums = out.subspan(first, count);
@@ -121,14 +112,11 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
                         adding[n++] = static_cast<std::uint32_t>(i);
                     }
                 }
-                F product = F::one();
-                for (std::size_t j = 0; j < n; ++j) prefix[j] = product, product *= denominators[j];
-                F inverse = product.inverse();
-                for (std::size_t j = n; j-- > 0;) {
+                invert_all<F>(std::span(denominators).first(n), prefix);
+                for (std::size_t j = 0; j < n; ++j) {
                     const std::size_t i = adding[j];
                     const Affine& t = table[digit(bits[i], k * window_bits_, window_bits_) - 1];
-                    const F lambda = (t.y - sums[i].y) * (inverse * prefix[j]);
-                    inverse *= denominators[j];
+                    const F lambda = (t.y - sums[i].y) * denominators[j];
                     const F x = lambda.squared() - sums[i].x - t.x;
                     sums[i] = {x, lambda * (sums[i].x - x) - sums[i].y};
                 }

@@ -1,13 +1,13 @@
 #include "prover/msm.hpp"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <bit>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
+#include "prover/batch_inverse.hpp"
 #include "prover/parallel.hpp"
 
 namespace zokml::prover {
@@ -114,7 +114,7 @@ bn254::JacobianPoint<Curve> jacobian_window_sum(std::span<const bn254::AffinePoi
 }
 
 // One window's sum with affine buckets: additions to distinct buckets are collected into a batch
-// whose denominators (x2 - x1) share one inversion (Montgomery's trick), so that an addition costs
+// whose denominators (x2 - x1) share one inversion (batch_inverse.hpp), so that an addition costs
 // about 6 multiplications instead of a mixed addition's 11. A point whose bucket is already in the
 // batch goes into that bucket's Jacobian overflow by a mixed addition (waiting for the next batch
 // would rescan the waiting points at every batch: quadratic when most digits are equal, as in a
@@ -170,28 +170,13 @@ private:
         Affine point;
     };
 
-    // Completes the batch's additions. The running products of Montgomery's trick run in four
-    // interleaved chains (entry k in chain k % 4): the multiplications of one chain wait for each
-    // other, those of four keep the multiplier busy.
+    // Completes the batch's additions: the slopes' denominators inverted together.
     void flush() {
-        std::array<F, 4> product;
-        product.fill(F::one());
-        prefix_.resize(batch_.size());
+        invert_all<F>(denominators_, prefix_);
         for (std::size_t k = 0; k < batch_.size(); ++k) {
-            prefix_[k] = product[k % 4];
-            product[k % 4] *= denominators_[k];
-        }
-        const F product01 = product[0] * product[1], product23 = product[2] * product[3];
-        const F all = (product01 * product23).inverse();
-        const F inverse01 = all * product23, inverse23 = all * product01;
-        std::array<F, 4> inverse{inverse01 * product[1], inverse01 * product[0], inverse23 * product[3], inverse23 * product[2]};
-        for (std::size_t k = batch_.size(); k-- > 0;) {
-            F& chain = inverse[k % 4];
-            const F d_inverse = chain * prefix_[k];
-            chain *= denominators_[k];
             Affine& sum = buckets_[batch_[k].bucket];
             const Affine& p = batch_[k].point;
-            const F slope = (p.y - sum.y) * d_inverse;
+            const F slope = (p.y - sum.y) * denominators_[k];
             const F x = slope.squared() - sum.x - p.x;
             sum = {x, slope * (sum.x - x) - sum.y};
         }

@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "prover/blake2b.hpp"
+#include "prover/batch_inverse.hpp"
 #include "prover/fixed_base.hpp"
 #include "prover/ntt.hpp"
 #include "prover/parallel.hpp"
@@ -62,24 +63,6 @@ Fr random_non_zero() {
         if (const Fr value = random_fr(); !value.is_zero()) return value;
 }
 
-// values[i] to 1 / values[i] (all non-zero) with one inversion.
-void batch_invert(std::span<Fr> values) {
-    SecretValues prefix(values.size());
-    Fr product = Fr::one();
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        prefix[i] = product;
-        product *= values[i];
-    }
-    Fr inverse = product.inverse();
-    for (std::size_t i = values.size(); i-- > 0;) {
-        const Fr value = values[i];
-        values[i] = inverse * prefix[i];
-        inverse *= value;
-    }
-    OPENSSL_cleanse(&inverse, sizeof inverse);
-    OPENSSL_cleanse(&product, sizeof product);
-}
-
 // L_j(tau) for the 2^log_size Lagrange polynomials on snarkjs' roots of unity w:
 // L_j(x) = w^j (x^n - 1) / (n (x - w^j)) (tau is not a root of unity of that order).
 SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
@@ -94,7 +77,8 @@ SecretValues lagrange_at(const Fr& tau, unsigned log_size) {
         denominators[j] = tau - w_j;
         out[j] = w_j * factor.value;
     }
-    batch_invert(denominators.values);
+    SecretValues prefix;  // invert_all's scratch, wiped with it
+    invert_all<Fr>(denominators.values, prefix.values);
     for (std::size_t j = 0; j < n; ++j) out[j] *= denominators[j];
     return out;
 }
