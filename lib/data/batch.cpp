@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -148,6 +149,28 @@ FloatBatch read_batch_file(const fs::path& file, Labels labels, const fs::path& 
     return batch;
 }
 
+namespace {
+
+// Why a value outside the model's input range is refused, with what a user needs to fix it: how
+// many values are outside, the range the data spans, and the flags that declare a model's range.
+std::string outside_range_reason(const QuantizedModel& model, const FloatBatch& batch, double value, double high) {
+    std::size_t outside = 0, total = 0;
+    double low_seen = value, high_seen = value;
+    for (const auto& input : batch.inputs)
+        for (const double v : input) {
+            const double scaled = (v - model.input_min_float) * model.input_scale;
+            outside += !(scaled >= -0.5 && scaled < high);
+            ++total;
+            low_seen = std::min(low_seen, v), high_seen = std::max(high_seen, v);
+        }
+    return fmt::format("{} is outside the model's input range [{}, {}] ({} of the {} values are; the data spans [{}, {}]): "
+                       "declare the range the model was trained on (--input-min/--input-max or the settings file)",
+                       value, model.input_min_float, model.input_min_float + static_cast<double>(model.input_max) / model.input_scale,
+                       outside, total, low_seen, high_seen);
+}
+
+}  // namespace
+
 LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes, const fs::path& file) {
     const double high = static_cast<double>(model.input_max) + 0.5;  // what rounds to input_max
     LabeledBatch q;
@@ -158,9 +181,7 @@ LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch
         for (std::size_t i = 0; i < input.size(); ++i) {
             const double v = (input[i] - model.input_min_float) * model.input_scale;
             if (!(v >= -0.5 && v < high))
-                throw InputError(file, fmt::format("inputs[{}][{}]", n, i),
-                                 fmt::format("{} is outside the model's input range [{}, {}]", input[i], model.input_min_float,
-                                             model.input_min_float + static_cast<double>(model.input_max) / model.input_scale));
+                throw InputError(file, fmt::format("inputs[{}][{}]", n, i), outside_range_reason(model, batch, input[i], high));
         }
         q.inputs.push_back(quantize_input(model, input));
         if (batch.labels.empty()) continue;
