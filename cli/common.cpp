@@ -48,35 +48,40 @@ void Output::result(const nlohmann::json& result) const {
 
 struct ProgressLine::Ticker {
     std::string step;
+    bool terminal = false;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     std::mutex mutex;
     std::condition_variable wake;
     bool done = false;
     std::thread thread;
+    double next_line_s = 5;  // not a terminal: a plain line after 5 s, then every 30 s
 
-    void draw() const {
+    void draw() {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fputs(fmt::format("\r{:<10} {:6.1f} s ...", step, seconds).c_str(), stderr);  // never throws in this thread
+        if (terminal) {
+            std::fputs(fmt::format("\r{:<10} {:6.1f} s ...", step, seconds).c_str(), stderr);  // never throws in this thread
+        } else if (seconds >= next_line_s) {  // a log (CI) sees a long step go on
+            std::fputs(fmt::format("{:<10} {:.0f} s ...\n", step, seconds).c_str(), stderr);
+            next_line_s += 30;
+        }
         std::fflush(stderr);
     }
     void loop() {
         std::unique_lock lock(mutex);
         do draw();
         while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }));
-        std::fputs("\r\033[K", stderr);  // the result line takes its place on stdout
+        if (terminal) std::fputs("\r\033[K", stderr);  // the result line takes its place on stdout
         std::fflush(stderr);
     }
 };
 
-ProgressLine::ProgressLine(std::string step) {
-    if (!::isatty(STDERR_FILENO)) return;
-    ticker_ = new Ticker;
+ProgressLine::ProgressLine(std::string step) : ticker_(new Ticker) {
     ticker_->step = std::move(step);
+    ticker_->terminal = ::isatty(STDERR_FILENO) != 0;
     ticker_->thread = std::thread([t = ticker_] { t->loop(); });
 }
 
 ProgressLine::~ProgressLine() {
-    if (!ticker_) return;
     {
         const std::lock_guard lock(ticker_->mutex);
         ticker_->done = true;

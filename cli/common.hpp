@@ -51,7 +51,8 @@ struct Output {
 };
 
 // A line on stderr while a long step runs, "compile  3.2 s", redrawn every 100 ms and erased
-// when the step ends; only when stderr is a terminal.
+// when the step ends when stderr is a terminal; otherwise (a log, CI) a plain line after 5 s and
+// every 30 s after, so that a long compile is not silent.
 class ProgressLine {
 public:
     explicit ProgressLine(std::string step);
@@ -61,7 +62,7 @@ public:
 
 private:
     struct Ticker;
-    Ticker* ticker_ = nullptr;  // null when stderr is not a terminal
+    Ticker* ticker_;
 };
 
 // Runs f, storing its wall-clock seconds; a long step (compile, setup, prove) shows a ProgressLine.
