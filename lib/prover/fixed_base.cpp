@@ -7,6 +7,7 @@
 
 #include "prover/batch_inverse.hpp"
 #include "prover/parallel.hpp"
+#include "prover/scalar_digit.hpp"
 
 namespace zokml::prover {
 
@@ -17,13 +18,6 @@ namespace {
 
 // Points converted per batch: one inversion each, and the batch stays in the cache.
 constexpr std::size_t kBatch = 1024;
-
-unsigned digit(const Limbs& scalar, unsigned position, unsigned bits) {
-    const unsigned word = position / 64, shift = position % 64;
-    std::uint64_t value = scalar[word] >> shift;
-    if (shift + bits > 64 && word + 1 < 4) value |= scalar[word + 1] << (64 - shift);
-    return static_cast<unsigned>(value & ((std::uint64_t{1} << bits) - 1));
-}
 
 }  // namespace
 
@@ -67,7 +61,7 @@ bn254::JacobianPoint<Curve> FixedBase<Curve>::multiple(const Fr& scalar) const {
     const std::size_t digits = (std::size_t{1} << window_bits_) - 1;
     bn254::JacobianPoint<Curve> sum;
     for (unsigned k = 0; k < windows_; ++k)
-        if (const unsigned d = digit(bits, k * window_bits_, window_bits_); d != 0) sum = sum + table_[k * digits + d - 1];
+        if (const unsigned d = scalar_digit(bits, k * window_bits_, window_bits_); d != 0) sum = sum + table_[k * digits + d - 1];
     return sum;
 }
 
@@ -98,7 +92,7 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
                 const Affine* table = table_.data() + k * digits;
                 std::size_t n = 0;
                 for (std::size_t i = 0; i < count; ++i) {
-                    const unsigned d = digit(bits[i], k * window_bits_, window_bits_);
+                    const unsigned d = scalar_digit(bits[i], k * window_bits_, window_bits_);
                     if (d == 0) continue;
                     const Affine& t = table[d - 1];
                     if (empty[i]) {
@@ -115,7 +109,7 @@ void FixedBase<Curve>::multiples(std::span<const Fr> scalars, std::span<bn254::A
                 invert_all<F>(std::span(denominators).first(n), prefix);
                 for (std::size_t j = 0; j < n; ++j) {
                     const std::size_t i = adding[j];
-                    const Affine& t = table[digit(bits[i], k * window_bits_, window_bits_) - 1];
+                    const Affine& t = table[scalar_digit(bits[i], k * window_bits_, window_bits_) - 1];
                     const F lambda = (t.y - sums[i].y) * denominators[j];
                     const F x = lambda.squared() - sums[i].x - t.x;
                     sums[i] = {x, lambda * (sums[i].x - x) - sums[i].y};

@@ -9,6 +9,7 @@
 
 #include "prover/batch_inverse.hpp"
 #include "prover/parallel.hpp"
+#include "prover/scalar_digit.hpp"
 
 namespace zokml::prover {
 
@@ -24,7 +25,7 @@ constexpr std::size_t kMaxBatch = 1024;
 unsigned window_count(unsigned scalar_bits, unsigned bits) { return (scalar_bits + 1 + bits - 1) / bits; }
 
 // Additions scheduled together in one batch inversion: a fraction of the buckets, so that few
-// points find their bucket already scheduled and wait for the next batch.
+// points find their bucket already scheduled and go to its overflow.
 std::size_t batch_size(unsigned bits) { return std::clamp<std::size_t>((std::size_t{1} << (bits - 1)) / 4, 1, kMaxBatch); }
 
 double window_cost(std::size_t count, unsigned bits, bool affine) {
@@ -58,15 +59,6 @@ unsigned bit_width(std::span<const bn254::Limbs> scalars) {
     return 0;
 }
 
-// Bits [first, first + bits) of the scalar (bits <= 32; bits past 256 are zero).
-std::uint32_t digit(const bn254::Limbs& scalar, unsigned first, unsigned bits) {
-    const unsigned word = first / 64, shift = first % 64;
-    if (word >= 4) return 0;
-    std::uint64_t value = scalar[word] >> shift;
-    if (shift + bits > 64 && word + 1 < 4) value |= scalar[word + 1] << (64 - shift);
-    return static_cast<std::uint32_t>(value & ((std::uint64_t{1} << bits) - 1));
-}
-
 // The scalars in signed digits of `bits` bits, window by window (digits[w * count + i]), each in
 // [-2^(bits-1), 2^(bits-1)]: a digit above half borrows from the next window, so that a point and
 // its negation share a bucket and half the buckets do.
@@ -78,7 +70,7 @@ std::vector<std::int32_t> signed_digits(std::span<const bn254::Limbs> scalars, u
         for (std::size_t i = begin; i < end; ++i) {
             std::int64_t carry = 0;
             for (unsigned w = 0; w < windows; ++w) {
-                std::int64_t d = digit(scalars[i], w * bits, bits) + carry;
+                std::int64_t d = scalar_digit(scalars[i], w * bits, bits) + carry;
                 carry = d > half ? 1 : 0;
                 digits[w * count + i] = static_cast<std::int32_t>(d - carry * full);
             }

@@ -143,7 +143,7 @@ constexpr Limbs multiply_portable(const Limbs& a, const Limbs& b) {
 template <const Limbs& m>
 constexpr Limbs multiply(const Limbs& a, const Limbs& b) {
 #if defined(__x86_64__)
-    if (!std::is_constant_evaluated() && kHasMulxAdx) return reduce_once<m>(multiply_mulx_adx_unreduced<m>(a, b));
+    if (!std::is_constant_evaluated() && kHasMulxAdx) return reduce_once<m>(multiply_mulx_adx_unreduced<m, negated_inverse(m[0])>(a, b));
 #endif
     return multiply_portable<m>(a, b);
 }

@@ -25,16 +25,13 @@ inline const bool kHasMulxAdx = [] {
     return (ebx >> 8 & 1) != 0 && (ebx >> 19 & 1) != 0;  // CPUID.(7,0):EBX bit 8 BMI2, bit 19 ADX
 }();
 
-// a * b / 2^256 mod m, below 2m, for a, b < m < 2^254 (the caller subtracts m once). The
-// accumulator is five registers r0..r4 that rotate: round i's lowest word becomes zero by its
-// reduction and serves as the next round's top word.
-template <const std::array<std::uint64_t, 4>& m>
+// a * b / 2^256 mod m, below 2m, for a, b < m < 2^254 (the caller subtracts m once); inv is
+// -m^-1 mod 2^64 (montgomery::negated_inverse). The accumulator is five registers r0..r4 that
+// rotate: round i's lowest word becomes zero by its reduction and serves as the next round's top
+// word.
+template <const std::array<std::uint64_t, 4>& m, std::uint64_t inv>
 inline std::array<std::uint64_t, 4> multiply_mulx_adx_unreduced(const std::array<std::uint64_t, 4>& a, const std::array<std::uint64_t, 4>& b) {
-    static constexpr std::uint64_t inv = [] {  // -m^-1 mod 2^64
-        std::uint64_t x = 1;
-        for (int i = 0; i < 6; ++i) x *= 2 - m[0] * x;
-        return 0 - x;
-    }();
+    static constexpr std::uint64_t kInv = inv;  // a memory operand for imulq
     std::uint64_t r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, lo, hi;
     asm(
         "xorl %k[lo], %k[lo]\n\t"
@@ -170,7 +167,7 @@ inline std::array<std::uint64_t, 4> multiply_mulx_adx_unreduced(const std::array
         "movl $0, %k[lo]\n\t"
         "adoxq %[lo], %[r2]\n\t"
         : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [r4] "+&r"(r4), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        : [a] "r"(a.data()), [b] "r"(b.data()), [m] "r"(m.data()), [inv] "m"(inv), "m"(a), "m"(b), "m"(m)
+        : [a] "r"(a.data()), [b] "r"(b.data()), [m] "r"(m.data()), [inv] "m"(kInv), "m"(a), "m"(b), "m"(m)
         : "rdx", "cc");
     return {r4, r0, r1, r2};
 }
