@@ -7,7 +7,9 @@
 // slash (default private-model, on --digits held-out digits; inference and both-private classify
 // --inputs digits, 5 a slice unless --slice). A CNN's parts are one filter each and its slices 2
 // inputs unless --neurons or --slice say otherwise. Fields: images, proofs, programs,
-// constraints (the largest program), compile_s and setup_s (summed over the distinct programs),
+// constraints (the largest program), compile_s (the compile phase's wall time, --jobs programs at a
+// time; compile_sum_s: their compile times summed), setup_s (all programs: the native setup makes
+// one powers of tau for the programs of one size),
 // witness_s and prove_s (summed over the sub-proofs), wall_s (all sub-proofs, --jobs at a time),
 // verify_s (the whole bundle), peak_rss_mb (the largest process), accuracy_circuit.
 #include <fmt/format.h>
@@ -57,7 +59,7 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     const Toolchain toolchain;
     const ArtifactStore store(work / "cache");
     const SplitPlan plan = plan_split(model, batch, settings.split);
-    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
+    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch, Scheme::G16, settings.jobs);
     SplitProveTimes times;
     const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
     const FieldElement salt = random_salt();  // the model owner's
@@ -87,6 +89,7 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
                              {"programs", programs.compiled.size()},
                              {"constraints", largest},
                              {"compile_s", programs.compile_s},
+                             {"compile_sum_s", programs.compile_sum_s},
                              {"setup_s", programs.setup_s},
                              {"witness_s", times.witness_s},
                              {"prove_s", times.prove_s},

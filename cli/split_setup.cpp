@@ -26,14 +26,15 @@ int split_setup(const Args& args, const Output& out) {
     if (!labelled && args.has("batch")) throw UsageError("an inference or both-private folder keeps no batch: give --batch-size N");
     if (args.has("labels") && !args.has("batch")) throw UsageError("--labels goes with a .npy --batch");
     const auto batch_size = static_cast<std::size_t>(args.integer_or("batch-size", labelled ? 100 : 1, 1, 1 << 20));
+    const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 64));
     const Toolchain toolchain = toolchain_from(args);
     double seconds = 0;
     const SplitPrograms programs = timed("setup", true, seconds, [&] {
-        if (!labelled) return setup_split_folder(folder, layout, batch_size, options, toolchain, store_from(args));
+        if (!labelled) return setup_split_folder(folder, layout, batch_size, options, toolchain, store_from(args), jobs);
         const LabeledBatch batch = args.has("batch") ? split_batch(layout, std::filesystem::path(args.required("batch")),
                                                                    Labels::Required, args.get_or("labels", ""))
                                                      : split_batch(layout, batch_size);
-        return setup_split_folder(folder, layout, batch, options, toolchain, store_from(args));
+        return setup_split_folder(folder, layout, batch, options, toolchain, store_from(args), jobs);
     });
     nlohmann::json list = nlohmann::json::object();
     for (const auto& [name, program] : programs.compiled) {
@@ -52,21 +53,23 @@ int split_setup(const Args& args, const Output& out) {
 Subcommand split_setup_command() {
     return {"split-setup",
             "set up the programs of split private-model proofs for a published layout and batch",
-            "--layout FILE --dir DIR [--variant V] [--batch FILE [--labels FILE] | --batch-size N] [--inputs-per-slice N] [--cache-dir DIR]",
+            "--layout FILE --dir DIR [--variant V] [--batch FILE [--labels FILE] | --batch-size N] [--inputs-per-slice N] [--jobs N] [--cache-dir DIR]",
             "For the party that must run the setup (the verifier, never the model owner: docs/security.md).\n"
             "The layout comes from the model owner's `zokml commit --split --layout FILE`; the public batch\n"
             "is a batch file (JSON or CSV of float inputs and labels: docs/batch-format.md) or --batch-size\n"
             "held-out MNIST digits. Writes DIR/zokml.split.json, DIR/batch.json, the programs' sources, ABIs\n"
             "and keys; hand the folder to the model owner (its proving keys) for `zokml split-prove`.\n"
             "--variant inference (public inputs) or both-private (private inputs): programs that prove the\n"
-            "committed model's classes of any --batch-size inputs (default 1) at a time; no batch is kept.",
+            "committed model's classes of any --batch-size inputs (default 1) at a time; no batch is kept.\n"
+            "The programs of one size share one powers of tau in the native setup.",
             options({{{"layout", "FILE", "the published layout (zokml commit --split --layout)"},
                       {"variant", "V", "private-model (default), inference or both-private"},
                       {"batch", "FILE", "the public labelled batch (.json, .csv or NumPy .npy, docs/batch-format.md)"},
                       {"labels", "FILE", "with a .npy batch: its labels, a NumPy .npy of integers"},
                       {"batch-size", "N", "else: held-out MNIST digits in the public batch (default 100); inference, both-private: inputs a proof classifies (default 1)"},
                       {"inputs-per-slice", "N",
-                       fmt::format("batch inputs per slice proof (default {}; inference, both-private: {})", SplitOptions{}.inputs_per_slice, kInputsPerSlice)}},
+                       fmt::format("batch inputs per slice proof (default {}; inference, both-private: {})", SplitOptions{}.inputs_per_slice, kInputsPerSlice)},
+                      {"jobs", "N", "programs compiled at once (default 1; each compile is one core and up to ~1 GB)"}},
                      folder_option("the split folder to write (required)"), cache_option(), zokrates_option()}),
             0,
             split_setup};

@@ -10,6 +10,8 @@
 #include "zokml/model/model.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/prover/groth16.hpp"
+#include "zokml/prover/setup.hpp"
+#include "zokml/quantize/reference.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/toolchain/prover_session.hpp"
 #include "zokml/toolchain/snarkjs.hpp"
@@ -136,6 +138,40 @@ TEST_CASE("the store keeps each backend's keys of one program apart", "[backend]
     CHECK(native.keypair.backend == Backend::Native);
     CHECK(store.setup(*make_backend(Backend::Native, test::real_toolchain()), compiled.program, Scheme::G16).outcome ==
           ArtifactStore::Outcome::Hit);
+}
+
+TEST_CASE("programs set up together: those in the store are reused, the others share one powers of tau and each proves",
+          "[backend][slow]") {
+    const test::TempDir dir;
+    const ArtifactStore store(dir / "store");
+    const auto backend = make_backend(Backend::Native, test::real_toolchain());
+    const std::vector<PrivateInputOptions> variants{{}, {.expose_logits = true}, {.claimed_class = true}};
+    std::vector<CompiledProgram> programs;
+    for (const PrivateInputOptions& options : variants)
+        programs.push_back(store.compile(test::real_toolchain(), generate_private_input_circuit(tiny().model, options)).program);
+    const auto first = store.setup(*backend, programs.front(), Scheme::G16);
+    const auto all = store.setup(*backend, programs, Scheme::G16);
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].outcome == ArtifactStore::Outcome::Hit);
+    CHECK(all[0].key == first.key);
+    CHECK(all[1].outcome == ArtifactStore::Outcome::Built);
+    CHECK(all[2].outcome == ArtifactStore::Outcome::Built);
+    CHECK(all[1].keypair.verification_key.to_json().at("delta") != all[2].keypair.verification_key.to_json().at("delta"));
+    const auto ptau = [](const ArtifactStore::CachedKeypair& k) { return read_file(k.keypair.proving_key.parent_path() / "powers_of_tau.ptau"); };
+    if (prover::read_r1cs_size(programs[1].r1cs).power == prover::read_r1cs_size(programs[2].r1cs).power) CHECK(ptau(all[1]) == ptau(all[2]));
+    CHECK(ptau(all[0]) != ptau(all[1]));  // set up before, alone
+    for (std::size_t k = 1; k < 3; ++k) {
+        INFO("program " << k);
+        CHECK(Snarkjs().verify_setup(programs[k].r1cs, all[k].keypair.proving_key.parent_path() / "powers_of_tau.ptau",
+                                     all[k].keypair.proving_key).valid);
+        CircuitProver prover(test::real_toolchain(), programs[k], all[k].keypair, dir / ("prove" + std::to_string(k)));
+        const std::vector<std::int64_t> input{1, 2, 3};
+        const Proof proof = prover.prove(private_input_arguments(tiny().model, variants[k], input,
+                                                                 run_reference(tiny().model, input).predicted_class));
+        CHECK(test::real_toolchain().verify(all[k].keypair, proof, dir / ("verify" + std::to_string(k))));
+    }
+    const auto again = store.setup(*backend, programs, Scheme::G16);
+    for (const auto& k : again) CHECK(k.outcome == ArtifactStore::Outcome::Hit);
 }
 
 TEST_CASE("proofs of snarkjs' and the native setup's keys list a public input before the output, as ZoKrates' do", "[backend][slow]") {

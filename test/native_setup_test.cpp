@@ -316,6 +316,36 @@ TEST_CASE("a setup of a 2^15 domain passes zkey verify: the circuit hash's read 
     INFO(verdict.reason);
     CHECK(verdict.valid);
 }
+TEST_CASE("circuits of one power set up together share one powers of tau, each .zkey verified against it with a delta of its own",
+          "[native][setup][slow]") {
+    const test::TempDir work;
+    const CompiledProgram first = squares_program(work / "first", 20), second = squares_program(work / "second", 24);
+    REQUIRE(prover::read_r1cs_size(first.r1cs).power == prover::read_r1cs_size(second.r1cs).power);
+    const std::vector<prover::SetupTarget> targets{{first.r1cs, work / "first.zkey"}, {second.r1cs, work / "second.zkey"}};
+    const auto records = prover::setup_groth16(targets, work / "shared.ptau", 2);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].ptau_response_hash == records[1].ptau_response_hash);
+    CHECK(records[0].contribution_hash != records[1].contribution_hash);
+    CHECK(Snarkjs().verify_ptau(work / "shared.ptau").valid);
+    for (const auto& [program, zkey] : {std::pair{first, work / "first.zkey"}, std::pair{second, work / "second.zkey"}}) {
+        const SetupTranscript verdict = Snarkjs().verify_setup(program.r1cs, work / "shared.ptau", zkey);
+        INFO(zkey << ": " << verdict.reason);
+        CHECK(verdict.valid);
+    }
+    // Each key has a delta of its own.
+    const auto delta = [](const fs::path& zkey) { return prover::verification_key_json(zkey).at("delta"); };
+    CHECK(delta(work / "first.zkey") != delta(work / "second.zkey"));
+}
+
+TEST_CASE("circuits of different powers are not set up on one powers of tau", "[native][setup][slow]") {
+    const test::TempDir work;
+    const CompiledProgram small = squares_program(work / "small", 20), large = squares_program(work / "large", 40);
+    REQUIRE(prover::read_r1cs_size(small.r1cs).power != prover::read_r1cs_size(large.r1cs).power);
+    const std::vector<prover::SetupTarget> targets{{small.r1cs, work / "small.zkey"}, {large.r1cs, work / "large.zkey"}};
+    CHECK_THROWS_AS(prover::setup_groth16(targets, work / "shared.ptau"), std::invalid_argument);
+    CHECK_FALSE(fs::exists(work / "shared.ptau"));
+}
+
 // ---- The .r1cs reader against hostile files ------------------------------------------------------
 
 namespace {

@@ -1,5 +1,6 @@
 // zokml's native Groth16 prover (zokml/prover/groth16.hpp) on every core, its witnesses from
 // zokrates-js in a witness session (in memory only); verification by ZoKrates' verifier.
+#include <map>
 #include <optional>
 
 #include "backend/implementations.hpp"
@@ -54,17 +55,36 @@ public:
     // zokml's single-party setup (zokml/prover/setup.hpp); its powers of tau stay beside the keys,
     // what `snarkjs zkey verify` checks the proving key against.
     Keypair setup(const CompiledProgram& program, Scheme scheme, const fs::path& out_dir) const override {
+        return setup_together(std::span(&program, 1), scheme, std::span(&out_dir, 1)).front();
+    }
+
+    // The programs of one power share one powers of tau (one file, linked into each folder).
+    std::vector<Keypair> setup_together(std::span<const CompiledProgram> programs, Scheme scheme,
+                                        std::span<const fs::path> out_dirs) const override {
         if (scheme != Scheme::G16) throw std::invalid_argument("the native backend sets up g16 keys only");
-        make_private_dir(out_dir);
-        Keypair keypair;
-        keypair.backend = Backend::Native;
-        keypair.proving_key = out_dir / "proving.key";
-        keypair.verification_key_file = out_dir / "verification.key";
-        prover::setup_groth16(r1cs_of(program), out_dir / "powers_of_tau.ptau", keypair.proving_key);
-        keypair.verification_key = key_in_zokrates_order(VerificationKey::from_json(prover::verification_key_json(keypair.proving_key)),
-                                                         flattened_size(program.abi.output));
-        write_file_atomically(keypair.verification_key_file, keypair.verification_key.to_json().dump(4));
-        return keypair;
+        std::map<unsigned, std::vector<std::size_t>> by_power;
+        for (std::size_t k = 0; k < programs.size(); ++k) by_power[prover::read_r1cs_size(r1cs_of(programs[k])).power].push_back(k);
+        std::vector<Keypair> keypairs(programs.size());
+        for (const auto& [power, group] : by_power) {
+            std::vector<prover::SetupTarget> targets;
+            for (const std::size_t k : group) {
+                make_private_dir(out_dirs[k]);
+                keypairs[k].backend = Backend::Native;
+                keypairs[k].proving_key = out_dirs[k] / "proving.key";
+                keypairs[k].verification_key_file = out_dirs[k] / "verification.key";
+                targets.push_back({r1cs_of(programs[k]), keypairs[k].proving_key});
+            }
+            const fs::path ptau = out_dirs[group.front()] / "powers_of_tau.ptau";
+            prover::setup_groth16(targets, ptau);
+            for (const std::size_t k : group) {
+                if (k != group.front()) link_or_copy(ptau, out_dirs[k] / "powers_of_tau.ptau");
+                keypairs[k].verification_key = key_in_zokrates_order(
+                    VerificationKey::from_json(prover::verification_key_json(keypairs[k].proving_key)),
+                    flattened_size(programs[k].abi.output));
+                write_file_atomically(keypairs[k].verification_key_file, keypairs[k].verification_key.to_json().dump(4));
+            }
+        }
+        return keypairs;
     }
 
     // One witness process for all proofs, session or not: the witness never touches a file.

@@ -140,8 +140,8 @@ namespace {
 // Builds the plan's programs and writes the folder; `batch` is the public labelled batch of a
 // private-model folder (kept in batch.json), empty otherwise.
 SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& layout, const SplitPlan& plan,
-                                 const LabeledBatch& batch, const Toolchain& toolchain, const ArtifactStore& store) {
-    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch);
+                                 const LabeledBatch& batch, const Toolchain& toolchain, const ArtifactStore& store, std::size_t jobs) {
+    const SplitPrograms programs = build_split_programs(toolchain, store, plan, batch, Scheme::G16, jobs);
     json records = json::object();
     for (const auto& [name, compiled] : programs.compiled) {
         for (const auto& proof : sub_proofs(plan))
@@ -176,15 +176,15 @@ SplitPrograms write_split_folder(const fs::path& folder, const PublishedLayout& 
 }  // namespace
 
 SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
-                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store) {
+                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store, std::size_t jobs) {
     if (options.variant != SplitVariant::PrivateModel) throw InputError("", "variant", "a labelled batch is for private-model folders");
-    return write_split_folder(folder, layout, plan_split(layout.parts, batch, options, layout.model_name), batch, toolchain, store);
+    return write_split_folder(folder, layout, plan_split(layout.parts, batch, options, layout.model_name), batch, toolchain, store, jobs);
 }
 
 SplitPrograms setup_split_folder(const fs::path& folder, const PublishedLayout& layout, std::size_t inputs, SplitOptions options,
-                                 const Toolchain& toolchain, const ArtifactStore& store) {
+                                 const Toolchain& toolchain, const ArtifactStore& store, std::size_t jobs) {
     options.input_bits = layout.input_bits;
-    return write_split_folder(folder, layout, plan_split(layout.parts, inputs, options, layout.model_name), {}, toolchain, store);
+    return write_split_folder(folder, layout, plan_split(layout.parts, inputs, options, layout.model_name), {}, toolchain, store, jobs);
 }
 
 SplitFolder read_split_folder(const fs::path& folder, bool proving) {

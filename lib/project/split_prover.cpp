@@ -16,6 +16,7 @@
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/core/jobs.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/toolchain/public_values.hpp"
@@ -75,18 +76,35 @@ json outcome(const ProofBundle& b) {
 std::string verification_key_digest(const VerificationKey& key) { return sha256_hex(key.to_json().dump()); }
 
 SplitPrograms build_split_programs(const Toolchain& toolchain, const ArtifactStore& store, const SplitPlan& plan,
-                                   const LabeledBatch& batch, Scheme scheme) {
+                                   const LabeledBatch& batch, Scheme scheme, std::size_t jobs) {
     SplitPrograms programs;
-    const auto backend = make_backend(default_setup_backend(scheme), toolchain);
-    for (const auto& [name, program] : programs_of(plan)) {
-        double compile_s = 0, setup_s = 0;
-        const auto compiled = timed(compile_s, [&] { return store.compile(toolchain, generate_split_circuit(plan, program, batch)); });
-        const auto keys = timed(setup_s, [&] { return store.setup(*backend, compiled.program, scheme); });
-        if (compiled.outcome != ArtifactStore::Outcome::Hit) programs.compile_s += compile_s;
-        if (keys.outcome != ArtifactStore::Outcome::Hit) programs.setup_s += setup_s;
-        programs.compiled.emplace(name, compiled.program);
-        programs.keys.emplace(name, keys.keypair);
+    const auto named = programs_of(plan);
+    const std::vector<std::pair<std::string, SplitProgram>> list(named.begin(), named.end());
+    // Each compile is one single-threaded zokrates process: `jobs` of them side by side.
+    std::vector<std::optional<ArtifactStore::CachedProgram>> compiled(list.size());
+    std::vector<double> seconds(list.size());
+    timed(programs.compile_s, [&] {
+        for_each_job(list.size(), jobs, [&](std::size_t i) {
+            compiled[i] = timed(seconds[i], [&] { return store.compile(toolchain, generate_split_circuit(plan, list[i].second, batch)); });
+        });
+        return 0;
+    });
+    std::vector<CompiledProgram> to_set_up;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (compiled[i]->outcome != ArtifactStore::Outcome::Hit) programs.compile_sum_s += seconds[i];
+        to_set_up.push_back(compiled[i]->program);
     }
+    // Set up together: the native setup makes one powers of tau for programs of one size.
+    const auto backend = make_backend(default_setup_backend(scheme), toolchain);
+    const auto keys = timed(programs.setup_s, [&] { return store.setup(*backend, to_set_up, scheme); });
+    bool all_found = true;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        all_found = all_found && keys[i].outcome == ArtifactStore::Outcome::Hit;
+        programs.compiled.emplace(list[i].first, to_set_up[i]);
+        programs.keys.emplace(list[i].first, keys[i].keypair);
+    }
+    if (all_found) programs.setup_s = 0;
+    if (programs.compile_sum_s == 0) programs.compile_s = 0;  // every program came from the store
     return programs;
 }
 

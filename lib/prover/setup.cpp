@@ -9,8 +9,12 @@
 //   phase 2: zkey_new.js (the key and its circuit hash), zkey_contribute.js, zkey_utils.js.
 #include "zokml/prover/setup.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <stdexcept>
 
 #include <openssl/crypto.h>
 
@@ -640,15 +644,23 @@ Zkey make_zkey(const R1cs& r1cs, const Ptau& ptau, const Fr& alpha, const Fr& be
 
 }  // namespace
 
-SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::filesystem::path& ptau_out,
-                          const std::filesystem::path& zkey_out, unsigned threads) {
-    const R1cs r1cs = read_r1cs(r1cs_file);
-    const unsigned power = r1cs.size.power;
+std::vector<SetupRecord> setup_groth16(std::span<const SetupTarget> circuits, const std::filesystem::path& ptau_out,
+                                       unsigned threads) {
+    if (circuits.empty()) throw std::invalid_argument("setup_groth16: no circuit");
+    std::vector<R1cs> r1cs;
+    for (const SetupTarget& c : circuits) r1cs.push_back(read_r1cs(c.r1cs));
+    const unsigned power = r1cs.front().size.power;
+    std::size_t variables = 0;
+    for (const R1cs& r : r1cs) {
+        if (r.size.power != power)
+            throw std::invalid_argument(fmt::format("setup_groth16: circuits of powers {} and {} share no powers of tau", power, r.size.power));
+        variables = std::max(variables, r.size.variables);
+    }
     const std::size_t m = std::size_t{1} << power;
 
     // The toxic waste. tau must not be a 2^(power+1)-th root of unity (the Lagrange formulas
     // divide by tau - w^j); the chance is 2^-226, but the check is cheap.
-    Secret tau{random_non_zero()}, alpha{random_non_zero()}, beta{random_non_zero()}, delta{random_non_zero()};
+    Secret tau{random_non_zero()}, alpha{random_non_zero()}, beta{random_non_zero()};
     for (;;) {
         Fr t = tau.value;
         for (unsigned i = 0; i <= power; ++i) t = t.squared();
@@ -672,14 +684,27 @@ SetupRecord setup_groth16(const std::filesystem::path& r1cs_file, const std::fil
         for (std::size_t j = 0; j < 2 * m; ++j, w_j *= w) top[j] -= w_j * scale.value;
     }
 
-    const std::size_t variables = r1cs.size.variables;
-    const FixedBase<bn254::G1Curve> g1(g1_generator(), window_for(12 * m + 4 * variables), threads);
-    const FixedBase<bn254::G2Curve> g2(g2_generator(), window_for(3 * m + variables), threads);
+    const std::size_t keys = circuits.size();
+    const FixedBase<bn254::G1Curve> g1(g1_generator(), window_for(11 * m + keys * (m + 4 * variables)), threads);
+    const FixedBase<bn254::G2Curve> g2(g2_generator(), window_for(3 * m + keys * variables), threads);
     const Ptau ptau = make_ptau(power, tau.value, alpha.value, beta.value, powers, lagrange, top, g1, g2, threads);
-    const Zkey zkey = make_zkey(r1cs, ptau, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
     write_file_atomically(ptau_out, ptau.file);
-    write_file_atomically(zkey_out, zkey.file);
-    return {power, to_hex(zkey.circuit_hash), to_hex(zkey.contribution_hash), to_hex(ptau.response)};
+    // One powers of tau, each circuit its own phase 2 (its own delta): as snarkjs sets up circuits
+    // on one shared .ptau.
+    std::vector<SetupRecord> records;
+    for (std::size_t k = 0; k < keys; ++k) {
+        const Secret delta{random_non_zero()};
+        const Zkey zkey = make_zkey(r1cs[k], ptau, alpha.value, beta.value, delta.value, lagrange[power], top, g1, g2, threads);
+        write_file_atomically(circuits[k].zkey_out, zkey.file);
+        records.push_back({power, to_hex(zkey.circuit_hash), to_hex(zkey.contribution_hash), to_hex(ptau.response)});
+    }
+    return records;
+}
+
+SetupRecord setup_groth16(const std::filesystem::path& r1cs, const std::filesystem::path& ptau_out,
+                          const std::filesystem::path& zkey_out, unsigned threads) {
+    const SetupTarget circuit{r1cs, zkey_out};
+    return setup_groth16(std::span(&circuit, 1), ptau_out, threads).front();
 }
 
 }  // namespace zokml::prover

@@ -297,24 +297,64 @@ ArtifactStore::CachedProgram ArtifactStore::compile(const Toolchain& toolchain, 
 
 ArtifactStore::CachedKeypair ArtifactStore::setup(const ProvingBackend& backend, const CompiledProgram& program,
                                                   Scheme scheme) const {
+    return setup(backend, std::span(&program, 1), scheme).front();
+}
+
+std::vector<ArtifactStore::CachedKeypair> ArtifactStore::setup(const ProvingBackend& backend,
+                                                               std::span<const CompiledProgram> programs, Scheme scheme) const {
     if (scheme == Scheme::Marlin) throw std::invalid_argument("marlin keypairs are not cached (universal setup)");
     const std::string version = backend.setup_id();
-    const std::string program_sha256 = sha256_hex(read_file(program.program));
-    CachedKeypair result;
-    result.key = setup_key(program_sha256, scheme, version);
-    const Entry entry = get(result.key, [&](const fs::path& dir) {
-        backend.setup(program, scheme, dir);
-        return json{{"kind", "keypair"}, {"program", program_sha256}, {"scheme", to_string(scheme)},
+    std::vector<std::string> program_sha256, keys;
+    std::vector<std::optional<Entry>> entries;
+    std::vector<std::size_t> missing;
+    for (const CompiledProgram& program : programs) {
+        program_sha256.push_back(sha256_hex(read_file(program.program)));
+        keys.push_back(setup_key(program_sha256.back(), scheme, version));
+        entries.push_back(find(keys.back()));
+        if (!entries.back()) missing.push_back(entries.size() - 1);
+    }
+    const auto metadata = [&](std::size_t k) {
+        return json{{"kind", "keypair"}, {"program", program_sha256[k]}, {"scheme", to_string(scheme)},
                     {"toolchain", version}, {"curve", kCurve}, {"backend", to_string(backend.kind())}};
-    });
-    result.outcome = entry.outcome;
-    result.keypair.scheme = scheme;
-    result.keypair.backend = backend.kind();
-    result.keypair.proving_key = entry.dir / "proving.key";
-    result.keypair.verification_key_file = entry.dir / "verification.key";
-    result.keypair.verification_key = VerificationKey::from_json(parse_json_file(result.keypair.verification_key_file));
-    result.keypair.in_use = entry.in_use;
-    return result;
+    };
+    if (missing.size() == 1) {
+        const std::size_t k = missing.front();
+        entries[k] = get(keys[k], [&](const fs::path& dir) {
+            backend.setup(programs[k], scheme, dir);
+            return metadata(k);
+        });
+    } else if (!missing.empty()) {
+        // Set up together (the backend may share work between them), then each stored as get()
+        // would have built it; an entry someone else stored meanwhile wins.
+        make_private_dir(root_ / "tmp");
+        const TempFolder work(root_ / "tmp", "setup", TempContents::Public);  // keys only, no private value
+        std::vector<CompiledProgram> todo;
+        std::vector<fs::path> dirs;
+        for (const std::size_t k : missing) todo.push_back(programs[k]), dirs.push_back(work / std::to_string(k));
+        backend.setup_together(todo, scheme, dirs);
+        for (std::size_t i = 0; i < missing.size(); ++i) {
+            const std::size_t k = missing[i];
+            entries[k] = get(keys[k], [&](const fs::path& dir) {
+                for (const auto& file : fs::directory_iterator(dirs[i])) fs::rename(file.path(), dir / file.path().filename());
+                return metadata(k);
+            });
+        }
+    }
+    std::vector<CachedKeypair> results;
+    for (std::size_t k = 0; k < programs.size(); ++k) {
+        const Entry& entry = *entries[k];
+        CachedKeypair result;
+        result.key = keys[k];
+        result.outcome = entry.outcome;
+        result.keypair.scheme = scheme;
+        result.keypair.backend = backend.kind();
+        result.keypair.proving_key = entry.dir / "proving.key";
+        result.keypair.verification_key_file = entry.dir / "verification.key";
+        result.keypair.verification_key = VerificationKey::from_json(parse_json_file(result.keypair.verification_key_file));
+        result.keypair.in_use = entry.in_use;
+        results.push_back(std::move(result));
+    }
+    return results;
 }
 
 }  // namespace zokml

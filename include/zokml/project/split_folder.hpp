@@ -71,13 +71,15 @@ LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::p
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
 // Generates, compiles and sets up every program of the plan for the layout and batch, and writes
-// the folder (its keys linked or copied from the store, the batch in batch.json). Returns the programs.
+// the folder (its keys linked or copied from the store, the batch in batch.json), compiling `jobs`
+// programs at a time. Returns the programs.
 SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, const LabeledBatch& batch,
-                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store);
+                                 const SplitOptions& options, const Toolchain& toolchain, const ArtifactStore& store,
+                                 std::size_t jobs = 1);
 // An inference or both-private folder (options.variant): programs for `inputs` inputs at a time,
 // whatever their values; no batch is kept.
 SplitPrograms setup_split_folder(const std::filesystem::path& folder, const PublishedLayout& layout, std::size_t inputs,
-                                 SplitOptions options, const Toolchain& toolchain, const ArtifactStore& store);
+                                 SplitOptions options, const Toolchain& toolchain, const ArtifactStore& store, std::size_t jobs = 1);
 
 // The folder's programs from its files: ABIs and keys, each proving key checked against the
 // SHA-256 recorded at setup (InputError when damaged or missing). Without proving keys (a

@@ -13,7 +13,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +49,17 @@ struct SetupRecord {
 // std::runtime_error when the CSPRNG or a write fails; nothing is left half-written.
 SetupRecord setup_groth16(const std::filesystem::path& r1cs, const std::filesystem::path& ptau_out,
                           const std::filesystem::path& zkey_out, unsigned threads = 0);
+
+// The same for several circuits of one power at once: one powers of tau (one tau, alpha, beta)
+// written to `ptau_out`, then each circuit's .zkey from it with a delta of its own, as snarkjs
+// sets up circuits on one shared .ptau; the powers of tau, most of a setup's work, are made once.
+// std::invalid_argument when `circuits` is empty or their powers differ.
+struct SetupTarget {
+    std::filesystem::path r1cs;
+    std::filesystem::path zkey_out;
+};
+std::vector<SetupRecord> setup_groth16(std::span<const SetupTarget> circuits, const std::filesystem::path& ptau_out,
+                                       unsigned threads = 0);
 
 // The .zkey's verification key in ZoKrates' g16 JSON ({"scheme": "g16", "curve": "bn128",
 // "alpha", "beta", "gamma", "delta", "gamma_abc"}, coordinates as "0x" and 64 hex digits): what

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,9 @@ public:
     };
     // The backend's setup (ProvingBackend::setup), kept apart from other backends' keys.
     CachedKeypair setup(const ProvingBackend& backend, const CompiledProgram& program, Scheme scheme) const;
+    // The same for several programs: those not in the store are set up together
+    // (ProvingBackend::setup_together), each then stored under its own key.
+    std::vector<CachedKeypair> setup(const ProvingBackend& backend, std::span<const CompiledProgram> programs, Scheme scheme) const;
 
     // What the cache holds, for `zokml cache list|prune`. An entry's last use is the time of its
     // entry.json, which each reuse touches.

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,15 @@ public:
     // A single-party setup of the program (docs/security.md#setup) into out_dir: proving.key and
     // verification.key. Native and snarkjs need the program's r1cs (CompiledProgram::r1cs) and g16.
     virtual Keypair setup(const CompiledProgram& program, Scheme scheme, const std::filesystem::path& out_dir) const = 0;
+    // The setups of several programs, program k's into out_dirs[k]. A backend may share work
+    // between them (the native one makes one powers of tau for the programs of one size); by
+    // default each is set up alone.
+    virtual std::vector<Keypair> setup_together(std::span<const CompiledProgram> programs, Scheme scheme,
+                                                std::span<const std::filesystem::path> out_dirs) const {
+        std::vector<Keypair> keypairs;
+        for (std::size_t k = 0; k < programs.size(); ++k) keypairs.push_back(setup(programs[k], scheme, out_dirs[k]));
+        return keypairs;
+    }
     // A prover of the program under keypair (made by this backend or one whose keys it reads);
     // witnesses, when on disk at all, only in work_dir (a private folder). session: one process
     // (and the key loaded once) for every proof rather than one per step.
