@@ -359,6 +359,23 @@ TEST_CASE("build --check exits 1 while a committed circuit is stale, 0 once rebu
     CHECK(zokml_cli({"build", manifest, "--check"}).exit_code == 0);
 }
 
+TEST_CASE("build reads a manifest named without a folder from the working folder", "[cli]") {
+    // As the CI job of docs/ci.md runs it: `zokml build zokml.json --check` in the repository's root.
+    const test::TempDir dir;
+    tiny_model(dir / "a.json");
+    write_file_atomically(dir / "zokml.json",
+                          json{{"circuits", {{{"name", "a"}, {"model", "a.json"}, {"output", "out/a"}}}}}.dump());
+    const auto build_in_dir = [&](const std::vector<std::string>& arguments) {
+        const auto r = detail::run_process(ZOKML_CLI, arguments, dir.path(), "", std::chrono::minutes(1));
+        INFO("zokml printed:\n" << r.out << r.err);
+        return r.exit_code;
+    };
+    CHECK(build_in_dir({"build", "zokml.json", "--check"}) == 1);  // nothing generated yet
+    CHECK(build_in_dir({"build", "zokml.json", "--no-compile"}) == 0);
+    CHECK(fs::exists(dir / "out" / "a" / "zokml.lock.json"));
+    CHECK(build_in_dir({"build", "--check"}) == 0);  // the default manifest, zokml.json
+}
+
 TEST_CASE("build counts one circuit in the singular and more in the plural", "[cli]") {
     const test::TempDir dir;
     tiny_model(dir / "a.json");

@@ -18,7 +18,7 @@ Manifest load_manifest(const fs::path& file) {
     const json document = read_json_file(file);
     Manifest manifest;
     manifest.file = file;
-    const fs::path base = file.parent_path();
+    const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");  // "zokml.json": the working folder
     const Fields fields(document, file, "");
     fields.only({"circuits"});
     const json& circuits = fields.required("circuits");

