@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "project/time_left.hpp"
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/crypto/parts.hpp"
@@ -366,4 +367,17 @@ TEST_CASE("a bundle checks out on chain: each proof by its program's exported So
     ProofBundle tampered = f.bundle;  // a public input the EVM verifier refuses
     tampered.proofs.front().proof.inputs[0] = tampered.proofs.front().proof.inputs[0] + FieldElement::from_int(1);
     CHECK(rejected_for(verify_bundle(test::real_toolchain(), f.programs, f.plan, tampered, f.batch, f.commitment, on_chain), "does not verify"));
+}
+
+TEST_CASE("the time left counts each program's own mean, and sizes the programs with none done yet", "[split]") {
+    // Two slices of a 60,000-constraint program, one part of 20,000 constraints and an aggregate of 2,000.
+    TimeLeft left({{"slice", 60000}, {"slice", 60000}, {"part", 20000}, {"aggregate", 2000}}, 1);
+    CHECK(left.remaining() == 0);  // nothing done yet: no estimate
+    left.done("part", 2.0);        // 1e-4 s a constraint
+    CHECK(left.remaining() == Approx(6.0 + 6.0 + 0.2));
+    left.done("slice", 9.0);  // slices measured: 9 s each, no longer sized from the part
+    CHECK(left.remaining() == Approx(9.0 + 11.0 / 80000 * 2000));
+    TimeLeft two_jobs({{"slice", 60000}, {"slice", 60000}, {"slice", 60000}}, 2);
+    two_jobs.done("slice", 4.0);
+    CHECK(two_jobs.remaining() == Approx(4.0));
 }

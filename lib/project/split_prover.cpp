@@ -12,6 +12,7 @@
 
 #include "json_fields.hpp"
 #include "part_json.hpp"
+#include "time_left.hpp"
 #include "zokml/backend/backends.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"
@@ -254,6 +255,9 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
     std::atomic<std::size_t> next = 0;
     std::mutex mutex;  // guards the progress, the times and the first error
     std::size_t done = 0;
+    std::vector<TimeLeft::Task> tasks;
+    for (const SubProof& proof : proofs) tasks.push_back({proof.program.name(), programs.compiled.at(proof.program.name()).constraints});
+    TimeLeft time_left(tasks, jobs);
     std::exception_ptr error;
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -267,13 +271,10 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
             {
                 const std::lock_guard lock(mutex);
                 if (error) return;
-                if (progress) {
-                    const double e = elapsed();
-                    progress({done, proofs.size(), proofs[i].name(), e, done ? e / static_cast<double>(done) *
-                                                                                  static_cast<double>(proofs.size() - done) : 0});
-                }
+                if (progress) progress({done, proofs.size(), proofs[i].name(), elapsed(), time_left.remaining()});
             }
             try {
+                const auto begun = std::chrono::steady_clock::now();
                 if (!prover || program != proofs[i].program.name()) {
                     program = proofs[i].program.name();
                     prover.reset();  // its process ends before the next one starts
@@ -285,6 +286,7 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                 const std::lock_guard lock(mutex);
                 t.witness_s += prover->times().witness_s;
                 t.prove_s += prover->times().prove_s;
+                time_left.done(program, std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count());
                 ++done;
             } catch (...) {
                 const std::lock_guard lock(mutex);

@@ -85,7 +85,7 @@ struct SplitProgress {
     std::size_t total = 0;
     std::string running;      // the sub-proof that just started, e.g. "part 3 slice 7"
     double elapsed_s = 0;
-    double remaining_s = 0;   // estimated from the sub-proofs done so far; 0 before the first
+    double remaining_s = 0;   // estimated from the sub-proofs done so far, per program; 0 before the first
 };
 
 struct SplitProveTimes {
