@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 
 #include "support.hpp"
@@ -304,4 +305,59 @@ TEST_CASE("a model exported by PyTorch in training mode is refused at its Dropou
         CHECK_THAT(e.field(), Contains("Dropout"));
         CHECK_THAT(e.reason(), Contains("model.eval()"));
     }
+}
+
+namespace {
+
+Layer conv(Shape3 input, std::size_t filters, Window2D window, std::mt19937& random) {
+    Layer layer = of_kind(K::Conv2D);
+    std::uniform_real_distribution<double> value(-1.0, 1.0);
+    layer.conv = {input, filters, window, {}, {}};
+    for (std::size_t i = 0; i < filters * layer.conv.weights_per_filter(); ++i) layer.conv.weights.push_back(value(random));
+    for (std::size_t i = 0; i < filters; ++i) layer.conv.biases.push_back(value(random) / 4);
+    return layer;
+}
+
+// The circuit's class and logits equal the reference's on random inputs.
+void check_random_inputs(const QuantizedModel& q, std::size_t count) {
+    const PrivateInputOptions options{.expose_logits = true};
+    const test::CompiledCircuit compiled(generate_private_input_circuit(q, options));
+    std::mt19937 random(3);
+    std::uniform_int_distribution<std::int64_t> pixel(0, q.input_max);
+    for (std::size_t r = 0; r < count; ++r) {
+        std::vector<std::int64_t> input(q.input_size);
+        for (auto& v : input) v = pixel(random);
+        const ReferenceTrace expected = run_reference(q, input);
+        const auto out = decode_private_input_public(compiled.program.abi,
+                                                     compiled.public_inputs(private_input_arguments(q, options, input)));
+        CHECK(out.predicted_class == expected.predicted_class);
+        CHECK(out.logits == expected.logits);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("an add over convolutions' outputs, read by a convolution, equals the reference in the circuit", "[layers][slow]") {
+    // 1x4x4 -> conv 3x3x2 (padding 1), ReLU -> conv 3x3x2 (padding 1) -> add layer 1's values,
+    // ReLU -> conv 2x2x2 (stride 2), ReLU -> flatten -> dense 8 -> 3 -> argmax.
+    std::mt19937 random(5);
+    const Window2D same{3, 3, 1, 1, 1, 1, 1, 1};
+    Model m{"residual-cnn", 16, 0.0, 1.0, {}};
+    m.layers = {conv({1, 4, 4}, 2, same, random), of_kind(K::ReLU), conv({2, 4, 4}, 2, same, random), add(1),
+                of_kind(K::ReLU), conv({2, 4, 4}, 2, {2, 2, 2, 2}, random), of_kind(K::ReLU), of_kind(K::Flatten)};
+    std::uniform_real_distribution<double> value(-1.0, 1.0);
+    std::vector<double> weights(24);
+    for (auto& w : weights) w = value(random);
+    m.layers.push_back(dense(8, 3, weights, {0.1, -0.1, 0.0}));
+    m.layers.push_back(of_kind(K::Argmax));
+    check_model(m);
+    check_random_inputs(quantize(m, {8, 10, 12}), 6);
+}
+
+TEST_CASE("an add of the input in [-1, 1] as the last layer before the argmax equals the reference in the circuit",
+          "[layers][slow]") {
+    Model m{"from-input", 3, -1.0, 1.0, {}};
+    m.layers = {dense(3, 3, {0.5, 0.25, -0.5, 1.0, -0.75, 0.1, 0.3, 0.3, -0.2}, {0.0, 0.1, -0.1}), add(std::nullopt),
+                of_kind(K::Argmax)};
+    check_random_inputs(quantize(m), 6);
 }
