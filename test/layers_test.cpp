@@ -12,6 +12,9 @@
 #include "zokml/circuit/split.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
+#include "zokml/crypto/parts.hpp"
+#include "zokml/project/split_folder.hpp"
+#include "zokml/project/split_prover.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -360,4 +363,56 @@ TEST_CASE("an add of the input in [-1, 1] as the last layer before the argmax eq
     m.layers = {dense(3, 3, {0.5, 0.25, -0.5, 1.0, -0.75, 0.1, 0.3, 0.3, -0.2}, {0.0, 0.1, -0.1}), add(std::nullopt),
                 of_kind(K::Argmax)};
     check_random_inputs(quantize(m), 6);
+}
+
+TEST_CASE("a 1-D convolution (a conv2d of height 1) plans as split proofs as a 2-D one does", "[layers]") {
+    std::mt19937 random(11);
+    Model m{"conv1d", 8, 0.0, 1.0, {}};
+    m.layers = {conv({1, 1, 8}, 2, {1, 3, 1, 1, 0, 1, 0, 1}, random), of_kind(K::ReLU), of_kind(K::Flatten)};
+    std::uniform_real_distribution<double> value(-1.0, 1.0);
+    std::vector<double> weights(32);
+    for (auto& w : weights) w = value(random);
+    m.layers.push_back(dense(16, 2, weights, {0.0, 0.0}));
+    m.layers.push_back(of_kind(K::Argmax));
+    const QuantizedModel q = quantize(m, {8, 10, 16});
+    const SplitPlan plan = plan_split(q, LabeledBatch{{std::vector<std::int64_t>(8, 7)}, {0}});
+    REQUIRE(plan.layers.size() == 2);
+    CHECK(plan.layers[0].convolution());
+}
+
+TEST_CASE("a committed 1-D CNN's split proof verifies and counts what the reference counts", "[layers][split][slow]") {
+    // conv 1x3 (padding 1) 1 -> 2 channels over 12 values, ReLU, maxpool 1x2, flatten, dense 12 -> 3.
+    std::mt19937 random(13);
+    Model m{"split-conv1d", 12, 0.0, 1.0, {}};
+    Layer max = of_kind(K::MaxPool);
+    max.pool = {{2, 1, 12}, {1, 2, 1, 2}};
+    m.layers = {conv({1, 1, 12}, 2, {1, 3, 1, 1, 0, 1, 0, 1}, random), of_kind(K::ReLU), max, of_kind(K::Flatten)};
+    std::uniform_real_distribution<double> value(-1.0, 1.0);
+    std::vector<double> weights(36);
+    for (auto& w : weights) w = value(random);
+    m.layers.push_back(dense(12, 3, weights, {0.1, 0.0, -0.1}));
+    m.layers.push_back(of_kind(K::Argmax));
+    const QuantizedModel q = quantize(m, {8, 8, 12});
+    std::uniform_int_distribution<std::int64_t> pixel(0, 255);
+    LabeledBatch batch;
+    for (std::size_t i = 0; i < 4; ++i) {
+        auto& x = batch.inputs.emplace_back(12);
+        for (auto& v : x) v = pixel(random);
+        batch.labels.push_back(run_reference(q, x).predicted_class);
+    }
+    batch.labels[1] = (batch.labels[1] + 1) % 3;  // 3 correct
+
+    const SplitOptions options{.neurons_per_part = 1, .inputs_per_slice = 2, .group_size = 4, .part_proof_values = 8};
+    test::TempDir dir;
+    ArtifactStore store{dir / "cache"};
+    const SplitPlan plan = plan_split(q, batch, options);
+    const SplitPrograms programs = build_split_programs(test::real_toolchain(), store, plan, batch);
+    const FieldElement salt = random_salt();
+    const FieldElement commitment = commit_model_v2(q, options.neurons_per_part, salt);
+    const SplitWitnessData data = split_witness_data(plan, q, batch, salt);
+    const ProofBundle bundle = prove_split(test::real_toolchain(), programs, plan, q, batch, data, 3, 2);
+    CHECK(bundle.correct == 3);
+    const BundleVerdict verdict = verify_bundle(test::real_toolchain(), programs, plan, bundle, batch, commitment);
+    INFO((verdict.problems.empty() ? "" : verdict.problems.front()));
+    CHECK(verdict.verified);
 }
