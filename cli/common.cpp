@@ -381,6 +381,9 @@ nlohmann::json layer_rows(const QuantizedModel& model) {
         if (layer.kind == Layer::Kind::Conv2D)
             weighted(shape_text(layer.conv.input) + " -> " + shape_text(layer.conv.output()), layer.conv.weight_shift,
                      layer.conv.weights, layer.conv.biases);
+        if (layer.kind == Layer::Kind::Add)
+            row["shape"] = fmt::format("{} + {}", layer.bounds.size(),
+                                       layer.add.from ? fmt::format("layer {}", *layer.add.from) : std::string("input"));
         if (layer.rescale_bits > 0) row["rescale_bits"] = layer.rescale_bits;
         rows.push_back(row);
     }

@@ -111,7 +111,7 @@ std::optional<Model> generate(FuzzedDataProvider& in) {
     const int layers = in.ConsumeIntegralInRange(1, 7);
     for (int l = 0; l < layers; ++l) {
         Layer layer;
-        layer.kind = static_cast<Layer::Kind>(in.ConsumeIntegralInRange(0, 6));
+        layer.kind = static_cast<Layer::Kind>(in.ConsumeIntegralInRange(0, 7));
         switch (layer.kind) {
             case Layer::Kind::Dense: {
                 DenseLayer& d = layer.dense;
@@ -140,6 +140,9 @@ std::optional<Model> generate(FuzzedDataProvider& in) {
             case Layer::Kind::AvgPool:
                 layer.pool.input = image_shape(in, size);
                 layer.pool.window = window(in, false);
+                break;
+            case Layer::Kind::Add:  // an earlier layer, itself or a later one (refused), or the input
+                if (in.ConsumeBool()) layer.add.from = in.ConsumeIntegralInRange<std::size_t>(0, model.layers.size());
                 break;
             default: break;
         }

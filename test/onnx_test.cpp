@@ -361,9 +361,6 @@ TEST_CASE("an unsupported operator is refused naming the node, the operator, wha
     CHECK(e.field() == "graph.node[1] \"Sigmoid_1\" (Sigmoid)");
     CHECK_THAT(e.reason(), Contains("unsupported operator Sigmoid") && Contains("supported: Gemm, MatMul, Add, Relu, Conv") &&
                                Contains("train with nn.ReLU"));
-    Onnx dropout({1, 4});
-    dropout.node("Dropout");
-    CHECK_THAT(rejection(dropout).reason(), Contains("model.eval()"));
 }
 
 TEST_CASE("a Softmax or LogSoftmax over the classes as the last node is left out: the argmax is the same", "[onnx]") {
@@ -563,4 +560,128 @@ TEST_CASE("the ONNX export of the JSON MLP gives the JSON MLP's circuit outputs 
         classes.insert(out.predicted_class);
     }
     CHECK(classes.size() >= 4);
+}
+
+// ---- skip connections, Conv1d and no-op operators ----------------------------------------------
+
+namespace {
+
+// A node reading `inputs` as they are (any value of the graph).
+onnx::NodeProto& node_of(Onnx& f, const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
+    auto& n = *f.graph().add_node();
+    n.set_op_type(op);
+    n.set_name(output);
+    for (const auto& i : inputs) n.add_input(i);
+    n.add_output(output);
+    return n;
+}
+
+// A Constant node holding one BOOL, as torch writes a Dropout's training_mode.
+std::string bool_constant(Onnx& f, const std::string& name, bool value) {
+    auto& constant = node_of(f, "Constant", {}, name);
+    auto* attribute = constant.add_attribute();
+    attribute->set_name("value");
+    attribute->set_type(onnx::AttributeProto_AttributeType_TENSOR);
+    attribute->mutable_t()->set_data_type(onnx::TensorProto_DataType_BOOL);
+    attribute->mutable_t()->set_raw_data(std::string(1, value ? '\1' : '\0'));
+    return name;
+}
+
+}  // namespace
+
+TEST_CASE("an Add of two values of the graph is a skip connection naming the layer whose output it adds", "[onnx]") {
+    Onnx f({1, 2});
+    node_of(f, "Gemm", {"x", f.weights("A", {2, 2}, {1, 0, 0, 1})}, "a");
+    node_of(f, "Relu", {"a"}, "h");
+    node_of(f, "Gemm", {"h", f.weights("B", {2, 2}, {0.5f, 0, 0, 0.5f})}, "b");
+    node_of(f, "Add", {"h", "b"}, "sum");  // the earlier value first, as torch writes h + f(h)
+    node_of(f, "Add", {"sum", "x"}, "out");
+    f.graph().add_output()->set_name("out");
+    const Model m = f.load();
+    CHECK(kinds(m) == std::vector<Layer::Kind>{Layer::Kind::Dense, Layer::Kind::ReLU, Layer::Kind::Dense, Layer::Kind::Add,
+                                               Layer::Kind::Add, Layer::Kind::Argmax});
+    CHECK(m.layers[3].add.from == std::optional<std::size_t>(1));
+    CHECK(!m.layers[4].add.from);  // the input
+    CHECK(run_float_layers(m, {0.25, 0.5})[4] == std::vector<double>{0.25 + 0.125 + 0.25, 0.5 + 0.25 + 0.5});
+}
+
+TEST_CASE("an Add of graph values of different shapes, or of a value a bias was folded into, is refused", "[onnx]") {
+    Onnx f({1, 2});
+    node_of(f, "Gemm", {"x", f.weights("A", {2, 3}, {1, 0, 0, 1, 1, 1})}, "a");
+    node_of(f, "Add", {"a", "x"}, "out");
+    f.graph().add_output()->set_name("out");
+    CHECK_THAT(rejection(f).reason(), Contains("adds \"x\" of shape [2] to values of shape [3]"));
+
+    Onnx g({1, 2});
+    node_of(g, "MatMul", {"x", g.weights("A", {2, 2}, {1, 0, 0, 1})}, "m");
+    node_of(g, "Add", {"m", g.weights("bias", {2}, {1, 1})}, "a");
+    node_of(g, "Add", {"a", "m"}, "out");
+    g.graph().add_output()->set_name("out");
+    CHECK_THAT(rejection(g).reason(), Contains("adds \"m\"") && Contains("folds into the layer"));
+}
+
+TEST_CASE("Dropout at inference, Identity, Squeeze and Unsqueeze are read as nothing", "[onnx]") {
+    Onnx f({1, 4});
+    f.node("Dropout", {f.weights("ratio", {}, {0.2f}), bool_constant(f, "training", false)});
+    f.node("Identity");
+    f.node("Unsqueeze", {f.shape("axes", {1, 3})});  // [1, 1, 4, 1]
+    f.node("Squeeze", {f.shape("axes3", {3})});       // [1, 1, 4]: a 1-D signal
+    f.node("Squeeze");                               // [1, 4]: every 1 but the batch, flat again
+    f.node("Gemm", {f.weights("W", {4, 2}, std::vector<float>(8, 0.5f))});
+    const Model m = f.load();
+    CHECK(kinds(m) == std::vector<Layer::Kind>{Layer::Kind::Flatten, Layer::Kind::Dense, Layer::Kind::Argmax});
+}
+
+TEST_CASE("a Dropout exported in training mode is refused with the model.eval() hint", "[onnx]") {
+    Onnx f({1, 4});
+    f.node("Dropout", {f.weights("ratio", {}, {0.2f}), bool_constant(f, "training", true)});
+    const InputError e = rejection(f);
+    CHECK_THAT(e.field(), Contains("(Dropout)"));
+    CHECK_THAT(e.reason(), Contains("training mode") && Contains("model.eval()"));
+}
+
+TEST_CASE("a Conv and a MaxPool over [batch, channels, length] are 1-D windows of height 1", "[onnx]") {
+    Onnx f({1, 8});
+    f.node("Unsqueeze", {f.shape("axes", {1})});  // x.unsqueeze(1): [1, 1, 8]
+    auto& conv = f.node("Conv", {f.weights("W", {2, 1, 3}, {1, 2, 3, -1, 0, 1}), f.weights("b", {2}, {0.5f, 0})});
+    Onnx::ints(conv, "kernel_shape", {3});
+    Onnx::ints(conv, "strides", {2});
+    Onnx::ints(conv, "pads", {1, 1});
+    Onnx::ints(conv, "dilations", {1});
+    auto& pool = f.node("MaxPool");
+    Onnx::ints(pool, "kernel_shape", {2});
+    Onnx::ints(pool, "strides", {2});
+    f.node("Flatten");
+    const Model m = f.load();
+    CHECK(kinds(m) == std::vector<Layer::Kind>{Layer::Kind::Conv2D, Layer::Kind::MaxPool, Layer::Kind::Flatten,
+                                               Layer::Kind::Argmax});
+    CHECK(m.layers[0].conv.input == Shape3{1, 1, 8});
+    CHECK(m.layers[0].conv.window == Window2D{1, 3, 1, 2, 0, 1, 0, 1});
+    CHECK(m.layers[0].conv.output() == Shape3{2, 1, 4});
+    CHECK(m.layers[1].pool.output() == Shape3{2, 1, 2});
+    // Position 0 reads the padding, x0 and x1: 2 x0 + 3 x1 + 0.5.
+    CHECK(run_float_layers(m, {1, 2, 0, 0, 0, 0, 0, 0})[0][0] == 2 * 1 + 3 * 2 + 0.5);
+}
+
+TEST_CASE("an input of [batch, channels, length] is a 1-D signal", "[onnx]") {
+    Onnx f({1, 2, 5});
+    auto& conv = f.node("Conv", {f.weights("W", {1, 2, 5}, std::vector<float>(10, 0.1f))});
+    Onnx::ints(conv, "kernel_shape", {5});
+    f.node("Flatten");
+    const Model m = f.load();
+    CHECK(m.input_size == 10);
+    CHECK(m.layers[0].conv.input == Shape3{2, 1, 5});
+    CHECK(m.layer_output_sizes()[0] == 1);
+}
+
+TEST_CASE("a reshape or squeeze zokml cannot read is refused naming the shapes", "[onnx]") {
+    Onnx f({1, 8});
+    f.node("Reshape", {f.shape("to", {1, 2, 2, 1, 2})});
+    CHECK_THAT(rejection(f).reason(), Contains("reshapes 8 values to [1, 2, 2, 1, 2]") && Contains("[1, C, L]"));
+    Onnx g({1, 8});
+    g.node("Unsqueeze", {g.shape("axes", {0})});
+    CHECK_THAT(rejection(g).reason(), Contains("the batch axis 0"));
+    Onnx h({1, 8});
+    h.node("Squeeze", {h.shape("axes", {1})});
+    CHECK_THAT(rejection(h).reason(), Contains("squeezes the axis 1 of size 8"));
 }

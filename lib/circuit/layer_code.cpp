@@ -252,6 +252,33 @@ QuantizedLayer fuse_conv_avgpool(const QuantizedLayer& conv, const QuantizedLaye
     return fused;
 }
 
+std::string add_module(const QuantizedLayer& layer, bool relu, const std::string& step, Helpers& helpers) {
+    const QuantizedAdd& a = layer.add;
+    const auto times = [](std::int64_t m, const std::string& v) { return m == 1 ? v : fmt::format("{} * {}", m, v); };
+    const std::size_t size = layer.bounds.size();
+    std::string statements;
+    std::vector<std::string> results;
+    for (std::size_t i = 0; i < size; ++i) {
+        const std::string v = fmt::format("v{}", i);
+        statements += fmt::format("    field {} = {};\n", v,
+                                  with_constant(times(a.multiplier, fmt::format("x[{}]", i)) + " + " +
+                                                    times(a.skip_multiplier, fmt::format("s[{}]", i)),
+                                                a.bias + rounding_offset(layer)));
+        results.push_back(activation(layer, relu, i, v, helpers));
+    }
+    return render_template("row_module.zok",
+                           {{"description", step},
+                            {"explanation", fmt::format("Each output is {} * x[i] + {} * s[i] + {} (no constraint): both operands at the "
+                                                        "output's scale. ",
+                                                        a.multiplier, a.skip_multiplier, a.bias) +
+                                                activation_note(layer, relu, 0, size)},
+                            {"imports", helpers.imports(1)},
+                            {"parameters", fmt::format("field[{}] x, field[{}] s", size, size)},
+                            {"size", std::to_string(size)},
+                            {"statements", statements},
+                            {"results", fmt::format("{}", fmt::join(results, ", "))}});
+}
+
 std::string layer_shape_text(const QuantizedLayer& layer) {
     switch (layer.kind) {
         case Layer::Kind::Conv2D:
@@ -262,6 +289,9 @@ std::string layer_shape_text(const QuantizedLayer& layer) {
             return fmt::format("{} {} -> {} ({})", layer_type_name(layer.kind), shape_text(layer.pool.input),
                                shape_text(layer.pool.output()), window_text(layer.pool.window));
         case Layer::Kind::Dense: return fmt::format("dense {} -> {}", layer.dense.inputs, layer.dense.outputs);
+        case Layer::Kind::Add:
+            return fmt::format("add {} of {}", layer.bounds.size(),
+                               layer.add.from ? fmt::format("layer {}'s values", *layer.add.from) : std::string("the input"));
         default: return layer_type_name(layer.kind);
     }
 }

@@ -60,6 +60,10 @@ RowModule blocks_row_module(const std::vector<std::pair<std::size_t, std::size_t
 // integers are those of the two layers, exactly; the generated code is 2-3 times shorter.
 QuantizedLayer fuse_conv_avgpool(const QuantizedLayer& conv, const QuantizedLayer& pool);
 
+// An Add layer (and the ReLU after it when `relu`) as one module, one folder below the top: it
+// takes the values entering the layer and those it adds as flat arrays x and s.
+std::string add_module(const QuantizedLayer& layer, bool relu, const std::string& step, Helpers& helpers);
+
 // "conv2d 1x28x28 -> 4x12x12 (5x5, stride 2x2)" and the like, for comments.
 std::string layer_shape_text(const QuantizedLayer& layer);
 

@@ -41,6 +41,8 @@ struct Step {
     const std::vector<Interval>* input_bounds;   // of the values entering the layer
     const std::vector<Interval>* output_bounds;  // after the ReLU, when there is one
     std::string what;                            // "conv2d 1x28x28 -> ..." for comments
+    std::size_t last = 0;                        // the model layer whose values the step outputs
+    std::optional<std::size_t> skip;             // Add: the step whose values it adds (none: the input)
     bool dense() const { return layer->kind == Layer::Kind::Dense; }
 };
 
@@ -98,10 +100,10 @@ std::string input_chunk_arrays(const Chunking& chunks) {
 }
 
 // How main holds the values flowing from one step to the next: the input array x, scalars
-// ({prefix}{i}: a Dense layer's outputs) or a tensor (field[C][H][W] {prefix}: a Conv2D or
-// pooling layer's outputs).
+// ({prefix}{i}: a Dense layer's outputs), a tensor (field[C][H][W] {prefix}: a Conv2D or
+// pooling layer's outputs) or an array (field[N] {prefix}: an Add layer's outputs).
 struct Values {
-    enum class Form { Input, Scalars, Tensor };
+    enum class Form { Input, Scalars, Tensor, Array };
     Form form = Form::Input;
     std::string prefix;
     Shape3 shape;  // Tensor only
@@ -109,6 +111,7 @@ struct Values {
 
     std::string element(std::size_t i) const {
         if (form == Form::Input) return fmt::format("x[{}]", i);
+        if (form == Form::Array) return fmt::format("{}[{}]", prefix, i);
         if (form == Form::Scalars) return fmt::format("{}{}", prefix, i);
         return fmt::format("{}[{}][{}][{}]", prefix, i / shape.width / shape.height, i / shape.width % shape.height,
                            i % shape.width);
@@ -154,6 +157,15 @@ Values tensor_view(const Values& values, const Shape3& shape, const std::string&
     }
     body += fmt::format("    {} {} = [{}];\n", tensor_type(shape), name, fmt::join(channels, ", "));
     return {Values::Form::Tensor, name, shape, shape.size()};
+}
+
+// The values as one flat array: x or an Add's output as they are, others declared here as `name`.
+std::string flat_array(const Values& values, const std::string& name, std::string& body) {
+    if (values.form == Values::Form::Input || values.form == Values::Form::Array) return values.prefix;
+    std::vector<std::string> elements;
+    for (std::size_t i = 0; i < values.size; ++i) elements.push_back(values.element(i));
+    body += fmt::format("    field[{}] {} = [{}];\n", values.size, name, fmt::join(elements, ", "));
+    return name;
 }
 
 // Terms in one module at most: rows with more are assembled from block modules.
@@ -248,10 +260,31 @@ std::string layer_summary(const QuantizedModel& model) {
                 break;
             case Layer::Kind::ReLU: text += fmt::format("//   {}: relu\n", l); break;
             case Layer::Kind::Flatten: text += fmt::format("//   {}: flatten\n", l); break;
+            case Layer::Kind::Add:
+                text += fmt::format("//   {}: {}, x {} and x {}, scale {:.6g}, values in [{}, {}]{}\n", l,
+                                    detail::layer_shape_text(layer), layer.add.multiplier, layer.add.skip_multiplier,
+                                    layer.scale, all.lo, all.hi, rescale_note(layer));
+                break;
             case Layer::Kind::Argmax: text += fmt::format("//   {}: argmax (first maximum wins)\n", l); break;
         }
     }
     return text;
+}
+
+// The step that outputs the values the Add layer `l` adds (Flatten layers change nothing); none for
+// the input. A value inside a step (a Dense layer's before the ReLU that follows it) is refused.
+std::optional<std::size_t> skip_step(const QuantizedModel& model, const std::vector<Step>& steps, std::size_t l) {
+    const auto from = model.layers[l].add.from;
+    if (!from) return std::nullopt;
+    std::size_t source = *from;
+    while (source > 0 && model.layers[source].kind == Layer::Kind::Flatten) --source;
+    if (model.layers[source].kind == Layer::Kind::Flatten) return std::nullopt;  // flattens of the input
+    for (std::size_t n = 0; n < steps.size(); ++n)
+        if (steps[n].last == source) return n;
+    throw InputError(model.name, fmt::format("layers[{}].from", l),
+                     fmt::format("adds the values of layers[{}] ({}), which the circuit computes only together with the "
+                                 "layer after it (a ReLU or a pooling): add the output of that layer instead",
+                                 source, layer_type_name(model.layers[source].kind)));
 }
 
 // The steps of the model; fused layers live in `fused` (pointers into it stay valid).
@@ -270,7 +303,8 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
             case Layer::Kind::Dense:
             case Layer::Kind::Conv2D:
             case Layer::Kind::MaxPool:
-            case Layer::Kind::AvgPool: {
+            case Layer::Kind::AvgPool:
+            case Layer::Kind::Add: {
                 if (layer.rescale_bits > 0 && layer.exact_bounds.size() != layer.bounds.size())
                     throw InputError(model.name, field, "a rescaled layer needs the bounds of its exact values");
                 const QuantizedLayer* step_layer = &layer;
@@ -288,7 +322,9 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
                     next = after_flatten(l + 1);
                 }
                 const bool relu = next < model.layers.size() && model.layers[next].kind == Layer::Kind::ReLU;
-                steps.push_back({step_layer, relu, bounds, relu ? &model.layers[next].bounds : &model.layers[l].bounds, what});
+                const auto skip = layer.kind == Layer::Kind::Add ? skip_step(model, steps, l) : std::nullopt;
+                steps.push_back({step_layer, relu, bounds, relu ? &model.layers[next].bounds : &model.layers[l].bounds, what,
+                                 relu ? next : l, skip});
                 bounds = steps.back().output_bounds;
                 if (relu) l = next;
                 break;
@@ -322,13 +358,32 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
     detail::Helpers used;
 
     std::string imports, body;
-    Values values{Values::Form::Input, "x", {}, model.input_size};
+    const Values input{Values::Form::Input, "x", {}, model.input_size};
+    Values values = input;
+    std::vector<Values> outputs;  // of each step
     for (std::size_t n = 0; n < steps.size(); ++n) {
         const Step& step = steps[n];
         const QuantizedLayer& layer = *step.layer;
         const bool last = n + 1 == steps.size();
         const std::string relu = step.relu ? " with ReLU" : "";
-        if (step.dense()) {
+        if (layer.kind == Layer::Kind::Add) {
+            const Values& added = step.skip ? outputs[*step.skip] : input;
+            const std::string step_name = fmt::format("layer {} ({})", n, step.what);
+            detail::Helpers helpers;
+            circuit.files[fmt::format("l{}/layer.zok", n)] = detail::add_module(layer, step.relu, step_name + relu, helpers);
+            used.names.insert(helpers.names.begin(), helpers.names.end());
+            imports += detail::import_line(fmt::format("./l{}/layer", n), fmt::format("l{}", n));
+            body += fmt::format("\n    // Layer {}: {}{}{}.\n", n, step.what,
+                                layer.rescale_bits ? fmt::format(", rescaled by 2^-{}", layer.rescale_bits) : "", relu);
+            const std::string operands = flat_array(values, fmt::format("i{}", n), body) + ", " +
+                                         flat_array(added, fmt::format("s{}", n), body);
+            values = {Values::Form::Array, fmt::format("a{}", n), {}, layer.bounds.size()};
+            body += fmt::format("    field[{}] {} = l{}({});\n", values.size, values.prefix, n, operands);
+            if (last) {  // the logits as scalars y0.. for the argmax
+                for (std::size_t i = 0; i < values.size; ++i) body += fmt::format("    field y{} = {};\n", i, values.element(i));
+                values = {Values::Form::Scalars, "y", {}, values.size};
+            }
+        } else if (step.dense()) {
             const auto& d = layer.dense;
             const Chunking chunks{values.size, options.chunk_size};
             std::vector<std::string> arguments;
@@ -358,6 +413,7 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
                 values = {Values::Form::Scalars, "y", {}, values.size};
             }
         }
+        outputs.push_back(values);
     }
     for (const auto& helper : used.names)
         if (helper != "is_nonnegative") circuit.files[helper + ".zok"] = render_template(helper + ".zok", {});

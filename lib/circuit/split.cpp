@@ -46,6 +46,8 @@ void check_split_layers(const QuantizedModel& model) {
         const auto& layer = model.layers[l];
         const std::string field = fmt::format("layers[{}]", l);
         if (layer.kind == K::Flatten) continue;
+        if (layer.kind == K::Add)
+            throw InputError(model.name, field, "split proofs take no add layer (a skip connection): prove this model in one circuit");
         std::size_t next = l + 1;
         while (next < model.layers.size() && model.layers[next].kind == K::Flatten) ++next;
         if (layer.rescale_bits > 0 && (next == model.layers.size() || model.layers[next].kind != K::ReLU))

@@ -236,6 +236,21 @@ Layer parse_bare(const Reader& r, const json& layer, const std::string& field, s
     return out;
 }
 
+// "from": the index of an earlier layer, or "input"; model_from_json checks that it is earlier and
+// that its values are as many as those entering the layer.
+Layer parse_add(const Reader& r, const json& layer, const std::string& field, std::size_t) {
+    r.only_members(layer, field, {"type", "from"});
+    Layer out;
+    out.kind = Layer::Kind::Add;
+    const json& from = r.member(layer, field, "from");
+    if (from != "input") {
+        if (!from.is_number_integer())
+            r.fail(member_path(field, "from"), fmt::format("is {}, expected the index of an earlier layer or \"input\"", from.dump()));
+        out.add.from = r.size(from, member_path(field, "from"));
+    }
+    return out;
+}
+
 struct LayerType {
     Layer::Kind kind;
     const char* name;
@@ -249,6 +264,7 @@ constexpr LayerType kLayerTypes[] = {
     {Layer::Kind::MaxPool, "maxpool", parse_pool<Layer::Kind::MaxPool>},
     {Layer::Kind::AvgPool, "avgpool", parse_pool<Layer::Kind::AvgPool>},
     {Layer::Kind::Flatten, "flatten", parse_bare<Layer::Kind::Flatten>},
+    {Layer::Kind::Add, "add", parse_add},
 };
 
 std::string supported_types() {
@@ -274,7 +290,7 @@ private:
     static std::vector<std::string> ordered_keys(const json& object) {
         static constexpr const char* kOrder[] = {"format", "version", "name", "type",   "input",   "size", "min",
                                                  "max",    "inputs",  "outputs", "filters", "kernel", "stride",
-                                                 "padding", "biases", "weights", "layers"};
+                                                 "padding", "from", "biases", "weights", "layers"};
         const auto rank = [](const std::string& key) {
             return std::find(std::begin(kOrder), std::end(kOrder), key) - std::begin(kOrder);
         };
@@ -364,7 +380,8 @@ std::vector<std::size_t> Model::layer_output_sizes() const {
             case Layer::Kind::MaxPool:
             case Layer::Kind::AvgPool: size = layer.pool.output().size(); break;
             case Layer::Kind::ReLU:
-            case Layer::Kind::Flatten: break;
+            case Layer::Kind::Flatten:
+            case Layer::Kind::Add: break;
         }
         sizes.push_back(size);
     }
@@ -422,6 +439,15 @@ Model model_from_json(const json& document, const fs::path& file) {
             r.fail(index_path("layers", i - 1) + ".type",
                    fmt::format("argmax must be the last layer, but {} follows it", field));
         model.layers.push_back(known->parse(r, layer, field, size));
+        if (const Layer& added = model.layers.back(); added.kind == Layer::Kind::Add) {
+            const auto from = added.add.from;
+            if (from && *from >= i)
+                r.fail(field + ".from", fmt::format("is {}, not an earlier layer (this is layer {})", *from, i));
+            const std::size_t added_size = from ? model.layer_output_sizes()[*from] : model.input_size;
+            if (added_size != size)
+                r.fail(field + ".from", fmt::format("{} outputs {} values, but {} values enter this layer",
+                                                    from ? index_path("layers", *from) : "the input", added_size, size));
+        }
         size = model.layer_output_sizes().back();
         // Every later step (bounds, reference, circuit) walks each layer's values and windows:
         // the limits keep that within seconds and its bounds within memory.
@@ -503,6 +529,8 @@ json model_to_json(const Model& model) {
         } else if (layer.kind == Layer::Kind::MaxPool || layer.kind == Layer::Kind::AvgPool) {
             j["input"] = shape_json(layer.pool.input);
             window_json(j, layer.pool.window, false);
+        } else if (layer.kind == Layer::Kind::Add) {
+            j["from"] = layer.add.from ? json(*layer.add.from) : json("input");
         }
         layers.push_back(std::move(j));
     }
@@ -523,7 +551,8 @@ void save_model(const Model& model, const fs::path& file) {
 
 namespace {
 
-std::vector<double> float_layer(const Layer& layer, const std::vector<double>& values) {
+// `added`: an Add layer's other operand (the output of the layer it names, or the input).
+std::vector<double> float_layer(const Layer& layer, const std::vector<double>& values, const std::vector<double>* added) {
     switch (layer.kind) {
         case Layer::Kind::Dense: {
             const DenseLayer& d = layer.dense;
@@ -565,6 +594,11 @@ std::vector<double> float_layer(const Layer& layer, const std::vector<double>& v
         case Layer::Kind::Argmax:  // max_element returns the first of equal maxima
             return {static_cast<double>(std::max_element(values.begin(), values.end()) - values.begin())};
         case Layer::Kind::Flatten: return values;
+        case Layer::Kind::Add: {
+            std::vector<double> out(values);
+            for (std::size_t i = 0; i < out.size(); ++i) out[i] += added->at(i);
+            return out;
+        }
     }
     throw std::logic_error("unknown layer kind");
 }
@@ -577,17 +611,17 @@ std::vector<std::vector<double>> run_float_layers(const Model& model, const std:
             fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
     std::vector<std::vector<double>> outputs;
     outputs.reserve(model.layers.size());
-    for (const auto& layer : model.layers) outputs.push_back(float_layer(layer, outputs.empty() ? input : outputs.back()));
+    for (const auto& layer : model.layers) {
+        const std::vector<double>* added = layer.kind != Layer::Kind::Add ? nullptr
+                                           : layer.add.from              ? &outputs.at(*layer.add.from)
+                                                                         : &input;
+        outputs.push_back(float_layer(layer, outputs.empty() ? input : outputs.back(), added));
+    }
     return outputs;
 }
 
 std::vector<double> run_float(const Model& model, const std::vector<double>& input) {
-    if (input.size() != model.input_size)
-        throw std::invalid_argument(
-            fmt::format("model {} takes {} inputs, got {}", model.name, model.input_size, input.size()));
-    std::vector<double> values = input;
-    for (const auto& layer : model.layers) values = float_layer(layer, values);
-    return values;
+    return run_float_layers(model, input).back();
 }
 
 }  // namespace zokml

@@ -126,6 +126,15 @@ private:
             } else {
                 c.ints.assign(t.int64_data().begin(), t.int64_data().end());
             }
+        } else if (t.data_type() == onnx::TensorProto_DataType_BOOL) {  // a Dropout's training_mode
+            c.is_float = false;
+            if (t.has_raw_data()) {
+                if (t.raw_data().size() != count)
+                    fail(field, fmt::format("holds {} bytes, but {} booleans need {}", t.raw_data().size(), count, count));
+                for (const char b : t.raw_data()) c.ints.push_back(b != 0);
+            } else {
+                c.ints.assign(t.int32_data().begin(), t.int32_data().end());
+            }
         } else {
             fail(field, fmt::format("has element type {}; zokml reads FLOAT tensors (and INT64 shapes)",
                                     type_name(t.data_type())));
@@ -169,14 +178,16 @@ private:
                                         fmt::join(shown, ", "), d));
             dims.push_back(static_cast<std::size_t>(dim.dim_value()));
         }
-        if (dims.size() != 1 && dims.size() != 3)
-            fail(field, fmt::format("has shape [{}]; zokml reads [batch, features] or [batch, channels, height, width]",
+        if (dims.empty() || dims.size() > 3)
+            fail(field, fmt::format("has shape [{}]; zokml reads [batch, features], [batch, channels, length] or [batch, "
+                                    "channels, height, width]",
                                     fmt::join(shown, ", ")));
         const auto size = bounded_product(dims);
         if (!size) fail(field, fmt::format("has shape [{}], more than zokml's limit of 2^24 values", fmt::join(shown, ", ")));
         model_.input_size = *size;
         shape_ = dims;
         current_ = input.name();
+        produced_[current_] = {0, shape_};
         model_.input_min = options_.input_min;
         model_.input_max = options_.input_max;
     }
@@ -206,6 +217,9 @@ private:
         else if (op == "Flatten") read_flatten(node);
         else if (op == "Reshape") read_reshape(node);
         else if (op == "Pad") read_pad(node);
+        else if (op == "Dropout") read_dropout(node);
+        else if (op == "Identity") expect_inputs(node, 1, 1);
+        else if (op == "Squeeze" || op == "Unsqueeze") read_squeeze(node);
         else if (op == "Softmax" || op == "LogSoftmax") read_softmax(node, index + 1 == graph_.node_size());
         else
             fail(node.field, fmt::format("unsupported operator {} (supported: {}){}", op, fmt::join(onnx_operators(), ", "),
@@ -217,8 +231,11 @@ private:
         // every node reads the chain's value or constants).
         if (proto.output_size() < 1 || proto.output(0).empty()) fail(node.field, "has no output");
         current_ = proto.output(0);
+        produced_[current_] = {model_.layers.size(), shape_};
         // Add reads its constant as the bias of the affine layer right before it.
-        affine_output_ = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "Add" || op == "BatchNormalization" ? current_ : "";
+        const bool affine = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "BatchNormalization" ||
+                            (op == "Add" && model_.layers.back().kind != Layer::Kind::Add);
+        affine_output_ = affine ? current_ : "";
     }
 
     // What to do instead of an operator a circuit does not compute, for the common ones.
@@ -226,8 +243,7 @@ private:
         if (op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu" || op == "Elu" || op == "Gelu" || op == "Selu" ||
             op == "Softplus" || op == "HardSigmoid" || op == "HardSwish")
             return "; a circuit computes ReLU exactly and other activations only approximately: train with nn.ReLU";
-        if (op == "Dropout") return "; export in inference mode (model.eval()), where dropout is no operator";
-        if (op == "Gather" || op == "Shape" || op == "Concat" || op == "Unsqueeze")
+        if (op == "Gather" || op == "Shape" || op == "Concat")
             return "; a dynamic reshape: export with a fixed input shape, or use nn.Flatten";
         return "";
     }
@@ -286,11 +302,20 @@ private:
         return shape_[0];
     }
 
+    // A 1-D signal [C, L] is an image of height 1.
     Shape3 image_shape(const Node& node) const {
+        if (shape_.size() == 2) return {shape_[0], 1, shape_[1]};
         if (shape_.size() != 3)
-            fail(node.field, fmt::format("takes a channels x height x width input, but the values have shape [{}]",
+            fail(node.field, fmt::format("takes a channels x height x width (or channels x length) input, but the values "
+                                         "have shape [{}]",
                                          fmt::join(shape_, ", ")));
         return {shape_[0], shape_[1], shape_[2]};
+    }
+
+    // The shape after a window over a 2-D image or a 1-D signal (height 1).
+    void set_window_output(const Shape3& out) {
+        if (shape_.size() == 2) shape_ = {out.channels, out.width};
+        else shape_ = {out.channels, out.height, out.width};
     }
 
     // ---- attributes ---------------------------------------------------------------------------
@@ -406,11 +431,18 @@ private:
         push_dense(k, n, std::move(weights), std::vector<double>(n, 0.0));
     }
 
-    // Adding a constant right after a Dense (MatMul, Gemm) or Conv layer: its bias.
+    // Adding a constant right after a Dense (MatMul, Gemm) or Conv layer: its bias. Adding an
+    // earlier value of the chain (a skip connection, x + f(x)): an Add layer.
     void read_add(Node& node) {
         if (node.proto.input_size() != 2) fail(node.field, fmt::format("has {} inputs, expected 2", node.proto.input_size()));
         const int data = node.proto.input(0) == current_ ? 0 : 1;
         expect_chain_input(node, node.proto.input(data));
+        const std::string& other = node.proto.input(1 - data);
+        if (folded_.count(other))
+            fail(node.field, fmt::format("adds \"{}\", a layer's value before the bias or BatchNormalization that zokml "
+                                         "folds into the layer",
+                                         other));
+        if (!constants_.count(other) && produced_.count(other)) return push_residual(node, other);
         const Constant& c = constant_input(node, 1 - data, "addend");
         expect_float(node, c, "addend");
         Layer* last = model_.layers.empty() ? nullptr : &model_.layers.back();
@@ -418,6 +450,7 @@ private:
             (last->kind != Layer::Kind::Dense && last->kind != Layer::Kind::Conv2D))
             fail(node.field, "adds a constant that is not the bias of a Dense (MatMul, Gemm) or Conv layer right before "
                              "it; zokml reads Add only as such a bias");
+        folded_.insert(current_);
         if (last->kind == Layer::Kind::Dense) {
             const auto bias = per_output(node, c, last->dense.outputs, "addend");
             for (std::size_t o = 0; o < bias.size(); ++o) last->dense.biases[o] += bias[o];
@@ -433,6 +466,16 @@ private:
                                              shape_text(c.dims), f, f));
             for (std::size_t o = 0; o < f; ++o) last->conv.biases[o] += c.floats[c.size() == 1 ? 0 : o];
         }
+    }
+
+    void push_residual(const Node& node, const std::string& other) {
+        const auto& [layers, shape] = produced_.at(other);
+        if (shape != shape_)
+            fail(node.field, fmt::format("adds \"{}\" of shape [{}] to values of shape [{}]; zokml adds values of one shape",
+                                         other, fmt::join(shape, ", "), fmt::join(shape_, ", ")));
+        Layer layer = bare(Layer::Kind::Add);
+        if (layers > 0) layer.add.from = layers - 1;
+        model_.layers.push_back(std::move(layer));
     }
 
     // Inference-mode batch normalization right after a Dense or Conv layer, folded into it: per
@@ -459,6 +502,7 @@ private:
             p.push_back(c.floats);
         }
         if (!(epsilon >= 0)) fail(node.field, "has a negative epsilon");
+        folded_.insert(current_);
         std::vector<double>& weights = conv ? last->conv.weights : last->dense.weights;
         std::vector<double>& biases = conv ? last->conv.biases : last->dense.biases;
         const std::size_t per_channel = weights.size() / channels;
@@ -477,20 +521,27 @@ private:
     }
 
     // "kernel_shape", "strides", "dilations" (all 1) and "auto_pad" / "pads" of a 2-D window.
+    // Over a 1-D signal (shape_ [C, L]) the attributes have one number per side and axis: read as
+    // a window of height 1.
     Window2D window(Node& node, const Shape3& in, std::vector<std::int64_t> kernel, bool padding) {
-        kernel = ints_attribute(node, "kernel_shape", kernel);
+        const bool one_d = shape_.size() == 2;
+        const auto as_2d = [&](std::vector<std::int64_t> v, std::size_t per_axis, std::int64_t height) {
+            if (!one_d || v.size() != per_axis) return v;
+            return per_axis == 1 ? std::vector<std::int64_t>{height, v[0]} : std::vector<std::int64_t>{height, v[0], height, v[1]};
+        };
+        kernel = as_2d(ints_attribute(node, "kernel_shape", kernel), 1, 1);
         const auto too_large = [](std::int64_t v) { return v > static_cast<std::int64_t>(kMaxCount); };
         if (kernel.size() != 2 || kernel[0] < 1 || kernel[1] < 1 || too_large(kernel[0]) || too_large(kernel[1]))
-            fail(node.field, fmt::format("has kernel_shape {}; zokml reads 2-D windows", shape_text(kernel)));
-        const auto strides = ints_attribute(node, "strides", {1, 1});
+            fail(node.field, fmt::format("has kernel_shape {}; zokml reads {} windows", shape_text(kernel), one_d ? "1-D" : "2-D"));
+        const auto strides = as_2d(ints_attribute(node, "strides", {1, 1}), 1, 1);
         if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1)
-            fail(node.field, fmt::format("has strides {}, expected two positive numbers", shape_text(strides)));
-        const auto dilations = ints_attribute(node, "dilations", {1, 1});
-        require(node, dilations == std::vector<std::int64_t>{1, 1}, "dilations", "[1, 1]");
+            fail(node.field, fmt::format("has strides {}, expected {} positive numbers", shape_text(strides), one_d ? "one" : "two"));
+        const auto dilations = as_2d(ints_attribute(node, "dilations", {1, 1}), 1, 1);
+        require(node, dilations == std::vector<std::int64_t>{1, 1}, "dilations", one_d ? "[1]" : "[1, 1]");
         Window2D w{static_cast<std::size_t>(kernel[0]), static_cast<std::size_t>(kernel[1]),
                    static_cast<std::size_t>(strides[0]), static_cast<std::size_t>(strides[1])};
         const std::string auto_pad = string_attribute(node, "auto_pad", "NOTSET");
-        auto pads = ints_attribute(node, "pads", {0, 0, 0, 0});
+        auto pads = as_2d(ints_attribute(node, "pads", {0, 0, 0, 0}), 2, 0);
         if (pads.size() != 4 || std::any_of(pads.begin(), pads.end(), [&](auto p) { return p < 0 || too_large(p); }))
             fail(node.field, fmt::format("has pads {}, expected [top, left, bottom, right] from 0 to 2^24", shape_text(pads)));
         if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
@@ -527,17 +578,20 @@ private:
         require(node, int_attribute(node, "group", 1) == 1, "group", "1");
         const Constant& w = constant_input(node, 1, "weights");
         expect_float(node, w, "weights");
-        if (w.dims.size() != 4 || static_cast<std::size_t>(w.dims[1]) != in.channels)
-            fail(node.field, fmt::format("its weights have shape {}, expected [filters, {}, height, width]",
-                                         shape_text(w.dims), in.channels));
+        const bool one_d = shape_.size() == 2;
+        if (w.dims.size() != (one_d ? 3u : 4u) || static_cast<std::size_t>(w.dims[1]) != in.channels)
+            fail(node.field, fmt::format("its weights have shape {}, expected [filters, {}, {}]", shape_text(w.dims),
+                                         in.channels, one_d ? "length" : "height, width"));
+        const std::vector<std::int64_t> kernel = one_d ? std::vector<std::int64_t>{1, w.dims[2]}
+                                                       : std::vector<std::int64_t>{w.dims[2], w.dims[3]};
         Layer layer;
         layer.kind = Layer::Kind::Conv2D;
         Conv2DLayer& c = layer.conv;
         c.input = in;
         c.filters = static_cast<std::size_t>(w.dims[0]);
-        c.window = window(node, in, {w.dims[2], w.dims[3]}, true);
-        if (static_cast<std::int64_t>(c.window.kernel_height) != w.dims[2] ||
-            static_cast<std::int64_t>(c.window.kernel_width) != w.dims[3])
+        c.window = window(node, in, kernel, true);
+        if (static_cast<std::int64_t>(c.window.kernel_height) != kernel[0] ||
+            static_cast<std::int64_t>(c.window.kernel_width) != kernel[1])
             fail(node.field, fmt::format("its kernel_shape differs from its weights' shape {}", shape_text(w.dims)));
         c.weights = w.floats;
         c.biases.assign(c.filters, 0.0);
@@ -548,8 +602,7 @@ private:
                 fail(node.field, fmt::format("its bias has shape {}, expected [{}]", shape_text(b.dims), c.filters));
             c.biases = b.floats;
         }
-        const Shape3 out = c.output();
-        shape_ = {out.channels, out.height, out.width};
+        set_window_output(c.output());
         model_.layers.push_back(std::move(layer));
     }
 
@@ -564,8 +617,7 @@ private:
         else int_attribute(node, "count_include_pad", 0);  // no padding: either way the mean of the window
         if (!attribute(node, "kernel_shape")) fail(node.field, "has no kernel_shape");
         layer.pool.window = window(node, layer.pool.input, {}, false);
-        const Shape3 out = layer.pool.output();
-        shape_ = {out.channels, out.height, out.width};
+        set_window_output(layer.pool.output());
         model_.layers.push_back(std::move(layer));
     }
 
@@ -607,13 +659,70 @@ private:
         if (inferred) to[*inferred] = known_size && size % static_cast<std::int64_t>(*known_size) == 0
                                           ? size / static_cast<std::int64_t>(*known_size) : -1;
         const auto product = bounded_product(to);
-        if (!product || static_cast<std::int64_t>(*product) != size || (to.size() > 1 && to[0] != 1) ||
-            (to.size() != 1 && to.size() != 2 && to.size() != 4))
-            fail(node.field, fmt::format("reshapes {} values to {}; zokml reads [1, n], [n] and [1, C, H, W]",
+        if (!product || static_cast<std::int64_t>(*product) != size || (to.size() > 1 && to[0] != 1) || to.size() > 4)
+            fail(node.field, fmt::format("reshapes {} values to {}; zokml reads [1, n], [n], [1, C, L] and [1, C, H, W]",
                                          size, shape_text(to)));
-        if (to.size() == 4) shape_ = {static_cast<std::size_t>(to[1]), static_cast<std::size_t>(to[2]),
-                                      static_cast<std::size_t>(to[3])};
-        else push_flatten();
+        if (to.size() == 1) to.insert(to.begin(), 1);
+        set_shape(node, to);
+    }
+
+    // A shape (batch first) that keeps the values in order: flat, [C, L] or [C, H, W] after the batch.
+    void set_shape(const Node& node, const std::vector<std::int64_t>& with_batch) {
+        if (with_batch.size() < 2 || with_batch.size() > 4)
+            fail(node.field, fmt::format("gives the shape {}; zokml reads [1, n], [1, C, L] and [1, C, H, W]",
+                                         shape_text(with_batch)));
+        if (with_batch.size() == 2) return push_flatten();
+        shape_.assign(with_batch.begin() + 1, with_batch.end());
+    }
+
+    // Squeeze and Unsqueeze remove or insert dimensions of 1: the values keep their order. Axes (an
+    // attribute before opset 13, an input since) count the batch; Squeeze without axes removes
+    // every 1 but the batch.
+    void read_squeeze(Node& node) {
+        expect_inputs(node, 1, 2);
+        const bool squeeze = node.proto.op_type() == "Squeeze";
+        std::vector<std::int64_t> axes = ints_attribute(node, "axes", {});
+        if (node.proto.input_size() == 2 && !node.proto.input(1).empty()) {
+            const Constant& c = constant_input(node, 1, "axes");
+            if (c.is_float) fail(node.field, "its axes are a FLOAT tensor, expected INT64");
+            axes = c.ints;
+        }
+        std::vector<std::int64_t> dims{1};
+        for (const auto d : shape_) dims.push_back(static_cast<std::int64_t>(d));
+        const auto rank = static_cast<std::int64_t>(dims.size() + (squeeze ? 0 : axes.size()));
+        std::set<std::int64_t> chosen;
+        for (auto axis : axes) {
+            if (axis < -rank || axis >= rank) fail(node.field, fmt::format("has the axis {} of a {}-dimensional tensor", axis, rank));
+            if (!chosen.insert(axis < 0 ? axis + rank : axis).second) fail(node.field, fmt::format("repeats the axis {}", axis));
+        }
+        if (chosen.count(0))
+            fail(node.field, fmt::format("{} the batch axis 0; zokml keeps the batch first", squeeze ? "removes" : "inserts before"));
+        std::vector<std::int64_t> to;
+        if (squeeze) {
+            for (std::size_t i = 0; i < dims.size(); ++i) {
+                const bool removed = axes.empty() ? i > 0 && dims[i] == 1 : chosen.count(static_cast<std::int64_t>(i)) > 0;
+                if (removed && dims[i] != 1) fail(node.field, fmt::format("squeezes the axis {} of size {}", i, dims[i]));
+                if (!removed) to.push_back(dims[i]);
+            }
+        } else {
+            auto next = dims.begin();
+            for (std::int64_t i = 0; i < rank; ++i) to.push_back(chosen.count(i) ? 1 : *next++);
+        }
+        if (to.size() == 1) to.insert(to.begin(), 1);
+        set_shape(node, to);
+    }
+
+    // Dropout does nothing at inference: a node in training mode (training_mode true) is refused.
+    void read_dropout(Node& node) {
+        expect_inputs(node, 1, 3);
+        int_attribute(node, "seed", 0);
+        float_attribute(node, "ratio", 0.5);  // before opset 12
+        if (node.proto.input_size() == 3 && !node.proto.input(2).empty()) {
+            const Constant& training = constant_input(node, 2, "training_mode");
+            if (std::any_of(training.ints.begin(), training.ints.end(), [](auto v) { return v != 0; }))
+                fail(node.field, "is in training mode: export in inference mode (model.eval() before torch.onnx.export), "
+                                 "where dropout is no operator");
+        }
     }
 
     // torch.onnx.export writes AvgPool2d as a Pad of zeros followed by AveragePool: a Pad that adds
@@ -641,6 +750,9 @@ private:
     std::vector<std::size_t> shape_;  // of the current value, without the batch
     std::string current_;             // the name of the value flowing down the chain
     std::string affine_output_;  // the output of the last Gemm, MatMul, Conv or bias Add, if it is current_
+    // Every value of the chain so far: the layers before it (0: the model's input) and its shape.
+    std::map<std::string, std::pair<std::size_t, std::vector<std::size_t>>> produced_;
+    std::set<std::string> folded_;  // values of a layer before a bias or BatchNormalization folded into it
     Model model_;
 };
 
@@ -650,7 +762,8 @@ const std::vector<std::string>& onnx_operators() {
     static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Conv",    "MaxPool",
                                                     "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant",
                                                     "BatchNormalization (after Gemm, MatMul or Conv)",
-                                                    "Softmax or LogSoftmax (last)"};
+                                                    "Softmax or LogSoftmax (last)", "Dropout (inference)", "Identity",
+                                                    "Squeeze", "Unsqueeze"};
     return operators;
 }
 

@@ -153,6 +153,36 @@ std::vector<Interval> pool_bounds(const Pool2DLayer& p, bool max, const std::vec
     return out;
 }
 
+// The multipliers that bring an Add's two operands, at scales `scale` and `skip_scale`, to one
+// scale: the larger one times 2^p, p the fewest fraction bits that make the ratio an integer, at
+// most those the weight bits allow (then the ratio is rounded). Returns the output scale.
+double add_multipliers(QuantizedAdd& add, double scale, double skip_scale, const QuantizationOptions& options,
+                       const std::string& model, const std::string& field) {
+    const double ratio = std::max(scale, skip_scale) / std::min(scale, skip_scale);
+    if (!(ratio < std::ldexp(1.0, 40)))
+        throw InputError(model, field, fmt::format("adds values at the scales {} and {}: more than 2^40 apart", scale, skip_scale));
+    const int most = std::max(0, weight_shift(ratio, options.weight_bits));
+    int p = 0;
+    while (p < most && std::ldexp(ratio, p) != std::round(std::ldexp(ratio, p))) ++p;
+    const std::int64_t larger = std::int64_t(1) << p, smaller = std::llround(std::ldexp(ratio, p));
+    add.multiplier = scale >= skip_scale ? larger : smaller;
+    add.skip_multiplier = scale >= skip_scale ? smaller : larger;
+    return std::ldexp(std::max(scale, skip_scale), p);
+}
+
+// m x + m_s s + bias over the operands' bounds.
+std::vector<Interval> add_bounds(const QuantizedAdd& add, const std::vector<Interval>& in, const std::vector<Interval>& skip,
+                                 const std::string& model, const std::string& field) {
+    std::vector<Interval> out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const detail::int128 lo = detail::int128(add.multiplier) * in[i].lo + detail::int128(add.skip_multiplier) * skip[i].lo + add.bias;
+        const detail::int128 hi = detail::int128(add.multiplier) * in[i].hi + detail::int128(add.skip_multiplier) * skip[i].hi + add.bias;
+        out.push_back({detail::within_value_limit(lo, model, field), detail::within_value_limit(hi, model, field)});
+    }
+    return out;
+}
+
 // Whether layer l's outputs reach a ReLU, directly or through Flatten layers.
 bool feeds_relu(const Model& model, std::size_t l) {
     for (std::size_t next = l + 1; next < model.layers.size(); ++next) {
@@ -289,13 +319,27 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
                 for (const auto& b : bounds) ql.bounds.push_back({std::max<std::int64_t>(b.lo, 0), std::max<std::int64_t>(b.hi, 0)});
                 break;
             case Layer::Kind::Flatten: ql.bounds = bounds; break;
+            case Layer::Kind::Add: {
+                const auto from = layer.add.from;
+                const std::vector<Interval> input_bounds(from ? 0 : model.input_size, Interval{0, q.input_max});
+                ql.add.from = from;
+                scale = add_multipliers(ql.add, scale, from ? q.layers.at(*from).scale : q.input_scale, options,
+                                        model.name, field);
+                // The input's integers measure the distance from its float minimum: add it back.
+                const double bias = from ? 0.0 : model.input_min * scale;
+                if (!(std::abs(bias) < std::ldexp(1.0, 62)))
+                    throw InputError(model.name, field, fmt::format("the input's minimum at the scale {} exceeds 2^62", scale));
+                ql.add.bias = std::llround(bias);
+                ql.bounds = add_bounds(ql.add, bounds, from ? q.layers[*from].bounds : input_bounds, model.name, field);
+                break;
+            }
             case Layer::Kind::Argmax:
                 ql.bounds = {{0, static_cast<std::int64_t>(bounds.size()) - 1}};
                 scale = 1.0;
                 break;
         }
         const bool produces = layer.kind == Layer::Kind::Dense || layer.kind == Layer::Kind::Conv2D ||
-                              layer.kind == Layer::Kind::AvgPool;
+                              layer.kind == Layer::Kind::AvgPool || layer.kind == Layer::Kind::Add;
         if (options.activation_bits > 0 && produces && feeds_relu(model, l)) rescale(ql, options.activation_bits, scale);
         if (!std::isnormal(scale))
             throw InputError(model.name, field, fmt::format("its values' scale is {}: outside the float range", scale));
@@ -348,6 +392,11 @@ std::string QuantizedModel::canonical_text() const {
             case Layer::Kind::ReLU: text += "relu\n"; break;
             case Layer::Kind::Argmax: text += "argmax\n"; break;
             case Layer::Kind::Flatten: text += "flatten\n"; break;
+            case Layer::Kind::Add:
+                text += fmt::format("add from {} x {} skip x {} bias {}\n",
+                                    layer.add.from ? std::to_string(*layer.add.from) : "input", layer.add.multiplier,
+                                    layer.add.skip_multiplier, layer.add.bias);
+                break;
         }
         if (layer.rescale_bits > 0) text += fmt::format("rescale {}\n", layer.rescale_bits);
     }

@@ -17,7 +17,9 @@ namespace zokml {
 namespace {
 
 // The static bounds keep every output below 2^62; partial sums may pass it, hence int128.
-std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::vector<std::int64_t>& values) {
+// `added`: an Add layer's other operand (the output of the layer it names, or the input).
+std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::vector<std::int64_t>& values,
+                                        const std::vector<std::int64_t>* added) {
     std::vector<std::int64_t> out;
     switch (layer.kind) {
         case Layer::Kind::Dense: {
@@ -56,6 +58,11 @@ std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::
             for (const auto v : values) out.push_back(v > 0 ? v : 0);
             break;
         case Layer::Kind::Flatten: out = values; break;
+        case Layer::Kind::Add:
+            for (std::size_t i = 0; i < values.size(); ++i)
+                out.push_back(static_cast<std::int64_t>(detail::int128(layer.add.multiplier) * values[i] +
+                                                        detail::int128(layer.add.skip_multiplier) * added->at(i) + layer.add.bias));
+            break;
         case Layer::Kind::Argmax: {
             std::size_t best = 0;
             for (std::size_t i = 1; i < values.size(); ++i)
@@ -79,7 +86,10 @@ ReferenceTrace run_reference(const QuantizedModel& model, const std::vector<std:
     ReferenceTrace trace;
     const std::vector<std::int64_t>* values = &input;
     for (const auto& layer : model.layers) {
-        std::vector<std::int64_t> out = integer_layer(layer, *values);
+        const std::vector<std::int64_t>* added = layer.kind != Layer::Kind::Add ? nullptr
+                                                 : layer.add.from              ? &trace.layer_outputs.at(*layer.add.from)
+                                                                               : &input;
+        std::vector<std::int64_t> out = integer_layer(layer, *values, added);
         if (layer.kind == Layer::Kind::Argmax) {
             trace.logits = *values;
             trace.predicted_class = static_cast<int>(out[0]);

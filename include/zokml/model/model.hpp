@@ -77,20 +77,29 @@ struct Pool2DLayer {
     Shape3 output() const { return window_output(input, window, input.channels); }
 };
 
+// A skip connection (y = x + f(x), as in a ResNet): adds, value by value, the values of an earlier
+// point of the chain to the values entering the layer; both have the same size.
+struct AddLayer {
+    std::optional<std::size_t> from;  // the layer whose output is added; none: the model's input
+    bool operator==(const AddLayer&) const = default;
+};
+
 struct Layer {
     // Dense: an affine map; ReLU: max(0, v) elementwise; Argmax: the index of the largest value
     // (the first one on ties), only as the last layer; Conv2D: a convolution; MaxPool / AvgPool:
     // the largest value / the mean of each window; Flatten: the same values as a flat vector (a
-    // no-op on zokml's flat representation, kept so that models read as they were built).
-    enum class Kind { Dense, ReLU, Argmax, Conv2D, MaxPool, AvgPool, Flatten };
+    // no-op on zokml's flat representation, kept so that models read as they were built); Add: a
+    // skip connection (AddLayer).
+    enum class Kind { Dense, ReLU, Argmax, Conv2D, MaxPool, AvgPool, Flatten, Add };
     Kind kind = Kind::Dense;
     DenseLayer dense;   // Dense only
     Conv2DLayer conv{};  // Conv2D only
     Pool2DLayer pool{};  // MaxPool and AvgPool only
+    AddLayer add{};      // Add only
 };
 
 // The layer type's name in the JSON format: "dense", "relu", "argmax", "conv2d", "maxpool",
-// "avgpool", "flatten".
+// "avgpool", "flatten", "add".
 const char* layer_type_name(Layer::Kind kind);
 
 // The range of every float input value, [min, max] with min < max, both finite.

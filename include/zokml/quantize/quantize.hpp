@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ struct QuantizationOptions {
     unsigned input_bits = 8;    // inputs are integers in [0, 2^input_bits - 1]
     unsigned weight_bits = 10;  // each layer's largest |weight| uses at most this many bits with sign
     // Rescaling between layers (docs/quantization.md). 0 (the default): never; every value keeps
-    // full precision. N > 0: the outputs of a Dense, Conv2D or AvgPool layer followed by a ReLU
+    // full precision. N > 0: the outputs of a Dense, Conv2D, AvgPool or Add layer followed by a ReLU
     // (possibly after a Flatten) are divided by the power of two 2^k, rounded to nearest, that
     // brings their static bounds within N signed bits. The circuit fuses the rescale with the
     // ReLU's sign test, so it costs no extra constraint; later layers' values stay small. CNNs
@@ -71,6 +72,17 @@ struct QuantizedConv2D {
     std::size_t weights_per_filter() const { return input.channels * window.kernel_height * window.kernel_width; }
 };
 
+// Integer Add layer: y = multiplier * x + skip_multiplier * s + bias, x the values entering the
+// layer and s those of the layer it names (or the input), so that both reach the output's scale:
+// the larger of their scales, times 2^k when their ratio needs k fraction bits (exact when it is
+// a power of two; otherwise rounded within the weight bits).
+struct QuantizedAdd {
+    std::optional<std::size_t> from;  // as AddLayer::from
+    std::int64_t multiplier = 1;
+    std::int64_t skip_multiplier = 1;
+    std::int64_t bias = 0;  // the input's float minimum at the output's scale, when s is the input
+};
+
 struct QuantizedLayer {
     Layer::Kind kind = Layer::Kind::Dense;
     QuantizedDense dense;          // Dense only
@@ -78,11 +90,12 @@ struct QuantizedLayer {
     std::vector<Interval> bounds;  // every value this layer outputs lies in its interval
     QuantizedConv2D conv{};        // Conv2D only
     Pool2DLayer pool{};            // MaxPool and AvgPool only (an AvgPool outputs the window's sum)
-    // Dense, Conv2D, AvgPool: when k = rescale_bits > 0 the layer outputs floor((v + 2^(k-1)) / 2^k),
+    // Dense, Conv2D, AvgPool, Add: when k = rescale_bits > 0 the layer outputs floor((v + 2^(k-1)) / 2^k),
     // v / 2^k rounded half up, of its exact values v; `bounds` and `scale` are those after the
     // rescale, `exact_bounds` those of v.
     unsigned rescale_bits = 0;
     std::vector<Interval> exact_bounds;  // with rescale_bits > 0 only
+    QuantizedAdd add{};                  // Add only
 };
 
 // floor((v + 2^(k-1)) / 2^k) for k > 0, v for k = 0: the rescale of one value.
