@@ -188,7 +188,7 @@ Subcommand calibrate_command() {
             "The model's input range is --input-min/--input-max's or the settings file's, else the model's own;\n"
             "for a model that states none (ONNX) it is [0, 1] when the data lies in it; otherwise (and with\n"
             "--range-from-data) the data's smallest and largest value widened by --range-margin percent of\n"
-            "their span on each side (default 5). Writes the settings file (default settings.json) for\n"
+            "their span on each side (default 5), rounded outward. Writes the settings file (default settings.json) for\n"
             "`zokml generate` and `zokml run --settings FILE`: the widths chosen, the input range, --variant\n"
             "and the circuit options given. Exit code 3 when no candidate meets the goal (for agreement, the\n"
             "settings file then holds the one that agrees most; for accuracy and constraints none is written).",

@@ -296,9 +296,10 @@ nlohmann::json ModelOnData::range_json() const {
 
 std::string ModelOnData::range_text() const {
     const std::string range = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
-    const std::string span = fmt::format("the data spans [{}, {}]", data_span.min, data_span.max);
+    const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", data_span.min, data_span.max);
     if (range_source == "data")
-        return fmt::format("{}: taken from the data ({}, widened by {}% of that on each side)", range, span, 100 * range_margin);
+        return fmt::format("{}: taken from the data ({}, widened by {}% of that on each side and rounded outward)", range, span,
+                           100 * range_margin);
     if (range_source == "default")
         return fmt::format("{}: the model states none (ONNX), the default holds the data ({}); --input-min/--input-max "
                            "declare the range it was trained on, --range-from-data takes the data's",
