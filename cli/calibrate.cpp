@@ -2,12 +2,14 @@
 // the user's labelled data, written as a settings file.
 #include <fmt/format.h>
 
-#include <optional>
+#include <cstdio>
+#include <stdexcept>
 
 #include "common.hpp"
 #include "subcommands.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/core/errors.hpp"
+#include "zokml/data/calibration.hpp"
 #include "zokml/data/fidelity.hpp"
 
 namespace zokml::cli {
@@ -19,32 +21,41 @@ std::vector<unsigned> widths(const Args& args, const std::string& flag, std::vec
     return args.has(flag) ? std::vector<unsigned>{given} : tried;
 }
 
-struct Candidate {
-    QuantizationOptions options;
-    std::optional<Fidelity> fidelity;  // none when the model cannot be quantized so
-    std::size_t constraints = 0;
-    std::string refused;  // why not, when fidelity is empty
-    double loss(double float_accuracy) const { return float_accuracy - fidelity->quantized_accuracy; }
-};
-
-enum class Goal { Accuracy, Constraints };
-
-Goal goal_from(const Args& args) {
-    const std::string goal = args.get_or("goal", "accuracy");
-    if (goal == "accuracy") return Goal::Accuracy;
-    if (goal == "constraints") return Goal::Constraints;
-    throw UsageError("--goal: expected accuracy or constraints, got '" + goal + "'");
+CalibrationGoal goal_from(const Args& args) {
+    CalibrationGoal goal;
+    try {
+        goal = CalibrationGoal::parse(args.get_or("goal", "agreement"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--goal: ") + e.what());
+    }
+    if (!args.has("max-loss")) return goal;
+    if (goal.kind == CalibrationGoal::Kind::Agreement) throw UsageError("--max-loss goes with --goal accuracy or constraints");
+    goal.max_loss = number_from(args, "max-loss") / 100;
+    if (goal.max_loss < 0 || goal.max_loss > 1) throw UsageError("--max-loss: expected percentage points from 0 to 100");
+    return goal;
 }
 
-// Whether a is the better choice for the goal (both within the loss allowed).
-bool better(const Candidate& a, const Candidate& b, Goal goal) {
-    const double accuracy_a = a.fidelity->quantized_accuracy, accuracy_b = b.fidelity->quantized_accuracy;
-    if (goal == Goal::Accuracy && accuracy_a != accuracy_b) return accuracy_a > accuracy_b;
-    if (a.constraints != b.constraints) return a.constraints < b.constraints;
-    return accuracy_a > accuracy_b;
+std::string goal_text(const CalibrationGoal& goal) {
+    switch (goal.kind) {
+        case CalibrationGoal::Kind::Agreement:
+            return fmt::format("the smallest circuit whose class is the float model's on at least {:.2f}% of the inputs",
+                               100 * goal.min_agreement);
+        case CalibrationGoal::Kind::Accuracy:
+            return fmt::format("the most accurate within {:.2f} points of the float accuracy", 100 * goal.max_loss);
+        case CalibrationGoal::Kind::Constraints:
+            return fmt::format("the smallest circuit within {:.2f} points of the float accuracy", 100 * goal.max_loss);
+    }
+    throw std::logic_error("unknown calibration goal");
 }
 
-nlohmann::json candidate_json(const Candidate& c, double float_accuracy) {
+nlohmann::json goal_json(const CalibrationGoal& goal) {
+    nlohmann::json j = {{"goal", goal.name()}};
+    if (goal.kind == CalibrationGoal::Kind::Agreement) j["min_agreement"] = goal.min_agreement;
+    else j["max_loss"] = goal.max_loss;
+    return j;
+}
+
+nlohmann::json candidate_json(const CalibrationCandidate& c) {
     nlohmann::json j = {{"input_bits", c.options.input_bits},
                         {"weight_bits", c.options.weight_bits},
                         {"activation_bits", c.options.activation_bits}};
@@ -54,29 +65,42 @@ nlohmann::json candidate_json(const Candidate& c, double float_accuracy) {
     }
     j["quantized_accuracy"] = c.fidelity->quantized_accuracy;
     j["agreement"] = c.fidelity->agreement;
-    j["loss"] = c.loss(float_accuracy);
+    j["loss"] = c.fidelity->float_accuracy - c.fidelity->quantized_accuracy;
     j["estimated_constraints"] = c.constraints;
     return j;
 }
 
+std::string widths_text(const QuantizationOptions& o) {
+    return fmt::format("input_bits {}, weight_bits {}, activation_bits {}", o.input_bits, o.weight_bits, o.activation_bits);
+}
+
+// A goal that no candidate meets: the result once on stdout (with --json; its "error" as zokml's
+// error documents have it), the reason on stderr, exit code 3.
+int goal_missed(const Output& out, nlohmann::json result, const InputError& error) {
+    result["error"] = {{"kind", "input"}, {"message", error.what()}, {"exit_code", kBadInput}};
+    out.result(result);
+    std::fputs(fmt::format("zokml calibrate: {}\n", error.what()).c_str(), stderr);
+    return kBadInput;
+}
+
 int calibrate(const Args& args, const Output& out) {
-    const Goal goal = goal_from(args);
-    const double max_loss = args.has("max-loss") ? number_from(args, "max-loss") / 100 : 0.01;
-    if (max_loss < 0 || max_loss > 1) throw UsageError("--max-loss: expected percentage points from 0 to 100");
+    const CalibrationGoal goal = goal_from(args);
     const std::filesystem::path settings_file = args.get_or("out", "settings.json");
     CircuitSettings settings = settings_from(args, false);
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw UsageError("calibrate chooses the quantization of private-input and both-private circuits");
-    const Model model = load_model(args.required("model"), settings.input_range);
-    const LabelledData data = labelled_data_from(args, model, quantize(model, settings.quantization));
+    const ModelOnData on = model_on_data(args, settings);
+    const Model& model = on.model;
+    const LabelledData& data = on.data;
+    if (on.range_source == "data") settings.input_range = InputRange{model.input_min, model.input_max};
 
-    std::vector<Candidate> candidates;
+    std::vector<CalibrationCandidate> candidates;
     double float_accuracy = 0;
     const QuantizationOptions& given = settings.quantization;
     for (const unsigned input_bits : widths(args, "input-bits", {4, 6, 8}, given.input_bits))
         for (const unsigned weight_bits : widths(args, "weight-bits", {4, 6, 8, 10, 12}, given.weight_bits))
             for (const unsigned activation_bits : widths(args, "activation-bits", {0, 8, 12, 16}, given.activation_bits)) {
-                Candidate c;
+                CalibrationCandidate c;
                 c.options = {input_bits, weight_bits, activation_bits};
                 try {
                     const QuantizedModel quantized = quantize(model, c.options);
@@ -88,51 +112,62 @@ int calibrate(const Args& args, const Output& out) {
                 }
                 candidates.push_back(c);
             }
-
-    const Candidate* chosen = nullptr;
-    for (const auto& c : candidates)
-        if (c.fidelity && c.loss(float_accuracy) <= max_loss + 1e-12 && (!chosen || better(c, *chosen, goal))) chosen = &c;
+    const CalibrationChoice choice = choose_calibration(candidates, goal);
+    const CalibrationCandidate* chosen = choice.chosen ? &candidates[*choice.chosen] : nullptr;
 
     nlohmann::json rows = nlohmann::json::array();
     out.text(fmt::format("model {}, {} labelled inputs ({}): float accuracy {:.2f}%", model.name, data.batch.inputs.size(),
                          data.source, 100 * float_accuracy));
-    out.text(fmt::format("{:<11}{:<12}{:<16}{:>9}{:>8}{:>13}", "input_bits", "weight_bits", "activation_bits", "accuracy",
-                         "loss", "constraints"));
+    out.text(on.range_text());
+    out.text("goal: " + goal_text(goal));
+    out.text(fmt::format("{:<11}{:<12}{:<16}{:>9}{:>10}{:>8}{:>13}", "input_bits", "weight_bits", "activation_bits", "accuracy",
+                         "agreement", "loss", "constraints"));
     for (const auto& c : candidates) {
-        rows.push_back(candidate_json(c, float_accuracy));
+        rows.push_back(candidate_json(c));
         const std::string widths = fmt::format("{:<11}{:<12}{:<16}", c.options.input_bits, c.options.weight_bits, c.options.activation_bits);
-        out.text(c.fidelity ? fmt::format("{}{:>8.2f}%{:>7.2f}%{:>13}{}", widths, 100 * c.fidelity->quantized_accuracy,
-                                          100 * c.loss(float_accuracy), c.constraints, &c == chosen ? "  <- chosen" : "")
+        out.text(c.fidelity ? fmt::format("{}{:>8.2f}%{:>9.2f}%{:>7.2f}%{:>13}{}", widths, 100 * c.fidelity->quantized_accuracy,
+                                          100 * c.fidelity->agreement, 100 * (float_accuracy - c.fidelity->quantized_accuracy),
+                                          c.constraints, &c == chosen ? "  <- chosen" : "")
                             : fmt::format("{}refused: {}", widths, c.refused));
     }
     nlohmann::json result = {{"model", args.required("model")},
                              {"data", data.source},
                              {"inputs", data.batch.inputs.size()},
                              {"float_accuracy", float_accuracy},
-                             {"goal", goal == Goal::Accuracy ? "accuracy" : "constraints"},
-                             {"max_loss", max_loss},
+                             {"input_range", on.range_json()},
+                             {"goal_met", choice.goal_met},
                              {"candidates", rows}};
-    if (!chosen) {
-        out.result(result);
-        throw InputError(data.source, "(file)",
-                         fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float model's "
-                                     "{:.2f}%: allow a larger --max-loss",
-                                     100 * max_loss, 100 * float_accuracy));
-    }
+    result.update(goal_json(goal));
+    if (!chosen && goal.kind == CalibrationGoal::Kind::Agreement)
+        return goal_missed(out, result, InputError(args.required("model"), "(file)", "no candidate could be quantized (each row says why)"));
+    if (!chosen)
+        return goal_missed(out, result,
+                           InputError(data.source, "(file)",
+                                      fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float "
+                                                  "model's {:.2f}%: allow a larger --max-loss",
+                                                  100 * goal.max_loss, 100 * float_accuracy)));
     settings.quantization = chosen->options;
-    nlohmann::json calibration = candidate_json(*chosen, float_accuracy);
+    nlohmann::json calibration = candidate_json(*chosen);
     calibration.update({{"data", data.source},
                         {"inputs", data.batch.inputs.size()},
                         {"float_accuracy", float_accuracy},
-                        {"goal", result["goal"]},
-                        {"max_loss", max_loss}});
+                        {"input_range", on.range_json()},
+                        {"goal_met", choice.goal_met}});
+    calibration.update(goal_json(goal));
     write_settings_file(settings_file, settings, calibration);
     result["chosen"] = calibration;
     result["settings"] = settings_file.string();
+    out.text(fmt::format("settings: {} ({}: accuracy {:.2f}%, agreement {:.2f}%, ~{} constraints)", settings_file.string(),
+                         widths_text(chosen->options), 100 * chosen->fidelity->quantized_accuracy,
+                         100 * chosen->fidelity->agreement, chosen->constraints));
+    if (!choice.goal_met)  // only the agreement goal chooses a candidate that misses it
+        return goal_missed(out, result,
+                           InputError(data.source, "(file)",
+                                      fmt::format("no candidate's class is the float model's on {:.2f}% of the inputs: {} "
+                                                  "holds the closest ({}, {:.2f}%); ask for less with --goal agreement:P",
+                                                  100 * goal.min_agreement, settings_file.string(),
+                                                  widths_text(chosen->options), 100 * chosen->fidelity->agreement)));
     out.result(result);
-    out.text(fmt::format("settings: {} (input_bits {}, weight_bits {}, activation_bits {}: {:.2f}%, ~{} constraints)",
-                         settings_file.string(), chosen->options.input_bits, chosen->options.weight_bits,
-                         chosen->options.activation_bits, 100 * chosen->fidelity->quantized_accuracy, chosen->constraints));
     return kOk;
 }
 
@@ -141,18 +176,26 @@ int calibrate(const Args& args, const Output& out) {
 Subcommand calibrate_command() {
     return {"calibrate",
             "choose the quantization on your labelled data and write a settings file",
-            "--model FILE [--data FILE [--labels FILE]] [--goal accuracy|constraints] [--max-loss P] [--out FILE]",
+            "--model FILE [--data FILE [--labels FILE]] [--goal agreement[:P]|accuracy|constraints] [--max-loss P] "
+            "[--range-from-data [--range-margin P]] [--out FILE]",
             "Quantizes the model with every combination of input bits (4, 6, 8), weight bits (4 to 12) and\n"
             "activation bits (0, 8, 12, 16) (a width given as a flag is kept), runs the exact integer reference\n"
             "(what the circuit computes) on the data, estimates each private-input circuit's constraints, and\n"
-            "prints them all. Among the candidates whose accuracy is within --max-loss percentage points of the\n"
-            "float model's (default 1), --goal accuracy (default) takes the most accurate, --goal constraints the\n"
-            "smallest circuit. Writes the settings file (default settings.json) for `zokml generate` and\n"
-            "`zokml run --settings FILE`; --variant, --input-min/--input-max and the circuit options given\n"
-            "go into it too. Exit code 3 when no candidate keeps the accuracy.",
+            "prints them all with their accuracy and their agreement (how often the class is the float model's).\n"
+            "--goal agreement:P (default, P = 99.5) takes the smallest circuit that agrees with the float model\n"
+            "on at least P% of the inputs; --goal accuracy the most accurate and --goal constraints the smallest\n"
+            "circuit among those within --max-loss percentage points of the float accuracy (default 1).\n"
+            "The model's input range is --input-min/--input-max's or the settings file's, else the model's own;\n"
+            "for a model that states none (ONNX) it is [0, 1] when the data lies in it; otherwise (and with\n"
+            "--range-from-data) the data's smallest and largest value widened by --range-margin percent of\n"
+            "their span on each side (default 5), rounded outward. Writes the settings file (default settings.json) for\n"
+            "`zokml generate` and `zokml run --settings FILE`: the widths chosen, the input range, --variant\n"
+            "and the circuit options given. Exit code 3 when no candidate meets the goal (for agreement, the\n"
+            "settings file then holds the one that agrees most; for accuracy and constraints none is written).",
             options({model_options(), data_options(), circuit_options(),
-                     {{"goal", "G", "accuracy (the most accurate candidate) or constraints (the smallest circuit)"},
-                      {"max-loss", "P", "the accuracy a candidate may lose against the float model, in percentage points (default 1)"},
+                     {{"goal", "G", "agreement[:P] (the smallest circuit whose class is the float model's on P% of the inputs, "
+                                    "default 99.5: the default goal), accuracy (the most accurate) or constraints (the smallest circuit)"},
+                      {"max-loss", "P", "accuracy and constraints goals: the accuracy a candidate may lose against the float model, in percentage points (default 1)"},
                       {"out", "FILE", "the settings file to write (default settings.json)"}}}),
             0,
             calibrate};

@@ -225,7 +225,10 @@ std::vector<Option> vk_option() {
 std::vector<Option> data_options() {
     return {{"data", "FILE", "labelled float inputs: a NumPy .npy (with --labels), CSV or JSON batch (docs/batch-format.md); "
                              "default: the held-out MNIST digits"},
-            {"labels", "FILE", "with a .npy --data: the labels, a NumPy .npy of integers"}};
+            {"labels", "FILE", "with a .npy --data: the labels, a NumPy .npy of integers"},
+            {"range-from-data", "", "take the model's input range from the data (its smallest and largest value, widened by "
+                                    "--range-margin); the default for a model that states none (ONNX) when the data leaves [0, 1]"},
+            {"range-margin", "P", "the range taken from the data is widened by P percent of the data's span on each side (default 5)"}};
 }
 
 std::vector<Option> batch_options() {
@@ -235,24 +238,73 @@ std::vector<Option> batch_options() {
             {"labels", "FILE", "with a .npy --batch: its labels, a NumPy .npy of integers"}};
 }
 
-LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized) {
+namespace {
+
+LabelledData labelled_data_from(const Args& args, const Model& model) {
     if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
-    LabelledData data;
-    if (auto file = args.get("data")) {
-        data.source = *file;
-        data.batch = read_batch_file(*file, Labels::Required, args.get_or("labels", ""));
-        quantize_batch(quantized, data.batch, quantized.classes(), *file);  // every value in range, every label a class
-        return data;
-    }
+    if (auto file = args.get("data")) return {read_batch_file(*file, Labels::Required, args.get_or("labels", "")), *file};
     if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
     const auto& digits = held_out_digits();
     if (model.input_size != digits.at(0).pixels.size())
         throw InputError(args.required("model"), "(file)",
                          fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
                                      digits.at(0).pixels.size()));
-    data.source = "held-out MNIST digits";
-    data.batch = digits_batch(digits);
-    return data;
+    return {digits_batch(digits), "held-out MNIST digits"};
+}
+
+// Where an input range that is not the data's comes from, for messages.
+std::string range_origin(const std::string& source) {
+    return source == "flags" ? "--input-min/--input-max" : source == "settings" ? "the settings file's"
+                           : source == "model"  ? "the model's own" : "the default [0, 1]";
+}
+
+}  // namespace
+
+ModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
+    args.at_most_one_of({"range-from-data", "input-min"});
+    ModelOnData on;
+    on.model = load_model(args.required("model"), settings.input_range);
+    on.data = labelled_data_from(args, on.model);
+    on.data_span = data_span(on.data.batch);
+    const bool from_flags = args.has("input-min");
+    const bool outside = on.data_span.min < on.model.input_min || on.data_span.max > on.model.input_max;
+    on.range_source = from_flags                                  ? "flags"
+                      : settings.input_range                      ? "settings"
+                      : on.model.input_range_declared             ? "model"
+                      : !args.has("range-from-data") && !outside  ? "default"
+                                                                  : "data";
+    if (args.has("range-from-data")) on.range_source = "data";
+    if (args.has("range-margin") && on.range_source != "data")
+        throw UsageError(fmt::format("--range-margin goes with an input range taken from the data, not {}", range_origin(on.range_source)));
+    if (on.range_source == "data") {
+        on.range_margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
+        const InputRange range = input_range_from_data(on.data.batch, on.range_margin, on.data.source);
+        on.model.input_min = range.min, on.model.input_max = range.max;
+        on.model.input_range_declared = true;
+    }
+    const QuantizedModel quantized = quantize(on.model, settings.quantization);
+    quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
+    return on;
+}
+
+nlohmann::json ModelOnData::range_json() const {
+    nlohmann::json j = {{"min", model.input_min}, {"max", model.input_max}, {"source", range_source},
+                        {"data_min", data_span.min}, {"data_max", data_span.max}};
+    if (range_source == "data") j["margin"] = range_margin;
+    return j;
+}
+
+std::string ModelOnData::range_text() const {
+    const std::string range = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
+    const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", data_span.min, data_span.max);
+    if (range_source == "data")
+        return fmt::format("{}: taken from the data ({}, widened by {}% of that on each side and rounded outward)", range, span,
+                           100 * range_margin);
+    if (range_source == "default")
+        return fmt::format("{}: the model states none (ONNX), the default holds the data ({}); --input-min/--input-max "
+                           "declare the range it was trained on, --range-from-data takes the data's",
+                           range, span);
+    return fmt::format("{}: {} ({})", range, range_origin(range_source), span);
 }
 
 QuantizationOptions quantization_from(const Args& args) { return settings_from(args, true).quantization; }

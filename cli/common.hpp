@@ -85,7 +85,7 @@ std::vector<Option> prove_options();      // --input, --digit, --claim, --thresh
 std::vector<Option> vk_option();          // --vk
 Option salt_option();                     // --salt FILE: the model owner's salt (project/salt_file.hpp)
 
-std::vector<Option> data_options();     // --data, --labels
+std::vector<Option> data_options();     // --data, --labels, --range-from-data, --range-margin
 std::vector<Option> batch_options();    // --batch, --labels: a private-model circuit's public batch
 
 QuantizationOptions quantization_from(const Args& args);
@@ -96,12 +96,27 @@ CircuitSettings settings_from(const Args& args, bool quantization_only);
 
 // Labelled float inputs for an accuracy report: --data FILE (a NumPy .npy with --labels FILE, or
 // a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits (the model must take
-// them). Their range and labels are checked against the quantized model (InputError naming the file).
+// them).
 struct LabelledData {
     FloatBatch batch;
     std::string source;  // the file, or "held-out MNIST digits"
 };
-LabelledData labelled_data_from(const Args& args, const Model& model, const QuantizedModel& quantized);
+// --model and its labelled data, the model's input range settled: --input-min/--input-max or the
+// settings file's; else with --range-from-data the data's (data_span widened by --range-margin
+// percent of it on each side, default 5); else the model's own, and for a model that states none
+// (ONNX) [0, 1] when the data lies in it and the data's otherwise. The data's values and labels
+// are then checked against the model quantized with settings.quantization (InputError naming the file).
+struct ModelOnData {
+    Model model;
+    LabelledData data;
+    std::string range_source;  // "flags", "settings", "model", "default" (ONNX: [0, 1]) or "data"
+    InputRange data_span;      // the data's smallest and largest value
+    double range_margin = 0;   // the fraction of the span added on each side, for "data"
+    // {"min", "max", "source", "data_min", "data_max"} and "margin" for "data"
+    nlohmann::json range_json() const;
+    std::string range_text() const;  // "input range [-1.1, 1.1]: the data's ..."
+};
+ModelOnData model_on_data(const Args& args, const CircuitSettings& settings);
 Model model_from(const Args& args);  // --model, loaded
 // The circuit the options describe, generated into folder.
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);

@@ -103,7 +103,8 @@ TEST_CASE("batch files: public values outside the model's input range and unknow
     };
     CHECK(refused({{{0, 0, 1.01}}, {0}}, 3) ==
           "inputs[0][2]: 1.01 is outside the model's input range [-1, 1] (1 of the 3 values are; the data spans [0, 1.01]): "
-          "declare the range the model was trained on (--input-min/--input-max or the settings file)");
+          "declare the range the model was trained on (--input-min/--input-max or the settings file), "
+          "or let `zokml calibrate --range-from-data` take it from the data");
     // every value outside is counted and the data's span reported, not only the first one's
     CHECK_THAT(refused({{{0, 3, 0.5}, {-2, 0, 7}}, {0, 1}}, 3),
                Catch::StartsWith("inputs[0][1]: 3 is outside") && Catch::Contains("(3 of the 6 values are; the data spans [-2, 7])"));

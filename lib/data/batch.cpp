@@ -152,24 +152,53 @@ FloatBatch read_batch_file(const fs::path& file, Labels labels, const fs::path& 
 namespace {
 
 // Why a value outside the model's input range is refused, with what a user needs to fix it: how
-// many values are outside, the range the data spans, and the flags that declare a model's range.
+// many values are outside, the range the data spans, and the ways to declare a model's range.
 std::string outside_range_reason(const QuantizedModel& model, const FloatBatch& batch, double value, double high) {
     std::size_t outside = 0, total = 0;
-    double low_seen = value, high_seen = value;
     for (const auto& input : batch.inputs)
         for (const double v : input) {
             const double scaled = (v - model.input_min_float) * model.input_scale;
             outside += !(scaled >= -0.5 && scaled < high);
             ++total;
-            low_seen = std::min(low_seen, v), high_seen = std::max(high_seen, v);
         }
+    const InputRange span = data_span(batch);
     return fmt::format("{} is outside the model's input range [{}, {}] ({} of the {} values are; the data spans [{}, {}]): "
-                       "declare the range the model was trained on (--input-min/--input-max or the settings file)",
+                       "declare the range the model was trained on (--input-min/--input-max or the settings file), "
+                       "or let `zokml calibrate --range-from-data` take it from the data",
                        value, model.input_min_float, model.input_min_float + static_cast<double>(model.input_max) / model.input_scale,
-                       outside, total, low_seen, high_seen);
+                       outside, total, span.min, span.max);
 }
 
 }  // namespace
+
+InputRange data_span(const FloatBatch& batch) {
+    InputRange span{INFINITY, -INFINITY};
+    for (const auto& input : batch.inputs)
+        for (const double v : input) span.min = std::min(span.min, v), span.max = std::max(span.max, v);
+    return span;
+}
+
+InputRange input_range_from_data(const FloatBatch& batch, double margin, const fs::path& file) {
+    const InputRange span = data_span(batch);
+    if (!(span.min < span.max))
+        throw InputError(file, "inputs", fmt::format("every value is {}: the data spans no range to take the model's from; "
+                                                     "declare it with --input-min/--input-max", span.min));
+    // Rounded outward to a hundredth of the span's order of magnitude (three significant digits of
+    // the span), so that the range reads as a user would write it: [-1.34, 2.59], not
+    // [-1.333705323934555, 2.582661646604538]. A tolerance keeps -1.1 from becoming -1.11 through
+    // floating-point noise; the data stays inside whatever the rounding.
+    const double width = span.max - span.min, pad = margin * width;
+    const int digits = 2 - static_cast<int>(std::floor(std::log10(width)));
+    const double unit = std::pow(10.0, std::abs(digits));
+    const auto value = [&](double k) { return digits > 0 ? k / unit : k * unit; };
+    const auto units = [&](double v) { return digits > 0 ? v * unit : v / unit; };
+    double low = std::floor(units(span.min - pad) + 1e-6), high = std::ceil(units(span.max + pad) - 1e-6);
+    if (value(low) > span.min) low -= 1;
+    if (value(high) < span.max) high += 1;
+    const InputRange range{value(low), value(high)};
+    check_input_range(range, file, "inputs");  // a span too small or too large for doubles
+    return range;
+}
 
 LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes, const fs::path& file) {
     const double high = static_cast<double>(model.input_max) + 0.5;  // what rounds to input_max

@@ -467,7 +467,9 @@ Model load_model(const fs::path& file) {
     const auto first = bytes.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && bytes[first] == '{') return model_from_json(parse_json(bytes, file), file);
     try {
-        return model_from_onnx(bytes, file);
+        Model model = model_from_onnx(bytes, file);
+        model.input_range_declared = false;
+        return model;
     } catch (const InputError& e) {
         if (e.reason().starts_with("not an ONNX model"))
             throw InputError(file, "(file)", "neither a zokml JSON model (it does not start with '{') nor " + e.reason().substr(4));
@@ -486,6 +488,7 @@ Model load_model(const fs::path& file, const std::optional<InputRange>& input_ra
         check_input_range(*input_range, file, "input_range");
         model.input_min = input_range->min;
         model.input_max = input_range->max;
+        model.input_range_declared = true;
     }
     return model;
 }

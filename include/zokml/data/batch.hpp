@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -36,6 +37,14 @@ enum class Labels { Required, None };
 // from 0 to 2^24, no input, more than 2^24 values, labels missing or of another count.
 FloatBatch read_batch_file(const std::filesystem::path& file, Labels labels = Labels::Required,
                            const std::filesystem::path& labels_file = {});
+
+// The smallest and the largest value of the batch's inputs (equal when every value is the same).
+InputRange data_span(const FloatBatch& batch);
+// An input range for a model that states none (an ONNX file), from its data: data_span widened by
+// `margin` (a fraction of the span, from 0 to 1) on each side and rounded outward to three
+// significant digits of the span ([-1.16, 2.40] with margin 0.05 gives [-1.34, 2.59]). Throws
+// InputError(file, "inputs") when every value is the same (no span to take a range from).
+InputRange input_range_from_data(const FloatBatch& batch, double margin, const std::filesystem::path& file);
 
 // The integers the model's input quantization gives (quantize_input). Throws InputError naming
 // the file and field for an input of the wrong size, a value outside the model's input range

@@ -115,6 +115,9 @@ struct Model {
     double input_min = 0.0;  // the range of each float input value
     double input_max = 1.0;
     std::vector<Layer> layers;
+    // False for an ONNX file read by load_model without a range: ONNX files do not record one,
+    // and [0, 1] is a default, not what the model was trained on.
+    bool input_range_declared = true;
 
     // The number of values each layer outputs (1 for Argmax).
     std::vector<std::size_t> layer_output_sizes() const;
