@@ -92,6 +92,7 @@ TEST_CASE("numbers typed on the exported page of a tabular model are proven in t
     const std::vector<double> record = {-1.0, 0.0039215686, 1.0};
     const json page = prove_in_browser(dir / "site", dir / "proof.json", dir.path(), {"--values", "-1,0.0039215686,1"});
     CHECK(page["requests_after_prove"] == 0);
+    CHECK(page["visible"] == json::array({"values-input"}));  // the form only, no drawing pad
 
     const QuantizedModel model = quantize(spec.float_model(), spec.settings.quantization);
     const auto [integers, expected] = zokml_reference(model, record);
@@ -114,6 +115,23 @@ TEST_CASE("a CSV file of one record picked on the exported page gives the intege
     CHECK(page["input"].get<std::vector<std::int64_t>>() == read.inputs[0]);
     CHECK(page["class"] == run_reference(model, read.inputs[0]).predicted_class);
     CHECK(zokml_cli({"verify", "--dir", spec.output.string(), "--proof", (dir / "proof.json").string()}).exit_code == 0);
+}
+
+TEST_CASE("a JSON record picked on the exported page gives zokml's integers, values half a step from rounding up included",
+          "[private-input][slow]") {
+    const test::TempDir dir;
+    const CircuitSpec spec = set_up_folder(test::tiny_model(dir / "tiny.json"), dir / "circuit", kTabularRange);
+    export_web(spec.output, dir / "site", test::real_toolchain(), test::small_mnist_store());
+    // x = (k + 0.5) / 127.5 - 1: the scaled value is k + 0.5 up to the last bit, where the rounding
+    // turns; and a value just below the largest taken (255.5 rounds to 256 and is refused).
+    const std::vector<double> record = {(0 + 0.5) / 127.5 - 1, (200 + 0.5) / 127.5 - 1, (255 + 0.4999) / 127.5 - 1};
+    write_file_atomically(dir / "record.json", json{{"format", "zokml-batch"}, {"version", 1}, {"inputs", {record}}}.dump());
+    const json page = prove_in_browser(dir / "site", dir / "proof.json", dir.path(), {"--record", (dir / "record.json").string()});
+
+    const QuantizedModel model = quantize(spec.float_model(), spec.settings.quantization);
+    const LabeledBatch read = quantize_batch(model, read_batch_file(dir / "record.json", Labels::None), model.classes(), dir / "record.json");
+    CHECK(page["input"].get<std::vector<std::int64_t>>() == read.inputs[0]);
+    CHECK(page["class"] == run_reference(model, read.inputs[0]).predicted_class);
 }
 
 TEST_CASE("a value outside the model's input range is refused on the page, as zokml refuses it, never clamped", "[private-input][slow]") {
@@ -158,6 +176,7 @@ TEST_CASE("an 8 x 8 image drawn on the exported page is proven in the browser wi
     CHECK(record["input"]["height"] == 8);
 
     const json page = prove_in_browser(dir / "site", dir / "proof.json", dir.path());
+    CHECK(page["visible"] == json::array({"image-input"}));
     REQUIRE(page["pixels"].size() == 64);
     // Grey level g is the float 16 * g / 255 of the model's range [0, 16], quantized as zokml does.
     std::vector<double> floats;
@@ -184,6 +203,7 @@ TEST_CASE("a digit drawn on the exported page is proven in the browser: the proo
     CHECK(site.verification_key_sha256 == sha256_hex(read_file(verification_key)));
 
     const json page = prove_in_browser(dir / "site", dir / "proof.json", dir.path());
+    CHECK(page["visible"] == json::array({"image-input"}));
     // The pixels stayed on the page: nothing was asked of the server once Prove was pressed, and
     // the page's policy refuses other origins in the page and in the worker that proves.
     CHECK(page["requests_after_prove"] == 0);

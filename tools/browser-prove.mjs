@@ -11,7 +11,8 @@
 // "values" (the numbers, values sites), "input" (the circuit's integers), "load_s" (page open to
 // prover loaded), "prove_s" (the click on Prove to the download link), "witness_s", "proof_s",
 // "requests" (what the server was asked, in order), "requests_after_prove", "policy": the
-// directive that refused a fetch to another origin tried in the page and in its worker}. When the
+// directive that refused a fetch to another origin tried in the page and in its worker,
+// "visible": the input sections shown, ["image-input"] or ["values-input"]}. When the
 // page refuses the input (Prove stays off), it prints {"refused": the page's reason} instead and
 // proves nothing. Exits 1 with the reason on stderr when the page fails, asks another origin for
 // anything, or runs out of time.
@@ -144,6 +145,10 @@ async function main() {
       polling: 50,
     });
     const kind = await page.evaluate(() => (document.getElementById("values-input").hidden ? "image" : "values"));
+    // The input sections a person sees (laid out, not only unhidden).
+    const visible = await page.evaluate(() =>
+      ["image-input", "values-input"].filter((id) => document.getElementById(id).getClientRects().length > 0),
+    );
     if (kind === "image") await drawThree(page);
     else if (o.values !== undefined) await typeValues(page, o.values.split(","));
     else if (o.record !== undefined) {
@@ -155,7 +160,8 @@ async function main() {
     if (!given.input) {
       if (!given.input_error) throw new Error("the page has no input to prove and says nothing about it");
       if (await page.$eval("#prove", (b) => !b.disabled)) throw new Error("the page refused the input but Prove is on");
-      process.stdout.write(JSON.stringify({ refused: given.input_error, shown: await page.$eval("#input-error", (e) => e.textContent) }) + "\n");
+      if (o.screenshot) await page.screenshot({ path: o.screenshot, fullPage: true });
+      process.stdout.write(JSON.stringify({ refused: given.input_error, visible, shown: await page.$eval("#input-error", (e) => e.textContent) }) + "\n");
       return;
     }
     const clicked = performance.now();
@@ -179,6 +185,7 @@ async function main() {
         requests: log.map((r) => r.line),
         requests_after_prove: log.filter((r) => r.at >= clicked).length,
         policy,
+        visible,
       }) + "\n",
     );
   } finally {

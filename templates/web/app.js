@@ -300,7 +300,7 @@ function setUpValues() {
   for (let i = 0; i < size; i++) {
     const label = document.createElement("label");
     const field = document.createElement("input");
-    Object.assign(field, { type: "text", inputmode: "decimal", id: `value-${i}`, placeholder: `${min} to ${max}`, autocomplete: "off" });
+    Object.assign(field, { type: "text", inputMode: "decimal", id: `value-${i}`, placeholder: `${min} to ${max}`, autocomplete: "off" });
     field.addEventListener("input", readValues);
     label.append(`x[${i}]`, field);
     $("values").append(label);
