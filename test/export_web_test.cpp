@@ -149,6 +149,19 @@ TEST_CASE("a value outside the model's input range is refused on the page, as zo
     CHECK_NOTHROW(zokml_reference(model, {0.5, 1.0039, 0.0}));
 }
 
+TEST_CASE("a file of more than one record, or of another number of values, is refused on the page", "[private-input][slow]") {
+    const test::TempDir dir;
+    const CircuitSpec spec = set_up_folder(test::tiny_model(dir / "tiny.json"), dir / "circuit", kTabularRange);
+    export_web(spec.output, dir / "site", test::real_toolchain(), test::small_mnist_store());
+    write_file_atomically(dir / "two.csv", "0.1,0.2,0.3\n0.4,0.5,0.6\n");
+    CHECK(prove_in_browser(dir / "site", dir / "proof.json", dir.path(), {"--record", (dir / "two.csv").string()})["refused"] ==
+          "two.csv holds 2 records: the page proves one");
+    write_file_atomically(dir / "four.json", "[0.1, 0.2, 0.3, 0.4]");
+    CHECK(prove_in_browser(dir / "site", dir / "proof.json", dir.path(), {"--record", (dir / "four.json").string()})["refused"] ==
+          "four.json holds 4 values: the model takes 3");
+    CHECK_FALSE(fs::exists(dir / "proof.json"));
+}
+
 TEST_CASE("the site.json of a tabular model says how the page turns its numbers into the circuit's integers", "[private-input]") {
     const test::TempDir dir;
     const CircuitSpec spec = set_up_folder(test::tiny_model(dir / "tiny.json"), dir / "circuit", kTabularRange);
