@@ -1,15 +1,21 @@
-// Proves a digit on a site written by `zokml export-web`, in a real browser: serves the site from
+// Proves an input on a site written by `zokml export-web`, in a real browser: serves the site from
 // 127.0.0.1 (a random port), opens it in headless Chromium (puppeteer-core), waits for the prover
-// to load, draws a 3 with mouse strokes, presses Prove, waits for the proof and downloads
-// proof.json as a person would.
+// to load, gives the page its input as a person would, presses Prove, waits for the proof and
+// downloads proof.json. The input: on an image site a 3 drawn with mouse strokes; on a values
+// site the numbers of --values typed into the form's fields, or the file --record picked.
 //
-//   node tools/browser-prove.mjs --site DIR --proof FILE [--screenshot FILE] [--chromium PATH] [--timeout SECONDS]
+//   node tools/browser-prove.mjs --site DIR --proof FILE [--values X,Y,...|--record FILE]
+//                                [--screenshot FILE] [--chromium PATH] [--timeout SECONDS]
 //
-// Prints one JSON object: {"class", "pixels" (the 784 grey levels the page proved), "load_s" (page
-// open to prover loaded), "prove_s" (the click on Prove to the download link), "witness_s",
-// "proof_s", "requests" (what the server was asked, in order), "requests_after_prove", "policy": the
-// directive that refused a fetch to another origin tried in the page and in its worker}. Exits 1
-// with the reason on stderr when the page fails, asks another origin for anything, or runs out of time.
+// Prints one JSON object: {"class", "pixels" (the grey levels the page proved, image sites),
+// "values" (the numbers, values sites), "input" (the circuit's integers), "load_s" (page open to
+// prover loaded), "prove_s" (the click on Prove to the download link), "witness_s", "proof_s",
+// "requests" (what the server was asked, in order), "requests_after_prove", "policy": the
+// directive that refused a fetch to another origin tried in the page and in its worker,
+// "visible": the input sections shown, ["image-input"] or ["values-input"]}. When the
+// page refuses the input (Prove stays off), it prints {"refused": the page's reason} instead and
+// proves nothing. Exits 1 with the reason on stderr when the page fails, asks another origin for
+// anything, or runs out of time.
 // Chromium: --chromium, else $CHROMIUM, else /usr/bin/chromium (scripts/setup.sh installs it).
 import fs from "node:fs";
 import http from "node:http";
@@ -29,8 +35,10 @@ function parseArgs(argv) {
   const options = { chromium: process.env.CHROMIUM || "/usr/bin/chromium", timeout: "300" };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, "");
-    if (!["site", "proof", "screenshot", "chromium", "timeout"].includes(name) || i + 1 >= argv.length)
-      throw new Error(`usage: node browser-prove.mjs --site DIR --proof FILE [--screenshot FILE] [--chromium PATH] [--timeout SECONDS] (at '${argv[i]}')`);
+    if (!["site", "proof", "values", "record", "screenshot", "chromium", "timeout"].includes(name) || i + 1 >= argv.length)
+      throw new Error(
+        `usage: node browser-prove.mjs --site DIR --proof FILE [--values X,Y,...|--record FILE] [--screenshot FILE] [--chromium PATH] [--timeout SECONDS] (at '${argv[i]}')`,
+      );
     options[name] = argv[i + 1];
   }
   if (!options.site || !options.proof) throw new Error("--site DIR and --proof FILE are required");
@@ -52,6 +60,13 @@ function serve(root) {
     fs.createReadStream(file).pipe(response);
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, log, origin: `http://127.0.0.1:${server.address().port}` })));
+}
+
+// Types the numbers into the form's fields, one key at a time.
+async function typeValues(page, values) {
+  const fields = await page.$$("#values input");
+  if (fields.length !== values.length) throw new Error(`the page has ${fields.length} fields, --values gives ${values.length}`);
+  for (let i = 0; i < values.length; i++) await fields[i].type(values[i]);
 }
 
 async function drawThree(page) {
@@ -125,8 +140,30 @@ async function main() {
     probing = true;
     const policy = { page: await refusal(page), worker: worker ? await refusal(worker) : null };
     probing = false;
-    await drawThree(page);
+    await page.waitForFunction(() => !document.getElementById("image-input").hidden || !document.getElementById("values-input").hidden, {
+      timeout: o.timeout,
+      polling: 50,
+    });
+    const kind = await page.evaluate(() => (document.getElementById("values-input").hidden ? "image" : "values"));
+    // The input sections a person sees (laid out, not only unhidden).
+    const visible = await page.evaluate(() =>
+      ["image-input", "values-input"].filter((id) => document.getElementById(id).getClientRects().length > 0),
+    );
+    if (kind === "image") await drawThree(page);
+    else if (o.values !== undefined) await typeValues(page, o.values.split(","));
+    else if (o.record !== undefined) {
+      await (await page.$("#record")).uploadFile(path.resolve(o.record));
+      await page.waitForFunction(() => window.zokml.input || window.zokml.input_error, { timeout: o.timeout, polling: 50 });
+    } else throw new Error("the site asks for values: give --values X,Y,... or --record FILE");
     check();
+    const given = await page.evaluate(() => window.zokml);
+    if (!given.input) {
+      if (!given.input_error) throw new Error("the page has no input to prove and says nothing about it");
+      if (await page.$eval("#prove", (b) => !b.disabled)) throw new Error("the page refused the input but Prove is on");
+      if (o.screenshot) await page.screenshot({ path: o.screenshot, fullPage: true });
+      process.stdout.write(JSON.stringify({ refused: given.input_error, visible, shown: await page.$eval("#input-error", (e) => e.textContent) }) + "\n");
+      return;
+    }
     const clicked = performance.now();
     await page.click("#prove");
     await wait(["done", "error"]);
@@ -139,6 +176,8 @@ async function main() {
       JSON.stringify({
         class: state.class,
         pixels: state.pixels,
+        values: state.values,
+        input: state.input,
         load_s: state.load_s,
         prove_s: state.prove_s,
         witness_s: state.witness_s,
@@ -146,6 +185,7 @@ async function main() {
         requests: log.map((r) => r.line),
         requests_after_prove: log.filter((r) => r.at >= clicked).length,
         policy,
+        visible,
       }) + "\n",
     );
   } finally {

@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char* kSiteFormat = "zokml-web-export";
 constexpr const char* kPageFiles[] = {"index.html", "style.css", "app.js", "worker.js"};  // templates/web/
-constexpr std::size_t kSide = 28;  // the page draws MNIST digits
+constexpr std::size_t kMnistSide = 28;  // MNIST digits: the page fits the ink into 20 x 20 as they were made
 
 // zokrates-js's browser bundle (a UMD script with the WebAssembly module inlined) beside the
 // bundled zokrates command, its license (the site redistributes it), and the ZoKrates version it
@@ -54,14 +54,14 @@ BrowserProver browser_prover() {
     return prover;
 }
 
-// The folder's model, checked to be one the page proves: a private-input circuit of 28 x 28
-// inputs whose only arguments are the private input (and its bits), unchanged since generated.
+// The folder's model, checked to be one the page proves: a private-input circuit whose only
+// arguments are the private input (and its bits), unchanged since generated.
 QuantizedModel page_model(const fs::path& folder, const CircuitLock& lock) {
     const CircuitSettings& settings = lock.spec.settings;
     const fs::path file = lock_file(folder);
     if (settings.variant != Variant::PrivateInput)
         throw InputError(file, "variant",
-                         fmt::format("is {}: the page proves private-input circuits (a private digit, a public class)",
+                         fmt::format("is {}: the page proves private-input circuits (a private input, a public class)",
                                      to_string(settings.variant)));
     if (settings.private_input.claimed_class || settings.private_input.hash_input)
         throw InputError(file, settings.private_input.claimed_class ? "options.claimed_class" : "options.hash_input",
@@ -69,23 +69,57 @@ QuantizedModel page_model(const fs::path& folder, const CircuitLock& lock) {
     QuantizedModel model = quantize(lock.spec.float_model(), settings.quantization);
     if (model.fingerprint() != lock.model_fingerprint)
         throw InputError(lock.spec.model, "(file)", "changed since the circuit was generated: run zokml generate again");
-    if (model.input_size != kSide * kSide)
-        throw InputError(lock.spec.model, "(file)",
-                         fmt::format("takes {} inputs: the page draws MNIST digits, {} x {} = {}", model.input_size, kSide,
-                                     kSide, kSide * kSide));
     return model;
 }
 
-// For each grey level 0..255, the integer the circuit takes for a pixel of that level: exactly
-// what zokml gives for a digit's pixel (digit_input), so that the page and zokml agree.
-json input_levels(const QuantizedModel& model) {
+// The side of a square input (0 when the input size is not a square).
+std::size_t square_side(std::size_t size) {
+    std::size_t side = 0;
+    while ((side + 1) * (side + 1) <= size) ++side;
+    return side * side == size ? side : 0;
+}
+
+// Whether the page draws the input: asked for, or (Auto) MNIST's 28 x 28 or a first layer that
+// convolves one square grey channel.
+bool draws(const QuantizedModel& model, WebInput input, const fs::path& model_file) {
+    const std::size_t side = square_side(model.input_size);
+    if (input == WebInput::Image && side == 0)
+        throw InputError(model_file, "(file)",
+                         fmt::format("takes {} inputs, not a square image: export it with --input values", model.input_size));
+    if (input != WebInput::Auto) return input == WebInput::Image;
+    const auto& first = model.layers.front();
+    return side == kMnistSide ||
+           (first.kind == Layer::Kind::Conv2D && first.conv.input.channels == 1 && first.conv.input.height == first.conv.input.width);
+}
+
+// For each grey level 0..255, the integer the circuit takes for a pixel of that level: for 28 x 28
+// exactly what zokml gives for a digit's pixel (digit_input, level / 255), for other sides the
+// level mapped onto the model's input range (min + level / 255 * (max - min)), quantized as zokml
+// quantizes any input (quantize_input), so that the page and zokml agree.
+json input_levels(const QuantizedModel& model, const Model& float_model, std::size_t side) {
     json levels = json::array();
     Digit grey;
     for (int level = 0; level < 256; ++level) {
-        grey.pixels.fill(static_cast<std::uint8_t>(level));
-        levels.push_back(digit_input(model, grey)[0]);
+        if (side == kMnistSide) {
+            grey.pixels.fill(static_cast<std::uint8_t>(level));
+            levels.push_back(digit_input(model, grey)[0]);
+        } else {
+            const double x = float_model.input_min + level / 255.0 * (float_model.input_max - float_model.input_min);
+            levels.push_back(quantize_input(model, std::vector<double>(model.input_size, x))[0]);
+        }
     }
     return levels;
+}
+
+// site.json's "input": what the page asks for and how it becomes the circuit's integers.
+json page_input(const QuantizedModel& model, const Model& float_model, WebInput input, const fs::path& model_file) {
+    if (draws(model, input, model_file)) {
+        const std::size_t side = square_side(model.input_size);
+        return {{"kind", "image"}, {"width", side}, {"height", side}, {"levels", input_levels(model, float_model, side)}};
+    }
+    return {{"kind", "values"},          {"size", model.input_size},          {"min", float_model.input_min},
+            {"max", float_model.input_max}, {"bits", model.input_bits},          {"integer_max", model.input_max},
+            {"offset", model.input_min_float}, {"scale", model.input_scale}};
 }
 
 // Refuses an `out` that is neither missing, an empty folder nor an earlier export.
@@ -152,12 +186,15 @@ void publish(TempFolder& staging, const fs::path& out) {
 
 }  // namespace
 
-WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchain& toolchain, const ArtifactStore& store) {
+WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchain& toolchain, const ArtifactStore& store,
+                     WebInput input) {
     fs::path target = fs::absolute(out).lexically_normal();
     if (!target.has_filename()) target = target.parent_path();  // "site/" is "site"
     check_replaceable(target);
     const BrowserProver prover = browser_prover();
-    const QuantizedModel model = page_model(folder, read_lock(folder));
+    const CircuitLock generated = read_lock(folder);
+    const QuantizedModel model = page_model(folder, generated);
+    const json page = page_input(model, generated.spec.float_model(), input, generated.spec.model);
     const FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);  // compiled, set up, the key checked
     if (artifacts.keypair.backend != Backend::Zokrates)
         throw InputError(lock_file(folder), "keys.backend",
@@ -183,17 +220,18 @@ WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchai
     site.copy("circuit/abi.json", abi_file(folder));
     site.copy("circuit/proving.key", artifacts.keypair.proving_key);
     site.copy("circuit/verification.key", verification_key);
-    WebExport result{out, site.files().at("circuit/verification.key").at("sha256"), 0, 0};
+    WebExport result{out, site.files().at("circuit/verification.key").at("sha256"), 0, 0,
+                     page["kind"] == "image" ? fmt::format("a {0} x {0} image", page["width"].get<std::size_t>())
+                                             : fmt::format("{} values", model.input_size)};
     const json record = {{"format", kSiteFormat},
-                         {"version", 1},
+                         {"version", 2},
                          {"model", {{"name", model.name}, {"fingerprint", model.fingerprint()}}},
                          {"circuit_fingerprint", lock.circuit_fingerprint},
                          {"constraints", lock.compiled->constraints},
                          {"scheme", to_string(artifacts.keypair.scheme)},
                          {"curve", curve},
                          {"toolchain", lock.compiled->toolchain},
-                         {"image", {{"width", kSide}, {"height", kSide}}},
-                         {"input_levels", input_levels(model)},
+                         {"input", page},
                          {"verification_key_sha256", result.verification_key_sha256},
                          {"files", site.files()}};
     site.text("site.json", dump_json(record, 2) + "\n");

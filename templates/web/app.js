@@ -1,16 +1,24 @@
-// The proving page of zokml export-web (docs/web.md): a digit drawn on the pad or picked as an
-// image becomes 28 x 28 grey levels as MNIST digits are made; worker.js proves the model's class
-// of them. The pixels go to the worker only (postMessage), never over the network.
+// The proving page of zokml export-web (docs/web.md). site.json's "input" says what it asks for:
+// "image", a digit drawn on the pad or picked as an image, made side x side grey levels (28 x 28 as
+// MNIST digits were made); or "values", the input's numbers typed in a form or read from a file of
+// one record. Either becomes the integers the circuit takes, exactly as zokml makes them, and
+// worker.js proves the model's class of them. The input goes to the worker only (postMessage),
+// never over the network.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 
 // What the page is doing, for people (the elements below) and for scripts that drive it
 // (tools/browser-prove.mjs): status is loading, ready, proving, done or error.
-const state = (window.zokml = { status: "loading", pixels: null, class: null, error: null });
+// pixels: the grey levels drawn (images); values: the numbers typed (values); input: the integers
+// the circuit takes for them (null while there is none, or it was refused: input_error says why).
+const state = (window.zokml = { status: "loading", pixels: null, values: null, input: null, input_error: null, class: null, error: null });
 
-const SIDE = 28;  // MNIST: 28 x 28 pixels, the ink fitted into 20 x 20 and centred by its mass
-const BOX = 20;
+let site = null;  // site.json, once loaded
+// Images: side x side pixels, the ink's bounding box fitted into BOX x BOX and centred by its mass
+// (MNIST: 28 and 20; other sides: the whole side).
+let SIDE = 28;
+let BOX = 20;
 const INK = 64;   // a grey level above this is ink when finding the digit's bounding box
 
 // The worker starts from a blob: URL so that it runs under this page's Content-Security-Policy
@@ -130,8 +138,8 @@ function greyLevels(source, width, height, picked) {
   return { canvas, grey };
 }
 
-// 28 x 28 grey levels 0..255 (row by row, ink 255 on 0) as MNIST's digits were made: the ink's
-// bounding box scaled to fit 20 x 20, then placed so that its centre of mass is the centre.
+// SIDE x SIDE grey levels 0..255 (row by row, ink 255 on 0) as MNIST's digits were made: the ink's
+// bounding box scaled to fit BOX x BOX, then placed so that its centre of mass is the centre.
 // null when there is no ink.
 function mnistPixels(source, picked) {
   const scale = Math.min(1, 1024 / Math.max(source.width, source.height));  // large photos
@@ -177,7 +185,7 @@ function mnistPixels(source, picked) {
   return pixels;
 }
 
-// The pixels as a 28 x 28 canvas.
+// The pixels as a side x side canvas.
 function gridCanvas(pixels) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = SIDE;
@@ -197,13 +205,129 @@ function paintGrid(canvas, pixels) {
 
 function showInput(pixels) {
   state.pixels = pixels ? Array.from(pixels) : null;
+  state.input = pixels ? state.pixels.map((grey) => site.input.levels[grey]) : null;
   paintGrid($("input"), pixels);
   $("result").hidden = true;
   updateProveButton();
 }
 
 function updateProveButton() {
-  $("prove").disabled = !state.pixels || state.status === "proving" || loadFailed;
+  $("prove").disabled = !state.input || state.status === "proving" || loadFailed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form of numbers (site.json's input.kind "values").
+
+// A number as zokml reads one (std::from_chars): an optional minus sign, digits with an optional
+// point, an optional exponent; nothing else (no "+", no hex, no spaces inside).
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+// The integer the circuit takes for x, exactly as zokml's quantize_batch and quantize_input make
+// it: v = (x - offset) * scale, refused unless -0.5 <= v < integer_max + 0.5 (data is refused,
+// never clamped), then rounded half away from zero (llround; v >= 0 here, so Math.round).
+function quantizeValue(x, i) {
+  const { offset, scale, integer_max: top, min, max } = site.input;
+  const v = (x - offset) * scale;
+  if (!(v >= -0.5 && v < top + 0.5)) throw new Error(`x[${i}] = ${x} is outside the model's input range [${min}, ${max}]`);
+  return Math.round(Math.min(Math.max(v, 0), top));
+}
+
+const fields = () => Array.from($("values").querySelectorAll("input"));
+
+// Reads the form: state.values and state.input when every field holds a number in range, else
+// input null and (for a field that is filled but wrong) the reason shown.
+function readValues() {
+  const texts = fields().map((f) => f.value.trim());
+  let problem = null;
+  const values = texts.map((text, i) => {
+    if (text === "") return null;
+    const x = NUMBER.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(x)) problem ??= { i, message: `x[${i}] is "${text}", not a finite number` };
+    return x;
+  });
+  let input = null;
+  if (!problem && values.every((x) => x !== null)) {
+    try {
+      input = values.map(quantizeValue);
+    } catch (e) {
+      problem = { i: Number(/x\[(\d+)\]/.exec(e.message)[1]), message: e.message };
+    }
+  }
+  fields().forEach((f, i) => f.classList.toggle("refused", problem?.i === i));
+  Object.assign(state, { values: problem ? null : values, input, input_error: problem?.message ?? null });
+  $("input-error").textContent = problem ? `${problem.message}: the page does not prove it.` : "";
+  $("result").hidden = true;
+  updateProveButton();
+}
+
+function showValues(texts) {
+  fields().forEach((f, i) => (f.value = texts[i] ?? ""));
+  readValues();
+}
+
+// The numbers of a file of one record: CSV (one line of numbers; a first line whose first field
+// is not a number is a header; empty lines are skipped) or JSON (an array of numbers, or a zokml
+// batch {"format": "zokml-batch", "version": 1, "inputs": [[...]]} of one input).
+function recordValues(name, text) {
+  const size = site.input.size;
+  let values;
+  if (/\.json$/i.test(name) || /^\s*[[{]/.test(text)) {
+    let document;
+    try {
+      document = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${name} is not JSON: ${e.message}`);
+    }
+    const inputs = Array.isArray(document) ? [document] : document?.format === "zokml-batch" ? document.inputs : null;
+    if (!Array.isArray(inputs)) throw new Error(`${name}: expected an array of numbers or a zokml batch ("format": "zokml-batch")`);
+    if (inputs.length !== 1) throw new Error(`${name} holds ${inputs.length} inputs: the page proves one`);
+    if (!Array.isArray(inputs[0]) || inputs[0].some((x) => typeof x !== "number"))
+      throw new Error(`${name}: the input is not an array of numbers`);
+    values = inputs[0].map(String);
+  } else {
+    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    if (lines.length > 0 && !NUMBER.test(lines[0].split(",")[0].trim())) lines.shift();  // a header
+    if (lines.length !== 1) throw new Error(`${name} holds ${lines.length} records: the page proves one`);
+    values = lines[0].split(",").map((f) => f.trim());
+  }
+  if (values.length !== size) throw new Error(`${name} holds ${values.length} values: the model takes ${size}`);
+  return values;
+}
+
+function setUpValues() {
+  const { size, min, max } = site.input;
+  $("range").textContent = `The model takes ${size} numbers, each from ${min} to ${max}.`;
+  for (let i = 0; i < size; i++) {
+    const label = document.createElement("label");
+    const field = document.createElement("input");
+    Object.assign(field, { type: "text", inputMode: "decimal", id: `value-${i}`, placeholder: `${min} to ${max}`, autocomplete: "off" });
+    field.addEventListener("input", readValues);
+    label.append(`x[${i}]`, field);
+    $("values").append(label);
+  }
+  $("clear-values").addEventListener("click", () => showValues([]));
+  $("record").addEventListener("change", async () => {
+    const file = $("record").files[0];
+    if (!file) return;
+    try {
+      showValues(recordValues(file.name, await file.text()));
+    } catch (e) {
+      showValues([]);
+      Object.assign(state, { input_error: e.message });
+      $("input-error").textContent = e.message;
+    }
+    $("record").value = "";
+  });
+  $("values-input").hidden = false;
+}
+
+function setUpImage() {
+  SIDE = site.input.width;
+  BOX = SIDE === 28 ? 20 : SIDE;
+  $("input").width = $("input").height = SIDE;
+  $("image-caption").textContent = `The model's input, ${SIDE} × ${SIDE}`;
+  $("image-input").hidden = false;
+  clearPad();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,7 +357,7 @@ function fail(message) {
 }
 
 $("prove").addEventListener("click", () => {
-  if (!state.pixels) return;
+  if (!state.input) return;
   proveStart = performance.now();
   Object.assign(state, { status: "proving", class: null, error: null });
   $("result").hidden = true;
@@ -242,7 +366,7 @@ $("prove").addEventListener("click", () => {
     showProgress(1, true);
     say(DOING.witness);
   }
-  worker.postMessage({ type: "prove", pixels: state.pixels });
+  worker.postMessage({ type: "prove", input: state.input });
 });
 
 // The proof as zokml writes proof.json (keys sorted, two spaces of indent, a final newline), so
@@ -269,7 +393,8 @@ worker.onmessage = ({ data }) => {
       if (state.status === "loading") {
         state.status = "ready";
         showProgress(1, false);
-        say(`Ready (prover loaded in ${seconds(data.seconds)}): draw a digit and press Prove.`);
+        const what = site?.input.kind === "values" ? "fill in the numbers" : "draw a digit";
+        say(`Ready (prover loaded in ${seconds(data.seconds)}): ${what} and press Prove.`);
       }
       break;
     case "proved": {
@@ -298,12 +423,18 @@ worker.onerror = (event) => fail(`The prover stopped: ${event.message}`);
 // What the site proves with: shown, so that a person knows which key verifies the proof.
 fetch("site.json")
   .then((response) => response.json())
-  .then((site) => {
+  .then((loaded) => {
+    if (loaded.version !== 2) throw new Error(`version ${loaded.version}: this page reads version 2`);
+    site = loaded;
     $("model").textContent = `${site.model.name} (${site.constraints} constraints, ${site.scheme})`;
     $("vk-sha256").textContent = site.verification_key_sha256;
     $("circuit").textContent = site.circuit_fingerprint;
+    if (site.input.kind === "values") setUpValues();
+    else setUpImage();
   })
-  .catch((e) => fail(`site.json: ${e.message}`));
+  .catch((e) => {
+    loadFailed = true;
+    fail(`site.json: ${e.message}`);
+  });
 
-clearPad();
 showProgress(0, true);

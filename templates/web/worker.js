@@ -1,6 +1,7 @@
 // The prover of zokml export-web's page: zokrates-js (ZoKrates compiled to WebAssembly, its module
 // inlined in zokrates.js) with the circuit's program and proving key fetched from this site. It
-// gets the 28 x 28 grey levels from the page and sends back the proof; they go nowhere else.
+// gets the circuit's integer input from the page (app.js made it from the drawn pixels or the typed
+// numbers) and sends back the proof; the input goes nowhere else.
 // app.js starts it from a blob: URL after setting SITE_URL, the site's address.
 "use strict";
 
@@ -24,7 +25,8 @@ const prover = (async () => {
     self.zokrates.initialize(),
   ]);
   const provider = zokrates.withOptions({ backend: "ark", scheme: site.scheme, curve: site.curve });
-  const shape = inputShape(abi, site.image.width * site.image.height);
+  const size = site.input.kind === "image" ? site.input.width * site.input.height : site.input.size;
+  const shape = inputShape(abi, size);
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
   return { site, abi, program, provingKey, provider, shape };
 })();
@@ -38,22 +40,18 @@ function inputShape(abi, size) {
   const fieldArray = (p, n) => p && !p.public && p.type === "array" && p.components.size === n ? p.components : null;
   if (!x || x.name !== "x" || fieldArray(x, size)?.type !== "field" || rest.length > 0 || (bits && bits.name !== "x_bits"))
     throw new Error(`main takes (${names}): not the private input of ${size} values this page proves`);
-  if (!bits) return { bits: 1 };
+  if (!bits) return { size, bits: 1 };
   const high = fieldArray(bits, size);
   if (!high || high.type !== "array" || high.components.type !== "field")
     throw new Error(`x_bits is not a private field[${size}][bits - 1]`);
-  return { bits: high.components.size + 1 };
+  return { size, bits: high.components.size + 1 };
 }
 
-// main's arguments for the grey levels: each level is the integer the model takes for it (the
-// site's input_levels, which zokml computed from the model's input quantization).
-function argumentsFor({ site, shape }, pixels) {
-  const size = site.image.width * site.image.height;
-  if (pixels.length !== size) throw new Error(`expected ${size} pixels, got ${pixels.length}`);
-  const x = pixels.map((grey) => {
-    if (!Number.isInteger(grey) || grey < 0 || grey > 255) throw new Error(`a pixel is ${grey}, not a grey level 0..255`);
-    return site.input_levels[grey];
-  });
+// main's arguments for the circuit's integers (each in [0, 2^bits - 1]).
+function argumentsFor({ shape }, x) {
+  if (!Array.isArray(x) || x.length !== shape.size) throw new Error(`expected ${shape.size} integers, got ${x?.length}`);
+  for (const v of x)
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** shape.bits) throw new Error(`an input is ${v}, not an integer of ${shape.bits} bits`);
   if (shape.bits === 1) return [x.map(String)];
   const high = x.map((v) => Array.from({ length: shape.bits - 1 }, (_, j) => String((v >> (shape.bits - 1 - j)) & 1)));
   return [x.map(String), high];
@@ -73,7 +71,7 @@ onmessage = async ({ data }) => {
     stage = "witness";
     postMessage({ type: "stage", stage });
     const start = performance.now();
-    const { witness, output } = p.provider.computeWitness({ program: p.program, abi: p.abi }, argumentsFor(p, data.pixels), {
+    const { witness, output } = p.provider.computeWitness({ program: p.program, abi: p.abi }, argumentsFor(p, data.input), {
       logCallback: () => {},
     });
     const witnessed = performance.now();
