@@ -56,6 +56,9 @@ std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::
             for (const auto v : values) out.push_back(v > 0 ? v : 0);
             break;
         case Layer::Kind::Flatten: out = values; break;
+        case Layer::Kind::Activation:
+            for (const auto v : values) out.push_back(layer.activation.value(v));
+            break;
         case Layer::Kind::Argmax: {
             std::size_t best = 0;
             for (std::size_t i = 1; i < values.size(); ++i)
