@@ -15,6 +15,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/data/batch.hpp"
+#include "zokml/project/settings.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -70,6 +71,7 @@ double worst_error(const Model& m, const QuantizedModel& q) {
 }
 
 struct Exported {
+    fs::path file;  // the .onnx
     Model model;
     FloatBatch batch;
     std::vector<std::vector<double>> torch_outputs;
@@ -86,7 +88,8 @@ const Exported& exported(const std::string& name) {
         REQUIRE(r.exit_code == 0);
         for (const char* n : {"sigmoid-tanh", "hard", "silu-gelu"}) {
             Exported e;
-            e.model = load_model(dir / (std::string(n) + ".onnx"), InputRange{-1, 1});
+            e.file = dir / (std::string(n) + ".onnx");
+            e.model = load_model(e.file, InputRange{-1, 1});
             const auto j = nlohmann::json::parse(read_file(dir / (std::string(n) + ".json")));
             e.batch.inputs = j["inputs"].get<std::vector<std::vector<double>>>();
             e.batch.labels = j["labels"].get<std::vector<int>>();
@@ -274,13 +277,50 @@ TEST_CASE("the quantized reference of the PyTorch models agrees with PyTorch's c
     }
 }
 
+TEST_CASE("inspect reports each activation's segments and maximum error, as --activation-error chose it", "[activation][cli]") {
+    const Exported& e = exported("sigmoid-tanh");
+    const test::Result r = test::zokml_cli({"inspect", "--model", e.file.string(), "--input-min", "-1", "--input-max", "1",
+                                            "--activation-error", "0.002", "--json"});
+    REQUIRE(r.exit_code == 0);
+    const auto layers = r.parsed()["layers"];
+    CHECK(layers[1]["kind"] == "sigmoid");
+    CHECK(layers[3]["kind"] == "tanh");
+    for (const int l : {1, 3}) {
+        CHECK(layers[l]["max_error"].get<double>() <= 0.002);
+        CHECK(layers[l]["segments"].get<int>() >= 10);
+    }
+    const test::Result text = test::zokml_cli({"inspect", "--model", e.file.string(), "--input-min", "-1", "--input-max", "1"});
+    CHECK_THAT(text.out, Contains("segments, max error 0.00"));
+    CHECK(test::zokml_cli({"inspect", "--model", e.file.string(), "--activation-error", "0"}).exit_code == 2);
+}
+
+TEST_CASE("calibrate measures the approximation and records the chosen maximum error in the settings", "[activation][cli]") {
+    const Exported& e = exported("sigmoid-tanh");
+    const test::TempDir dir;
+    nlohmann::json batch = {{"format", "zokml-batch"}, {"version", 1}, {"inputs", e.batch.inputs}, {"labels", e.batch.labels}};
+    write_file_atomically(dir / "batch.json", batch.dump());
+    const test::Result r = test::zokml_cli({"calibrate", "--model", e.file.string(), "--input-min", "-1", "--input-max", "1",
+                                            "--data", (dir / "batch.json").string(), "--activation-error", "0.05", "--max-loss",
+                                            "100", "--out", (dir / "settings.json").string(), "--json"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const CircuitSettings settings = read_settings_file(dir / "settings.json");
+    CHECK(settings.quantization.activation_error == 0.05);
+    // Its accuracy is the quantized reference's, with the approximation of that error.
+    const QuantizedModel q = quantize(e.model, settings.quantization);
+    const auto quantized = quantize_batch(q, e.batch, 3, dir / "batch.json");
+    CHECK(r.parsed()["chosen"]["quantized_accuracy"].get<double>() ==
+          Approx(static_cast<double>(count_correct(q, quantized)) / static_cast<double>(e.batch.inputs.size())));
+}
+
 namespace {
 
 const PrivateInputOptions kWithLogits{.expose_logits = true};
 
 void check_circuit_equals_reference(const QuantizedModel& q, const FloatBatch& batch, std::size_t count) {
     const test::CompiledCircuit compiled(generate_private_input_circuit(q, kWithLogits));
-    CHECK(compiled.program.constraints == estimate_private_input_constraints(q));
+    // The estimate is of the default circuit; the exposed logits add one public output each.
+    CHECK(compiled.program.constraints == estimate_private_input_constraints(q) + q.classes());
     for (std::size_t i = 0; i < count; ++i) {
         const auto input = quantize_input(q, batch.inputs[i]);
         const ReferenceTrace expected = run_reference(q, input);
@@ -354,28 +394,33 @@ TEST_CASE("an activation's witness takes the output of the input's segment and n
     const auto line = [&](std::size_t j, std::int64_t x) {
         return rescale_value(static_cast<std::int64_t>(a.slopes[j] * x + a.intercepts[j]), a.shift);
     };
-    std::size_t wrong_tried = 0;
-    for (std::size_t j = 0; j < a.breakpoints.size(); ++j) {
-        // Just below and at each breakpoint: the segment below and the segment above.
-        for (const std::int64_t x : {a.breakpoints[j] - 1, a.breakpoints[j]}) {
-            INFO("x " << x << " breakpoint " << j);
-            const std::size_t segment = a.segment(x);
+    // At each breakpoint and just below it: the output, and no other.
+    for (const std::int64_t b : a.breakpoints)
+        for (const std::int64_t x : {b - 1, b}) {
+            INFO("x " << x);
             CHECK(w.accepts(x, a.value(x)));
-            CHECK_FALSE(w.accepts(x, a.value(x) + 1));  // a wrong claimed output
-            // The output of the neighbouring segment's line at x, where it differs.
-            const std::size_t other = segment == j ? j + 1 : j;
+            CHECK_FALSE(w.accepts(x, a.value(x) + 1));
+            CHECK_FALSE(w.accepts(x, a.value(x) - 1));
+        }
+    // In the middle of each segment, the output the neighbouring segments' lines give there (the
+    // chords meet at the breakpoints, so they differ inside).
+    std::size_t wrong_tried = 0;
+    for (std::size_t j = 1; j + 1 < a.slopes.size(); ++j) {
+        const std::int64_t x = (a.breakpoints[j - 1] + a.breakpoints[j]) / 2;
+        REQUIRE(a.segment(x) == j);
+        for (const std::size_t other : {j - 1, j + 1}) {
             const std::int64_t wrong = line(other, x);
-            if (wrong != a.value(x)) {
-                CHECK_FALSE(w.accepts(x, wrong));
-                ++wrong_tried;
-            }
+            if (wrong == a.value(x)) continue;
+            INFO("x " << x << " in segment " << j << ", the output of segment " << other);
+            CHECK_FALSE(w.accepts(x, wrong));
+            ++wrong_tried;
         }
     }
-    CHECK(wrong_tried >= a.breakpoints.size() / 2);
+    CHECK(wrong_tried >= a.slopes.size());
 }
 
 TEST_CASE("every comparison of an activation survives compilation", "[activation][slow]") {
     const auto& w = sigmoid_wrapper();
-    // The module's comparisons, product and rescale, and the wrapper's assertion.
-    CHECK(w.compiled.program.constraints == detail::activation_module_constraints(w.model.layers[1], w.inputs) + 1);
+    // The module's comparisons, product and rescale, and the wrapper's assertion and public output.
+    CHECK(w.compiled.program.constraints == detail::activation_module_constraints(w.model.layers[1], w.inputs) + 2);
 }
