@@ -70,6 +70,8 @@ double worst_error(const Model& m, const QuantizedModel& q) {
     return worst;
 }
 
+fs::path exported_dir();
+
 struct Exported {
     fs::path file;  // the .onnx
     Model model;
@@ -79,13 +81,9 @@ struct Exported {
 
 // The PyTorch models of test/data/export_activations.py, exported once per test process.
 const Exported& exported(const std::string& name) {
-    static test::TempDir dir;
     static std::map<std::string, Exported> models;
+    const fs::path dir = exported_dir();
     if (models.empty()) {
-        const auto r = detail::run_process("/usr/bin/python3", {test::data_path("export_activations.py").string(), dir.path().string()},
-                                           dir.path(), "", std::chrono::minutes(5));
-        INFO(r.out << r.err);
-        REQUIRE(r.exit_code == 0);
         for (const char* n : {"sigmoid-tanh", "hard", "silu-gelu"}) {
             Exported e;
             e.file = dir / (std::string(n) + ".onnx");
@@ -98,6 +96,20 @@ const Exported& exported(const std::string& name) {
         }
     }
     return models.at(name);
+}
+
+// The folder test/data/export_activations.py wrote, once per test process.
+fs::path exported_dir() {
+    static test::TempDir dir;
+    static bool written = false;
+    if (!written) {
+        const auto r = detail::run_process("/usr/bin/python3", {test::data_path("export_activations.py").string(), dir.path().string()},
+                                           dir.path(), "", std::chrono::minutes(5));
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        written = true;
+    }
+    return dir.path();
 }
 
 std::vector<F> functions(const Model& m) {
@@ -260,6 +272,19 @@ TEST_CASE("PyTorch's Sigmoid, Tanh, Hardtanh, Hardsigmoid, ReLU6, SiLU and GELU 
     CHECK(hard.model.layers[1].activation.min == -1.0);
     CHECK(hard.model.layers[3].activation.alpha == Approx(1.0 / 6));
     CHECK(hard.model.layers[5].activation.max == 6.0);
+}
+
+TEST_CASE("PyTorch's LayerNorm is refused with a hint, in both of its ONNX forms", "[activation][onnx]") {
+    for (const char* file : {"layernorm-13.onnx", "layernorm-17.onnx"}) {
+        INFO(file);
+        try {
+            load_model(exported_dir() / file);
+            FAIL("accepted");
+        } catch (const InputError& e) {
+            CHECK_THAT(e.field(), Contains("graph.node[1]"));
+            CHECK_THAT(e.reason(), Contains("LayerNorm") && Contains("train without it"));
+        }
+    }
 }
 
 TEST_CASE("the quantized reference of the PyTorch models agrees with PyTorch's class", "[activation][onnx]") {

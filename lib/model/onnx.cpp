@@ -235,9 +235,9 @@ private:
         if (op == "LeakyRelu" || op == "Elu" || op == "Gelu" || op == "Selu" || op == "Softplus" || op == "HardSwish")
             return "; zokml computes ReLU, Clip (Hardtanh, ReLU6) and HardSigmoid exactly, Sigmoid, Tanh, SiLU and GELU "
                    "(the erf form) through a piecewise-linear approximation: train with one of those";
-        if (op == "LayerNormalization")
-            return "; a circuit would need a division and a square root per value: train without it (BatchNorm folds into "
-                   "the layer before it)";
+        if (op == "LayerNormalization" || op == "ReduceMean")
+            return "; LayerNorm (LayerNormalization, or ReduceMean, Sub, Pow, Sqrt, Div before opset 17) would need a division "
+                   "and a square root per value in the circuit: train without it (BatchNorm folds into the layer before it)";
         if (op == "Dropout") return "; export in inference mode (model.eval()), where dropout is no operator";
         if (op == "Gather" || op == "Shape" || op == "Concat" || op == "Unsqueeze")
             return "; a dynamic reshape: export with a fixed input shape, or use nn.Flatten";

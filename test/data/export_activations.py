@@ -22,6 +22,11 @@ models = {
              torch.nn.ReLU6(), torch.nn.Linear(8, 3)],
     "silu-gelu": [torch.nn.Linear(6, 8), torch.nn.SiLU(), torch.nn.Linear(8, 8), torch.nn.GELU(), torch.nn.Linear(8, 3)],
 }
+# LayerNorm, which zokml refuses with a hint, at both of torch's forms.
+layer_norm = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.LayerNorm(8), torch.nn.Linear(8, 3)).eval()
+for opset in (13, 17):
+    torch.onnx.export(layer_norm, torch.zeros(1, 6), f"{out}/layernorm-{opset}.onnx", opset_version=opset)
+
 for name, layers in models.items():
     model = torch.nn.Sequential(*layers)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
