@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "circuit/layer_code.hpp"
+#include "circuit/zok_code.hpp"
 #include "core/templates.hpp"
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
@@ -448,4 +449,40 @@ TEST_CASE("every comparison of an activation survives compilation", "[activation
     const auto& w = sigmoid_wrapper();
     // The module's comparisons, product and rescale, and the wrapper's assertion and public output.
     CHECK(w.compiled.program.constraints == detail::activation_module_constraints(w.model.layers[1], w.inputs) + 2);
+}
+
+TEST_CASE("a tight maximum error's many segments compile, in partial sums, to the reference's outputs", "[activation][slow]") {
+    QuantizationOptions options;
+    options.activation_error = 1e-4;
+    const ActivationWrapper w(quantize(single(activation(F::Tanh)), options));
+    const QuantizedActivation& a = w.model.layers[1].activation;
+    REQUIRE(a.breakpoints.size() > 2 * detail::kTermsPerStatement);  // the slope and intercept sums are split
+    for (std::size_t j = 0; j < a.breakpoints.size(); j += 7) {
+        const std::int64_t x = a.breakpoints[j];
+        INFO("x " << x);
+        CHECK(w.accepts(x, a.value(x)));
+        CHECK_FALSE(w.accepts(x, a.value(x) + 1));
+    }
+    CHECK(w.compiled.program.constraints == detail::activation_module_constraints(w.model.layers[1], w.inputs) + 2);
+}
+
+TEST_CASE("settings record a maximum error other than the default and refuse one out of range, naming the field",
+          "[activation][settings]") {
+    const test::TempDir dir;
+    CircuitSettings settings;
+    CHECK_FALSE(settings.to_json().contains("activation_error"));  // files written before stay as they were
+    settings.quantization.activation_error = 0.002;
+    write_settings_file(dir / "s.json", settings);
+    CHECK(read_settings_file(dir / "s.json") == settings);
+    auto j = nlohmann::json::parse(read_file(dir / "s.json"));
+    CHECK(j["activation_error"] == 0.002);
+    j["activation_error"] = 0.9;
+    write_file_atomically(dir / "bad.json", j.dump());
+    try {
+        read_settings_file(dir / "bad.json");
+        FAIL("accepted");
+    } catch (const InputError& e) {
+        CHECK(e.field() == "activation_error");
+        CHECK_THAT(e.reason(), Contains("is 0.9, expected 1e-06 to 0.5"));
+    }
 }

@@ -141,12 +141,24 @@ ActivationPlan plan_activation(const QuantizedActivation& a, Interval inputs) {
     return plan;
 }
 
-// "(g3 ? 17 : 0)", "(g3 ? 0 - 17 : 0)": a constant when test g3 holds.
-std::string when(std::size_t test, int128 difference) {
-    const bool negative = difference < 0;
-    const int128 magnitude = negative ? -difference : difference;
-    const std::string digits = fmt::format("{}", static_cast<std::uint64_t>(magnitude));  // |slope and intercept differences| < 2^63
-    return fmt::format("(g{} ? {}{} : 0)", test, negative ? "0 - " : "", digits);
+// "(g3 ? 17 : 0)", subtracted for a negative difference: a constant when test g3 holds.
+Term when(std::size_t test, int128 difference) {
+    const int128 magnitude = difference < 0 ? -difference : difference;  // below 2^63: slopes and intercepts are below 2^62
+    return {difference < 0, fmt::format("(g{} ? {} : 0)", test, static_cast<std::uint64_t>(magnitude))};
+}
+
+// The constant plus the terms, as one expression; long sums as statements of partial sums named
+// {name}0, {name}1, ... added to `statements` (a longer expression overflows the compiler's stack).
+std::string sum_of(const std::vector<Term>& terms, std::int64_t constant, const std::string& name, std::string& statements) {
+    if (terms.empty()) return with_constant("", constant);
+    if (terms.size() <= kTermsPerStatement) {
+        std::string sum = with_constant("", constant);
+        for (const auto& term : terms) sum += fmt::format(" {} {}", term.negative ? '-' : '+', term.expression);
+        return sum;
+    }
+    const SplitSum parts = split_sum(terms, [&](std::size_t k) { return fmt::format("{}{}", name, k); });
+    statements += parts.statements + "\n";
+    return with_constant(fmt::format("{}", fmt::join(parts.names, " + ")), constant);
 }
 
 }  // namespace
@@ -158,7 +170,7 @@ std::string activation_module(const QuantizedLayer& layer, Interval inputs, cons
     // Segment j starts at breakpoints[j - 1]; the tests compare x with those inside the bounds, in order.
     std::size_t first = 0;  // the segment of inputs.lo
     while (first < a.breakpoints.size() && a.breakpoints[first] <= inputs.lo) ++first;
-    std::vector<std::string> slope{with_constant("", a.slopes[first])}, intercept{with_constant("", a.intercepts[first])};
+    std::vector<Term> slope, intercept;
     for (std::size_t t = 0; t < plan.compared.size(); ++t) {
         const std::size_t j = first + t + 1;  // the segment test t opens
         const std::int64_t b = plan.compared[t];
@@ -170,13 +182,14 @@ std::string activation_module(const QuantizedLayer& layer, Interval inputs, cons
     }
     std::string value;
     if (plan.product) {
-        statements += fmt::format("    field slope = {};\n", fmt::join(slope, " + "));
+        const std::string sum = sum_of(slope, a.slopes[first], "slope_", statements);
+        statements += fmt::format("    field slope = {};\n", sum);
         value = "slope * x";
     } else {
         const std::int64_t s = a.slopes[first];
         value = s == 0 ? "" : s == 1 ? "x" : s > 0 ? fmt::format("{} * x", s) : fmt::format("(0 - {}) * x", -s);
     }
-    const std::string sum = fmt::format("{}", fmt::join(intercept, " + "));
+    const std::string sum = sum_of(intercept, a.intercepts[first], "intercept_", statements);
     const std::int64_t h = a.shift ? std::int64_t(1) << (a.shift - 1) : 0;
     std::string product = value.empty() ? sum : value + " + " + sum;
     if (h) product += fmt::format(" + {}", h);
