@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "circuit/layer_code.hpp"
@@ -485,4 +486,36 @@ TEST_CASE("settings record a maximum error other than the default and refuse one
         CHECK(e.field() == "activation_error");
         CHECK_THAT(e.reason(), Contains("is 0.9, expected 1e-06 to 0.5"));
     }
+}
+
+TEST_CASE("an activation after a convolution and before another equals the reference bit for bit", "[activation][slow]") {
+    // 1x6x6 -> conv 3x3, 2 filters -> tanh -> conv 2x2, 2 filters -> hardsigmoid -> flatten -> dense 18 -> 3 -> argmax.
+    std::mt19937 random(5);
+    std::uniform_real_distribution<double> weight(-1.0, 1.0);
+    const auto weights = [&](std::size_t n) {
+        std::vector<double> out(n);
+        for (auto& w : out) w = weight(random);
+        return out;
+    };
+    Model m;
+    m.name = "conv-activations";
+    m.input_size = 36;
+    Layer conv1;
+    conv1.kind = Layer::Kind::Conv2D;
+    conv1.conv = {{1, 6, 6}, 2, {3, 3, 1, 1}, weights(18), weights(2)};
+    Layer conv2;
+    conv2.kind = Layer::Kind::Conv2D;
+    conv2.conv = {{2, 4, 4}, 2, {2, 2, 1, 1}, weights(16), weights(2)};
+    m.layers = {conv1, activation(F::Tanh), conv2, activation(ActivationLayer{F::HardSigmoid, 1.0 / 6, 0.5}),
+                Layer{Layer::Kind::Flatten}, dense(18, 3, weights(54), weights(3)), Layer{Layer::Kind::Argmax}};
+    check_model(m);
+    const QuantizedModel q = quantize(m);
+    FloatBatch batch;
+    std::uniform_real_distribution<double> pixel(0.0, 1.0);
+    for (int i = 0; i < 6; ++i) {
+        std::vector<double> input(36);
+        for (auto& v : input) v = pixel(random);
+        batch.inputs.push_back(input);
+    }
+    check_circuit_equals_reference(q, batch, batch.inputs.size());
 }
