@@ -519,3 +519,31 @@ TEST_CASE("an activation after a convolution and before another equals the refer
     }
     check_circuit_equals_reference(q, batch, batch.inputs.size());
 }
+
+TEST_CASE("zokml run proves a sigmoid and tanh model's class at the chosen maximum error, which the lock keeps for prove",
+          "[activation][cli][slow]") {
+    const Exported& e = exported("sigmoid-tanh");
+    const test::TempDir dir;
+    const nlohmann::json inputs = {{"format", "zokml-batch"}, {"version", 1},
+                                   {"inputs", std::vector<std::vector<double>>(e.batch.inputs.begin(), e.batch.inputs.begin() + 3)}};
+    write_file_atomically(dir / "inputs.json", inputs.dump());
+    const std::string folder = (dir / "c").string(), cache = (dir / "cache").string();
+    QuantizationOptions options;
+    options.activation_error = 0.005;
+    const QuantizedModel q = quantize(e.model, options);
+    const auto expected = [&](std::size_t i) { return run_reference(q, quantize_input(q, e.batch.inputs[i])).predicted_class; };
+    const test::Result run = test::zokml_cli({"run", "--model", e.file.string(), "--input-min", "-1", "--input-max", "1",
+                                              "--activation-error", "0.005", "--input", (dir / "inputs.json").string(), "--index",
+                                              "1", "--dir", folder, "--cache-dir", cache, "--json"});
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.parsed()["verified"] == true);
+    CHECK(run.parsed()["public"]["class"] == expected(1));
+    CHECK(nlohmann::json::parse(read_file(dir / "c" / "zokml.lock.json"))["spec"]["activation_error"] == 0.005);
+    const test::Result prove = test::zokml_cli({"prove", "--dir", folder, "--input", (dir / "inputs.json").string(), "--index",
+                                                "2", "--cache-dir", cache});
+    CHECK(prove.exit_code == 0);
+    const test::Result verify = test::zokml_cli({"verify", "--dir", folder, "--json"});
+    CHECK(verify.exit_code == 0);
+    CHECK(verify.parsed()["public"]["class"] == expected(2));
+}
