@@ -321,7 +321,8 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
         }
         const bool produces = layer.kind == Layer::Kind::Dense || layer.kind == Layer::Kind::Conv2D ||
                               layer.kind == Layer::Kind::AvgPool;
-        if (options.activation_bits > 0 && produces && (feeds_relu(model, l) || feeds_activation(model, l))) rescale(ql, options.activation_bits, scale);
+        if (options.activation_bits > 0 && produces && (feeds_relu(model, l) || feeds_activation(model, l)))
+            rescale(ql, options.activation_bits, scale);
         if (!std::isnormal(scale))
             throw InputError(model.name, field, fmt::format("its values' scale is {}: outside the float range", scale));
         ql.scale = scale;

@@ -39,7 +39,8 @@ struct QuantizationOptions {
     // (possibly after a Flatten) are divided by the power of two 2^k, rounded to nearest, that
     // brings their static bounds within N signed bits. The circuit fuses the rescale with the
     // ReLU's sign test, so it costs no extra constraint; later layers' values stay small. CNNs
-    // need it (16 suits MNIST), two-layer MLPs do not.
+    // need it (16 suits MNIST), two-layer MLPs do not. A layer followed by another Activation is
+    // rescaled likewise (a decomposition of its own there), so that the activation's comparisons are narrow.
     unsigned activation_bits = 0;
     // The largest error of a Sigmoid, Tanh, SiLU or GELU layer (docs/quantization.md): a bound on
     // |circuit output - f(input)| in the function's own units (a sigmoid's output lies in [0, 1]),
