@@ -101,7 +101,7 @@ int calibrate(const Args& args, const Output& out) {
         for (const unsigned weight_bits : widths(args, "weight-bits", {4, 6, 8, 10, 12}, given.weight_bits))
             for (const unsigned activation_bits : widths(args, "activation-bits", {0, 8, 12, 16}, given.activation_bits)) {
                 CalibrationCandidate c;
-                c.options = {input_bits, weight_bits, activation_bits};
+                c.options = {input_bits, weight_bits, activation_bits, given.activation_error};
                 try {
                     const QuantizedModel quantized = quantize(model, c.options);
                     c.constraints = estimate_private_input_constraints(quantized);

@@ -159,6 +159,13 @@ CircuitSettings settings_from(const Args& args, bool quantization_only) {
         if (!(settings.input_range->min < settings.input_range->max))
             throw UsageError("--input-min must be below --input-max");
     }
+    if (args.has("activation-error")) {
+        settings.quantization.activation_error = number_from(args, "activation-error");
+        const double error = settings.quantization.activation_error;
+        if (!(error >= QuantizationOptions::kMinActivationError && error <= QuantizationOptions::kMaxActivationError))
+            throw UsageError(fmt::format("--activation-error: expected {} to {}", QuantizationOptions::kMinActivationError,
+                                         QuantizationOptions::kMaxActivationError));
+    }
     return settings;
 }
 
@@ -167,7 +174,8 @@ std::vector<Option> model_options() {
         {"model", "FILE", "the float model: ONNX or zokml's JSON format (docs/model-format.md), told apart by content"},
         {"settings", "FILE", "a settings file (zokml calibrate writes one): the circuit's options; flags override it"},
         {"input-min", "X", "the float inputs' smallest value (ONNX files do not record it: default 0)"},
-        {"input-max", "X", "the float inputs' largest value (default 1 for ONNX; a JSON model's own)"}};
+        {"input-max", "X", "the float inputs' largest value (default 1 for ONNX; a JSON model's own)"},
+        {"activation-error", "E", "the largest error of a Sigmoid, Tanh, SiLU or GELU layer's approximation (default 0.01)"}};
     for (const auto& setting : setting_options())
         if (is_quantization(setting)) list.push_back(setting_flag(setting));
     return list;
@@ -437,6 +445,11 @@ nlohmann::json layer_rows(const QuantizedModel& model) {
             row["shape"] = fmt::format("{} + {}", layer.bounds.size(),
                                        layer.add.from ? fmt::format("layer {}", *layer.add.from) : std::string("input"));
         if (layer.rescale_bits > 0) row["rescale_bits"] = layer.rescale_bits;
+        if (layer.kind == Layer::Kind::Activation) {
+            row["kind"] = activation_name(layer.activation.function.function);
+            row["segments"] = layer.activation.slopes.size();
+            row["max_error"] = layer.activation.max_error;
+        }
         rows.push_back(row);
     }
     return rows;
@@ -458,6 +471,8 @@ std::string layer_table(const nlohmann::json& rows) {
                              fmt::format("[{}, {}]", row["values"][0].get<std::int64_t>(), row["values"][1].get<std::int64_t>()),
                              row["sign_test_bits"].get<unsigned>());
         if (row.contains("rescale_bits")) text += fmt::format(" (rescaled by 2^{})", row["rescale_bits"].get<unsigned>());
+        if (row.contains("max_error"))
+            text += fmt::format(" ({} segments, max error {:.3g})", row["segments"].get<std::size_t>(), row["max_error"].get<double>());
     }
     return text;
 }

@@ -36,7 +36,8 @@ Subcommand inspect_command() {
             "a model's layers, parameter count, fixed-point scales and bit widths",
             "--model FILE [--input-bits N] [--weight-bits N]",
             "Widths are those of the quantized model: each Dense layer's weights and biases (signed), and the\n"
-            "sign tests its values need, from the static bounds (sign_test_bits).",
+            "sign tests its values need, from the static bounds (sign_test_bits); an activation layer besides ReLU,\n"
+            "its segments and the maximum error of its approximation (--activation-error).",
             options({model_options()}),
             0,
             inspect};

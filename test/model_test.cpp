@@ -248,7 +248,7 @@ TEST_CASE("an unknown layer type is rejected listing the supported ones", "[mode
     document["layers"][1]["type"] = "lstm";
     const InputError e = rejection(document);
     CHECK(e.field() == "layers[1].type");
-    CHECK(e.reason() == "unknown layer type \"lstm\" (supported: dense, relu, argmax, conv2d, maxpool, avgpool, flatten, add)");
+    CHECK(e.reason() == "unknown layer type \"lstm\" (supported: dense, relu, argmax, conv2d, maxpool, avgpool, flatten, add, sigmoid, tanh, silu, gelu, hardsigmoid, clip)");
 }
 
 TEST_CASE("an input range whose min is not below its max is rejected", "[model]") {

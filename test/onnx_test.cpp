@@ -355,12 +355,16 @@ TEST_CASE("Reshape with a constant shape flattens or gives an image shape, and a
 TEST_CASE("an unsupported operator is refused naming the node, the operator, what is supported and a hint", "[onnx]") {
     Onnx f({1, 4});
     f.node("Relu");
-    f.node("Sigmoid");
+    f.node("Softplus");
     const InputError e = rejection(f);
     CHECK(e.file() == "fixture.onnx");
-    CHECK(e.field() == "graph.node[1] \"Sigmoid_1\" (Sigmoid)");
-    CHECK_THAT(e.reason(), Contains("unsupported operator Sigmoid") && Contains("supported: Gemm, MatMul, Add, Relu, Conv") &&
-                               Contains("train with nn.ReLU"));
+    CHECK(e.field() == "graph.node[1] \"Softplus_1\" (Softplus)");
+    CHECK_THAT(e.reason(), Contains("unsupported operator Softplus") && Contains("supported: Gemm, MatMul, Add, Relu, Sigmoid") &&
+                               Contains("Sigmoid, Tanh, SiLU and GELU") && Contains("train with one of those"));
+    Onnx layer_norm({1, 4});
+    layer_norm.node("LayerNormalization");
+    CHECK_THAT(rejection(layer_norm).reason(), Contains("unsupported operator LayerNormalization") &&
+                                                   Contains("LayerNorm") && Contains("a division and a square root per value"));
 }
 
 TEST_CASE("a Softmax or LogSoftmax over the classes as the last node is left out: the argmax is the same", "[onnx]") {

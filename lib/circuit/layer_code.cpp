@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/int128.hpp"
 #include "core/templates.hpp"
 #include "model/window.hpp"
 #include "zok_code.hpp"
@@ -100,7 +101,125 @@ RowModule row_module(std::vector<std::pair<std::size_t, std::size_t>> rows, std:
             std::move(rows)};
 }
 
+// The sign-test width of [lo, hi] for values beyond int64 (an activation's products).
+unsigned wide_sign_bits(int128 lo, int128 hi) {
+    unsigned n = 1;
+    while (lo < -(int128(1) << (n - 1)) || hi >= (int128(1) << (n - 1))) ++n;
+    return n;
+}
+
+// What an activation computes for inputs within `inputs`: the breakpoints its sign tests compare
+// with, and the interval of slope * x + intercept + 2^(shift-1) that the rescale decomposes.
+struct ActivationPlan {
+    std::vector<std::int64_t> compared;  // breakpoints within (inputs.lo, inputs.hi]
+    int128 lo = 0, hi = 0;               // of the rescale's value
+    unsigned rescale_bits = 0;           // M of rescale::<M, K>, 0 without a rescale
+    bool product = false;                // whether the slope varies (a constraint for slope * x)
+};
+
+ActivationPlan plan_activation(const QuantizedActivation& a, Interval inputs) {
+    ActivationPlan plan;
+    for (const auto b : a.breakpoints)
+        if (b > inputs.lo && b <= inputs.hi) plan.compared.push_back(b);
+    const int128 h = a.shift ? int128(1) << (a.shift - 1) : 0;
+    bool first = true;
+    std::int64_t first_slope = 0;
+    for (std::size_t j = 0; j < a.slopes.size(); ++j) {
+        const std::int64_t from = j == 0 ? inputs.lo : std::max(inputs.lo, a.breakpoints[j - 1]);
+        const std::int64_t to = j == a.breakpoints.size() ? inputs.hi : std::min(inputs.hi, a.breakpoints[j] - 1);
+        if (from > to) continue;
+        if (first) first_slope = a.slopes[j];
+        if (a.slopes[j] != first_slope) plan.product = true;
+        for (const std::int64_t x : {from, to}) {
+            const int128 t = int128(a.slopes[j]) * x + a.intercepts[j] + h;
+            plan.lo = first ? t : std::min(plan.lo, t);
+            plan.hi = first ? t : std::max(plan.hi, t);
+            first = false;
+        }
+    }
+    if (a.shift) plan.rescale_bits = std::max(wide_sign_bits(plan.lo, plan.hi), a.shift + 1);
+    return plan;
+}
+
+// "(g3 ? 17 : 0)", subtracted for a negative difference: a constant when test g3 holds.
+Term when(std::size_t test, int128 difference) {
+    const int128 magnitude = difference < 0 ? -difference : difference;  // below 2^63: slopes and intercepts are below 2^62
+    return {difference < 0, fmt::format("(g{} ? {} : 0)", test, static_cast<std::uint64_t>(magnitude))};
+}
+
+// The constant plus the terms, as one expression; long sums as statements of partial sums named
+// {name}0, {name}1, ... added to `statements` (a longer expression overflows the compiler's stack).
+std::string sum_of(const std::vector<Term>& terms, std::int64_t constant, const std::string& name, std::string& statements) {
+    if (terms.empty()) return with_constant("", constant);
+    if (terms.size() <= kTermsPerStatement) {
+        std::string sum = with_constant("", constant);
+        for (const auto& term : terms) sum += fmt::format(" {} {}", term.negative ? '-' : '+', term.expression);
+        return sum;
+    }
+    const SplitSum parts = split_sum(terms, [&](std::size_t k) { return fmt::format("{}{}", name, k); });
+    statements += parts.statements + "\n";
+    return with_constant(fmt::format("{}", fmt::join(parts.names, " + ")), constant);
+}
+
 }  // namespace
+
+std::string activation_module(const QuantizedLayer& layer, Interval inputs, const std::string& step, Helpers& helpers) {
+    const QuantizedActivation& a = layer.activation;
+    const ActivationPlan plan = plan_activation(a, inputs);
+    std::string statements;
+    // Segment j starts at breakpoints[j - 1]; the tests compare x with those inside the bounds, in order.
+    std::size_t first = 0;  // the segment of inputs.lo
+    while (first < a.breakpoints.size() && a.breakpoints[first] <= inputs.lo) ++first;
+    std::vector<Term> slope, intercept;
+    for (std::size_t t = 0; t < plan.compared.size(); ++t) {
+        const std::size_t j = first + t + 1;  // the segment test t opens
+        const std::int64_t b = plan.compared[t];
+        helpers.names.insert("is_nonnegative");
+        statements += fmt::format("    bool g{} = is_nonnegative::<{}>({}); // x >= {}\n", t,
+                                  sign_test_bits({inputs.lo - b, inputs.hi - b}), with_constant("x", -b), b);
+        if (a.slopes[j] != a.slopes[j - 1]) slope.push_back(when(t, int128(a.slopes[j]) - a.slopes[j - 1]));
+        if (a.intercepts[j] != a.intercepts[j - 1]) intercept.push_back(when(t, int128(a.intercepts[j]) - a.intercepts[j - 1]));
+    }
+    std::string value;
+    if (plan.product) {
+        const std::string sum = sum_of(slope, a.slopes[first], "slope_", statements);
+        statements += fmt::format("    field slope = {};\n", sum);
+        value = "slope * x";
+    } else {
+        const std::int64_t s = a.slopes[first];
+        value = s == 0 ? "" : s == 1 ? "x" : s > 0 ? fmt::format("{} * x", s) : fmt::format("(0 - {}) * x", -s);
+    }
+    const std::string sum = sum_of(intercept, a.intercepts[first], "intercept_", statements);
+    const std::int64_t h = a.shift ? std::int64_t(1) << (a.shift - 1) : 0;
+    std::string product = value.empty() ? sum : value + " + " + sum;
+    if (h) product += fmt::format(" + {}", h);
+    statements += fmt::format("    field t = {};", product);
+    std::string result = "t";
+    if (a.shift) {
+        helpers.names.insert("rescale");
+        result = fmt::format("rescale::<{}, {}>(t)", plan.rescale_bits, a.shift);
+    }
+    const std::size_t segments = plan.compared.size() + 1;
+    return render_template(
+        "activation.zok",
+        {{"description", fmt::format("{}: {} over {} segment{}, max error {:.3g}", step, activation_name(a.function.function),
+                                     segments, segments == 1 ? "" : "s", a.max_error)},
+         {"explanation",
+          fmt::format("Inputs lie in [{}, {}] (static bounds). Segment j holds from its breakpoint on; its output is\n"
+                      "// floor((slope * x + intercept + 2^{}) / 2^{}) with the segment's slope and intercept.",
+                      inputs.lo, inputs.hi, a.shift ? a.shift - 1 : 0, a.shift)},
+         {"imports", helpers.imports(1)},
+         {"statements", statements},
+         {"result", result}});
+}
+
+std::size_t activation_module_constraints(const QuantizedLayer& layer, Interval inputs) {
+    const ActivationPlan plan = plan_activation(layer.activation, inputs);
+    std::size_t total = plan.product ? 1 : 0;
+    for (const auto b : plan.compared) total += sign_test_bits({inputs.lo - b, inputs.hi - b}) + 1;
+    if (plan.rescale_bits) total += plan.rescale_bits + 1;
+    return total;
+}
 
 std::string Helpers::imports(std::size_t depth) const {
     std::string up;

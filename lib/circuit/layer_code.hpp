@@ -54,6 +54,14 @@ struct Block {
 RowModule blocks_row_module(const std::vector<std::pair<std::size_t, std::size_t>>& rows, std::size_t width,
                             std::size_t size, const std::string& description, const std::vector<Block>& blocks);
 
+// The module of an Activation layer, main(field x) -> field, for inputs within `inputs` (the hull of
+// its input bounds; docs/circuit-layout.md): a sign test per breakpoint, as wide as the bounds need,
+// selects the segment's slope and intercept (sums of constants over the tests' answers: no
+// constraint), then one product and the rescale. `step` names the layer in comments.
+std::string activation_module(const QuantizedLayer& layer, Interval inputs, const std::string& step, Helpers& helpers);
+// The constraints of one call of that module.
+std::size_t activation_module_constraints(const QuantizedLayer& layer, Interval inputs);
+
 // A Conv2D followed directly by an AvgPool as one Conv2D layer with the AvgPool's outputs (window
 // sums), bounds and rescale: every pooled value is one linear combination of the inputs, its
 // kernel the sum of the convolution's kernel shifted to each position of the pooling window. The

@@ -266,6 +266,11 @@ std::string layer_summary(const QuantizedModel& model) {
                                     layer.scale, all.lo, all.hi, rescale_note(layer));
                 break;
             case Layer::Kind::Argmax: text += fmt::format("//   {}: argmax (first maximum wins)\n", l); break;
+            case Layer::Kind::Activation:
+                text += fmt::format("//   {}: {} over {} segments (max error {:.3g}), scale {:.6g}, values in [{}, {}]\n", l,
+                                    activation_name(layer.activation.function.function), layer.activation.slopes.size(),
+                                    layer.activation.max_error, layer.scale, all.lo, all.hi);
+                break;
         }
     }
     return text;
@@ -329,6 +334,10 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
                 if (relu) l = next;
                 break;
             }
+            case Layer::Kind::Activation:
+                steps.push_back({&layer, false, bounds, &layer.bounds, activation_name(layer.activation.function.function)});
+                bounds = steps.back().output_bounds;
+                break;
             case Layer::Kind::ReLU:
                 throw InputError(model.name, field, "a ReLU must follow a Dense layer, a Conv2D or a pooling layer");
             case Layer::Kind::Flatten:
@@ -396,6 +405,17 @@ Circuit generate_private_input_circuit(const QuantizedModel& model, const Privat
             for (std::size_t o = 0; o < d.outputs; ++o)
                 body += fmt::format("    field {}{} = l{}_n{}({});\n", prefix, o, n, o, fmt::join(arguments, ", "));
             values = {Values::Form::Scalars, prefix, {}, d.outputs};
+        } else if (layer.kind == Layer::Kind::Activation) {
+            detail::Helpers helpers;
+            circuit.files[fmt::format("l{}/activation.zok", n)] =
+                detail::activation_module(layer, hull(*step.input_bounds), fmt::format("layer {}", n), helpers);
+            used.names.insert(helpers.names.begin(), helpers.names.end());
+            imports += detail::import_line(fmt::format("./l{}/activation", n), fmt::format("l{}", n));
+            body += fmt::format("\n    // Layer {}: {}, each value through l{}/activation.zok.\n", n, step.what, n);
+            const std::string prefix = last ? "y" : fmt::format("a{}_", n);
+            for (std::size_t i = 0; i < values.size; ++i)
+                body += fmt::format("    field {}{} = l{}({});\n", prefix, i, n, values.element(i));
+            values = {Values::Form::Scalars, prefix, {}, values.size};
         } else {
             const bool conv = layer.kind == Layer::Kind::Conv2D;
             const Shape3 in_shape = conv ? layer.conv.input : layer.pool.input;
@@ -499,6 +519,10 @@ std::size_t estimate_private_input_constraints(const QuantizedModel& model) {
     std::size_t total = model.input_size * model.input_bits;  // each input bit's booleanity
     for (const Step& step : steps) {
         const QuantizedLayer& layer = *step.layer;
+        if (layer.kind == Layer::Kind::Activation) {
+            total += layer.bounds.size() * detail::activation_module_constraints(layer, hull(*step.input_bounds));
+            continue;
+        }
         for (std::size_t i = 0; i < layer.bounds.size(); ++i) total += activation_constraints(layer, step.relu, i);
         if (layer.kind == Layer::Kind::MaxPool) {
             const Interval in = hull(*step.input_bounds);

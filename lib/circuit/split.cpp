@@ -40,6 +40,12 @@ unsigned bits_for(std::int64_t max) { return std::max(1u, static_cast<unsigned>(
 // rescaling only before a ReLU: the shape split proofs take.
 void check_split_layers(const QuantizedModel& model) {
     using K = Layer::Kind;
+    for (std::size_t l = 0; l < model.layers.size(); ++l)
+        if (model.layers[l].kind == K::Activation)
+            throw InputError(model.name, fmt::format("layers[{}]", l),
+                             fmt::format("split proofs take ReLU activations only; this {} layer is proven in one circuit "
+                                         "(the private-input variant)",
+                                         activation_name(model.layers[l].activation.function.function)));
     std::vector<K> kinds;
     std::size_t previous = 0;  // the last layer that was not a Flatten
     for (std::size_t l = 0; l < model.layers.size(); ++l) {

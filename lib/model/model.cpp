@@ -251,6 +251,30 @@ Layer parse_add(const Reader& r, const json& layer, const std::string& field, st
     return out;
 }
 
+// {"type": "sigmoid"} and the like; HardSigmoid takes "alpha" (positive) and "beta", Clip "min" < "max".
+template <ActivationLayer::Function function>
+Layer parse_activation(const Reader& r, const json& layer, const std::string& field, std::size_t) {
+    using F = ActivationLayer::Function;
+    Layer out;
+    out.kind = Layer::Kind::Activation;
+    ActivationLayer& a = out.activation;
+    a.function = function;
+    if (function == F::HardSigmoid) {
+        r.only_members(layer, field, {"type", "alpha", "beta"});
+        a.alpha = r.number(r.member(layer, field, "alpha"), member_path(field, "alpha"));
+        a.beta = r.number(r.member(layer, field, "beta"), member_path(field, "beta"));
+        if (!(a.alpha > 0)) r.fail(member_path(field, "alpha"), fmt::format("is {}, expected a positive slope", a.alpha));
+    } else if (function == F::Clip) {
+        r.only_members(layer, field, {"type", "min", "max"});
+        a.min = r.number(r.member(layer, field, "min"), member_path(field, "min"));
+        a.max = r.number(r.member(layer, field, "max"), member_path(field, "max"));
+        if (!(a.min < a.max)) r.fail(member_path(field, "max"), fmt::format("is {}, not above min ({})", a.max, a.min));
+    } else {
+        r.only_members(layer, field, {"type"});
+    }
+    return out;
+}
+
 struct LayerType {
     Layer::Kind kind;
     const char* name;
@@ -265,6 +289,12 @@ constexpr LayerType kLayerTypes[] = {
     {Layer::Kind::AvgPool, "avgpool", parse_pool<Layer::Kind::AvgPool>},
     {Layer::Kind::Flatten, "flatten", parse_bare<Layer::Kind::Flatten>},
     {Layer::Kind::Add, "add", parse_add},
+    {Layer::Kind::Activation, "sigmoid", parse_activation<ActivationLayer::Function::Sigmoid>},
+    {Layer::Kind::Activation, "tanh", parse_activation<ActivationLayer::Function::Tanh>},
+    {Layer::Kind::Activation, "silu", parse_activation<ActivationLayer::Function::SiLU>},
+    {Layer::Kind::Activation, "gelu", parse_activation<ActivationLayer::Function::GELU>},
+    {Layer::Kind::Activation, "hardsigmoid", parse_activation<ActivationLayer::Function::HardSigmoid>},
+    {Layer::Kind::Activation, "clip", parse_activation<ActivationLayer::Function::Clip>},
 };
 
 std::string supported_types() {
@@ -289,7 +319,7 @@ private:
 
     static std::vector<std::string> ordered_keys(const json& object) {
         static constexpr const char* kOrder[] = {"format", "version", "name", "type",   "input",   "size", "min",
-                                                 "max",    "inputs",  "outputs", "filters", "kernel", "stride",
+                                                 "max",    "alpha",   "beta",    "inputs",  "outputs", "filters", "kernel", "stride",
                                                  "padding", "from", "biases", "weights", "layers"};
         const auto rank = [](const std::string& key) {
             return std::find(std::begin(kOrder), std::end(kOrder), key) - std::begin(kOrder);
@@ -364,9 +394,28 @@ Shape3 window_output(const Shape3& input, const Window2D& w, std::size_t channel
 }
 
 const char* layer_type_name(Layer::Kind kind) {
+    if (kind == Layer::Kind::Activation) return "activation";
     for (const auto& t : kLayerTypes)
         if (t.kind == kind) return t.name;
     throw std::logic_error("layer kind without a name");
+}
+
+const char* activation_name(ActivationLayer::Function function) {
+    static constexpr const char* kNames[] = {"sigmoid", "tanh", "silu", "gelu", "hardsigmoid", "clip"};
+    return kNames[static_cast<int>(function)];
+}
+
+double activation_function(const ActivationLayer& a, double v) {
+    const auto sigmoid = [](double u) { return 1.0 / (1.0 + std::exp(-u)); };
+    switch (a.function) {
+        case ActivationLayer::Function::Sigmoid: return sigmoid(v);
+        case ActivationLayer::Function::Tanh: return std::tanh(v);
+        case ActivationLayer::Function::SiLU: return v * sigmoid(v);
+        case ActivationLayer::Function::GELU: return 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
+        case ActivationLayer::Function::HardSigmoid: return std::clamp(a.alpha * v + a.beta, 0.0, 1.0);
+        case ActivationLayer::Function::Clip: return std::clamp(v, a.min, a.max);
+    }
+    throw std::logic_error("unknown activation");
 }
 
 std::vector<std::size_t> Model::layer_output_sizes() const {
@@ -382,6 +431,7 @@ std::vector<std::size_t> Model::layer_output_sizes() const {
             case Layer::Kind::ReLU:
             case Layer::Kind::Flatten:
             case Layer::Kind::Add: break;
+            case Layer::Kind::Activation: break;
         }
         sizes.push_back(size);
     }
@@ -534,6 +584,11 @@ json model_to_json(const Model& model) {
             window_json(j, layer.pool.window, false);
         } else if (layer.kind == Layer::Kind::Add) {
             j["from"] = layer.add.from ? json(*layer.add.from) : json("input");
+        } else if (layer.kind == Layer::Kind::Activation) {
+            const ActivationLayer& a = layer.activation;
+            j["type"] = activation_name(a.function);
+            if (a.function == ActivationLayer::Function::HardSigmoid) j.update({{"alpha", a.alpha}, {"beta", a.beta}});
+            if (a.function == ActivationLayer::Function::Clip) j.update({{"min", a.min}, {"max", a.max}});
         }
         layers.push_back(std::move(j));
     }
@@ -600,6 +655,11 @@ std::vector<double> float_layer(const Layer& layer, const std::vector<double>& v
         case Layer::Kind::Add: {
             std::vector<double> out(values);
             for (std::size_t i = 0; i < out.size(); ++i) out[i] += added->at(i);
+            return out;
+        }
+        case Layer::Kind::Activation: {
+            std::vector<double> out(values);
+            for (double& v : out) v = activation_function(layer.activation, v);
             return out;
         }
     }

@@ -70,6 +70,7 @@ public:
         if (graph_.output(0).name() != current_)
             fail("graph.output", fmt::format("is \"{}\", but the chain of layers ends in \"{}\"", graph_.output(0).name(),
                                              current_));
+        if (gelu_stage_ != 0) fail("graph.node", "the graph ends inside a GELU");
         if (model_.layers.empty()) fail("graph.node", "the graph has no layer");
         if (options_.add_argmax) model_.layers.push_back(bare(Layer::Kind::Argmax));
         check_model(model_, file_);
@@ -209,9 +210,14 @@ private:
         if (op == "Constant") return read_constant(node);
         if (op == "Gemm") read_gemm(node);
         else if (op == "MatMul") read_matmul(node);
+        else if (op == "Add" && gelu_stage_ == 2) read_gelu_step(node);
         else if (op == "Add") read_add(node);
         else if (op == "BatchNormalization") read_batch_normalization(node);
         else if (op == "Relu") read_relu(node);
+        else if (op == "Sigmoid" || op == "Tanh" || op == "HardSigmoid") read_activation(node);
+        else if (op == "Clip") read_clip(node);
+        else if (op == "Mul" && gelu_stage_ == 0) read_silu(node);
+        else if (op == "Div" || op == "Erf" || op == "Mul") read_gelu_step(node);
         else if (op == "Conv") read_conv(node);
         else if (op == "MaxPool" || op == "AveragePool") read_pool(node);
         else if (op == "Flatten") read_flatten(node);
@@ -229,20 +235,25 @@ private:
                 fail(node.field, fmt::format("unsupported attribute {} of {}", attribute.name(), op));
         // Only the first output flows on (a MaxPool's indices, if any, can be read by no other node:
         // every node reads the chain's value or constants).
+        if (gelu_stage_ != 0 && op != "Div" && op != "Erf" && op != "Add" && op != "Mul")
+            fail(node.field, "interrupts a GELU (Div by sqrt(2), Erf, Add 1, Mul, Mul by 0.5)");
         if (proto.output_size() < 1 || proto.output(0).empty()) fail(node.field, "has no output");
         current_ = proto.output(0);
         produced_[current_] = {model_.layers.size(), shape_};
         // Add reads its constant as the bias of the affine layer right before it.
         const bool affine = op == "Gemm" || op == "MatMul" || op == "Conv" || op == "BatchNormalization" ||
-                            (op == "Add" && model_.layers.back().kind != Layer::Kind::Add);
+                            (op == "Add" && gelu_stage_ == 0 && model_.layers.back().kind != Layer::Kind::Add);
         affine_output_ = affine ? current_ : "";
     }
 
     // What to do instead of an operator a circuit does not compute, for the common ones.
     static std::string operator_hint(const std::string& op) {
-        if (op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu" || op == "Elu" || op == "Gelu" || op == "Selu" ||
-            op == "Softplus" || op == "HardSigmoid" || op == "HardSwish")
-            return "; a circuit computes ReLU exactly and other activations only approximately: train with nn.ReLU";
+        if (op == "LeakyRelu" || op == "Elu" || op == "Gelu" || op == "Selu" || op == "Softplus" || op == "HardSwish")
+            return "; zokml computes ReLU, Clip (Hardtanh, ReLU6) and HardSigmoid exactly, Sigmoid, Tanh, SiLU and GELU "
+                   "(the erf form) through a piecewise-linear approximation: train with one of those";
+        if (op == "LayerNormalization" || op == "ReduceMean")
+            return "; LayerNorm (LayerNormalization, or ReduceMean, Sub, Pow, Sqrt, Div before opset 17) would need a division "
+                   "and a square root per value in the circuit: train without it (BatchNorm folds into the layer before it)";
         if (op == "Gather" || op == "Shape" || op == "Concat")
             return "; a dynamic reshape: export with a fixed input shape, or use nn.Flatten";
         return "";
@@ -520,6 +531,103 @@ private:
         model_.layers.push_back(bare(Layer::Kind::ReLU));
     }
 
+    void push_activation(ActivationLayer activation) {
+        Layer layer = bare(Layer::Kind::Activation);
+        layer.activation = activation;
+        model_.layers.push_back(std::move(layer));
+    }
+
+    // Sigmoid, Tanh, HardSigmoid (alpha and beta; PyTorch's Hardsigmoid has alpha 1/6).
+    void read_activation(Node& node) {
+        expect_inputs(node, 1, 1);
+        using F = ActivationLayer::Function;
+        const std::string& op = node.proto.op_type();
+        ActivationLayer a;
+        a.function = op == "Sigmoid" ? F::Sigmoid : op == "Tanh" ? F::Tanh : F::HardSigmoid;
+        if (a.function == F::HardSigmoid) {
+            a.alpha = float_attribute(node, "alpha", 0.2);
+            a.beta = float_attribute(node, "beta", 0.5);
+            if (!(a.alpha > 0) || !std::isfinite(a.alpha) || !std::isfinite(a.beta))
+                fail(node.field, fmt::format("has alpha {} and beta {}; zokml reads a finite positive alpha", a.alpha, a.beta));
+        }
+        if (a.function == F::Sigmoid) sigmoid_input_ = current_;
+        push_activation(a);
+    }
+
+    // A Clip's bound: input i (opset 11 on: an optional scalar constant) or the attribute (before).
+    std::optional<double> clip_bound(Node& node, int i, const char* name) {
+        if (attribute(node, name)) return float_attribute(node, name, 0.0);
+        if (node.proto.input_size() <= i || node.proto.input(i).empty()) return std::nullopt;
+        const Constant& c = constant_input(node, i, name);
+        expect_float(node, c, name);
+        if (c.size() != 1) fail(node.field, fmt::format("its {} has shape {}, expected a scalar", name, shape_text(c.dims)));
+        return c.floats[0];
+    }
+
+    // Clip(min, max): PyTorch's Hardtanh and ReLU6; Clip(0) without a maximum is a ReLU.
+    void read_clip(Node& node) {
+        expect_inputs(node, 1, 3);
+        const auto min = clip_bound(node, 1, "min"), max = clip_bound(node, 2, "max");
+        if (min && !max && *min == 0.0) return model_.layers.push_back(bare(Layer::Kind::ReLU));
+        if (!min || !max || !std::isfinite(*min) || !std::isfinite(*max) || !(*min < *max))
+            fail(node.field, "needs a finite min below a finite max (as PyTorch's Hardtanh and ReLU6 write it)");
+        ActivationLayer a;
+        a.function = ActivationLayer::Function::Clip;
+        a.min = *min;
+        a.max = *max;
+        push_activation(a);
+    }
+
+    // x * Sigmoid(x), as torch.onnx.export writes SiLU: a Mul of the Sigmoid's input and output.
+    void read_silu(Node& node) {
+        Layer* last = model_.layers.empty() ? nullptr : &model_.layers.back();
+        const bool silu = last && last->kind == Layer::Kind::Activation &&
+                          last->activation.function == ActivationLayer::Function::Sigmoid && node.proto.input_size() == 2 &&
+                          ((node.proto.input(0) == sigmoid_input_ && node.proto.input(1) == current_) ||
+                           (node.proto.input(1) == sigmoid_input_ && node.proto.input(0) == current_));
+        if (!silu)
+            fail(node.field, "is read only as SiLU (x * Sigmoid(x)) or in GELU (x * 0.5 * (1 + Erf(x / sqrt(2)))); zokml needs "
+                             "constant weights elsewhere (a Gemm, MatMul or Conv)");
+        last->activation.function = ActivationLayer::Function::SiLU;
+    }
+
+    // GELU as torch.onnx.export writes it (erf form): Div(x, sqrt(2)), Erf, Add(1), Mul(x), Mul(0.5).
+    void read_gelu_step(Node& node) {
+        const auto& p = node.proto;
+        const auto constant_near = [&](int i, double value) {
+            const auto it = p.input_size() > i ? constants_.find(p.input(i)) : constants_.end();
+            return it != constants_.end() && it->second.is_float && it->second.size() == 1 &&
+                   std::abs(it->second.floats[0] - value) < 1e-4;
+        };
+        const auto reads = [&](const std::string& a, const std::string& b) {
+            return p.input_size() == 2 && ((p.input(0) == a && p.input(1) == b) || (p.input(0) == b && p.input(1) == a));
+        };
+        const std::string& op = p.op_type();
+        bool fits = false;
+        switch (gelu_stage_) {
+            case 0:
+                fits = op == "Div" && p.input_size() == 2 && p.input(0) == current_ && constant_near(1, std::sqrt(2.0));
+                gelu_input_ = current_;
+                break;
+            case 1: fits = op == "Erf" && p.input_size() == 1 && p.input(0) == current_; break;
+            case 2: fits = op == "Add" && p.input_size() == 2 && (p.input(0) == current_ ? constant_near(1, 1.0) : p.input(1) == current_ && constant_near(0, 1.0)); break;
+            case 3: fits = op == "Mul" && reads(gelu_input_, current_); break;
+            case 4:
+                fits = op == "Mul" && p.input_size() == 2 &&
+                       (p.input(0) == current_ ? constant_near(1, 0.5) : p.input(1) == current_ && constant_near(0, 0.5));
+                break;
+        }
+        if (!fits)
+            fail(node.field, fmt::format("is read only in GELU as torch.onnx.export writes it: Div(x, sqrt(2)), Erf, Add 1, "
+                                         "Mul by x, Mul by 0.5 (this is step {} of 5)",
+                                         gelu_stage_ + 1));
+        if (++gelu_stage_ < 5) return;
+        gelu_stage_ = 0;
+        ActivationLayer a;
+        a.function = ActivationLayer::Function::GELU;
+        push_activation(a);
+    }
+
     // "kernel_shape", "strides", "dilations" (all 1) and "auto_pad" / "pads" of a 2-D window.
     // Over a 1-D signal (shape_ [C, L]) the attributes have one number per side and axis: read as
     // a window of height 1.
@@ -753,13 +861,18 @@ private:
     // Every value of the chain so far: the layers before it (0: the model's input) and its shape.
     std::map<std::string, std::pair<std::size_t, std::vector<std::size_t>>> produced_;
     std::set<std::string> folded_;  // values of a layer before a bias or BatchNormalization folded into it
+    std::string sigmoid_input_;  // what the last Sigmoid read: x of x * Sigmoid(x) (SiLU)
+    int gelu_stage_ = 0;         // GELU's nodes read so far (read_gelu_step)
+    std::string gelu_input_;     // x of GELU's Div
     Model model_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& onnx_operators() {
-    static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Conv",    "MaxPool",
+    static const std::vector<std::string> operators{"Gemm",    "MatMul",      "Add",     "Relu",    "Sigmoid", "Tanh",
+                                                    "HardSigmoid", "Clip", "Mul (SiLU: x * Sigmoid(x))",
+                                                    "Div, Erf, Add, Mul (GELU)", "Conv",    "MaxPool",
                                                     "AveragePool", "Flatten", "Reshape", "Pad (of zeros)", "Constant",
                                                     "BatchNormalization (after Gemm, MatMul or Conv)",
                                                     "Softmax or LogSoftmax (last)", "Dropout (inference)", "Identity",

@@ -61,7 +61,7 @@ json CircuitSpec::to_json(const fs::path& base) const {
 
 CircuitSpec CircuitSpec::from_json(const json& json, const fs::path& base, const fs::path& file, const std::string& field) {
     const Fields fields(json, file, field);
-    fields.only({"name", "model", "variant", "options", "input_range", "backend", "batch", "batch_labels", "output"});
+    fields.only({"name", "model", "variant", "options", "input_range", "activation_error", "backend", "batch", "batch_labels", "output"});
     CircuitSpec spec;
     spec.name = fields.text("name");
     spec.model = resolve(fields.text("model"), base);

@@ -111,12 +111,18 @@ json CircuitSettings::to_json() const {
     }
     json j = {{"variant", zokml::to_string(variant)}, {"options", options}};
     if (input_range) j["input_range"] = {{"min", input_range->min}, {"max", input_range->max}};
+    if (quantization.activation_error != QuantizationOptions{}.activation_error) j["activation_error"] = quantization.activation_error;
     if (backend) j["backend"] = zokml::to_string(*backend);
     return j;
 }
 
 void CircuitSettings::check(const std::filesystem::path& file, const std::string& field) const {
     if (input_range) check_input_range(*input_range, file, field.empty() ? "input_range" : field + ".input_range");
+    const double error = quantization.activation_error;
+    if (!(error >= QuantizationOptions::kMinActivationError && error <= QuantizationOptions::kMaxActivationError))
+        throw InputError(file, field.empty() ? "activation_error" : field + ".activation_error",
+                         fmt::format("is {}, expected {} to {}", error, QuantizationOptions::kMinActivationError,
+                                     QuantizationOptions::kMaxActivationError));
     const std::string prefix = field.empty() ? "options." : field + ".options.";
     CircuitSettings defaults;
     defaults.variant = variant;
@@ -146,6 +152,7 @@ CircuitSettings CircuitSettings::from_json(const json& json, const std::filesyst
         settings.input_range = InputRange{range.number("min"), range.number("max")};
         check_input_range(*settings.input_range, file, fields.path("input_range"));
     }
+    if (fields.find("activation_error")) settings.quantization.activation_error = fields.number("activation_error");
     static const nlohmann::json no_options = nlohmann::json::object();
     const nlohmann::json* given = fields.find("options");
     const detail::Fields options(given ? *given : no_options, file, fields.path("options"));
@@ -178,7 +185,7 @@ constexpr const char* kSettingsFormat = "zokml-settings";
 CircuitSettings read_settings_file(const std::filesystem::path& file) {
     const json j = read_json_file(file);
     const detail::Fields fields(j, file, "");
-    fields.only({"format", "version", "variant", "options", "input_range", "backend", "calibration"});
+    fields.only({"format", "version", "variant", "options", "input_range", "activation_error", "backend", "calibration"});
     if (fields.text("format") != kSettingsFormat) fields.fail("format", fmt::format("expected \"{}\"", kSettingsFormat));
     if (!fields.find("version")) fields.fail("version", "missing");
     fields.count("version", 0, 1, 1);  // 1, the only version

@@ -8,6 +8,7 @@
 
 #include "zokml/core/digest.hpp"
 #include "model/window.hpp"
+#include "piecewise.hpp"
 #include "value_limit.hpp"
 #include "zokml/core/errors.hpp"
 
@@ -192,6 +193,16 @@ bool feeds_relu(const Model& model, std::size_t l) {
     return false;
 }
 
+// Whether layer l's outputs reach an Activation layer, directly or through Flatten layers: rescaled
+// like those a ReLU takes, so that its comparisons are narrow.
+bool feeds_activation(const Model& model, std::size_t l) {
+    for (std::size_t next = l + 1; next < model.layers.size(); ++next) {
+        if (model.layers[next].kind == Layer::Kind::Activation) return true;
+        if (model.layers[next].kind != Layer::Kind::Flatten) return false;
+    }
+    return false;
+}
+
 // Divides the layer's values by 2^k (rounded) so that they fit activation_bits signed bits.
 void rescale(QuantizedLayer& layer, unsigned activation_bits, double& scale) {
     const unsigned bits = sign_test_bits(hull(layer.bounds));
@@ -275,6 +286,11 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
     check("input_bits", options.input_bits, QuantizationOptions::kInputBits);
     check("weight_bits", options.weight_bits, QuantizationOptions::kWeightBits);
     check("activation_bits", options.activation_bits, QuantizationOptions::kActivationBits);
+    if (!(options.activation_error >= QuantizationOptions::kMinActivationError &&
+          options.activation_error <= QuantizationOptions::kMaxActivationError))
+        throw InputError(model.name, "activation_error", fmt::format("is {}, expected {} to {}", options.activation_error,
+                                                                     QuantizationOptions::kMinActivationError,
+                                                                     QuantizationOptions::kMaxActivationError));
     check_input_offset(model);
     QuantizedModel q;
     q.name = model.name;
@@ -337,10 +353,20 @@ QuantizedModel quantize(const Model& model, const QuantizationOptions& options) 
                 ql.bounds = {{0, static_cast<std::int64_t>(bounds.size()) - 1}};
                 scale = 1.0;
                 break;
+            case Layer::Kind::Activation:
+                ql.activation = detail::quantize_activation(layer.activation, hull(bounds), scale, options.activation_error,
+                                                            scale, model.name, field);
+                for (const auto& b : bounds) ql.bounds.push_back(detail::activation_bounds(ql.activation, b));
+                for (const auto& b : ql.bounds) {
+                    detail::within_value_limit(b.lo, model.name, field);
+                    detail::within_value_limit(b.hi, model.name, field);
+                }
+                break;
         }
         const bool produces = layer.kind == Layer::Kind::Dense || layer.kind == Layer::Kind::Conv2D ||
                               layer.kind == Layer::Kind::AvgPool || layer.kind == Layer::Kind::Add;
-        if (options.activation_bits > 0 && produces && feeds_relu(model, l)) rescale(ql, options.activation_bits, scale);
+        if (options.activation_bits > 0 && produces && (feeds_relu(model, l) || feeds_activation(model, l)))
+            rescale(ql, options.activation_bits, scale);
         if (!std::isnormal(scale))
             throw InputError(model.name, field, fmt::format("its values' scale is {}: outside the float range", scale));
         ql.scale = scale;
@@ -397,6 +423,13 @@ std::string QuantizedModel::canonical_text() const {
                                     layer.add.from ? std::to_string(*layer.add.from) : "input", layer.add.multiplier,
                                     layer.add.skip_multiplier, layer.add.bias);
                 break;
+            case Layer::Kind::Activation: {
+                const auto& a = layer.activation;
+                text += fmt::format("{} shift {}\nbreakpoints {}\nslopes {}\nintercepts {}\n",
+                                    activation_name(a.function.function), a.shift, fmt::join(a.breakpoints, " "),
+                                    fmt::join(a.slopes, " "), fmt::join(a.intercepts, " "));
+                break;
+            }
         }
         if (layer.rescale_bits > 0) text += fmt::format("rescale {}\n", layer.rescale_bits);
     }

@@ -63,6 +63,9 @@ std::vector<std::int64_t> integer_layer(const QuantizedLayer& layer, const std::
                 out.push_back(static_cast<std::int64_t>(detail::int128(layer.add.multiplier) * values[i] +
                                                         detail::int128(layer.add.skip_multiplier) * added->at(i) + layer.add.bias));
             break;
+        case Layer::Kind::Activation:
+            for (const auto v : values) out.push_back(layer.activation.value(v));
+            break;
         case Layer::Kind::Argmax: {
             std::size_t best = 0;
             for (std::size_t i = 1; i < values.size(); ++i)

@@ -84,22 +84,42 @@ struct AddLayer {
     bool operator==(const AddLayer&) const = default;
 };
 
+// An elementwise activation besides ReLU (docs/model-format.md). Sigmoid, Tanh, SiLU (v * sigmoid(v))
+// and GELU (v * Phi(v), the erf form) are computed through a piecewise-linear approximation whose
+// maximum error is a quantization setting; HardSigmoid (max(0, min(1, alpha * v + beta))) and Clip
+// (min(max(v, min), max): PyTorch's Hardtanh and ReLU6) exactly.
+struct ActivationLayer {
+    enum class Function { Sigmoid, Tanh, SiLU, GELU, HardSigmoid, Clip };
+    Function function = Function::Sigmoid;
+    double alpha = 0.2;  // HardSigmoid only (ONNX's defaults; PyTorch's Hardsigmoid has alpha 1/6)
+    double beta = 0.5;   // HardSigmoid only
+    double min = -1.0;   // Clip only
+    double max = 1.0;    // Clip only
+    bool operator==(const ActivationLayer&) const = default;
+};
+
+// The function's name in the JSON format: "sigmoid", "tanh", "silu", "gelu", "hardsigmoid", "clip".
+const char* activation_name(ActivationLayer::Function function);
+// The float function.
+double activation_function(const ActivationLayer& activation, double v);
+
 struct Layer {
     // Dense: an affine map; ReLU: max(0, v) elementwise; Argmax: the index of the largest value
     // (the first one on ties), only as the last layer; Conv2D: a convolution; MaxPool / AvgPool:
     // the largest value / the mean of each window; Flatten: the same values as a flat vector (a
     // no-op on zokml's flat representation, kept so that models read as they were built); Add: a
-    // skip connection (AddLayer).
-    enum class Kind { Dense, ReLU, Argmax, Conv2D, MaxPool, AvgPool, Flatten, Add };
+    // skip connection (AddLayer); Activation: an ActivationLayer elementwise.
+    enum class Kind { Dense, ReLU, Argmax, Conv2D, MaxPool, AvgPool, Flatten, Add, Activation };
     Kind kind = Kind::Dense;
     DenseLayer dense;   // Dense only
     Conv2DLayer conv{};  // Conv2D only
     Pool2DLayer pool{};  // MaxPool and AvgPool only
     AddLayer add{};      // Add only
+    ActivationLayer activation{};  // Activation only
 };
 
 // The layer type's name in the JSON format: "dense", "relu", "argmax", "conv2d", "maxpool",
-// "avgpool", "flatten", "add".
+// "avgpool", "flatten", "add"; "activation" for an Activation (its JSON type is activation_name's).
 const char* layer_type_name(Layer::Kind kind);
 
 // The range of every float input value, [min, max] with min < max, both finite.

@@ -45,7 +45,7 @@ struct CircuitSettings {
     // scheme); no part of the circuit.
     std::optional<Backend> backend;
 
-    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}, "backend"} (the range and
+    // {"variant": ..., "options": {...}, "input_range": {"min", "max"}, "activation_error" (when not 0.01), "backend"} (the range and
     // the backend when set): the
     // quantization and the variant's own options, all of them. Options of other variants are not part of a circuit's settings: check() refuses
     // settings where they differ from their defaults, so the round trip loses nothing.

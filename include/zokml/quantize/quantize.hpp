@@ -40,13 +40,20 @@ struct QuantizationOptions {
     // (possibly after a Flatten) are divided by the power of two 2^k, rounded to nearest, that
     // brings their static bounds within N signed bits. The circuit fuses the rescale with the
     // ReLU's sign test, so it costs no extra constraint; later layers' values stay small. CNNs
-    // need it (16 suits MNIST), two-layer MLPs do not.
+    // need it (16 suits MNIST), two-layer MLPs do not. A layer followed by another Activation is
+    // rescaled likewise (a decomposition of its own there), so that the activation's comparisons are narrow.
     unsigned activation_bits = 0;
+    // The largest error of a Sigmoid, Tanh, SiLU or GELU layer (docs/quantization.md): a bound on
+    // |circuit output - f(input)| in the function's own units (a sigmoid's output lies in [0, 1]),
+    // rounding included. A smaller error takes more segments, each one comparison per value.
+    // HardSigmoid and Clip layers are exact (up to rounding their constants at the values' scale).
+    double activation_error = 0.01;
 
     // The values quantize() accepts.
     static constexpr Interval kInputBits{1, 32};
     static constexpr Interval kWeightBits{2, 32};
     static constexpr Interval kActivationBits{0, 62};
+    static constexpr double kMinActivationError = 1e-6, kMaxActivationError = 0.5;
     bool operator==(const QuantizationOptions&) const = default;
 };
 
@@ -83,6 +90,22 @@ struct QuantizedAdd {
     std::int64_t bias = 0;  // the input's float minimum at the output's scale, when s is the input
 };
 
+// An Activation layer's integers (docs/quantization.md): a piecewise-linear function of the integer
+// input x. Its segment j is the number of breakpoints at or below x; its output is
+// rescale_value(slopes[j] * x + intercepts[j], shift), computed exactly. The breakpoints lie within
+// the static bounds of the inputs (segments no input reaches are left out).
+struct QuantizedActivation {
+    ActivationLayer function;
+    std::vector<std::int64_t> breakpoints;             // increasing
+    std::vector<std::int64_t> slopes, intercepts;      // breakpoints.size() + 1 each
+    unsigned shift = 0;
+    // A bound on |output / output scale - f(x / input scale)| over the inputs' bounds: the
+    // approximation's error (measured on a fine grid) plus the rounding's (a bound).
+    double max_error = 0.0;
+    std::size_t segment(std::int64_t x) const;
+    std::int64_t value(std::int64_t x) const;
+};
+
 struct QuantizedLayer {
     Layer::Kind kind = Layer::Kind::Dense;
     QuantizedDense dense;          // Dense only
@@ -96,6 +119,7 @@ struct QuantizedLayer {
     unsigned rescale_bits = 0;
     std::vector<Interval> exact_bounds;  // with rescale_bits > 0 only
     QuantizedAdd add{};                  // Add only
+    QuantizedActivation activation{};    // Activation only
 };
 
 // floor((v + 2^(k-1)) / 2^k) for k > 0, v for k = 0: the rescale of one value.
