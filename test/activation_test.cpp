@@ -327,8 +327,8 @@ TEST_CASE("calibrate measures the approximation and records the chosen maximum e
     nlohmann::json batch = {{"format", "zokml-batch"}, {"version", 1}, {"inputs", e.batch.inputs}, {"labels", e.batch.labels}};
     write_file_atomically(dir / "batch.json", batch.dump());
     const test::Result r = test::zokml_cli({"calibrate", "--model", e.file.string(), "--input-min", "-1", "--input-max", "1",
-                                            "--data", (dir / "batch.json").string(), "--activation-error", "0.05", "--max-loss",
-                                            "100", "--out", (dir / "settings.json").string(), "--json"});
+                                            "--data", (dir / "batch.json").string(), "--activation-error", "0.05", "--goal",
+                                            "accuracy", "--max-loss", "100", "--out", (dir / "settings.json").string(), "--json"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     const CircuitSettings settings = read_settings_file(dir / "settings.json");

@@ -335,7 +335,7 @@ std::vector<Step> steps_of(const QuantizedModel& model, const std::vector<Interv
                 break;
             }
             case Layer::Kind::Activation:
-                steps.push_back({&layer, false, bounds, &layer.bounds, activation_name(layer.activation.function.function)});
+                steps.push_back({&layer, false, bounds, &layer.bounds, activation_name(layer.activation.function.function), l, std::nullopt});
                 bounds = steps.back().output_bounds;
                 break;
             case Layer::Kind::ReLU:
