@@ -349,13 +349,8 @@ void check_circuit_equals_reference(const QuantizedModel& q, const FloatBatch& b
     // The estimate is of the default circuit; the exposed logits add one public output each.
     CHECK(compiled.program.constraints == estimate_private_input_constraints(q) + q.classes());
     for (std::size_t i = 0; i < count; ++i) {
-        const auto input = quantize_input(q, batch.inputs[i]);
-        const ReferenceTrace expected = run_reference(q, input);
         INFO("input " << i);
-        const auto out = decode_private_input_public(compiled.program.abi,
-                                                     compiled.public_inputs(private_input_arguments(q, kWithLogits, input)));
-        CHECK(out.predicted_class == expected.predicted_class);
-        CHECK(out.logits == expected.logits);
+        test::check_equals_reference(compiled, q, kWithLogits, quantize_input(q, batch.inputs[i]));
     }
 }
 

@@ -252,14 +252,9 @@ void check_circuit(const Trained& t, const test::CompiledCircuit& compiled, std:
     for (std::size_t r = 0; r < count; ++r) {
         const std::size_t record = r * (t.held_out.inputs.size() / count);
         const auto input = quantize_input(t.quantized, t.held_out.inputs[record]);
-        const ReferenceTrace expected = run_reference(t.quantized, input);
         INFO("held-out record " << record);
-        const auto out = decode_private_input_public(
-            compiled.program.abi,
-            compiled.public_inputs(private_input_arguments(t.quantized, kClaimed, input, expected.predicted_class)));
-        CHECK(out.predicted_class == expected.predicted_class);
-        CHECK(out.logits == expected.logits);
-        classes.insert(out.predicted_class);
+        const ReferenceTrace expected = test::check_equals_reference(compiled, t.quantized, kClaimed, input);
+        classes.insert(expected.predicted_class);
         if (r < 2) CHECK(compiled.fails(private_input_arguments(t.quantized, kClaimed, input, (expected.predicted_class + 1) % 2)));
     }
     CHECK(classes.size() >= 2);  // the argmax really moves
@@ -330,11 +325,7 @@ void check_random_inputs(const QuantizedModel& q, std::size_t count) {
     for (std::size_t r = 0; r < count; ++r) {
         std::vector<std::int64_t> input(q.input_size);
         for (auto& v : input) v = pixel(random);
-        const ReferenceTrace expected = run_reference(q, input);
-        const auto out = decode_private_input_public(compiled.program.abi,
-                                                     compiled.public_inputs(private_input_arguments(q, options, input)));
-        CHECK(out.predicted_class == expected.predicted_class);
-        CHECK(out.logits == expected.logits);
+        test::check_equals_reference(compiled, q, options, input);
     }
 }
 

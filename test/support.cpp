@@ -157,4 +157,15 @@ std::vector<FieldElement> CompiledCircuit::public_inputs(const std::vector<Value
     return PublicValues::of_witness(program.abi, arguments, output(arguments));
 }
 
+ReferenceTrace check_equals_reference(const CompiledCircuit& circuit, const QuantizedModel& model, const PrivateInputOptions& options,
+                                      const std::vector<std::int64_t>& input) {
+    ReferenceTrace expected = run_reference(model, input);
+    const std::optional<int> claim = options.claimed_class ? std::optional<int>(expected.predicted_class) : std::nullopt;
+    const PrivateInputPublic out =
+        decode_private_input_public(circuit.program.abi, circuit.public_inputs(private_input_arguments(model, options, input, claim)));
+    CHECK(out.predicted_class == expected.predicted_class);
+    CHECK(out.logits == expected.logits);
+    return expected;
+}
+
 }  // namespace zokml::test

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "zokml/circuit/private_input.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/project/provers.hpp"
+#include "zokml/quantize/reference.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "toolchain/subprocess.hpp"
 #include "zokml/toolchain/circuit.hpp"
@@ -113,5 +115,11 @@ struct CompiledCircuit {
     TempDir dir;
     CompiledProgram program;
 };
+
+// Checks that the class and logits the circuit (generated with `options`, exposed logits among
+// them) computes for `input` are the integer reference's; a circuit that takes a claimed class is
+// given the reference's. Returns the reference's trace.
+ReferenceTrace check_equals_reference(const CompiledCircuit& circuit, const QuantizedModel& model, const PrivateInputOptions& options,
+                                      const std::vector<std::int64_t>& input);
 
 }  // namespace zokml::test
