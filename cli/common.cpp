@@ -334,21 +334,21 @@ ArtifactStore store_from(const Args& args) {
 }
 
 SetupChoice setup_choice_from(const Args& args, std::optional<Backend> settings_backend) {
-    SetupChoice choice;
     const std::string name = args.get_or("scheme", "g16");
     if (name != "g16" && name != "gm17") throw UsageError("--scheme: expected g16 or gm17, got '" + name + "'");
-    choice.scheme = scheme_from_string(name);
+    std::optional<Backend> given;
     try {
-        if (args.has("backend")) settings_backend = backend_from_string(*args.get("backend"));
-        choice.backend = settings_backend.value_or(default_setup_backend(choice.scheme));
+        if (args.has("backend")) given = backend_from_string(*args.get("backend"));
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--backend: ") + e.what());
     }
-    if (choice.backend != Backend::Zokrates && choice.scheme != Scheme::G16)
-        throw UsageError(fmt::format("--backend {} proves with g16 only", to_string(choice.backend)));
-    if (args.has("ptau") && choice.backend != Backend::Snarkjs) throw UsageError("--ptau goes with --backend snarkjs");
-    if (args.has("ptau")) choice.ptau = *args.get("ptau");
-    return choice;
+    std::optional<fs::path> ptau;
+    if (auto file = args.get("ptau")) ptau = *file;
+    try {
+        return choose_setup(scheme_from_string(name), given, settings_backend, ptau);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
 }
 
 fs::path folder_from(const Args& args) { return args.get_or("dir", "."); }

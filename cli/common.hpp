@@ -17,6 +17,7 @@
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/project/folder_proof.hpp"
 #include "zokml/project/calibrate.hpp"
+#include "zokml/project/folder_setup.hpp"
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
@@ -121,12 +122,7 @@ Model model_from(const Args& args);  // --model, loaded
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);
 Toolchain toolchain_from(const Args& args);
 ArtifactStore store_from(const Args& args);
-// How a folder's keys are made: --scheme, --backend and --ptau, checked together.
-struct SetupChoice {
-    Scheme scheme = Scheme::G16;
-    Backend backend = Backend::Native;
-    std::optional<std::filesystem::path> ptau;  // snarkjs: a public ceremony's powers of tau
-};
+// How a folder's keys are made: --scheme, --backend and --ptau, checked together (choose_setup).
 // Without --backend: `settings_backend` (the settings file's, or the circuit folder's), else
 // default_setup_backend of the scheme.
 SetupChoice setup_choice_from(const Args& args, std::optional<Backend> settings_backend = {});

@@ -10,12 +10,6 @@
 namespace zokml::cli {
 namespace {
 
-// The backend the folder's settings choose (none without a readable lock: setup says why).
-std::optional<Backend> folder_backend(const std::filesystem::path& folder) {
-    const auto lock = find_lock(folder);
-    return lock ? lock->spec.settings.backend : std::nullopt;
-}
-
 void print_transcript(const Output& out, const std::vector<SetupContribution>& contributions) {
     for (const auto& c : contributions)
         out.text(fmt::format("  #{} {}: {}{}", c.index, c.beacon.empty() ? c.name : "beacon " + c.beacon, c.hash.substr(0, 32),
@@ -24,7 +18,7 @@ void print_transcript(const Output& out, const std::vector<SetupContribution>& c
 
 int ceremony(const Args& args, const Output& out, const std::filesystem::path& folder) {
     if (args.has("ceremony")) {
-        const SetupChoice choice = setup_choice_from(args, folder_backend(folder));
+        const SetupChoice choice = setup_choice_from(args, folder_settings_backend(folder));
         if (choice.backend != Backend::Snarkjs) throw UsageError("--ceremony goes with --backend snarkjs");
         double seconds = 0;
         timed("ceremony", true, seconds, [&] {
@@ -66,7 +60,7 @@ int setup(const Args& args, const Output& out) {
     if ((args.has("beacon") || args.has("iterations")) && !args.has("finalize"))
         throw UsageError("--beacon and --iterations go with --finalize");
     if (args.has("ceremony") || args.has("contribute") || args.has("finalize")) return ceremony(args, out, folder);
-    const SetupChoice choice = setup_choice_from(args, folder_backend(folder));
+    const SetupChoice choice = setup_choice_from(args, folder_settings_backend(folder));
     const StepResult step = setup_step(folder, choice, toolchain_from(args), store_from(args));
     step.print(out, "verification_key");
     if (step.details.contains("contributions")) out.text("single party: whoever ran this could forge proofs (docs/security.md)");

@@ -69,19 +69,16 @@ StepResult setup_step(const fs::path& folder, const SetupChoice& choice, const T
                  {"backend", to_string(choice.backend)},
                  {"proving_key", (keys_folder(folder) / "proving.key").string()},
                  {"verification_key", (keys_folder(folder) / "verification.key").string()}};
-    if (choice.backend == Backend::Snarkjs) {
-        const SetupTranscript transcript =
-            timed(r.step, true, r.seconds, [&] { return setup_folder_single_party(folder, choice.ptau, toolchain, store); });
+    const FolderSetup keys = timed(r.step, true, r.seconds, [&] { return setup_folder_keys(folder, choice, toolchain, store); });
+    if (keys.single_party) {
         r.note = fmt::format("g16, snarkjs, single party: a contribution and a beacon drawn here{}",
                              choice.ptau ? "" : ", on zokml's own powers of tau");
         r.details["contributions"] = read_lock(folder).keys->ceremony->to_json().at("contributions");
         r.details["single_party"] = true;
         return r;
     }
-    const auto keys =
-        timed(r.step, true, r.seconds, [&] { return setup_folder(folder, choice.scheme, toolchain, store, choice.backend); });
-    r.note = fmt::format("{}, {}, cache {}", to_string(choice.scheme), to_string(choice.backend), to_string(keys.outcome));
-    r.details["cache"] = to_string(keys.outcome);
+    r.note = fmt::format("{}, {}, cache {}", to_string(choice.scheme), to_string(choice.backend), to_string(keys.cache));
+    r.details["cache"] = to_string(keys.cache);
     r.details["key"] = keys.key;
     return r;
 }

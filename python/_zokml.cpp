@@ -23,7 +23,7 @@
 #include "zokml/model/model.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/project/calibrate.hpp"
-#include "zokml/project/ceremony.hpp"
+#include "zokml/project/folder_setup.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
 #include "zokml/project/proof_verification.hpp"
@@ -124,18 +124,15 @@ json compile(const fs::path& folder) {
 }
 
 json setup(const fs::path& folder, const std::string& scheme_name, const std::optional<std::string>& backend_name) {
-    const Scheme scheme = scheme_from_string(scheme_name);
-    std::optional<Backend> backend;
-    if (backend_name) backend = backend_from_string(*backend_name);
-    else if (const auto lock = find_lock(folder)) backend = lock->spec.settings.backend;
-    const Backend chosen = backend.value_or(default_setup_backend(scheme));
-    json result = {{"scheme", to_string(scheme)}, {"backend", to_string(chosen)}};
-    if (chosen == Backend::Snarkjs) {
-        setup_folder_single_party(folder, std::nullopt, Toolchain(), ArtifactStore());
+    std::optional<Backend> given;
+    if (backend_name) given = backend_from_string(*backend_name);
+    const SetupChoice choice = choose_setup(scheme_from_string(scheme_name), given, folder_settings_backend(folder));
+    const FolderSetup keys = setup_folder_keys(folder, choice, Toolchain(), ArtifactStore());
+    json result = {{"scheme", to_string(choice.scheme)}, {"backend", to_string(choice.backend)}};
+    if (keys.single_party) {
         result["single_party"] = true;
     } else {
-        const auto keys = setup_folder(folder, scheme, Toolchain(), ArtifactStore(), chosen);
-        result["cache"] = to_string(keys.outcome);
+        result["cache"] = to_string(keys.cache);
         result["key"] = keys.key;
     }
     const CircuitLock lock = read_lock(folder);
