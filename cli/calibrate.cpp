@@ -7,16 +7,13 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
-#include "zokml/circuit/private_input.hpp"
 #include "zokml/core/errors.hpp"
-#include "zokml/data/calibration.hpp"
-#include "zokml/data/fidelity.hpp"
+#include "zokml/project/calibrate.hpp"
 
 namespace zokml::cli {
 namespace {
 
-// The widths tried: fewer bits make smaller circuits (each input costs input_bits + 1 constraints,
-// each open sign test its width) until rounding costs accuracy. A width given as a flag is kept.
+// A width given as a flag is kept; the others are the grid's.
 std::vector<unsigned> widths(const Args& args, const std::string& flag, std::vector<unsigned> tried, unsigned given) {
     return args.has(flag) ? std::vector<unsigned>{given} : tried;
 }
@@ -48,28 +45,6 @@ std::string goal_text(const CalibrationGoal& goal) {
     throw std::logic_error("unknown calibration goal");
 }
 
-nlohmann::json goal_json(const CalibrationGoal& goal) {
-    nlohmann::json j = {{"goal", goal.name()}};
-    if (goal.kind == CalibrationGoal::Kind::Agreement) j["min_agreement"] = goal.min_agreement;
-    else j["max_loss"] = goal.max_loss;
-    return j;
-}
-
-nlohmann::json candidate_json(const CalibrationCandidate& c) {
-    nlohmann::json j = {{"input_bits", c.options.input_bits},
-                        {"weight_bits", c.options.weight_bits},
-                        {"activation_bits", c.options.activation_bits}};
-    if (!c.fidelity) {
-        j["refused"] = c.refused;
-        return j;
-    }
-    j["quantized_accuracy"] = c.fidelity->quantized_accuracy;
-    j["agreement"] = c.fidelity->agreement;
-    j["loss"] = c.fidelity->float_accuracy - c.fidelity->quantized_accuracy;
-    j["estimated_constraints"] = c.constraints;
-    return j;
-}
-
 std::string widths_text(const QuantizationOptions& o) {
     return fmt::format("input_bits {}, weight_bits {}, activation_bits {}", o.input_bits, o.weight_bits, o.activation_bits);
 }
@@ -92,28 +67,17 @@ int calibrate(const Args& args, const Output& out) {
     const ModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
-    if (on.range_source == "data") settings.input_range = InputRange{model.input_min, model.input_max};
+    if (on.range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
 
-    std::vector<CalibrationCandidate> candidates;
-    double float_accuracy = 0;
     const QuantizationOptions& given = settings.quantization;
-    for (const unsigned input_bits : widths(args, "input-bits", {4, 6, 8}, given.input_bits))
-        for (const unsigned weight_bits : widths(args, "weight-bits", {4, 6, 8, 10, 12}, given.weight_bits))
-            for (const unsigned activation_bits : widths(args, "activation-bits", {0, 8, 12, 16}, given.activation_bits)) {
-                CalibrationCandidate c;
-                c.options = {input_bits, weight_bits, activation_bits, given.activation_error};
-                try {
-                    const QuantizedModel quantized = quantize(model, c.options);
-                    c.constraints = estimate_private_input_constraints(quantized);
-                    c.fidelity = measure_fidelity(model, quantized, data.batch);
-                    float_accuracy = c.fidelity->float_accuracy;
-                } catch (const InputError& e) {
-                    c.refused = e.reason();
-                }
-                candidates.push_back(c);
-            }
-    const CalibrationChoice choice = choose_calibration(candidates, goal);
-    const CalibrationCandidate* chosen = choice.chosen ? &candidates[*choice.chosen] : nullptr;
+    const CalibrationGrid grid{widths(args, "input-bits", CalibrationGrid{}.input_bits, given.input_bits),
+                               widths(args, "weight-bits", CalibrationGrid{}.weight_bits, given.weight_bits),
+                               widths(args, "activation-bits", CalibrationGrid{}.activation_bits, given.activation_bits)};
+    const Calibration search = calibrate_model(model, data.batch, data.source, goal, grid, given.activation_error);
+    const std::vector<CalibrationCandidate>& candidates = search.candidates;
+    const double float_accuracy = search.float_accuracy;
+    const CalibrationChoice& choice = search.choice;
+    const CalibrationCandidate* chosen = search.chosen();
 
     nlohmann::json rows = nlohmann::json::array();
     out.text(fmt::format("model {}, {} labelled inputs ({}): float accuracy {:.2f}%", model.name, data.batch.inputs.size(),
@@ -123,7 +87,7 @@ int calibrate(const Args& args, const Output& out) {
     out.text(fmt::format("{:<11}{:<12}{:<16}{:>9}{:>10}{:>8}{:>13}", "input_bits", "weight_bits", "activation_bits", "accuracy",
                          "agreement", "loss", "constraints"));
     for (const auto& c : candidates) {
-        rows.push_back(candidate_json(c));
+        rows.push_back(to_json(c));
         const std::string widths = fmt::format("{:<11}{:<12}{:<16}", c.options.input_bits, c.options.weight_bits, c.options.activation_bits);
         out.text(c.fidelity ? fmt::format("{}{:>8.2f}%{:>9.2f}%{:>7.2f}%{:>13}{}", widths, 100 * c.fidelity->quantized_accuracy,
                                           100 * c.fidelity->agreement, 100 * (float_accuracy - c.fidelity->quantized_accuracy),
@@ -137,7 +101,7 @@ int calibrate(const Args& args, const Output& out) {
                              {"input_range", on.range_json()},
                              {"goal_met", choice.goal_met},
                              {"candidates", rows}};
-    result.update(goal_json(goal));
+    result.update(to_json(goal));
     if (!chosen && goal.kind == CalibrationGoal::Kind::Agreement)
         return goal_missed(out, result, InputError(args.required("model"), "(file)", "no candidate could be quantized (each row says why)"));
     if (!chosen)
@@ -147,13 +111,13 @@ int calibrate(const Args& args, const Output& out) {
                                                   "model's {:.2f}%: allow a larger --max-loss",
                                                   100 * goal.max_loss, 100 * float_accuracy)));
     settings.quantization = chosen->options;
-    nlohmann::json calibration = candidate_json(*chosen);
+    nlohmann::json calibration = to_json(*chosen);
     calibration.update({{"data", data.source},
                         {"inputs", data.batch.inputs.size()},
                         {"float_accuracy", float_accuracy},
                         {"input_range", on.range_json()},
                         {"goal_met", choice.goal_met}});
-    calibration.update(goal_json(goal));
+    calibration.update(to_json(goal));
     write_settings_file(settings_file, settings, calibration);
     result["chosen"] = calibration;
     result["settings"] = settings_file.string();

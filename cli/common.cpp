@@ -261,9 +261,11 @@ LabelledData labelled_data_from(const Args& args, const Model& model) {
 }
 
 // Where an input range that is not the data's comes from, for messages.
-std::string range_origin(const std::string& source) {
-    return source == "flags" ? "--input-min/--input-max" : source == "settings" ? "the settings file's"
-                           : source == "model"  ? "the model's own" : "the default [0, 1]";
+std::string range_origin(const SettledRange& range) {
+    return range.given_by == "flags"               ? "--input-min/--input-max"
+           : range.given_by == "settings"          ? "the settings file's"
+           : range.source == RangeSource::Model    ? "the model's own"
+                                                   : "the default [0, 1]";
 }
 
 }  // namespace
@@ -273,46 +275,29 @@ ModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
     ModelOnData on;
     on.model = load_model(args.required("model"), settings.input_range);
     on.data = labelled_data_from(args, on.model);
-    on.data_span = data_span(on.data.batch);
-    const bool from_flags = args.has("input-min");
-    const bool outside = on.data_span.min < on.model.input_min || on.data_span.max > on.model.input_max;
-    on.range_source = from_flags                                  ? "flags"
-                      : settings.input_range                      ? "settings"
-                      : on.model.input_range_declared             ? "model"
-                      : !args.has("range-from-data") && !outside  ? "default"
-                                                                  : "data";
-    if (args.has("range-from-data")) on.range_source = "data";
-    if (args.has("range-margin") && on.range_source != "data")
-        throw UsageError(fmt::format("--range-margin goes with an input range taken from the data, not {}", range_origin(on.range_source)));
-    if (on.range_source == "data") {
-        on.range_margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
-        const InputRange range = input_range_from_data(on.data.batch, on.range_margin, on.data.source);
-        on.model.input_min = range.min, on.model.input_max = range.max;
-        on.model.input_range_declared = true;
-    }
+    RangeChoice choice;
+    choice.from_data = args.has("range-from-data");
+    choice.given_by = args.has("input-min") ? "flags" : settings.input_range && !choice.from_data ? "settings" : "";
+    choice.margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
+    on.range = settle_input_range(on.model, on.data.batch, choice, on.data.source);
+    if (args.has("range-margin") && on.range.source != RangeSource::Data)
+        throw UsageError(fmt::format("--range-margin goes with an input range taken from the data, not {}", range_origin(on.range)));
     const QuantizedModel quantized = quantize(on.model, settings.quantization);
     quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
     return on;
 }
 
-nlohmann::json ModelOnData::range_json() const {
-    nlohmann::json j = {{"min", model.input_min}, {"max", model.input_max}, {"source", range_source},
-                        {"data_min", data_span.min}, {"data_max", data_span.max}};
-    if (range_source == "data") j["margin"] = range_margin;
-    return j;
-}
-
 std::string ModelOnData::range_text() const {
-    const std::string range = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
-    const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", data_span.min, data_span.max);
-    if (range_source == "data")
-        return fmt::format("{}: taken from the data ({}, widened by {}% of that on each side and rounded outward)", range, span,
-                           100 * range_margin);
-    if (range_source == "default")
+    const std::string bounds = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
+    const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", range.data_span.min, range.data_span.max);
+    if (range.source == RangeSource::Data)
+        return fmt::format("{}: taken from the data ({}, widened by {}% of that on each side and rounded outward)", bounds, span,
+                           100 * range.margin);
+    if (range.source == RangeSource::Default)
         return fmt::format("{}: the model states none (ONNX), the default holds the data ({}); --input-min/--input-max "
                            "declare the range it was trained on, --range-from-data takes the data's",
-                           range, span);
-    return fmt::format("{}: {} ({})", range, range_origin(range_source), span);
+                           bounds, span);
+    return fmt::format("{}: {} ({})", bounds, range_origin(range), span);
 }
 
 QuantizationOptions quantization_from(const Args& args) { return settings_from(args, true).quantization; }

@@ -16,6 +16,7 @@
 #include "zokml/core/timing.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/project/folder_proof.hpp"
+#include "zokml/project/calibrate.hpp"
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
@@ -109,11 +110,9 @@ struct LabelledData {
 struct ModelOnData {
     Model model;
     LabelledData data;
-    std::string range_source;  // "flags", "settings", "model", "default" (ONNX: [0, 1]) or "data"
-    InputRange data_span;      // the data's smallest and largest value
-    double range_margin = 0;   // the fraction of the span added on each side, for "data"
+    SettledRange range;  // given by "flags" or "settings"
     // {"min", "max", "source", "data_min", "data_max"} and "margin" for "data"
-    nlohmann::json range_json() const;
+    nlohmann::json range_json() const { return range.to_json(); }
     std::string range_text() const;  // "input range [-1.1, 1.1]: the data's ..."
 };
 ModelOnData model_on_data(const Args& args, const CircuitSettings& settings);

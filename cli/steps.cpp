@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "zokml/backend/backends.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
+#include "zokml/project/proof_verification.hpp"
 
 namespace zokml::cli {
 
@@ -109,33 +109,22 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
 StepResult verify_step(const fs::path& verification_key, const fs::path& proof_file, const Toolchain& toolchain,
                        const std::optional<fs::path>& folder, std::optional<Backend> backend, const ArtifactStore& store) {
     StepResult r("verify");
-    Keypair keypair = verification_keypair(verification_key);
     const Proof proof = read_proof(proof_file);
-    check_canonical(proof, keypair.verification_key, proof_file);
-    // A folder's own snarkjs key is trusted only after its transcript checks.
-    std::error_code unrelated;
-    const auto lock = folder ? find_lock(*folder) : std::nullopt;
-    const bool folder_key = lock && lock->keys && fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated);
-    if (folder_key) {
-        if (lock->keys->ceremony) check_ceremony(*folder, toolchain, store);
-        backend = backend.value_or(lock->keys->backend);
-    }
-    keypair.backend = backend.value_or(Backend::Zokrates);
-    const ScratchFolder scratch(fs::temp_directory_path());
-    const bool verified = timed(r.step, false, r.seconds,
-                                [&] { return make_backend(keypair.backend, toolchain)->verify(keypair, proof, scratch.path()); });
-    r.note = verified ? "PASSED" : "FAILED";
+    const ProofVerdict verdict = timed(r.step, false, r.seconds, [&] {
+        return verify_proof(verification_key, proof, proof_file, toolchain, folder, backend, store);
+    });
+    r.note = verdict.verified ? "PASSED" : "FAILED";
     json inputs = json::array();
     for (const auto& input : proof.inputs) inputs.push_back(input.to_decimal());
-    r.details = {{"verified", verified},
-                 {"backend", to_string(keypair.backend)},
+    r.details = {{"verified", verdict.verified},
+                 {"backend", to_string(verdict.backend)},
                  {"proof", proof_file.string()},
                  {"verification_key", verification_key.string()},
                  {"public_inputs", inputs}};
     if (folder) {
         r.details["folder"] = folder->string();
-        if (folder_key) r.details["setup"] = describe_setup(*lock->keys);
-        if (const auto output = decode_public_output(*folder, proof)) r.details["public"] = to_json(*output);
+        if (verdict.setup) r.details["setup"] = *verdict.setup;
+        if (verdict.public_output) r.details["public"] = to_json(*verdict.public_output);
     }
     return r;
 }

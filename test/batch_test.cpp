@@ -113,3 +113,17 @@ TEST_CASE("batch files: public values outside the model's input range and unknow
     CHECK(refused({{{0, 0, 0}}, {3}}, 3) == "labels[0]: 3 is not a class of the model (0 to 2)");
     CHECK(refused({{{0, 0, 1.001}}, {2}}, 3) == "accepted");  // within half a step of 1: rounds to 255
 }
+
+TEST_CASE("a batch built in memory with NaN or an infinity is refused as not a finite number", "[batch][hostile]") {
+    const auto refused = [](double value) -> std::string {
+        try {
+            quantize_batch(three_inputs(), {{{0, 0.5, 0}, {0, value, 0}}, {}}, 0, "inputs");
+        } catch (const InputError& e) {
+            return e.field() + ": " + e.reason();
+        }
+        return "accepted";
+    };
+    CHECK(refused(std::nan("")) == "inputs[1][1]: not a finite number (nan)");
+    CHECK(refused(INFINITY) == "inputs[1][1]: not a finite number (inf)");
+    CHECK(refused(-INFINITY) == "inputs[1][1]: not a finite number (-inf)");
+}

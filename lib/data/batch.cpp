@@ -208,6 +208,9 @@ LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch
         if (input.size() != model.input_size)
             throw InputError(file, fmt::format("inputs[{}]", n), fmt::format("{} values, the model takes {}", input.size(), model.input_size));
         for (std::size_t i = 0; i < input.size(); ++i) {
+            // The readers refuse them; a batch built in memory (the Python binding's) may hold them.
+            if (!std::isfinite(input[i]))
+                throw InputError(file, fmt::format("inputs[{}][{}]", n, i), fmt::format("not a finite number ({})", input[i]));
             const double v = (input[i] - model.input_min_float) * model.input_scale;
             if (!(v >= -0.5 && v < high))
                 throw InputError(file, fmt::format("inputs[{}][{}]", n, i), outside_range_reason(model, batch, input[i], high));

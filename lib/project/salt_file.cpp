@@ -49,9 +49,12 @@ OwnerSalt read_or_create_salt_file(const fs::path& file) {
     std::error_code error;
     if (fs::exists(file, error)) return {read_salt_file(file), false};
     const FieldElement salt = random_salt();
-    const std::string contents = json{{"format", kSaltFormat}, {"version", 1}, {"salt", salt.to_decimal()}}.dump() + "\n";
-    if (!write_new_file_atomically(file, contents)) return {read_salt_file(file), false};  // written meanwhile
+    if (!write_salt_file(file, salt)) return {read_salt_file(file), false};  // written meanwhile
     return {salt, true};
+}
+
+bool write_salt_file(const fs::path& file, const FieldElement& salt) {
+    return write_new_file_atomically(file, json{{"format", kSaltFormat}, {"version", 1}, {"salt", salt.to_decimal()}}.dump() + "\n");
 }
 
 }  // namespace zokml

@@ -21,4 +21,8 @@ struct OwnerSalt {
 };
 OwnerSalt read_or_create_salt_file(const std::filesystem::path& file);
 
+// Writes `salt` to a new salt file (atomically, mode 0600); false, and nothing written, when
+// `file` exists: a salt file is never replaced.
+bool write_salt_file(const std::filesystem::path& file, const FieldElement& salt);
+
 }  // namespace zokml

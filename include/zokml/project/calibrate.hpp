@@ -1,0 +1,83 @@
+// Calibration (zokml calibrate, zokml.calibrate in Python): the model's input range settled
+// against labelled data, then every quantization of a grid measured on it, and the one that
+// suits the goal chosen (choose_calibration).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zokml/data/batch.hpp"
+#include "zokml/data/calibration.hpp"
+#include "zokml/model/model.hpp"
+
+namespace zokml {
+
+// Where the model's input range comes from.
+enum class RangeSource {
+    Given,    // the caller's (the command's --input-min/--input-max or a settings file)
+    Model,    // the model file's own
+    Default,  // a model that states none (ONNX): [0, 1], which holds the data
+    Data,     // the data's span, widened by a margin
+};
+
+// How to settle the range: `given_by` names who fixed it when the caller did (the model carries it
+// already; the command's "flags" or "settings"), else the model's own; for a model that states
+// none, [0, 1] when the data lies in it and the data's otherwise. `from_data` takes the data's in
+// every case but a given one.
+struct RangeChoice {
+    std::string given_by;  // empty: not given
+    bool from_data = false;
+    double margin = 0.05;  // a fraction of the data's span added on each side (data only)
+};
+
+struct SettledRange {
+    InputRange range;
+    RangeSource source = RangeSource::Model;
+    std::string given_by;   // Given only
+    InputRange data_span;   // the data's smallest and largest value
+    double margin = 0;      // Data only
+    // {"min", "max", "source" (given_by for a given range), "data_min", "data_max"} and "margin" for data
+    nlohmann::json to_json() const;
+};
+
+// Settles `model`'s input range (set in it, declared) for its labelled `data`; InputError naming
+// `data_name` when a range cannot be taken from the data (every value equal).
+SettledRange settle_input_range(Model& model, const FloatBatch& data, const RangeChoice& choice, const std::string& data_name);
+
+// The widths tried: fewer bits make smaller circuits (each input costs input_bits + 1
+// constraints, each open sign test its width) until rounding costs accuracy.
+struct CalibrationGrid {
+    std::vector<unsigned> input_bits = {4, 6, 8};
+    std::vector<unsigned> weight_bits = {4, 6, 8, 10, 12};
+    std::vector<unsigned> activation_bits = {0, 8, 12, 16};
+};
+
+struct Calibration {
+    std::vector<CalibrationCandidate> candidates;  // in grid order
+    double float_accuracy = 0;
+    CalibrationChoice choice;
+    const CalibrationCandidate* chosen() const { return choice.chosen ? &candidates[*choice.chosen] : nullptr; }
+};
+
+// Called after each candidate is measured.
+using CalibrationProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Quantizes the model with every combination of the grid (and `activation_error`), runs the
+// integer reference on the labelled data, estimates each private-input circuit's constraints and
+// chooses by `goal`. A candidate the model cannot be quantized to is kept with its reason. The
+// data's values and labels must suit the model (quantize_batch's InputError naming `data_name`).
+Calibration calibrate_model(const Model& model, const FloatBatch& data, const std::string& data_name, const CalibrationGoal& goal,
+                            const CalibrationGrid& grid = {}, double activation_error = QuantizationOptions{}.activation_error,
+                            const CalibrationProgress& progress = {});
+
+// {"input_bits", "weight_bits", "activation_bits"} and either "refused" or "quantized_accuracy",
+// "agreement", "loss", "estimated_constraints".
+nlohmann::json to_json(const CalibrationCandidate& candidate);
+// {"goal": name} and "min_agreement" (agreement) or "max_loss".
+nlohmann::json to_json(const CalibrationGoal& goal);
+
+}  // namespace zokml

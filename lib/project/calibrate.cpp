@@ -1,0 +1,107 @@
+#include "zokml/project/calibrate.hpp"
+
+#include <optional>
+#include <stdexcept>
+
+#include "zokml/circuit/private_input.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/data/fidelity.hpp"
+
+namespace zokml {
+
+namespace {
+
+std::string source_name(RangeSource source, const std::string& given_by) {
+    switch (source) {
+        case RangeSource::Given: return given_by;
+        case RangeSource::Model: return "model";
+        case RangeSource::Default: return "default";
+        case RangeSource::Data: return "data";
+    }
+    throw std::logic_error("unknown range source");
+}
+
+}  // namespace
+
+nlohmann::json SettledRange::to_json() const {
+    nlohmann::json j = {{"min", range.min}, {"max", range.max}, {"source", source_name(source, given_by)},
+                        {"data_min", data_span.min}, {"data_max", data_span.max}};
+    if (source == RangeSource::Data) j["margin"] = margin;
+    return j;
+}
+
+SettledRange settle_input_range(Model& model, const FloatBatch& data, const RangeChoice& choice, const std::string& data_name) {
+    SettledRange settled;
+    settled.data_span = data_span(data);
+    const bool outside = settled.data_span.min < model.input_min || settled.data_span.max > model.input_max;
+    settled.given_by = choice.given_by;
+    settled.source = !choice.given_by.empty()                                   ? RangeSource::Given
+                     : choice.from_data                             ? RangeSource::Data
+                     : model.input_range_declared                   ? RangeSource::Model
+                     : outside                                      ? RangeSource::Data
+                                                                    : RangeSource::Default;
+    if (settled.source == RangeSource::Data) {
+        settled.margin = choice.margin;
+        const InputRange range = input_range_from_data(data, choice.margin, data_name);
+        model.input_min = range.min, model.input_max = range.max;
+        model.input_range_declared = true;
+    }
+    settled.range = {model.input_min, model.input_max};
+    return settled;
+}
+
+Calibration calibrate_model(const Model& model, const FloatBatch& data, const std::string& data_name, const CalibrationGoal& goal,
+                            const CalibrationGrid& grid, double activation_error, const CalibrationProgress& progress) {
+    Calibration calibration;
+    const std::size_t total = grid.input_bits.size() * grid.weight_bits.size() * grid.activation_bits.size();
+    bool data_checked = false;
+    for (const unsigned input_bits : grid.input_bits)
+        for (const unsigned weight_bits : grid.weight_bits)
+            for (const unsigned activation_bits : grid.activation_bits) {
+                CalibrationCandidate c;
+                c.options = {input_bits, weight_bits, activation_bits, activation_error};
+                std::optional<QuantizedModel> quantized;
+                try {
+                    quantized.emplace(quantize(model, c.options));
+                    c.constraints = estimate_private_input_constraints(*quantized);
+                } catch (const InputError& e) {
+                    quantized.reset();
+                    c.refused = e.reason();
+                }
+                if (quantized) {
+                    // Every value in range, every label a class: the data's error, thrown, not a candidate's.
+                    if (!data_checked) quantize_batch(*quantized, data, quantized->classes(), data_name);
+                    data_checked = true;
+                    c.fidelity = measure_fidelity(model, *quantized, data);
+                    calibration.float_accuracy = c.fidelity->float_accuracy;
+                }
+                calibration.candidates.push_back(c);
+                if (progress) progress(calibration.candidates.size(), total);
+            }
+    calibration.choice = choose_calibration(calibration.candidates, goal);
+    return calibration;
+}
+
+nlohmann::json to_json(const CalibrationCandidate& c) {
+    nlohmann::json j = {{"input_bits", c.options.input_bits},
+                        {"weight_bits", c.options.weight_bits},
+                        {"activation_bits", c.options.activation_bits}};
+    if (!c.fidelity) {
+        j["refused"] = c.refused;
+        return j;
+    }
+    j["quantized_accuracy"] = c.fidelity->quantized_accuracy;
+    j["agreement"] = c.fidelity->agreement;
+    j["loss"] = c.fidelity->float_accuracy - c.fidelity->quantized_accuracy;
+    j["estimated_constraints"] = c.constraints;
+    return j;
+}
+
+nlohmann::json to_json(const CalibrationGoal& goal) {
+    nlohmann::json j = {{"goal", goal.name()}};
+    if (goal.kind == CalibrationGoal::Kind::Agreement) j["min_agreement"] = goal.min_agreement;
+    else j["max_loss"] = goal.max_loss;
+    return j;
+}
+
+}  // namespace zokml

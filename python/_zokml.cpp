@@ -1,0 +1,338 @@
+// zokml._zokml: the library's circuit-folder API for Python (python/zokml/__init__.py wraps it).
+// Each function calls the library as the command does; none holds logic of its own beyond
+// converting values. The GIL is released while the toolchain runs (compile, setup, prove, verify).
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "zokml/backend/backends.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/core/files.hpp"
+#include "zokml/core/installation.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/data/batch.hpp"
+#include "zokml/model/model.hpp"
+#include "zokml/model/onnx.hpp"
+#include "zokml/project/ceremony.hpp"
+#include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/folder_proof.hpp"
+#include "zokml/project/proof_verification.hpp"
+#include "zokml/project/salt_file.hpp"
+#include "zokml/project/settings.hpp"
+#include "zokml/quantize/quantize.hpp"
+#include "zokml/toolchain/toolchain.hpp"
+
+namespace py = pybind11;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace zokml {
+namespace {
+
+// JSON crosses as text: json.loads on the Python side gives plain dicts, lists and numbers.
+py::object to_python(const json& value) { return py::module_::import("json").attr("loads")(value.dump()); }
+json from_python(const py::object& value) {
+    return json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());
+}
+
+// The share/zokml folder of an installed prefix, from where this module lies:
+// <prefix>/lib/python3/dist-packages/zokml/_zokml.so -> <prefix>/share/zokml (ZOKML_SHARE_FROM_MODULE),
+// registered when it holds the toolchain, wherever the prefix was moved to. In a build tree or
+// a pip installation without it, the library's own fallbacks (the source tree) apply.
+void register_share_folder() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<const void*>(&register_share_folder), &info) == 0 || info.dli_fname == nullptr) return;
+    std::error_code error;
+    const fs::path share = fs::weakly_canonical(fs::path(info.dli_fname).parent_path() / ZOKML_SHARE_FROM_MODULE, error);
+    if (!error && fs::is_directory(share / "tools", error)) register_installation(share);
+}
+
+// A model and where it came from: a file, or ONNX bytes (a torch module exported in memory)
+// that generate writes into the circuit folder as model.onnx.
+struct PyModel {
+    Model model;
+    std::optional<fs::path> file;
+    std::string onnx_bytes;
+};
+
+PyModel load(const fs::path& file) { return {load_model(file), fs::absolute(file), {}}; }
+
+PyModel from_onnx_bytes(const py::bytes& bytes, const std::string& name) {
+    PyModel m;
+    m.onnx_bytes = bytes;
+    OnnxOptions options;
+    options.name = name;
+    m.model = model_from_onnx(m.onnx_bytes, name + ".onnx", options);
+    m.model.input_range_declared = false;  // as load_model reads an ONNX file
+    return m;
+}
+
+CircuitSettings settings_from(const py::object& settings) { return CircuitSettings::from_json(from_python(settings), "settings"); }
+
+// The rows of a C-contiguous float64 array (1-D: one row).
+FloatBatch rows_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& array) {
+    FloatBatch batch;
+    const std::size_t rows = array.ndim() == 1 ? 1 : static_cast<std::size_t>(array.shape(0));
+    const std::size_t width = array.ndim() == 1 ? static_cast<std::size_t>(array.shape(0)) : static_cast<std::size_t>(array.shape(1));
+    const double* data = array.data();
+    for (std::size_t r = 0; r < rows; ++r) batch.inputs.emplace_back(data + r * width, data + (r + 1) * width);
+    return batch;
+}
+
+// A circuit folder: spec.output; the model file is the folder's own model.onnx when the model
+// came as bytes, the public batch the folder's batch.json (a zokml-batch file) when given.
+json generate(const PyModel& model, const fs::path& folder, const CircuitSettings& settings, const std::optional<FloatBatch>& batch) {
+    CircuitSpec spec;
+    spec.name = model.model.name;
+    spec.settings = settings;
+    spec.output = fs::absolute(folder);
+    fs::create_directories(spec.output);
+    if (model.file) {
+        spec.model = *model.file;
+    } else {
+        spec.model = spec.output / "model.onnx";
+        write_file_atomically(spec.model, model.onnx_bytes);
+    }
+    if (batch) {
+        spec.batch = spec.output / "batch.json";
+        const json file = {{"format", "zokml-batch"}, {"version", 1}, {"inputs", batch->inputs}, {"labels", batch->labels}};
+        write_file_atomically(spec.batch, file.dump());
+    }
+    const CircuitLock lock = write_generated(spec, generate_circuit(spec));
+    return {{"folder", spec.output.string()},
+            {"variant", to_string(spec.settings.variant)},
+            {"model_fingerprint", lock.model_fingerprint},
+            {"circuit_fingerprint", lock.circuit_fingerprint}};
+}
+
+json compile(const fs::path& folder) {
+    const auto compiled = compile_folder(folder, Toolchain(), ArtifactStore());
+    return {{"constraints", compiled.program.constraints},
+            {"cache", to_string(compiled.outcome)},
+            {"key", compiled.key},
+            {"program", compiled.program.program.string()}};
+}
+
+json setup(const fs::path& folder, const std::string& scheme_name, const std::optional<std::string>& backend_name) {
+    const Scheme scheme = scheme_from_string(scheme_name);
+    std::optional<Backend> backend;
+    if (backend_name) backend = backend_from_string(*backend_name);
+    else if (const auto lock = find_lock(folder)) backend = lock->spec.settings.backend;
+    const Backend chosen = backend.value_or(default_setup_backend(scheme));
+    json result = {{"scheme", to_string(scheme)}, {"backend", to_string(chosen)}};
+    if (chosen == Backend::Snarkjs) {
+        setup_folder_single_party(folder, std::nullopt, Toolchain(), ArtifactStore());
+        result["single_party"] = true;
+    } else {
+        const auto keys = setup_folder(folder, scheme, Toolchain(), ArtifactStore(), chosen);
+        result["cache"] = to_string(keys.outcome);
+        result["key"] = keys.key;
+    }
+    const CircuitLock lock = read_lock(folder);
+    if (lock.compiled) result["constraints"] = lock.compiled->constraints;
+    return result;
+}
+
+json proof_result(const FolderProof& proven) { return {{"proof", proven.proof.to_json()}, {"public", to_json(proven.public_output)}}; }
+
+// The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
+struct Salt {
+    FieldElement value;
+};
+
+}  // namespace
+}  // namespace zokml
+
+PYBIND11_MODULE(_zokml, m) {
+    using namespace zokml;
+    m.doc() = "zokml's library bound for Python (use the package zokml, which wraps it)";
+    register_share_folder();
+
+    py::register_exception_translator([](std::exception_ptr p) {
+        const auto raise = [](const char* name, py::tuple args) {
+            const py::object cls = py::module_::import("zokml._errors").attr(name);
+            PyErr_SetObject(cls.ptr(), cls(*args).ptr());
+        };
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const InputError& e) {
+            raise("InputError", py::make_tuple(e.what(), e.file().string(), e.field(), e.reason()));
+        } catch (const ToolchainError& e) {
+            raise("ToolchainError", py::make_tuple(e.what(), to_string(e.step()), e.exit_code(), e.tool_output()));
+        } catch (const std::invalid_argument& e) {
+            raise("UsageError", py::make_tuple(e.what()));
+        } catch (const std::system_error& e) {  // std::filesystem::filesystem_error among them
+            raise("ZokmlIOError", py::make_tuple(e.what()));
+        }
+    });
+
+    py::class_<PyModel>(m, "Model")
+        .def_property_readonly("name", [](const PyModel& self) { return self.model.name; })
+        .def_property_readonly("parameters", [](const PyModel& self) { return self.model.parameter_count(); })
+        .def_property_readonly("input_size", [](const PyModel& self) { return self.model.input_size; })
+        .def_property_readonly("classes", [](const PyModel& self) { return quantize(self.model).classes(); })
+        .def_property_readonly("input_range",
+                               [](const PyModel& self) -> std::optional<std::pair<double, double>> {
+                                   if (!self.model.input_range_declared) return std::nullopt;
+                                   return std::pair{self.model.input_min, self.model.input_max};
+                               })
+        .def_property_readonly("file", [](const PyModel& self) { return self.file; })
+        .def("run", [](const PyModel& self, const std::vector<double>& input) { return run_float(self.model, input); });
+    m.def("load_model", &load, py::arg("file"));
+    m.def("model_from_onnx", &from_onnx_bytes, py::arg("onnx"), py::arg("name"));
+
+    m.def("default_settings", [](const std::string& variant) {
+        CircuitSettings settings;
+        settings.variant = variant_from_string(variant);
+        return to_python(settings.to_json());
+    });
+    m.def("check_settings", [](const py::object& settings) { return to_python(settings_from(settings).to_json()); });
+    m.def("read_settings", [](const fs::path& file) { return to_python(read_settings_file(file).to_json()); });
+    m.def("write_settings", [](const fs::path& file, const py::object& settings) { write_settings_file(file, settings_from(settings)); });
+    m.def("setting_options", [] {
+        json options = json::array();
+        for (const auto& o : setting_options()) {
+            json variants = json::array();
+            for (const Variant v : o.variants) variants.push_back(to_string(v));
+            options.push_back({{"name", o.name}, {"help", o.help}, {"variants", variants}, {"min", o.accepted.lo},
+                               {"max", o.accepted.hi}, {"flag", o.flag}});
+        }
+        return to_python(options);
+    });
+
+    m.def("generate", [](const PyModel& model, const fs::path& folder, const py::object& settings,
+                         const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& batch,
+                         const std::optional<std::vector<int>>& labels) {
+        std::optional<FloatBatch> rows;
+        if (batch) {
+            rows = rows_of(*batch);
+            rows->labels = labels.value_or(std::vector<int>{});
+        }
+        const CircuitSettings checked = settings_from(settings);
+        json result;
+        {
+            py::gil_scoped_release release;
+            result = generate(model, folder, checked, rows);
+        }
+        return to_python(result);
+    }, py::arg("model"), py::arg("folder"), py::arg("settings"), py::arg("batch") = std::nullopt, py::arg("labels") = std::nullopt);
+    m.def("read_lock", [](const fs::path& folder) {
+        const CircuitLock lock = read_lock(folder);
+        json result = {{"spec", lock.spec.to_json(folder)}, {"model_fingerprint", lock.model_fingerprint}};
+        if (lock.compiled) result["constraints"] = lock.compiled->constraints;
+        result["has_keys"] = lock.keys.has_value();
+        return to_python(result);
+    });
+
+    m.def("compile", [](const fs::path& folder) {
+        json result;
+        {
+            py::gil_scoped_release release;
+            result = compile(folder);
+        }
+        return to_python(result);
+    });
+    m.def("setup", [](const fs::path& folder, const std::string& scheme, const std::optional<std::string>& backend) {
+        json result;
+        {
+            py::gil_scoped_release release;
+            result = setup(folder, scheme, backend);
+        }
+        return to_python(result);
+    }, py::arg("folder"), py::arg("scheme") = "g16", py::arg("backend") = std::nullopt);
+
+    py::class_<Salt>(m, "Salt")
+        .def_static("random", [] { return Salt{random_salt()}; })
+        .def_static("load", [](const fs::path& file) { return Salt{read_salt_file(file)}; })
+        .def("save", [](const Salt& self, const fs::path& file) {
+            if (!write_salt_file(file, self.value)) throw InputError(file, "(file)", "exists already: a salt file is never replaced");
+        })
+        .def("reveal", [](const Salt& self) { return self.value.to_decimal(); });
+
+    m.def("commit", [](const PyModel& model, const py::object& settings, const Salt& salt) {
+        return commit_model(quantize(model.model, settings_from(settings).quantization), salt.value).to_decimal();
+    });
+
+    m.def("prove", [](const fs::path& folder, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
+                      std::optional<int> claimed_class, std::optional<std::int64_t> threshold, const std::optional<Salt>& salt,
+                      const std::optional<fs::path>& model) {
+        ProofRequest request;
+        if (input) {
+            request.float_inputs = rows_of(*input);
+            request.input_name = "input";
+        }
+        request.claimed_class = claimed_class;
+        request.threshold = threshold;
+        if (salt) request.salt = salt->value;
+        request.model = model;
+        json result;
+        {
+            py::gil_scoped_release release;
+            result = proof_result(prove_folder(folder, request, Toolchain(), ArtifactStore()));
+        }
+        return to_python(result);
+    }, py::arg("folder"), py::arg("input") = std::nullopt, py::arg("claimed_class") = std::nullopt,
+       py::arg("threshold") = std::nullopt, py::arg("salt") = std::nullopt, py::arg("model") = std::nullopt);
+
+    m.def("prove_batch", [](const fs::path& folder, const py::array_t<double, py::array::c_style | py::array::forcecast>& inputs,
+                            const std::optional<Salt>& salt, std::size_t jobs, const std::optional<py::function>& done) {
+        const FloatBatch rows = rows_of(inputs);
+        BatchProofDone on_done;
+        if (done) on_done = [&done](std::size_t index, const FolderProof&, double seconds) {
+            py::gil_scoped_acquire acquire;
+            (*done)(index, seconds);
+        };
+        std::optional<FieldElement> salt_value;
+        if (salt) salt_value = salt->value;
+        json results = json::array();
+        {
+            py::gil_scoped_release release;
+            for (const auto& proven : prove_folder_batch(folder, rows, "inputs", salt_value, jobs, Toolchain(), ArtifactStore(), on_done))
+                results.push_back(proof_result(proven));
+        }
+        return to_python(results);
+    }, py::arg("folder"), py::arg("inputs"), py::arg("salt") = std::nullopt, py::arg("jobs") = 1, py::arg("done") = std::nullopt);
+
+    m.def("verify", [](const fs::path& folder, const py::object& proof_json, const std::optional<std::string>& backend_name) {
+        const fs::path proof_name = "proof";
+        Proof proof;
+        try {
+            proof = Proof::from_json(from_python(proof_json));
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw InputError(proof_name, "(proof)", std::string("not a proof: ") + e.what());
+        }
+        std::optional<Backend> backend;
+        if (backend_name) backend = backend_from_string(*backend_name);
+        ProofVerdict verdict;
+        {
+            py::gil_scoped_release release;
+            verdict = verify_proof(keys_folder(folder) / "verification.key", proof, proof_name, Toolchain(), folder, backend,
+                                   ArtifactStore());
+        }
+        json result = {{"verified", verdict.verified}, {"backend", to_string(verdict.backend)}};
+        if (verdict.setup) result["setup"] = *verdict.setup;
+        if (verdict.public_output) result["public"] = to_json(*verdict.public_output);
+        return to_python(result);
+    }, py::arg("folder"), py::arg("proof"), py::arg("backend") = std::nullopt);
+
+    m.def("export_verifier", [](const fs::path& folder) {
+        const Keypair keypair = verification_keypair(keys_folder(folder) / "verification.key");
+        py::gil_scoped_release release;
+        const TempFolder scratch(fs::temp_directory_path(), ".zokml-scratch");
+        return Toolchain().export_verifier(keypair, scratch.path());
+    });
+
+    m.def("toolchain", [] { return Toolchain::locate(); });
+    m.def("installation_dir", &installation_dir);
+}

@@ -1,0 +1,354 @@
+"""zokml for Python: prove what a neural network computes, with ZoKrates, from PyTorch and NumPy.
+
+    import zokml
+    model = zokml.Model.from_torch(net, example=X[:1])
+    circuit = zokml.generate(model, "digits-circuit", zokml.Settings(input_bits=8))
+    circuit.setup()
+    proof = circuit.prove(X[0])          # proof.public == {"class": 3}
+    assert circuit.verify(proof)
+
+Every call runs zokml's C++ library as the command ``zokml`` does (docs/python.md); errors are
+:class:`zokml.Error` subclasses carrying the command's messages.
+"""
+
+import io
+import os
+import threading
+import time
+
+from . import _zokml
+from ._errors import Error, InputError, ToolchainError, UsageError, ZokmlIOError
+
+__all__ = [
+    "Circuit", "Commitment", "Error", "InputError", "Model", "Proof", "Salt", "Settings", "ToolchainError",
+    "UsageError", "ZokmlIOError", "commit", "generate",
+]
+
+
+def _float_rows(values, name, batch):
+    """A C-contiguous float64 NumPy array of the records (torch tensors and any float dtype).
+
+    One record is flattened to a row; a batch keeps its first axis and flattens the rest. Values are
+    never clamped or checked here: the library refuses NaN, a wrong width or a value out of range.
+    """
+    import numpy as np
+
+    if type(values).__module__.split(".")[0] == "torch":  # no import of torch for it
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values)
+    if array.dtype.kind not in "fiu":
+        raise InputError(f"{name}: expected numbers, got an array of {array.dtype}", name, name,
+                         f"expected numbers, got an array of {array.dtype}")
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    if batch:
+        if array.ndim < 2:
+            raise InputError(f"{name}: expected a batch (one record per row), got shape {array.shape}", name, name,
+                             f"expected a batch (one record per row), got shape {array.shape}")
+        return array.reshape(array.shape[0], -1)
+    return array.reshape(-1)
+
+
+class _Progress:
+    """A tqdm line for a step while it runs (the GIL is released meanwhile); nothing when disabled."""
+
+    def __init__(self, step, enabled, total=None):
+        self._bar = None
+        self._stop = threading.Event()
+        if not enabled:
+            return
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(total=total, desc=step, unit="proof" if total else "s", leave=False,
+                         bar_format=None if total else "{desc} {elapsed}")
+        if total is None:
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
+
+    def _tick(self):
+        while not self._stop.wait(0.2):
+            self._bar.refresh()
+
+    def update(self, *_):
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        if self._bar is not None:
+            self._bar.close()
+
+
+class Model:
+    """A float classifier: a zokml JSON model or an ONNX file, or a torch module exported to ONNX in memory."""
+
+    def __init__(self, bound, input_shape=None):
+        self._model = bound
+        self._input_shape = input_shape
+
+    @staticmethod
+    def load(path):
+        """A model file (zokml JSON or ONNX); InputError naming the file and field when it is not one."""
+        return Model(_zokml.load_model(os.fspath(path)))
+
+    @staticmethod
+    def from_torch(module, example, name="model"):
+        """``torch.onnx.export`` of ``module`` into memory, for inputs shaped like ``example`` (a batch of one)."""
+        import torch
+
+        tensor = torch.as_tensor(_float_rows(example, "example", False).reshape(getattr(example, "shape", (1, -1))),
+                                 dtype=torch.float32)
+        buffer = io.BytesIO()
+        was_training = module.training
+        module.eval()
+        try:
+            torch.onnx.export(module, (tensor,), buffer, input_names=["input"], output_names=["output"])
+        finally:
+            module.train(was_training)
+        return Model(_zokml.model_from_onnx(buffer.getvalue(), name), tuple(tensor.shape[1:]))
+
+    @property
+    def name(self):
+        return self._model.name
+
+    @property
+    def parameters(self):
+        """The number of weights and biases."""
+        return self._model.parameters
+
+    @property
+    def input_shape(self):
+        return self._input_shape or (self._model.input_size,)
+
+    @property
+    def classes(self):
+        return self._model.classes
+
+    @property
+    def input_range(self):
+        """(min, max) of every input value as the model file states it; None for ONNX (give it in the Settings)."""
+        return self._model.input_range
+
+    def __repr__(self):
+        return f"zokml.Model({self.name!r}, {self.parameters} parameters, input {self.input_shape}, {self.classes} classes)"
+
+
+class Settings:
+    """A circuit's settings: the variant and every option (zokml's setting_options(), the command's flags).
+
+    ``Settings(variant="private-input", input_bits=8, input_range=(0, 1))``; options are attributes.
+    """
+
+    def __init__(self, variant="private-input", *, input_range=None, backend=None, **options):
+        document = _zokml.default_settings(variant)
+        unknown = [name for name in options if name not in document["options"]]
+        if unknown:
+            known = ", ".join(sorted(document["options"]))
+            raise UsageError(f"{variant} takes no option {unknown[0]} (its options: {known})")
+        document["options"].update(options)
+        if input_range is not None:
+            document["input_range"] = {"min": float(input_range[0]), "max": float(input_range[1])}
+        if backend is not None:
+            document["backend"] = backend
+        self._document = _zokml.check_settings(document)
+
+    @staticmethod
+    def from_dict(document):
+        """Settings from their JSON (``to_dict``'s, a settings file's); InputError naming the field."""
+        settings = Settings.__new__(Settings)
+        settings._document = _zokml.check_settings(document)
+        return settings
+
+    @staticmethod
+    def load(path):
+        """A settings file (written by ``zokml calibrate`` or ``save``)."""
+        return Settings.from_dict(_zokml.read_settings(os.fspath(path)))
+
+    def save(self, path):
+        _zokml.write_settings(os.fspath(path), self._document)
+
+    def to_dict(self):
+        import copy
+
+        return copy.deepcopy(self._document)
+
+    def with_variant(self, variant, **options):
+        """The same quantization and range for another variant (its own options at their defaults)."""
+        shared = {name: value for name, value in self._document["options"].items()
+                  if name in _zokml.default_settings(variant)["options"]}
+        shared.update(options)
+        document = self._document
+        return Settings(variant, input_range=(document["input_range"]["min"], document["input_range"]["max"])
+                        if "input_range" in document else None, backend=document.get("backend"), **shared)
+
+    @property
+    def variant(self):
+        return self._document["variant"]
+
+    @property
+    def input_range(self):
+        r = self._document.get("input_range")
+        return (r["min"], r["max"]) if r else None
+
+    def __getattr__(self, name):
+        options = self.__dict__.get("_document", {}).get("options", {})
+        if name in options:
+            return options[name]
+        raise AttributeError(f"zokml.Settings has no option {name!r}")
+
+    def __eq__(self, other):
+        return isinstance(other, Settings) and self._document == other._document
+
+    def __repr__(self):
+        options = ", ".join(f"{k}={v!r}" for k, v in self._document["options"].items())
+        return f"zokml.Settings({self.variant!r}, {options})"
+
+
+class Salt:
+    """The model owner's secret salt (248 random bits); its repr never shows it."""
+
+    def __init__(self, bound):
+        self._salt = bound
+
+    @staticmethod
+    def random():
+        return Salt(_zokml.Salt.random())
+
+    @staticmethod
+    def load(path):
+        """A salt file (``zokml commit --salt FILE``)."""
+        return Salt(_zokml.Salt.load(os.fspath(path)))
+
+    def save(self, path):
+        """Writes a new salt file (mode 0600); InputError when the file exists."""
+        self._salt.save(os.fspath(path))
+
+    def __repr__(self):
+        return "zokml.Salt(<secret>)"
+
+    __str__ = __repr__
+
+
+class Commitment:
+    """The commitment to a model's quantized parameters: ``value`` (int), ``hex``, and the ``salt`` behind it."""
+
+    def __init__(self, value, salt):
+        self.value = value
+        self.salt = salt
+
+    @property
+    def hex(self):
+        return f"0x{self.value:064x}"
+
+    @property
+    def decimal(self):
+        return str(self.value)
+
+    def __repr__(self):
+        return f"zokml.Commitment({self.hex})"
+
+
+def commit(model, settings=None, salt=None):
+    """The Poseidon commitment to ``model``'s parameters quantized with ``settings`` (``zokml commit``),
+    salted with ``salt`` (a fresh random one when None: keep it, proofs about the commitment need it)."""
+    settings = settings or Settings()
+    salt = salt or Salt.random()
+    return Commitment(int(_zokml.commit(model._model, settings._document, salt._salt)), salt)
+
+
+class Proof:
+    """A proof: ``json`` (ZoKrates' proof JSON, a dict ``json.dump`` writes) and ``public`` (what it reveals)."""
+
+    def __init__(self, document, public, seconds=None):
+        self.json = document
+        self.public = public
+        self.seconds = seconds
+
+    def save(self, path):
+        import json
+
+        with open(path, "w") as f:
+            json.dump(self.json, f, indent=2)
+
+    def __repr__(self):
+        return f"zokml.Proof({self.public})"
+
+
+class Circuit:
+    """A circuit folder (``zokml generate``'s): compile, setup, prove, verify and export with its keys."""
+
+    def __init__(self, folder):
+        self.folder = os.path.abspath(os.fspath(folder))
+
+    @property
+    def settings(self):
+        lock = _zokml.read_lock(self.folder)["spec"]
+        return Settings.from_dict({k: lock[k] for k in ("variant", "options", "input_range", "backend") if k in lock})
+
+    def compile(self, progress=True):
+        """Compiles the sources (cached); returns {"constraints", "cache", "key", "program"}."""
+        with _Progress("compile", progress):
+            return _zokml.compile(self.folder)
+
+    def setup(self, scheme="g16", backend=None, progress=True):
+        """Compiles when needed, then the proving and verification keys (``zokml setup``)."""
+        started = time.monotonic()
+        with _Progress("setup", progress):
+            result = _zokml.setup(self.folder, scheme, backend)
+        result["seconds"] = time.monotonic() - started
+        return result
+
+    def prove(self, input=None, *, claimed_class=None, threshold=None, salt=None, model=None, progress=True):
+        """A proof (``zokml prove``): of ``input`` (one record, any float array, quantized with the model's
+        range and refused outside it), or for private-model of the public batch's accuracy (``threshold``,
+        ``salt``: the commitment's)."""
+        rows = None if input is None else _float_rows(input, "input", False)
+        started = time.monotonic()
+        with _Progress("prove", progress):
+            result = _zokml.prove(self.folder, rows, claimed_class, threshold, salt and salt._salt,
+                                  None if model is None else os.fspath(model))
+        return Proof(result["proof"], result["public"], time.monotonic() - started)
+
+    def prove_many(self, inputs, *, jobs=1, salt=None, progress=True):
+        """Proofs of many records (the first axis), ``jobs`` prover sessions side by side."""
+        rows = _float_rows(inputs, "inputs", True)
+        seconds = {}
+        with _Progress("prove", progress, total=len(rows)) as bar:
+            def done(index, s):
+                seconds[index] = s
+                bar.update()
+
+            results = _zokml.prove_batch(self.folder, rows, salt and salt._salt, jobs, done)
+        return [Proof(r["proof"], r["public"], seconds.get(i)) for i, r in enumerate(results)]
+
+    def verify(self, proof, backend=None):
+        """True when the proof verifies with the folder's verification key (``zokml verify``)."""
+        return self.verify_details(proof, backend)["verified"]
+
+    def verify_details(self, proof, backend=None):
+        """``zokml verify --json``'s verdict: {"verified", "backend", "setup", "public"}."""
+        document = proof.json if isinstance(proof, Proof) else proof
+        return _zokml.verify(self.folder, document, backend)
+
+    def export_verifier(self, path=None):
+        """The Solidity verifier of the folder's key (``zokml export-verifier``); written to ``path`` when given."""
+        source = _zokml.export_verifier(self.folder)
+        if path is not None:
+            with open(path, "w") as f:
+                f.write(source)
+        return source
+
+    def __repr__(self):
+        return f"zokml.Circuit({self.folder!r})"
+
+
+def generate(model, folder, settings=None, *, batch=None, labels=None):
+    """The circuit folder of ``model`` with ``settings`` (``zokml generate``). private-model: ``batch`` and
+    ``labels`` are its public labelled batch (written into the folder as batch.json)."""
+    settings = settings or Settings()
+    rows = None if batch is None else _float_rows(batch, "batch", True)
+    label_list = None if labels is None else [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
+    _zokml.generate(model._model, os.fspath(folder), settings._document, rows, label_list)
+    return Circuit(folder)
