@@ -46,6 +46,6 @@ batch = zokml.generate(model, "accuracy-circuit", cal.settings.with_variant("pri
                        batch=X_test[:20], labels=y_test[:20])
 batch.setup()
 accuracy = batch.prove(threshold=18, salt=commitment.salt)
-print(f"commitment: {commitment.hex}")
+print(f"published commitment: {commitment.value}")
 print(f"proven: {accuracy.public}")
 print(f"verified: {batch.verify(accuracy)}")
