@@ -22,6 +22,7 @@
 #include "zokml/data/batch.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/model/onnx.hpp"
+#include "zokml/project/calibrate.hpp"
 #include "zokml/project/ceremony.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/folder_proof.hpp"
@@ -144,6 +145,37 @@ json setup(const fs::path& folder, const std::string& scheme_name, const std::op
 
 json proof_result(const FolderProof& proven) { return {{"proof", proven.proof.to_json()}, {"public", to_json(proven.public_output)}}; }
 
+// zokml calibrate on labelled data in memory: the range settled as the command settles it (the
+// settings' range is given; else the model's, or with from_data the data's), then the search.
+json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings, const CalibrationGoal& goal, bool from_data,
+               double margin, const CalibrationProgress& progress) {
+    if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
+        throw std::invalid_argument("calibrate chooses the quantization of private-input and both-private circuits");
+    Model model = source.model;
+    if (settings.input_range) {
+        check_input_range(*settings.input_range, "settings", "input_range");
+        model.input_min = settings.input_range->min;
+        model.input_max = settings.input_range->max;
+        model.input_range_declared = true;
+    }
+    const RangeChoice choice{settings.input_range && !from_data ? "settings" : "", from_data, margin};
+    const SettledRange range = settle_input_range(model, data, choice, "data");
+    if (range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
+    const QuantizationOptions& given = settings.quantization;
+    const Calibration search = calibrate_model(model, data, "data", goal, {}, given.activation_error, progress);
+    json candidates = json::array();
+    for (const auto& c : search.candidates) candidates.push_back(to_json(c));
+    json result = {{"float_accuracy", search.float_accuracy}, {"input_range", range.to_json()}, {"goal_met", search.choice.goal_met},
+                   {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}};
+    result.update(to_json(goal));
+    if (const CalibrationCandidate* chosen = search.chosen()) {
+        settings.quantization = chosen->options;
+        result["chosen"] = to_json(*chosen);
+        result["settings"] = settings.to_json();
+    }
+    return result;
+}
+
 // The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
 struct Salt {
     FieldElement value;
@@ -249,6 +281,31 @@ PYBIND11_MODULE(_zokml, m) {
         }
         return to_python(result);
     }, py::arg("folder"), py::arg("scheme") = "g16", py::arg("backend") = std::nullopt);
+
+    m.def("calibrate", [](const PyModel& model, const py::array_t<double, py::array::c_style | py::array::forcecast>& inputs,
+                          const std::vector<int>& labels, const py::object& settings, const std::string& goal_text,
+                          std::optional<double> max_loss, bool from_data, double margin, const std::optional<py::function>& progress) {
+        FloatBatch data = rows_of(inputs);
+        data.labels = labels;
+        CalibrationGoal goal = CalibrationGoal::parse(goal_text);
+        if (max_loss) {
+            if (goal.kind == CalibrationGoal::Kind::Agreement) throw std::invalid_argument("max_loss goes with the goal accuracy or constraints");
+            goal.max_loss = *max_loss;
+        }
+        const CircuitSettings checked = settings_from(settings);
+        CalibrationProgress on_progress;
+        if (progress) on_progress = [&progress](std::size_t done, std::size_t total) {
+            py::gil_scoped_acquire acquire;
+            (*progress)(done, total);
+        };
+        json result;
+        {
+            py::gil_scoped_release release;
+            result = calibrate(model, std::move(data), checked, goal, from_data, margin, on_progress);
+        }
+        return to_python(result);
+    }, py::arg("model"), py::arg("inputs"), py::arg("labels"), py::arg("settings"), py::arg("goal") = "agreement",
+       py::arg("max_loss") = std::nullopt, py::arg("from_data") = false, py::arg("margin") = 0.05, py::arg("progress") = std::nullopt);
 
     py::class_<Salt>(m, "Salt")
         .def_static("random", [] { return Salt{random_salt()}; })

@@ -107,3 +107,10 @@ def test_a_salt_file_is_never_overwritten(tmp_path):
     with pytest.raises(zokml.InputError, match="never replaced"):
         zokml.Salt.random().save(tmp_path / "s.salt")
     assert (tmp_path / "s.salt").stat().st_mode & 0o077 == 0
+
+
+def test_a_toolchain_that_cannot_run_is_a_toolchain_error(circuit, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZOKML_ZOKRATES", str(tmp_path / "no-zokrates"))
+    with pytest.raises(zokml.ToolchainError, match="no-zokrates is not an executable file") as error:
+        circuit.compile(progress=False)
+    assert error.value.exit_code == 4 and error.value.step

@@ -21,7 +21,7 @@ from ._errors import Error, InputError, ToolchainError, UsageError, ZokmlIOError
 
 __all__ = [
     "Circuit", "Commitment", "Error", "InputError", "Model", "Proof", "Salt", "Settings", "ToolchainError",
-    "UsageError", "ZokmlIOError", "commit", "generate",
+    "UsageError", "ZokmlIOError", "Calibration", "calibrate", "commit", "generate",
 ]
 
 
@@ -352,3 +352,34 @@ def generate(model, folder, settings=None, *, batch=None, labels=None):
     label_list = None if labels is None else [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
     _zokml.generate(model._model, os.fspath(folder), settings._document, rows, label_list)
     return Circuit(folder)
+
+
+class Calibration:
+    """``zokml calibrate``'s result: ``candidates`` and ``chosen`` (dicts, keys as its --json's), ``settings``
+    (the chosen quantization, None when no candidate suits the goal), ``goal_met``, ``float_accuracy``."""
+
+    def __init__(self, result):
+        self.candidates = result["candidates"]
+        self.chosen = result["chosen"]
+        self.goal_met = result["goal_met"]
+        self.float_accuracy = result["float_accuracy"]
+        self.input_range = result["input_range"]
+        self.goal = result["goal"]
+        self.settings = None if result["settings"] is None else Settings.from_dict(result["settings"])
+
+    def __repr__(self):
+        return f"zokml.Calibration(chosen={self.chosen}, goal_met={self.goal_met})"
+
+
+def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_loss=None, range_from_data=False,
+              range_margin=0.05, progress=True):
+    """The quantization that suits ``model`` on labelled data (``zokml calibrate``): every width of the grid
+    measured, the cheapest meeting ``goal`` ("agreement", "agreement:P", "accuracy", "constraints") chosen.
+    ``max_loss`` is a fraction (0.01: one point); ``range_from_data`` takes the input range from the data."""
+    settings = settings or Settings()
+    rows = _float_rows(inputs, "inputs", True)
+    label_list = [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
+    with _Progress("calibrate", progress, total=None) as bar:
+        result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, range_from_data,
+                                  range_margin, None)
+    return Calibration(result)
