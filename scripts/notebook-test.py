@@ -110,7 +110,9 @@ def run_notebook(work, render):
         out = Path(render)
         shutil.rmtree(out / "digits_files", ignore_errors=True)
         (out / "digits_files").mkdir(parents=True)
-        (out / "digits.md").write_text(body, encoding="utf-8")
+        note = (f"<!-- {NOTEBOOK.relative_to(ROOT)} as scripts/notebook-test.py ran it (--render {render}): "
+                "edit the notebook, not this file -->\n\n")
+        (out / "digits.md").write_text(note + "\n".join(l.rstrip() for l in body.strip().split("\n")) + "\n", encoding="utf-8")
         for name, data in resources["outputs"].items():
             (out / name).write_bytes(data)
         print(f"rendered: {out / 'digits.md'} and {len(resources['outputs'])} images")

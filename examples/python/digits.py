@@ -28,9 +28,9 @@ for epoch in range(200):
     optimizer.step()
 net.eval()
 
-# Calibrate: activation_bits 0, the one width the private-model circuit takes.
+# Calibrate: the smallest circuit that agrees with the float model on 99.5% of the records.
 model = zokml.Model.from_torch(net, example=X_test[:1])
-cal = zokml.calibrate(model, X_val, y_val, activation_bits=0)
+cal = zokml.calibrate(model, X_val, y_val)
 print(f"calibrated: {cal.settings} (float accuracy {cal.float_accuracy:.2%})")
 
 # A private record's class.
@@ -40,10 +40,11 @@ proof = circuit.prove(X_test[0])
 print(f"proven: {proof.public} (label {y_test[0]})")
 print(f"verified: {circuit.verify(proof)}")
 
-# The committed model's accuracy on a public batch of 20 test digits.
-commitment = zokml.commit(model, cal.settings)
-batch = zokml.generate(model, "accuracy-circuit", cal.settings.with_variant("private-model"),
-                       batch=X_test[:20], labels=y_test[:20])
+# The committed model's accuracy on a public batch of 20 test digits (the private-model circuit
+# rescales no activation: activation_bits 0).
+owner = cal.settings.with_variant("private-model", activation_bits=0)
+commitment = zokml.commit(model, owner)
+batch = zokml.generate(model, "accuracy-circuit", owner, batch=X_test[:20], labels=y_test[:20])
 batch.setup()
 accuracy = batch.prove(threshold=18, salt=commitment.salt)
 print(f"published commitment: {commitment.value}")
