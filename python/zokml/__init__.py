@@ -379,7 +379,20 @@ def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_los
     settings = settings or Settings()
     rows = _float_rows(inputs, "inputs", True)
     label_list = [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
-    with _Progress("calibrate", progress, total=None) as bar:
+    bar = None
+
+    def measured(done, total):  # called after each candidate, from the search (the GIL taken back for it)
+        nonlocal bar
+        if bar is None:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total, desc="calibrate", unit="candidate", leave=False)
+        bar.update(done - bar.n)
+
+    try:
         result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, range_from_data,
-                                  range_margin, None)
+                                  range_margin, measured if progress else None)
+    finally:
+        if bar is not None:
+            bar.close()
     return Calibration(result)
