@@ -13,11 +13,6 @@
 namespace zokml::cli {
 namespace {
 
-// A width given as a flag is kept; the others are the grid's.
-std::vector<unsigned> widths(const Args& args, const std::string& flag, std::vector<unsigned> tried, unsigned given) {
-    return args.has(flag) ? std::vector<unsigned>{given} : tried;
-}
-
 CalibrationGoal goal_from(const Args& args) {
     CalibrationGoal goal;
     try {
@@ -70,9 +65,9 @@ int calibrate(const Args& args, const Output& out) {
     if (on.range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
 
     const QuantizationOptions& given = settings.quantization;
-    const CalibrationGrid grid{widths(args, "input-bits", CalibrationGrid{}.input_bits, given.input_bits),
-                               widths(args, "weight-bits", CalibrationGrid{}.weight_bits, given.weight_bits),
-                               widths(args, "activation-bits", CalibrationGrid{}.activation_bits, given.activation_bits)};
+    const auto kept = [&](const std::string& flag, unsigned width) { return args.has(flag) ? std::optional(width) : std::nullopt; };
+    const CalibrationGrid grid = CalibrationGrid::keeping(kept("input-bits", given.input_bits), kept("weight-bits", given.weight_bits),
+                                                          kept("activation-bits", given.activation_bits));
     const Calibration search = calibrate_model(model, data.batch, data.source, goal, grid, given.activation_error);
     const std::vector<CalibrationCandidate>& candidates = search.candidates;
     const double float_accuracy = search.float_accuracy;

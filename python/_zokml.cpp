@@ -144,8 +144,8 @@ json proof_result(const FolderProof& proven) { return {{"proof", proven.proof.to
 
 // zokml calibrate on labelled data in memory: the range settled as the command settles it (the
 // settings' range is given; else the model's, or with from_data the data's), then the search.
-json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings, const CalibrationGoal& goal, bool from_data,
-               double margin, const CalibrationProgress& progress) {
+json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings, const CalibrationGoal& goal,
+               const CalibrationGrid& grid, bool from_data, double margin, const CalibrationProgress& progress) {
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw std::invalid_argument("calibrate chooses the quantization of private-input and both-private circuits");
     Model model = source.model;
@@ -159,7 +159,7 @@ json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings,
     const SettledRange range = settle_input_range(model, data, choice, "data");
     if (range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
     const QuantizationOptions& given = settings.quantization;
-    const Calibration search = calibrate_model(model, data, "data", goal, {}, given.activation_error, progress);
+    const Calibration search = calibrate_model(model, data, "data", goal, grid, given.activation_error, progress);
     json candidates = json::array();
     for (const auto& c : search.candidates) candidates.push_back(to_json(c));
     json result = {{"float_accuracy", search.float_accuracy}, {"input_range", range.to_json()}, {"goal_met", search.choice.goal_met},
@@ -281,7 +281,9 @@ PYBIND11_MODULE(_zokml, m) {
 
     m.def("calibrate", [](const PyModel& model, const py::array_t<double, py::array::c_style | py::array::forcecast>& inputs,
                           const std::vector<int>& labels, const py::object& settings, const std::string& goal_text,
-                          std::optional<double> max_loss, bool from_data, double margin, const std::optional<py::function>& progress) {
+                          std::optional<double> max_loss, std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,
+                          std::optional<unsigned> activation_bits, bool from_data, double margin,
+                          const std::optional<py::function>& progress) {
         FloatBatch data = rows_of(inputs);
         data.labels = labels;
         CalibrationGoal goal = CalibrationGoal::parse(goal_text);
@@ -298,11 +300,13 @@ PYBIND11_MODULE(_zokml, m) {
         json result;
         {
             py::gil_scoped_release release;
-            result = calibrate(model, std::move(data), checked, goal, from_data, margin, on_progress);
+            result = calibrate(model, std::move(data), checked, goal, CalibrationGrid::keeping(input_bits, weight_bits, activation_bits),
+                               from_data, margin, on_progress);
         }
         return to_python(result);
     }, py::arg("model"), py::arg("inputs"), py::arg("labels"), py::arg("settings"), py::arg("goal") = "agreement",
-       py::arg("max_loss") = std::nullopt, py::arg("from_data") = false, py::arg("margin") = 0.05, py::arg("progress") = std::nullopt);
+       py::arg("max_loss") = std::nullopt, py::arg("input_bits") = std::nullopt, py::arg("weight_bits") = std::nullopt,
+       py::arg("activation_bits") = std::nullopt, py::arg("from_data") = false, py::arg("margin") = 0.05, py::arg("progress") = std::nullopt);
 
     py::class_<Salt>(m, "Salt")
         .def_static("random", [] { return Salt{random_salt()}; })

@@ -30,7 +30,7 @@ net.eval()
 
 # Calibrate: the smallest circuit that agrees with the float model on 99.5% of the records.
 model = zokml.Model.from_torch(net, example=X_test[:1])
-cal = zokml.calibrate(model, X_val, y_val)
+cal = zokml.calibrate(model, X_val, y_val, activation_bits=0)
 print(f"calibrated: {cal.settings} (float accuracy {cal.float_accuracy:.2%})")
 
 # A private record's class.
@@ -41,8 +41,8 @@ print(f"proven: {proof.public} (label {y_test[0]})")
 print(f"verified: {circuit.verify(proof)}")
 
 # The committed model's accuracy on a public batch of 20 test digits (the private-model circuit
-# rescales no activation: activation_bits 0).
-owner = cal.settings.with_variant("private-model", activation_bits=0)
+# rescales no activation: calibrate kept activation_bits 0).
+owner = cal.settings.with_variant("private-model")
 commitment = zokml.commit(model, owner)
 batch = zokml.generate(model, "accuracy-circuit", owner, batch=X_test[:20], labels=y_test[:20])
 batch.setup()

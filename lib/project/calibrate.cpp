@@ -50,6 +50,15 @@ SettledRange settle_input_range(Model& model, const FloatBatch& data, const Rang
     return settled;
 }
 
+CalibrationGrid CalibrationGrid::keeping(std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,
+                                         std::optional<unsigned> activation_bits) {
+    CalibrationGrid grid;
+    if (input_bits) grid.input_bits = {*input_bits};
+    if (weight_bits) grid.weight_bits = {*weight_bits};
+    if (activation_bits) grid.activation_bits = {*activation_bits};
+    return grid;
+}
+
 Calibration calibrate_model(const Model& model, const FloatBatch& data, const std::string& data_name, const CalibrationGoal& goal,
                             const CalibrationGrid& grid, double activation_error, const CalibrationProgress& progress) {
     Calibration calibration;

@@ -41,3 +41,15 @@ def test_calibrate_takes_the_range_from_the_data_when_asked(model, labelled):
     inputs, labels = labelled
     cal = zokml.calibrate(model, inputs * 2 - 1, labels, range_from_data=True, progress=False)
     assert cal.input_range["source"] == "data" and cal.settings.input_range[0] < -0.9
+
+
+def test_a_width_given_is_kept_as_the_command_s_flag_keeps_it(model, model_file, labelled, tmp_path):
+    inputs, labels = labelled
+    np.save(tmp_path / "x.npy", inputs)
+    np.save(tmp_path / "y.npy", labels)
+    _, command = run_command("calibrate", "--model", model_file, "--data", tmp_path / "x.npy", "--labels", tmp_path / "y.npy",
+                             "--activation-bits", "0", "--out", tmp_path / "settings.json")
+    cal = zokml.calibrate(model, inputs, labels, activation_bits=0, progress=False)
+    assert cal.candidates == command["candidates"]
+    assert {c["activation_bits"] for c in cal.candidates} == {0}
+    assert cal.settings == zokml.Settings.load(tmp_path / "settings.json") and cal.settings.activation_bits == 0

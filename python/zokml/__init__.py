@@ -371,10 +371,12 @@ class Calibration:
         return f"zokml.Calibration(chosen={self.chosen}, goal_met={self.goal_met})"
 
 
-def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_loss=None, range_from_data=False,
-              range_margin=0.05, progress=True):
+def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_loss=None, input_bits=None, weight_bits=None,
+              activation_bits=None, range_from_data=False, range_margin=0.05, progress=True):
     """The quantization that suits ``model`` on labelled data (``zokml calibrate``): every width of the grid
     measured, the cheapest meeting ``goal`` ("agreement", "agreement:P", "accuracy", "constraints") chosen.
+    A width given (``input_bits``, ``weight_bits``, ``activation_bits``) is kept, as the command's flags keep it:
+    ``activation_bits=0`` for a quantization that also serves a private-model circuit.
     ``max_loss`` is a fraction (0.01: one point); ``range_from_data`` takes the input range from the data."""
     settings = settings or Settings()
     rows = _float_rows(inputs, "inputs", True)
@@ -390,8 +392,8 @@ def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_los
         bar.update(done - bar.n)
 
     try:
-        result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, range_from_data,
-                                  range_margin, measured if progress else None)
+        result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, input_bits, weight_bits,
+                                  activation_bits, range_from_data, range_margin, measured if progress else None)
     finally:
         if bar is not None:
             bar.close()

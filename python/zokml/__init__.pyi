@@ -136,7 +136,8 @@ class Calibration:
     settings: Optional[Settings]
 
 def calibrate(model: Model, inputs: ArrayLike, labels: Union[ArrayLike, Sequence[int]], settings: Optional[Settings] = ..., *,
-              goal: str = ..., max_loss: Optional[float] = ..., range_from_data: bool = ..., range_margin: float = ...,
+              goal: str = ..., max_loss: Optional[float] = ..., input_bits: Optional[int] = ..., weight_bits: Optional[int] = ...,
+              activation_bits: Optional[int] = ..., range_from_data: bool = ..., range_margin: float = ...,
               progress: bool = ...) -> Calibration:
     """The quantization that suits ``model`` on labelled data (``zokml calibrate``)."""
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct CalibrationGrid {
     std::vector<unsigned> input_bits = {4, 6, 8};
     std::vector<unsigned> weight_bits = {4, 6, 8, 10, 12};
     std::vector<unsigned> activation_bits = {0, 8, 12, 16};
+
+    // The grid with each width given kept as its only value (the command's --input-bits etc.).
+    static CalibrationGrid keeping(std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,
+                                   std::optional<unsigned> activation_bits);
 };
 
 struct Calibration {
