@@ -16,6 +16,7 @@ debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   chromium                      # the exported proving page, tested in a headless browser (zokml export-web)
   python3-torch python3-numpy   # examples/pytorch: PyTorch to a proof, run by a test
   python3-sklearn               # its breast cancer and 8x8 digits data: examples/pytorch/train_sklearn_data.py, calibrate's test
+  dpkg-dev lintian              # the Debian package: dpkg-shlibdeps for its Depends, lintian checks it (scripts/package-test.sh)
   clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()
