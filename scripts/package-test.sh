@@ -69,6 +69,13 @@ verdict=$(zokml verify --dir "$scratch/proof")
 echo "$verdict"
 [[ "$verdict" == *PASSED* ]] || fail "zokml verify: $verdict"
 
+if [ "$python_module" -gt 0 ]; then
+  step "import zokml (the unpacked Python module)"
+  env -i PATH=/usr/bin:/bin HOME="$scratch/home" PYTHONPATH="$root/usr/lib/python3/dist-packages" \
+    /usr/bin/python3 -c 'import zokml, sys; sys.exit(0 if zokml.__file__.startswith(sys.argv[1]) else 1)' "$root/" ||
+    fail "the unpacked Python module does not import from $root"
+fi
+
 if command -v lintian >/dev/null; then
   step "lintian"
   # Errors fail the test; warnings are printed. Overrides: usr/share/lintian/overrides/zokml.
