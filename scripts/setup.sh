@@ -19,6 +19,7 @@ debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   pybind11-dev python3-pybind11 python3-dev  # the Python package zokml (python/), built by CMake
   python3-pytest python3-tqdm python3-setuptools  # its tests (CTest python), its progress bars, pip install ./python
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbconvert  # examples/python/digits.ipynb run headless (test notebook), rendered into docs/python/
+  dpkg-dev lintian              # the Debian package: dpkg-shlibdeps for its Depends, lintian checks it (scripts/package-test.sh)
   clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()
