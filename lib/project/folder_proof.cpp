@@ -114,6 +114,12 @@ ModelProver open_prover(const fs::path& folder, const Toolchain& toolchain, cons
     spec.output = folder;
     ProvenModel proven = proven_model(spec, &lock, salt, model);
     FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
+    const fs::path verification_key = keys_folder(folder) / "verification.key";
+    if (fs::exists(verification_key)) {  // for verify(); proving needs none
+        const Keypair verifying = verification_keypair(verification_key);
+        artifacts.keypair.verification_key_file = verifying.verification_key_file;
+        artifacts.keypair.verification_key = verifying.verification_key;
+    }
     return ModelProver(spec.settings, std::move(proven),
                        CircuitProver(toolchain, std::move(artifacts.program), std::move(artifacts.keypair)));
 }

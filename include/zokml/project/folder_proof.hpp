@@ -37,7 +37,8 @@ using FolderProof = ModelProof;
 // its settings; its model (the folder's, unchanged since generation, or, private-model and
 // both-private, the private `model` file of the circuit's architecture and widths); the owner's
 // `salt` (private-model, both-private); its public batch (private-model, unchanged); its program
-// and keys checked as folder_artifacts does. Witnesses go to a private temporary folder outside the
+// and keys checked as folder_artifacts does, with the verification key when the folder has one
+// (verify() needs it). Witnesses go to a private temporary folder outside the
 // circuit folder (which may be read-only, or committed), removed with the prover and on SIGINT or
 // SIGTERM. Throws InputError naming the file and field.
 ModelProver open_prover(const std::filesystem::path& folder, const Toolchain& toolchain, const ArtifactStore& store,
