@@ -150,7 +150,7 @@ TEST_CASE("prove_folder's result is what the folder's prover proves", "[model-pr
     const TinyFolder& f = tiny_folder();
     ProofRequest request;
     request.input = kInput;
-    const FolderProof by_folder = prove_folder(f.folder, request, test::real_toolchain(), f.store);
+    const ModelProof by_folder = prove_folder(f.folder, request, test::real_toolchain(), f.store);
     ModelProver prover = open_prover(f.folder, test::real_toolchain(), f.store);
     const ModelProof by_prover = prover.prove({.input = kInput});
     CHECK(by_folder.public_output == by_prover.public_output);

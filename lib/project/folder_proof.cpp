@@ -124,13 +124,13 @@ ModelProver open_prover(const fs::path& folder, const Toolchain& toolchain, cons
                        CircuitProver(toolchain, std::move(artifacts.program), std::move(artifacts.keypair)));
 }
 
-FolderProof prove_folder(const fs::path& folder, const ProofRequest& request, const Toolchain& toolchain,
+ModelProof prove_folder(const fs::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store) {
     ModelProver prover = open_prover(folder, toolchain, store, request.salt, request.model);
     return prover.prove(request_inputs(request, prover.settings().variant, prover.model().model));
 }
 
-std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatBatch& inputs, const fs::path& file,
+std::vector<ModelProof> prove_folder_batch(const fs::path& folder, const FloatBatch& inputs, const fs::path& file,
                                             const std::optional<FieldElement>& salt, std::size_t jobs, const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done) {
     const CircuitSettings settings = read_lock(folder).spec.settings;
@@ -145,7 +145,7 @@ std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatB
     provers.reserve(count);
     while (provers.size() < count) provers.push_back(provers[0].another());
 
-    std::vector<FolderProof> proofs(quantized.size());
+    std::vector<ModelProof> proofs(quantized.size());
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::mutex mutex;
@@ -155,7 +155,7 @@ std::vector<FolderProof> prove_folder_batch(const fs::path& folder, const FloatB
             prover.use_session();
             for (std::size_t k = next++; k < quantized.size() && !stop; k = next++) {
                 double seconds = 0;
-                FolderProof proof = timed(seconds, [&] { return prover.prove({.input = quantized[k]}); });
+                ModelProof proof = timed(seconds, [&] { return prover.prove({.input = quantized[k]}); });
                 const std::lock_guard lock(mutex);
                 proofs[k] = std::move(proof);
                 if (done) done(k, proofs[k], seconds);

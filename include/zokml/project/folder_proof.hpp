@@ -30,7 +30,7 @@ struct ProofRequest {
     std::optional<FieldElement> salt;
 };
 
-// What prove_folder returns: the proof and what it makes public.
+// prove_folder's result by its earlier name (ModelProof), for code written against it.
 using FolderProof = ModelProof;
 
 // The prover of a circuit folder, opened once to prove many times (use_session() keeps it warm):
@@ -48,7 +48,7 @@ ModelProver open_prover(const std::filesystem::path& folder, const Toolchain& to
 // request (a claim the reference agrees with; a threshold the model reaches), proves once, and
 // checks that what the proof reveals is what the reference predicts.
 // Throws InputError for a request no proof can satisfy.
-FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
+ModelProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store);
 
 // Proofs of many private inputs with the folder's keys (private-input without claimed_class, and
@@ -58,8 +58,8 @@ FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest
 // `inputs` hold float inputs as the model takes them, all quantized with its range first
 // (InputError naming `file` and "inputs[k][i]"). `done` is called after each proof, one call at a
 // time, from the provers' threads. The first failure stops the others and is thrown.
-using BatchProofDone = std::function<void(std::size_t index, const FolderProof& proof, double seconds)>;
-std::vector<FolderProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
+using BatchProofDone = std::function<void(std::size_t index, const ModelProof& proof, double seconds)>;
+std::vector<ModelProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
                                             const std::filesystem::path& file, const std::optional<FieldElement>& salt, std::size_t jobs,
                                             const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done = {});
