@@ -100,6 +100,27 @@ ProofInputs request_inputs(const ProofRequest& request, Variant variant, const Q
     return inputs;
 }
 
+// The folder's lock, its spec's output the folder itself.
+CircuitLock folder_lock(const fs::path& folder) {
+    CircuitLock lock = read_lock(folder);
+    lock.spec.output = folder;
+    return lock;
+}
+
+// The prover of the folder's keys (checked by folder_artifacts) for the model, witnesses in a
+// private temporary folder.
+ModelProver folder_prover(const CircuitSpec& spec, ProvenModel model, const Toolchain& toolchain, const ArtifactStore& store) {
+    FolderArtifacts artifacts = folder_artifacts(spec.output, toolchain, store);
+    const fs::path verification_key = keys_folder(spec.output) / "verification.key";
+    if (fs::exists(verification_key)) {  // for verify(); proving needs none
+        const Keypair verifying = verification_keypair(verification_key);
+        artifacts.keypair.verification_key_file = verifying.verification_key_file;
+        artifacts.keypair.verification_key = verifying.verification_key;
+    }
+    return ModelProver(spec.settings, std::move(model),
+                       CircuitProver(toolchain, std::move(artifacts.program), std::move(artifacts.keypair)));
+}
+
 }  // namespace
 
 void check_proof_request(const CircuitSpec& spec, const ProofRequest& request) {
@@ -109,38 +130,33 @@ void check_proof_request(const CircuitSpec& spec, const ProofRequest& request) {
 
 ModelProver open_prover(const fs::path& folder, const Toolchain& toolchain, const ArtifactStore& store,
                         const std::optional<FieldElement>& salt, const std::optional<fs::path>& model) {
-    const CircuitLock lock = read_lock(folder);
-    CircuitSpec spec = lock.spec;
-    spec.output = folder;
-    ProvenModel proven = proven_model(spec, &lock, salt, model);
-    FolderArtifacts artifacts = folder_artifacts(folder, toolchain, store);
-    const fs::path verification_key = keys_folder(folder) / "verification.key";
-    if (fs::exists(verification_key)) {  // for verify(); proving needs none
-        const Keypair verifying = verification_keypair(verification_key);
-        artifacts.keypair.verification_key_file = verifying.verification_key_file;
-        artifacts.keypair.verification_key = verifying.verification_key;
-    }
-    return ModelProver(spec.settings, std::move(proven),
-                       CircuitProver(toolchain, std::move(artifacts.program), std::move(artifacts.keypair)));
+    const CircuitLock lock = folder_lock(folder);
+    return folder_prover(lock.spec, proven_model(lock.spec, &lock, salt, model), toolchain, store);
 }
 
 ModelProof prove_folder(const fs::path& folder, const ProofRequest& request, const Toolchain& toolchain,
-                         const ArtifactStore& store) {
-    ModelProver prover = open_prover(folder, toolchain, store, request.salt, request.model);
-    return prover.prove(request_inputs(request, prover.settings().variant, prover.model().model));
+                        const ArtifactStore& store) {
+    const CircuitLock lock = folder_lock(folder);
+    ProvenModel model = proven_model(lock.spec, &lock, request.salt, request.model);
+    const ProofInputs inputs = request_inputs(request, lock.spec.settings.variant, model.model);
+    expected_public_output(lock.spec.settings, model, inputs);  // a request no proof satisfies, before the keys are read
+    return folder_prover(lock.spec, std::move(model), toolchain, store).prove(inputs);
 }
 
 std::vector<ModelProof> prove_folder_batch(const fs::path& folder, const FloatBatch& inputs, const fs::path& file,
                                             const std::optional<FieldElement>& salt, std::size_t jobs, const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done) {
-    const CircuitSettings settings = read_lock(folder).spec.settings;
+    const CircuitLock lock = folder_lock(folder);
+    const CircuitSettings& settings = lock.spec.settings;
     if (settings.variant == Variant::PrivateModel) throw InputError("", "inputs", "a private-model circuit proves about no input");
     if (settings.variant == Variant::PrivateInput && settings.private_input.claimed_class)
         throw InputError("", "inputs", "a circuit with claimed_class takes a claim with each input: prove them one by one");
     if (inputs.inputs.empty()) throw InputError(file, "inputs", "the batch has no input");
+    ProvenModel model = proven_model(lock.spec, &lock, salt, {});
+    const std::vector<std::vector<std::int64_t>> quantized = quantize_batch(model.model, {inputs.inputs, {}}, 0, file).inputs;
+    expected_public_output(settings, model, {.input = quantized.front()});  // the salt, before the keys are read
     std::vector<ModelProver> provers;
-    provers.push_back(open_prover(folder, toolchain, store, salt));
-    const std::vector<std::vector<std::int64_t>> quantized = quantize_batch(provers[0].model().model, {inputs.inputs, {}}, 0, file).inputs;
+    provers.push_back(folder_prover(lock.spec, std::move(model), toolchain, store));
     const std::size_t count = std::max<std::size_t>(1, std::min(jobs, quantized.size()));
     provers.reserve(count);
     while (provers.size() < count) provers.push_back(provers[0].another());

@@ -44,9 +44,9 @@ using FolderProof = ModelProof;
 ModelProver open_prover(const std::filesystem::path& folder, const Toolchain& toolchain, const ArtifactStore& store,
                         const std::optional<FieldElement>& salt = {}, const std::optional<std::filesystem::path>& model = {});
 
-// Opens the folder's prover with the request's model and salt (open_prover), checks the rest of the
-// request (a claim the reference agrees with; a threshold the model reaches), proves once, and
-// checks that what the proof reveals is what the reference predicts.
+// Checks the request (the model and salt as open_prover does; an input in range, a claim the
+// reference agrees with, a threshold the model reaches) before the keys are read, then opens the
+// folder's prover, proves once, and checks that what the proof reveals is what the reference predicts.
 // Throws InputError for a request no proof can satisfy.
 ModelProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store);

@@ -89,7 +89,6 @@ public:
     const CircuitSettings& settings() const { return settings_; }
     const ProvenModel& model() const { return model_; }
     const CircuitProver& circuit_prover() const { return prover_; }
-    CircuitProver& circuit_prover() { return prover_; }
 
 private:
     std::vector<Value> arguments(const ProofInputs& inputs) const;
