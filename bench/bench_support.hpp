@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "example_main.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -139,8 +139,8 @@ inline nlohmann::json private_input_row(const std::string& label, const Quantize
                                         const Fidelity& fidelity, const std::vector<std::int64_t>& input) {
     const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
     const Toolchain toolchain;
-    PrivateInputProver prover(toolchain, quantized, work);
-    const PrivateInputProof proof = prover.prove(input);
+    ModelProver prover(toolchain, {}, {quantized}, work);
+    const ModelProof proof = prover.prove({.input = input});
     if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
     nlohmann::json row = row_of(label, "private-input", prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
     std::filesystem::remove_all(work);

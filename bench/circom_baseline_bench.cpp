@@ -184,7 +184,7 @@ nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache,
 
     // zokml: generate, compile, set up (the default backend: native).
     fmt::print(stderr, "zokml: compiling and setting up ...\n");
-    PrivateInputProver prover(toolchain, model, work / "zokml");
+    ModelProver prover(toolchain, {}, {model}, work / "zokml");
     const StepTimes setup_times = prover.circuit_prover().times();
 
     // Cold proofs, interleaved.
@@ -193,10 +193,10 @@ nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache,
     const auto prove_zokml = [&] {
         // A fresh prover, as a new `zokml prove` has: its witness process started, the key read.
         const CircuitProver& set_up = prover.circuit_prover();
-        PrivateInputProver cold(model, {}, CircuitProver(toolchain, set_up.program(), set_up.keypair(), work / "zokml-cold"));
+        ModelProver cold({}, {model}, CircuitProver(toolchain, set_up.program(), set_up.keypair(), work / "zokml-cold"));
         double total = 0;
-        const PrivateInputProof proof = timed(total, [&] { return cold.prove(input); });
-        if (proof.public_output.predicted_class != expected) throw std::runtime_error("zokml proved another class");
+        const ModelProof proof = timed(total, [&] { return cold.prove({.input = input}); });
+        if (std::get<PrivateInputPublic>(proof.public_output).predicted_class != expected) throw std::runtime_error("zokml proved another class");
         const double prove_s = cold.circuit_prover().times().prove_s;  // the key's read included
         zokml_witness.push_back(total - prove_s);                     // the witness process's start included
         zokml_prove.push_back(prove_s);
@@ -258,10 +258,10 @@ nlohmann::json run(std::size_t runs, std::size_t samples, const fs::path& cache,
     fmt::print(stderr, "warm proofs: {} in a zokml prover session ...\n", inputs.size());
     std::vector<double> zokml_warm_witness, zokml_warm_prove, zokml_warm;
     {
-        PrivateInputProver session(model, {}, CircuitProver(toolchain, prover.circuit_prover().program(),
-                                                              prover.circuit_prover().keypair(), work / "zokml-session"));
+        ModelProver session({}, {model}, CircuitProver(toolchain, prover.circuit_prover().program(), prover.circuit_prover().keypair(),
+                                                       work / "zokml-session"));
         for (std::size_t k = 0; k < inputs.size(); ++k) {
-            if (session.prove(inputs[k]).public_output.predicted_class != classes[k])
+            if (std::get<PrivateInputPublic>(session.prove({.input = inputs[k]}).public_output).predicted_class != classes[k])
                 throw std::runtime_error(fmt::format("zokml: input {} did not prove its reference class {}", k, classes[k]));
             if (k == 0) continue;
             const StepTimes& t = session.circuit_prover().times();

@@ -8,7 +8,6 @@
 
 #include "bench_support.hpp"
 #include "zokml/data/mnist.hpp"
-#include "zokml/project/provers.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
 

@@ -9,7 +9,7 @@
 
 #include "bench_support.hpp"
 #include "zokml/crypto/commitment.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/circuit/private_model.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -28,21 +28,18 @@ nlohmann::json run_one(const std::string& variant, const std::string& hidden, st
     const auto work = std::filesystem::temp_directory_path() / fmt::format("zokml-bench-{}", ::getpid());
     const Toolchain toolchain;
 
-    nlohmann::json row;
-    if (variant == "private-model") {
-        PrivateModelProver prover(toolchain, model, random_salt(), labeled_batch(model, spread_digits(held_out, digit_count)), work);
-        const PrivateModelProof proof = prover.prove(static_cast<std::int64_t>(prover.correct()));
-        if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
-        row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
-        row["images"] = digit_count;
-    } else if (variant == "both-private") {
-        BothPrivateProver prover(toolchain, model, random_salt(), work);
-        const BothPrivateProof proof = prover.prove(digit_input(model, held_out.front()));
-        if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
-        row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
-    } else {
-        throw std::invalid_argument("unknown variant " + variant);
-    }
+    CircuitSettings settings;
+    settings.variant = variant_from_string(variant);
+    ProvenModel proven{model, random_salt()};
+    ProofInputs inputs;  // private-model: the threshold is the model's correct count
+    if (settings.variant == Variant::PrivateModel) proven.batch = labeled_batch(model, spread_digits(held_out, digit_count));
+    else if (settings.variant == Variant::BothPrivate) inputs.input = digit_input(model, held_out.front());
+    else throw std::invalid_argument("unknown variant " + variant);
+    ModelProver prover(toolchain, settings, std::move(proven), work);
+    const ModelProof proof = prover.prove(inputs);
+    if (!prover.verify(proof.proof)) throw std::runtime_error("the proof did not verify");
+    nlohmann::json row = bench::row_of(label, variant, prover.circuit_prover().program(), prover.circuit_prover().times(), fidelity);
+    if (settings.variant == Variant::PrivateModel) row["images"] = digit_count;
     std::filesystem::remove_all(work);
     return row;
 }

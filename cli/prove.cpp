@@ -31,7 +31,7 @@ int prove_many(const Args& args, const Output& out) {
     double seconds = 0;
     zokml::timed(seconds, [&] {
         return prove_folder_batch(folder, inputs, file, salt, jobs, toolchain_from(args), store_from(args),
-                                  [&](std::size_t k, const FolderProof& proof, double s) {
+                                  [&](std::size_t k, const ModelProof& proof, double s) {
                                       if (seconds_each.empty()) previous = keep_previous(proofs_dir);
                                       const auto path = proofs_dir / fmt::format("proof-{}.json", k);
                                       write_text(path, dump_json(proof.proof.to_json(), 2) + "\n");

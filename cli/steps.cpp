@@ -86,7 +86,7 @@ StepResult setup_step(const fs::path& folder, const SetupChoice& choice, const T
 StepResult prove_step(const fs::path& folder, const ProofRequest& request, const fs::path& proof_file,
                       const Toolchain& toolchain, const ArtifactStore& store) {
     StepResult r("prove");
-    const FolderProof proven = timed(r.step, true, r.seconds, [&] { return prove_folder(folder, request, toolchain, store); });
+    const ModelProof proven = timed(r.step, true, r.seconds, [&] { return prove_folder(folder, request, toolchain, store); });
     const auto previous = keep_previous(proof_file);
     write_text(proof_file, dump_json(proven.proof.to_json(), 2) + "\n");
     r.note = describe(proven.public_output);

@@ -10,7 +10,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -55,21 +55,21 @@ int run(const Arguments& args) {
 
     const Toolchain toolchain;
     fmt::print("toolchain: {} ({})\n", toolchain.executable().string(), toolchain.version());
-    PrivateInputOptions options;
-    options.claimed_class = args.claim.has_value();
-    PrivateInputProver prover(toolchain, quantized, args.work, options, args.scheme);
+    CircuitSettings settings;  // private-input: private digit, public class
+    settings.private_input.claimed_class = args.claim.has_value();
+    ModelProver prover(toolchain, settings, {quantized}, args.work, args.scheme);
     const CircuitProver& steps = prover.circuit_prover();
     examples::print_step("generate", steps.times().generate_s, fmt::format("{} modules", steps.circuit().files.size()));
     examples::print_step("compile", steps.times().compile_s, fmt::format("{} constraints", steps.program().constraints));
     examples::print_step("setup", steps.times().setup_s, fmt::format("{}, {}", to_string(args.scheme), to_string(steps.keypair().backend)));
-    const PrivateInputProof proof = prover.prove(input, args.claim);
+    const ModelProof proof = prover.prove({.input = input, .claimed_class = args.claim});
     examples::print_step("witness", steps.times().witness_s);
     examples::print_step("prove", steps.times().prove_s);
     const bool verified = prover.verify(proof.proof);
     examples::print_step("verify", steps.times().verify_s, verified ? "PASSED" : "FAILED");
     const std::filesystem::path proof_file = std::filesystem::path(args.work) / "proof.json";
     write_file_atomically(proof_file, proof.proof.to_json().dump(2) + "\n");
-    fmt::print("public output: class {} (label {}); proof in {}\n", proof.public_output.predicted_class, digit.label,
+    fmt::print("public output: class {} (label {}); proof in {}\n", std::get<PrivateInputPublic>(proof.public_output).predicted_class, digit.label,
                proof_file.string());
     return verified ? 0 : 1;
 }

@@ -8,7 +8,7 @@
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/model/model.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/prover/groth16.hpp"
 #include "zokml/prover/setup.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -25,7 +25,7 @@ namespace {
 struct TinyDefault {
     test::TempDir dir;
     QuantizedModel model = quantize(load_model(test::tiny_model(dir / "tiny.json")));
-    PrivateInputProver prover{test::real_toolchain(), model, dir / "work"};
+    ModelProver prover{test::real_toolchain(), {}, {model}, dir / "work"};
 
     const CircuitProver& circuit() const { return prover.circuit_prover(); }
     std::vector<Value> arguments(const std::vector<std::int64_t>& input) const { return private_input_arguments(model, {}, input); }
@@ -80,8 +80,8 @@ TEST_CASE("the native backend sets up g16 only and proves from a .zkey only", "[
 TEST_CASE("a native proof of the default setup's keys is accepted by ZoKrates, snarkjs and the EVM; a tampered one by none",
           "[backend][native][slow]") {
     REQUIRE(tiny().circuit().keypair().backend == Backend::Native);
-    const PrivateInputProof proven = tiny().prover.prove({200, 10, 30});
-    CHECK(proven.public_output.predicted_class == 0);
+    const ModelProof proven = tiny().prover.prove({.input = std::vector<std::int64_t>{200, 10, 30}});
+    CHECK(std::get<PrivateInputPublic>(proven.public_output).predicted_class == 0);
     CHECK(tiny().prover.verify(proven.proof));
     const test::TempDir work;
     const Verdicts honest = verify_everywhere(proven.proof, work / "honest");
@@ -183,10 +183,12 @@ TEST_CASE("proofs of snarkjs' and the native setup's keys list a public input be
         CircuitProver circuit(test::real_toolchain(), generate_private_input_circuit(tiny().model, options), dir / "work", Scheme::G16,
                               backend);
         if (backend == Backend::Snarkjs) circuit.prove_with(Backend::Snarkjs);
-        PrivateInputProver prover(tiny().model, options, std::move(circuit));
+        CircuitSettings settings;
+        settings.private_input = options;
+        ModelProver prover(settings, {tiny().model}, std::move(circuit));
         const std::vector<std::int64_t> input{200, 10, 30};
-        const PrivateInputProof proven = prover.prove(input);  // compared with the reference inside
-        CHECK(proven.public_output.input_hash == hash_input(tiny().model, input));
+        const ModelProof proven = prover.prove({.input = input});  // compared with the reference inside
+        CHECK(std::get<PrivateInputPublic>(proven.public_output).input_hash == hash_input(tiny().model, input));
         CHECK(proven.proof.inputs.front() == hash_input(tiny().model, input));
         const Keypair& keys = prover.circuit_prover().keypair();
         CHECK(test::real_toolchain().verify(keys, proven.proof, dir / "zokrates"));

@@ -14,7 +14,7 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/onnx.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -412,10 +412,10 @@ TEST_CASE("an out-of-range pixel makes the CNN witness fail", "[cnn][slow]") {
 
 TEST_CASE("a proof of a real digit through the small CNN verifies", "[cnn][slow]") {
     test::TempDir dir;
-    PrivateInputProver prover(test::real_toolchain(), small_cnn_quantized(), dir / "prover");
+    ModelProver prover(test::real_toolchain(), {}, {small_cnn_quantized()}, dir / "prover");
     const auto input = digit_input(small_cnn_quantized(), held_out_digits()[9]);
-    const PrivateInputProof proof = prover.prove(input);
-    CHECK(proof.public_output.predicted_class == run_reference(small_cnn_quantized(), input).predicted_class);
+    const ModelProof proof = prover.prove({.input = input});
+    CHECK(std::get<PrivateInputPublic>(proof.public_output).predicted_class == run_reference(small_cnn_quantized(), input).predicted_class);
     CHECK(prover.verify(proof.proof));
 }
 

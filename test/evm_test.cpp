@@ -104,14 +104,14 @@ TEST_CASE("a verifier without public inputs takes verifyTx(proof) in the EVM", "
 TEST_CASE("a private MNIST digit's class proof verifies in the EVM, and a different class does not", "[evm][slow]") {
     const test::TempDir dir;
     auto& prover = test::small_mnist_prover();
-    const auto proven = prover.prove(digit_input(test::small_mnist_model(), held_out_digits().at(0)));
+    const auto proven = prover.prove({.input = digit_input(test::small_mnist_model(), held_out_digits().at(0))});
     const EvmVerifier evm(prover.circuit_prover().keypair(), dir / "evm");
 
     const auto answer = evm.call(proven.proof);
     CHECK(answer.verified);
     auto call = VerifyTxCall::from_proof(proven.proof);
     REQUIRE(call.inputs.size() == 1);  // the public class
-    CHECK(call.inputs[0] == FieldElement::from_int(proven.public_output.predicted_class));
-    call.inputs[0] = FieldElement::from_int((proven.public_output.predicted_class + 1) % 10);
+    CHECK(call.inputs[0] == FieldElement::from_int(std::get<PrivateInputPublic>(proven.public_output).predicted_class));
+    call.inputs[0] = FieldElement::from_int((std::get<PrivateInputPublic>(proven.public_output).predicted_class + 1) % 10);
     CHECK_FALSE(evm.call(call).verified);
 }

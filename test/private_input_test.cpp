@@ -7,7 +7,7 @@
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/data/mnist.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
 
@@ -21,10 +21,16 @@ const QuantizedModel& small_model() { return test::small_mnist_model(); }
 // Circuits for the small model besides the default one (test::small_mnist_prover()), compiled and
 // set up once per test process: one that also takes a claimed class and exposes the logits, and
 // one that takes the input's hash.
+CircuitSettings private_input(const PrivateInputOptions& options) {
+    CircuitSettings settings;
+    settings.private_input = options;
+    return settings;
+}
+
 struct Provers {
     test::TempDir dir;
-    PrivateInputProver full{test::real_toolchain(), small_model(), dir / "full", {.expose_logits = true, .claimed_class = true}};
-    PrivateInputProver hashed{test::real_toolchain(), small_model(), dir / "hashed", {.hash_input = true}};
+    ModelProver full{test::real_toolchain(), private_input({.expose_logits = true, .claimed_class = true}), {small_model()}, dir / "full"};
+    ModelProver hashed{test::real_toolchain(), private_input({.hash_input = true}), {small_model()}, dir / "hashed"};
 };
 
 Provers& provers() {
@@ -34,10 +40,14 @@ Provers& provers() {
 
 std::vector<std::int64_t> input_of(const Digit& digit) { return digit_input(small_model(), digit); }
 
-bool witness_fails(const PrivateInputProver& prover, const std::vector<std::int64_t>& input, std::optional<int> claim = {},
+bool witness_fails(const ModelProver& prover, const std::vector<std::int64_t>& input, std::optional<int> claim = {},
                    std::optional<FieldElement> hash = {}) {
-    return test::witness_fails(prover.circuit_prover().program(), private_input_arguments(prover.model(), prover.options(), input, claim, hash));
+    return test::witness_fails(prover.circuit_prover().program(),
+                               private_input_arguments(prover.model().model, prover.settings().private_input, input, claim, hash));
 }
+
+// What a private-input proof makes public.
+const PrivateInputPublic& shown(const ModelProof& proof) { return std::get<PrivateInputPublic>(proof.public_output); }
 
 }  // namespace
 
@@ -49,7 +59,7 @@ TEST_CASE("the circuit's class and logits equal the integer reference on 20 real
         const auto input = input_of(digit);
         const ReferenceTrace expected = run_reference(small_model(), input);
         INFO("held-out digit " << i * 97 << " label " << digit.label);
-        const PrivateInputPublic out = prover.evaluate(input, expected.predicted_class);
+        const auto out = std::get<PrivateInputPublic>(prover.evaluate({.input = input, .claimed_class = expected.predicted_class}));
         CHECK(out.predicted_class == expected.predicted_class);
         CHECK(out.logits == expected.logits);
         classes.insert(out.predicted_class);
@@ -60,23 +70,23 @@ TEST_CASE("the circuit's class and logits equal the integer reference on 20 real
 TEST_CASE("a proof of a real digit verifies and shows the reference class", "[private-input][slow]") {
     auto& prover = test::small_mnist_prover();
     const auto input = input_of(held_out_digits()[3]);
-    const PrivateInputProof proof = prover.prove(input);
-    CHECK(proof.public_output.predicted_class == run_reference(small_model(), input).predicted_class);
+    const ModelProof proof = prover.prove({.input = input});
+    CHECK(shown(proof).predicted_class == run_reference(small_model(), input).predicted_class);
     CHECK(proof.proof.inputs.size() == 1);  // only the class is public
     CHECK(prover.verify(proof.proof));
 }
 
 TEST_CASE("a tampered proof fails verification", "[private-input][slow]") {
     auto& prover = test::small_mnist_prover();
-    PrivateInputProof proof = prover.prove(input_of(held_out_digits()[5]));
+    ModelProof proof = prover.prove({.input = input_of(held_out_digits()[5])});
     std::swap(proof.proof.points["a"], proof.proof.points["c"]);
     CHECK_FALSE(prover.verify(proof.proof));
 }
 
 TEST_CASE("a proof presented with another class fails verification", "[private-input][slow]") {
     auto& prover = test::small_mnist_prover();
-    PrivateInputProof proof = prover.prove(input_of(held_out_digits()[7]));
-    proof.proof.inputs[0] = FieldElement::from_int((proof.public_output.predicted_class + 1) % 10);
+    ModelProof proof = prover.prove({.input = input_of(held_out_digits()[7])});
+    proof.proof.inputs[0] = FieldElement::from_int((shown(proof).predicted_class + 1) % 10);
     CHECK_FALSE(prover.verify(proof.proof));
 }
 
@@ -102,7 +112,7 @@ TEST_CASE("a pixel's high bits must each be 0 or 1 and leave 0 or 1 for its lowe
     // bits, or that do not add up to the pixel, are what a cheating prover would give.
     const auto& prover = test::small_mnist_prover();
     const auto input = input_of(held_out_digits()[13]);
-    std::vector<Value> arguments = private_input_arguments(prover.model(), prover.options(), input);
+    std::vector<Value> arguments = private_input_arguments(prover.model().model, prover.settings().private_input, input);
     const auto& program = prover.circuit_prover().program();
     REQUIRE_FALSE(test::witness_fails(program, arguments));
     const std::size_t pixel = 14 * 28 + 14;
@@ -125,7 +135,7 @@ TEST_CASE("the range checks survive compilation where no weight reads the pixels
     QuantizedModel blind = small_model();
     for (auto& w : blind.layers[0].dense.weights) w = 0;
     const test::TempDir dir;
-    const PrivateInputProver prover(test::real_toolchain(), blind, dir / "blind");
+    const ModelProver prover(test::real_toolchain(), {}, {blind}, dir / "blind");
     // Every neuron is then a constant the compiler folds: what remains is 8 constraints a pixel
     // (7 high bits and the lowest one) and the public output.
     CHECK(prover.circuit_prover().program().constraints == 784 * 8 + 1);
@@ -172,10 +182,10 @@ TEST_CASE("a model without an argmax head cannot become a private-input circuit"
 TEST_CASE("a hashed-input proof binds the proof to the input's public hash", "[private-input][slow]") {
     auto& prover = provers().hashed;
     const auto input = input_of(held_out_digits()[17]);
-    const PrivateInputProof proof = prover.prove(input);
+    const ModelProof proof = prover.prove({.input = input});
     REQUIRE(proof.proof.inputs.size() == 2);
-    CHECK(proof.public_output.input_hash == hash_input(small_model(), input));
-    CHECK(proof.public_output.predicted_class == run_reference(small_model(), input).predicted_class);
+    CHECK(shown(proof).input_hash == hash_input(small_model(), input));
+    CHECK(shown(proof).predicted_class == run_reference(small_model(), input).predicted_class);
     CHECK(prover.verify(proof.proof));
     Proof other = proof.proof;
     other.inputs[0] = hash_input(small_model(), input_of(held_out_digits()[18]));

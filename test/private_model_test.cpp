@@ -3,7 +3,7 @@
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/crypto/commitment.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/circuit/private_model.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -33,14 +33,21 @@ LabeledBatch small_batch(const QuantizedModel& model) {
     return labeled_batch(model, digits);
 }
 
+CircuitSettings settings_of(Variant variant) {
+    CircuitSettings settings;
+    settings.variant = variant;
+    return settings;
+}
+
 struct Fixture {
     test::TempDir dir;
     FieldElement salt = random_salt();  // the model owner's
-    PrivateModelProver prover{test::real_toolchain(), small_model(), salt, small_batch(small_model()), dir / "private-model"};
-    const QuantizedModel& model = prover.model();
-    const LabeledBatch& batch = prover.batch();
-    const FieldElement& commitment = prover.commitment();
-    const std::size_t correct = prover.correct();
+    ModelProver prover{test::real_toolchain(), settings_of(Variant::PrivateModel), {small_model(), salt, small_batch(small_model())},
+                       dir / "private-model"};
+    const QuantizedModel& model = prover.model().model;
+    const LabeledBatch& batch = *prover.model().batch;
+    const FieldElement& commitment = *prover.commitment();
+    const std::size_t correct = count_correct(model, batch);
 };
 
 Fixture& fixture() {
@@ -70,8 +77,8 @@ TEST_CASE("the committed model's correct count equals the reference count", "[pr
 TEST_CASE("a proof at the true count verifies; it shows the commitment, threshold and count", "[private-model][slow]") {
     auto& f = fixture();
     const auto threshold = static_cast<std::int64_t>(f.correct);
-    const PrivateModelProof proven = f.prover.prove(threshold);
-    CHECK(proven.public_output == PrivateModelPublic{f.commitment, threshold, threshold});
+    const ModelProof proven = f.prover.prove({.threshold = threshold});
+    CHECK(proven.public_output == PublicOutput{PrivateModelPublic{f.commitment, threshold, threshold}});
     const Proof& proof = proven.proof;
     REQUIRE(proof.inputs.size() == 3);
     CHECK(f.prover.verify(proof));
@@ -86,7 +93,7 @@ TEST_CASE("a proof at the true count verifies; it shows the commitment, threshol
 
 TEST_CASE("a threshold one above the true count is rejected", "[private-model][slow]") {
     auto& f = fixture();
-    CHECK_THROWS_AS(f.prover.prove(static_cast<std::int64_t>(f.correct) + 1), InputError);
+    CHECK_THROWS_AS(f.prover.prove({.threshold = static_cast<std::int64_t>(f.correct) + 1}), InputError);
     CHECK_FALSE(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct))));
     CHECK(witness_fails(arguments(f.model, f.commitment, static_cast<std::int64_t>(f.correct) + 1)));
 }
@@ -165,8 +172,8 @@ namespace {
 struct BothPrivate {
     test::TempDir dir;
     FieldElement salt = random_salt();  // the model owner's
-    BothPrivateProver prover{test::real_toolchain(), small_model(), salt, dir / "both-private"};
-    const FieldElement& commitment = prover.commitment();
+    ModelProver prover{test::real_toolchain(), settings_of(Variant::BothPrivate), {small_model(), salt}, dir / "both-private"};
+    const FieldElement& commitment = *prover.commitment();
 };
 
 BothPrivate& both_private() {
@@ -196,8 +203,8 @@ TEST_CASE("both private: the class equals the reference on real held-out digits"
 TEST_CASE("both private: a proof shows the commitment and class, and fails with another commitment", "[private-model][slow]") {
     auto& b = both_private();
     const auto x = held_out_input(900);
-    const BothPrivateProof proven = b.prover.prove(x);
-    CHECK(proven.public_output == BothPrivatePublic{b.commitment, run_reference(small_model(), x).predicted_class});
+    const ModelProof proven = b.prover.prove({.input = x});
+    CHECK(proven.public_output == PublicOutput{BothPrivatePublic{b.commitment, run_reference(small_model(), x).predicted_class}});
     const Proof& proof = proven.proof;
     REQUIRE(proof.inputs.size() == 2);
     CHECK(b.prover.verify(proof));

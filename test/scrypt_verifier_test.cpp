@@ -109,11 +109,11 @@ Proof altered_b(Proof proof) {
 }
 
 // A proof that a private held-out digit is of class `digit_class`, by the small model's shared circuit.
-PrivateInputProof prove_class(int digit_class) {
+ModelProof prove_class(int digit_class) {
     const auto& model = test::small_mnist_model();
     for (const Digit& digit : held_out_digits()) {
         const auto input = digit_input(model, digit);
-        if (run_reference(model, input).predicted_class == digit_class) return test::small_mnist_prover().prove(input);
+        if (run_reference(model, input).predicted_class == digit_class) return test::small_mnist_prover().prove({.input = input});
     }
     throw std::runtime_error("no held-out digit of class " + std::to_string(digit_class));
 }
@@ -122,7 +122,7 @@ PrivateInputProof prove_class(int digit_class) {
 // verifier of the circuit's key; once per test process.
 struct MnistClass {
     test::TempDir dir;
-    PrivateInputProof proven = prove_class(7);
+    ModelProof proven = prove_class(7);
     ScryptVerifier verifier{test::small_mnist_prover().circuit_prover().keypair().verification_key, dir / "scrypt"};
 };
 
@@ -218,7 +218,7 @@ TEST_CASE("the sCrypt verifier rejects a proof with points a and c swapped", "[s
 TEST_CASE("the sCrypt verifier rejects the proof presented with another class", "[scrypt][slow]") {
     const auto& m = mnist_class();
     Proof proof = m.proven.proof;
-    proof.inputs[0] = FieldElement::from_int((m.proven.public_output.predicted_class + 1) % 10);
+    proof.inputs[0] = FieldElement::from_int((std::get<PrivateInputPublic>(m.proven.public_output).predicted_class + 1) % 10);
     CHECK_FALSE(m.verifier.verify(proof).verified);
 }
 

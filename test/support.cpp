@@ -43,11 +43,9 @@ const ArtifactStore& small_mnist_store() {
     return store;
 }
 
-PrivateInputProver& small_mnist_prover() {
+ModelProver& small_mnist_prover() {
     static const TempDir dir;
-    static PrivateInputProver prover(small_mnist_model(), {},
-                                     CircuitProver(real_toolchain(), generate_private_input_circuit(small_mnist_model()),
-                                                   small_mnist_store(), dir / "mnist"));
+    static ModelProver prover(real_toolchain(), {}, {small_mnist_model()}, small_mnist_store(), dir / "mnist");
     return prover;
 }
 

@@ -9,7 +9,7 @@
 
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/core/files.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/quantize/reference.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "toolchain/subprocess.hpp"
@@ -42,7 +42,7 @@ Circuit fixture_circuit(const std::string& name);
 // process through small_mnist_store(): the private-input tests and the exported verifiers' tests
 // share it, and a circuit folder of the same circuit finds its program and keys in that store.
 const QuantizedModel& small_mnist_model();
-PrivateInputProver& small_mnist_prover();
+ModelProver& small_mnist_prover();
 const ArtifactStore& small_mnist_store();  // a temporary folder, one per test process
 
 // Swaps the G1 points a and c: both still on the curve, no longer a proof.

@@ -10,7 +10,7 @@
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
-#include "zokml/project/provers.hpp"
+#include "zokml/project/model_prover.hpp"
 #include "zokml/project/salt_file.hpp"
 #include "zokml/quantize/quantize.hpp"
 
@@ -28,9 +28,9 @@ int main(int argc, char** argv) {
         std::cout << "digits " << zokml::default_mnist_dir().string() << "\n";
         const zokml::Digit& digit = zokml::held_out_digits().at(0);
         const zokml::TempFolder work(std::filesystem::temp_directory_path(), "zokml-consumer");
-        zokml::PrivateInputProver prover(toolchain, model, work.path());
-        const auto proof = prover.prove(zokml::digit_input(model, digit));
-        std::cout << "class " << proof.public_output.predicted_class << " label " << digit.label << " verified "
+        zokml::ModelProver prover(toolchain, {}, {model}, work.path());
+        const auto proof = prover.prove({.input = zokml::digit_input(model, digit)});
+        std::cout << "class " << std::get<zokml::PrivateInputPublic>(proof.public_output).predicted_class << " label " << digit.label << " verified "
                   << (prover.verify(proof.proof) ? "yes" : "no") << "\n";
     }
     return 0;

@@ -56,7 +56,7 @@ struct FidelityReport {
     std::size_t circuit_correct = 0;
 };
 
-// The circuit's class for an integer input (a witness computation, e.g. PrivateInputProver::evaluate).
+// The circuit's class for an integer input (a witness computation, e.g. ModelProver::evaluate).
 using CircuitClassifier = std::function<int(const std::vector<std::int64_t>& input)>;
 // Runs `circuit` on the first circuit_digits digits (none without a classifier).
 FidelityReport fidelity_report(const Model& model, const QuantizedModel& quantized, const std::vector<Digit>& digits,

@@ -5,17 +5,11 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
-#include <string>
-#include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "zokml/circuit/both_private.hpp"
-#include "zokml/circuit/private_input.hpp"
-#include "zokml/circuit/private_model.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/project/circuit_folder.hpp"
+#include "zokml/project/model_prover.hpp"
 
 namespace zokml {
 
@@ -36,32 +30,36 @@ struct ProofRequest {
     std::optional<FieldElement> salt;
 };
 
-using PublicOutput = std::variant<PrivateInputPublic, PrivateModelPublic, BothPrivatePublic>;
-nlohmann::json to_json(const PublicOutput& output);  // {"class": 3, ...}, numbers as numbers
-std::string describe(const PublicOutput& output);    // "class 3", "92 correct >= threshold 90"
+// prove_folder's result by its earlier name (ModelProof), for code written against it.
+using FolderProof = ModelProof;
 
-struct FolderProof {
-    Proof proof;
-    PublicOutput public_output;
-};
+// The prover of a circuit folder, opened once to prove many times (use_session() keeps it warm):
+// its settings; its model (the folder's, unchanged since generation, or, private-model and
+// both-private, the private `model` file of the circuit's architecture and widths); the owner's
+// `salt` (private-model, both-private); its public batch (private-model, unchanged); its program
+// and keys checked as folder_artifacts does, with the verification key when the folder has one
+// (verify() needs it). Witnesses go to a private temporary folder outside the
+// circuit folder (which may be read-only, or committed), removed with the prover and on SIGINT or
+// SIGTERM. Throws InputError naming the file and field.
+ModelProver open_prover(const std::filesystem::path& folder, const Toolchain& toolchain, const ArtifactStore& store,
+                        const std::optional<FieldElement>& salt = {}, const std::optional<std::filesystem::path>& model = {});
 
-// Checks the request against the folder (the model unchanged since generation, or a private model
-// of the circuit's architecture and widths; a claim the reference agrees with; a threshold the
-// model reaches), proves into a scratch folder inside `folder` that is deleted afterwards (it holds
-// the witness), and checks that what the proof reveals is what the reference predicts.
+// Checks the request (the model and salt as open_prover does; an input in range, a claim the
+// reference agrees with, a threshold the model reaches) before the keys are read, then opens the
+// folder's prover, proves once, and checks that what the proof reveals is what the reference predicts.
 // Throws InputError for a request no proof can satisfy.
-FolderProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
+ModelProof prove_folder(const std::filesystem::path& folder, const ProofRequest& request, const Toolchain& toolchain,
                          const ArtifactStore& store);
 
 // Proofs of many private inputs with the folder's keys (private-input without claimed_class, and
-// both-private, which takes the owner's `salt`): `jobs` prover sessions side by side (ProverSession:
-// the program and key loaded once per session), each input checked and its proof's public output
-// checked as prove_folder does.
+// both-private, which takes the owner's `salt`): `jobs` provers opened once (open_prover, then
+// ModelProver::another) proving side by side in sessions (the program and key loaded once per
+// session), each input checked and its proof's public output checked as prove_folder does.
 // `inputs` hold float inputs as the model takes them, all quantized with its range first
 // (InputError naming `file` and "inputs[k][i]"). `done` is called after each proof, one call at a
 // time, from the provers' threads. The first failure stops the others and is thrown.
-using BatchProofDone = std::function<void(std::size_t index, const FolderProof& proof, double seconds)>;
-std::vector<FolderProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
+using BatchProofDone = std::function<void(std::size_t index, const ModelProof& proof, double seconds)>;
+std::vector<ModelProof> prove_folder_batch(const std::filesystem::path& folder, const FloatBatch& inputs,
                                             const std::filesystem::path& file, const std::optional<FieldElement>& salt, std::size_t jobs,
                                             const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done = {});
