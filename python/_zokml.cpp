@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -140,7 +141,20 @@ json setup(const fs::path& folder, const std::string& scheme_name, const std::op
     return result;
 }
 
-json proof_result(const FolderProof& proven) { return {{"proof", proven.proof.to_json()}, {"public", to_json(proven.public_output)}}; }
+// One record to prove (float values, quantized by the prover with the model's range) and what else a proof takes.
+ProofRequest proof_request(const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
+                           std::optional<int> claimed_class, std::optional<std::int64_t> threshold) {
+    ProofRequest request;
+    if (input) {
+        request.float_inputs = rows_of(*input);
+        request.input_name = "input";
+    }
+    request.claimed_class = claimed_class;
+    request.threshold = threshold;
+    return request;
+}
+
+json proof_result(const ModelProof& proven) { return {{"proof", proven.proof.to_json()}, {"public", to_json(proven.public_output)}}; }
 
 // zokml calibrate on labelled data in memory: the range settled as the command settles it (the
 // settings' range is given; else the model's, or with from_data the data's), then the search.
@@ -176,6 +190,27 @@ json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings,
 // The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
 struct Salt {
     FieldElement value;
+};
+
+// A circuit folder's prover opened once (open_prover) and kept warm: one prover process, the
+// program and key loaded once, for every proof until it is closed.
+class Session {
+public:
+    Session(const fs::path& folder, const std::optional<FieldElement>& salt, const std::optional<fs::path>& model)
+        : prover_(open_prover(folder, toolchain_, store_, salt, model)) {
+        prover_.use_session();
+    }
+    json prove(ProofRequest request) {
+        const std::lock_guard lock(busy_);  // one proof at a time: the GIL is released meanwhile
+        const ProofInputs inputs = request_inputs(request, prover_.settings().variant, prover_.model().model);
+        return proof_result(prover_.prove(inputs));
+    }
+
+private:
+    Toolchain toolchain_;  // before the prover, which refers to it
+    ArtifactStore store_;
+    ModelProver prover_;
+    std::mutex busy_;
 };
 
 }  // namespace
@@ -308,6 +343,23 @@ PYBIND11_MODULE(_zokml, m) {
        py::arg("max_loss") = std::nullopt, py::arg("input_bits") = std::nullopt, py::arg("weight_bits") = std::nullopt,
        py::arg("activation_bits") = std::nullopt, py::arg("from_data") = false, py::arg("margin") = 0.05, py::arg("progress") = std::nullopt);
 
+    py::class_<Session>(m, "Session")
+        .def(py::init([](const fs::path& folder, const std::optional<Salt>& salt, const std::optional<fs::path>& model) {
+                 py::gil_scoped_release release;
+                 return std::make_unique<Session>(folder, salt ? std::optional(salt->value) : std::nullopt, model);
+             }),
+             py::arg("folder"), py::arg("salt") = std::nullopt, py::arg("model") = std::nullopt)
+        .def("prove", [](Session& self, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
+                         std::optional<int> claimed_class, std::optional<std::int64_t> threshold) {
+            ProofRequest request = proof_request(input, claimed_class, threshold);
+            json result;
+            {
+                py::gil_scoped_release release;
+                result = self.prove(std::move(request));
+            }
+            return to_python(result);
+        }, py::arg("input") = std::nullopt, py::arg("claimed_class") = std::nullopt, py::arg("threshold") = std::nullopt);
+
     py::class_<Salt>(m, "Salt")
         .def_static("random", [] { return Salt{random_salt()}; })
         .def_static("load", [](const fs::path& file) { return Salt{read_salt_file(file)}; })
@@ -323,13 +375,7 @@ PYBIND11_MODULE(_zokml, m) {
     m.def("prove", [](const fs::path& folder, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
                       std::optional<int> claimed_class, std::optional<std::int64_t> threshold, const std::optional<Salt>& salt,
                       const std::optional<fs::path>& model) {
-        ProofRequest request;
-        if (input) {
-            request.float_inputs = rows_of(*input);
-            request.input_name = "input";
-        }
-        request.claimed_class = claimed_class;
-        request.threshold = threshold;
+        ProofRequest request = proof_request(input, claimed_class, threshold);
         if (salt) request.salt = salt->value;
         request.model = model;
         json result;
@@ -345,7 +391,7 @@ PYBIND11_MODULE(_zokml, m) {
                             const std::optional<Salt>& salt, std::size_t jobs, const std::optional<py::function>& done) {
         const FloatBatch rows = rows_of(inputs);
         BatchProofDone on_done;
-        if (done) on_done = [&done](std::size_t index, const FolderProof&, double seconds) {
+        if (done) on_done = [&done](std::size_t index, const ModelProof&, double seconds) {
             py::gil_scoped_acquire acquire;
             (*done)(index, seconds);
         };

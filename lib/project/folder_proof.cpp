@@ -89,17 +89,6 @@ std::vector<std::int64_t> private_input(const ProofRequest& request, const Quant
     return *request.input;
 }
 
-// What the request asks the variant's prover for (which checks what the variant takes): the
-// private input from the request's integers, float inputs or held-out digit.
-ProofInputs request_inputs(const ProofRequest& request, Variant variant, const QuantizedModel& model) {
-    const bool input = request.input || request.float_inputs;
-    if (input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
-    ProofInputs inputs{.claimed_class = request.claimed_class, .threshold = request.threshold};
-    if (input || request.digit)  // a private-model circuit's refusal needs no conversion
-        inputs.input = variant == Variant::PrivateModel ? std::vector<std::int64_t>{} : private_input(request, model);
-    return inputs;
-}
-
 // The folder's lock, its spec's output the folder itself.
 CircuitLock folder_lock(const fs::path& folder) {
     CircuitLock lock = read_lock(folder);
@@ -122,6 +111,15 @@ ModelProver folder_prover(const CircuitSpec& spec, ProvenModel model, const Tool
 }
 
 }  // namespace
+
+ProofInputs request_inputs(const ProofRequest& request, Variant variant, const QuantizedModel& model) {
+    const bool input = request.input || request.float_inputs;
+    if (input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
+    ProofInputs inputs{.claimed_class = request.claimed_class, .threshold = request.threshold};
+    if (input || request.digit)  // a private-model circuit's refusal needs no conversion
+        inputs.input = variant == Variant::PrivateModel ? std::vector<std::int64_t>{} : private_input(request, model);
+    return inputs;
+}
 
 void check_proof_request(const CircuitSpec& spec, const ProofRequest& request) {
     const ProvenModel model = proven_model(spec, nullptr, request.salt, request.model);

@@ -276,6 +276,37 @@ class Proof:
         return f"zokml.Proof({self.public})"
 
 
+class Session:
+    """A circuit folder's prover kept warm (``Circuit.session``); ``close()`` (or the ``with`` block's end)
+    stops its prover process and removes its temporary folder."""
+
+    def __init__(self, circuit, salt=None, model=None):
+        self.circuit = circuit
+        self._session = _zokml.Session(circuit.folder, salt and salt._salt, None if model is None else os.fspath(model))
+
+    def prove(self, input=None, *, claimed_class=None, threshold=None):
+        """As ``Circuit.prove``, in this session."""
+        if self._session is None:
+            raise UsageError("the session is closed")
+        rows = None if input is None else _float_rows(input, "input", False)
+        started = time.monotonic()
+        result = self._session.prove(rows, claimed_class, threshold)
+        return Proof(result["proof"], result["public"], time.monotonic() - started)
+
+    def verify(self, proof):
+        """As ``Circuit.verify``."""
+        return self.circuit.verify(proof)
+
+    def close(self):
+        self._session = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 class Circuit:
     """A circuit folder (``zokml generate``'s): compile, setup, prove, verify and export with its keys."""
 
@@ -310,6 +341,11 @@ class Circuit:
             result = _zokml.prove(self.folder, rows, claimed_class, threshold, salt and salt._salt,
                                   None if model is None else os.fspath(model))
         return Proof(result["proof"], result["public"], time.monotonic() - started)
+
+    def session(self, *, salt=None, model=None):
+        """A prover of the folder opened once and kept warm (one prover process, the key loaded once):
+        ``with circuit.session() as s: s.prove(x)``; each proof is checked as ``prove``'s is."""
+        return Session(self, salt, model)
 
     def prove_many(self, inputs, *, jobs=1, salt=None, progress=True):
         """Proofs of many records (the first axis), ``jobs`` prover sessions side by side."""

@@ -103,6 +103,17 @@ class Proof:
     seconds: Optional[float]
     def save(self, path: PathLike) -> None: ...
 
+class Session:
+    """A circuit folder's prover kept warm (``Circuit.session``); ``close()`` or the ``with`` block's end stops it."""
+    circuit: Circuit
+    def prove(self, input: Optional[ArrayLike] = ..., *, claimed_class: Optional[int] = ...,
+              threshold: Optional[int] = ...) -> Proof:
+        """As ``Circuit.prove``, in this session."""
+    def verify(self, proof: Union[Proof, dict]) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Session: ...
+    def __exit__(self, *exc: object) -> None: ...
+
 class Circuit:
     """A circuit folder (``zokml generate``'s): compile, setup, prove, verify and export with its keys."""
     folder: str
@@ -116,6 +127,8 @@ class Circuit:
     def prove(self, input: Optional[ArrayLike] = ..., *, claimed_class: Optional[int] = ..., threshold: Optional[int] = ...,
               salt: Optional[Salt] = ..., model: Optional[PathLike] = ..., progress: bool = ...) -> Proof:
         """A proof of one record (refused outside the model's range, never clamped), or of a private model's accuracy."""
+    def session(self, *, salt: Optional[Salt] = ..., model: Optional[PathLike] = ...) -> Session:
+        """A prover of the folder opened once and kept warm: ``with circuit.session() as s: s.prove(x)``."""
     def prove_many(self, inputs: ArrayLike, *, jobs: int = ..., salt: Optional[Salt] = ..., progress: bool = ...) -> list[Proof]:
         """Proofs of many records (the first axis), ``jobs`` prover sessions side by side."""
     def verify(self, proof: Union[Proof, dict], backend: Optional[str] = ...) -> bool:

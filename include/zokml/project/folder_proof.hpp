@@ -30,8 +30,10 @@ struct ProofRequest {
     std::optional<FieldElement> salt;
 };
 
-// prove_folder's result by its earlier name (ModelProof), for code written against it.
-using FolderProof = ModelProof;
+// What the request asks a prover of the variant for (which checks what the variant takes): the
+// private input from the request's integers, float inputs (quantized with the model's range,
+// refused outside it) or held-out digit. Throws InputError naming the field.
+ProofInputs request_inputs(const ProofRequest& request, Variant variant, const QuantizedModel& model);
 
 // The prover of a circuit folder, opened once to prove many times (use_session() keeps it warm):
 // its settings; its model (the folder's, unchanged since generation, or, private-model and
