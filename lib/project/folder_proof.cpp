@@ -191,15 +191,10 @@ std::optional<PublicOutput> decode_public_output(const fs::path& folder, const P
     const std::optional<CircuitLock> lock = find_lock(folder);
     if (!lock || !fs::is_regular_file(abi_file(folder))) return std::nullopt;
     try {
-        const Abi abi = Abi::from_json(read_json_file(abi_file(folder)));
-        switch (lock->spec.settings.variant) {
-            case Variant::PrivateInput: return decode_private_input_public(abi, proof.inputs);
-            case Variant::PrivateModel: return decode_private_model_public(abi, proof.inputs);
-            case Variant::BothPrivate: return decode_both_private_public(abi, proof.inputs);
-        }
+        return decode_public_output(lock->spec.settings.variant, Abi::from_json(read_json_file(abi_file(folder))), proof.inputs);
     } catch (const std::exception&) {  // another circuit's proof, or a damaged abi.json
+        return std::nullopt;
     }
-    return std::nullopt;
 }
 
 }  // namespace zokml

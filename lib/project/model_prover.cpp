@@ -79,6 +79,15 @@ json to_json(const PublicOutput& output) {
                       output);
 }
 
+PublicOutput decode_public_output(Variant variant, const Abi& abi, const std::vector<FieldElement>& public_inputs) {
+    switch (variant) {
+        case Variant::PrivateInput: return decode_private_input_public(abi, public_inputs);
+        case Variant::PrivateModel: return decode_private_model_public(abi, public_inputs);
+        case Variant::BothPrivate: return decode_both_private_public(abi, public_inputs);
+    }
+    throw std::logic_error("unknown variant");
+}
+
 std::string describe(const PublicOutput& output) {
     return std::visit(
         Overloaded{[](const PrivateInputPublic& p) { return fmt::format("class {}", p.predicted_class); },
@@ -87,8 +96,12 @@ std::string describe(const PublicOutput& output) {
         output);
 }
 
-PublicOutput expected_public_output(const CircuitSettings& settings, const ProvenModel& model, const ProofInputs& inputs) {
-    check_takes(settings.variant, model, inputs);
+namespace {
+
+// expected_public_output for inputs check_takes accepted, with the model's commitment (committed
+// variants), which a prover computes once.
+PublicOutput expected_of(const CircuitSettings& settings, const ProvenModel& model, const ProofInputs& inputs,
+                         const std::optional<FieldElement>& commitment) {
     switch (settings.variant) {
         case Variant::PrivateInput: {
             const PrivateInputOptions& options = settings.private_input;
@@ -115,12 +128,21 @@ PublicOutput expected_public_output(const CircuitSettings& settings, const Prove
                 throw InputError("", "threshold",
                                  fmt::format("the model classifies {} of the {} batch inputs correctly: no proof of at least {} exists",
                                              correct, batch.inputs.size(), threshold));
-            return PrivateModelPublic{commit_model(model.model, *model.salt), threshold, correct};
+            return PrivateModelPublic{*commitment, threshold, correct};
         }
         case Variant::BothPrivate:
-            return BothPrivatePublic{commit_model(model.model, *model.salt), run_reference(model.model, *inputs.input).predicted_class};
+            return BothPrivatePublic{*commitment, run_reference(model.model, *inputs.input).predicted_class};
     }
     throw std::logic_error("unknown variant");
+}
+
+}  // namespace
+
+PublicOutput expected_public_output(const CircuitSettings& settings, const ProvenModel& model, const ProofInputs& inputs) {
+    check_takes(settings.variant, model, inputs);
+    std::optional<FieldElement> commitment;
+    if (model.salt) commitment = commit_model(model.model, *model.salt);
+    return expected_of(settings, model, inputs, commitment);
 }
 
 ModelProver::ModelProver(const Toolchain& toolchain, CircuitSettings settings, ProvenModel model,
@@ -153,7 +175,10 @@ ModelProver ModelProver::another() const {
     return ModelProver(settings_, model_, CircuitProver(prover_.toolchain(), prover_.program(), prover_.keypair()));
 }
 
-PublicOutput ModelProver::expected(const ProofInputs& inputs) const { return expected_public_output(settings_, model_, inputs); }
+PublicOutput ModelProver::expected(const ProofInputs& inputs) const {
+    check_takes(settings_.variant, model_, inputs);
+    return expected_of(settings_, model_, inputs, commitment_);
+}
 
 std::vector<Value> ModelProver::arguments(const ProofInputs& inputs) const {
     const QuantizedModel& model = model_.model;
@@ -170,13 +195,7 @@ std::vector<Value> ModelProver::arguments(const ProofInputs& inputs) const {
 }
 
 PublicOutput ModelProver::decode(const std::vector<FieldElement>& public_inputs) const {
-    const Abi& abi = prover_.program().abi;
-    switch (settings_.variant) {
-        case Variant::PrivateInput: return decode_private_input_public(abi, public_inputs);
-        case Variant::PrivateModel: return decode_private_model_public(abi, public_inputs);
-        case Variant::BothPrivate: return decode_both_private_public(abi, public_inputs);
-    }
-    throw std::logic_error("unknown variant");
+    return decode_public_output(settings_.variant, prover_.program().abi, public_inputs);
 }
 
 PublicOutput ModelProver::evaluate(const ProofInputs& inputs) const {
@@ -186,8 +205,10 @@ PublicOutput ModelProver::evaluate(const ProofInputs& inputs) const {
 
 ModelProof ModelProver::prove(const ProofInputs& inputs) {
     const PublicOutput expected = this->expected(inputs);
+    ProofInputs settled = inputs;  // private-model: the threshold the reference settled (by default the correct count)
+    if (const auto* accuracy = std::get_if<PrivateModelPublic>(&expected)) settled.threshold = accuracy->threshold;
     ModelProof result;
-    result.proof = prover_.prove(arguments(inputs));
+    result.proof = prover_.prove(arguments(settled));
     result.public_output = decode(result.proof.inputs);
     // A public output that differs from the reference's prediction is a bug in zokml, not in the
     // input: the circuit and the reference must agree bit for bit.

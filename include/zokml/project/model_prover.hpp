@@ -27,6 +27,8 @@ namespace zokml {
 using PublicOutput = std::variant<PrivateInputPublic, PrivateModelPublic, BothPrivatePublic>;
 nlohmann::json to_json(const PublicOutput& output);  // {"class": 3, ...}, numbers as numbers
 std::string describe(const PublicOutput& output);    // "class 3", "92 correct >= threshold 90"
+// What a proof's public inputs make public, read with the circuit's ABI for the variant's outputs.
+PublicOutput decode_public_output(Variant variant, const Abi& abi, const std::vector<FieldElement>& public_inputs);
 
 // The model a prover proves about, and what its variant adds to it: the model owner's secret salt
 // of its commitment (private-model, both-private: the commitment is commit_model(model, salt)) and
