@@ -56,13 +56,12 @@ int goal_missed(const Output& out, nlohmann::json result, const InputError& erro
 int calibrate(const Args& args, const Output& out) {
     const CalibrationGoal goal = goal_from(args);
     const std::filesystem::path settings_file = args.get_or("out", "settings.json");
-    CircuitSettings settings = settings_from(args, false);
+    const CircuitSettings settings = settings_from(args, false);
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw UsageError("calibrate chooses the quantization of private-input and both-private circuits");
     const ModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
-    if (on.range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
 
     const QuantizationOptions& given = settings.quantization;
     const auto kept = [&](const std::string& flag, unsigned width) { return args.has(flag) ? std::optional(width) : std::nullopt; };
@@ -105,7 +104,6 @@ int calibrate(const Args& args, const Output& out) {
                                       fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float "
                                                   "model's {:.2f}%: allow a larger --max-loss",
                                                   100 * goal.max_loss, 100 * float_accuracy)));
-    settings.quantization = chosen->options;
     nlohmann::json calibration = to_json(*chosen);
     calibration.update({{"data", data.source},
                         {"inputs", data.batch.inputs.size()},
@@ -113,7 +111,7 @@ int calibrate(const Args& args, const Output& out) {
                         {"input_range", on.range_json()},
                         {"goal_met", choice.goal_met}});
     calibration.update(to_json(goal));
-    write_settings_file(settings_file, settings, calibration);
+    write_settings_file(settings_file, calibrated_settings(settings, on.range, *chosen), calibration);
     result["chosen"] = calibration;
     result["settings"] = settings_file.string();
     out.text(fmt::format("settings: {} ({}: accuracy {:.2f}%, agreement {:.2f}%, ~{} constraints)", settings_file.string(),

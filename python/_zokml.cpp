@@ -158,20 +158,14 @@ json proof_result(const ModelProof& proven) { return {{"proof", proven.proof.to_
 
 // zokml calibrate on labelled data in memory: the range settled as the command settles it (the
 // settings' range is given; else the model's, or with from_data the data's), then the search.
-json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings, const CalibrationGoal& goal,
+json calibrate(const PyModel& source, FloatBatch data, const CircuitSettings& settings, const CalibrationGoal& goal,
                const CalibrationGrid& grid, bool from_data, double margin, const CalibrationProgress& progress) {
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw std::invalid_argument("calibrate chooses the quantization of private-input and both-private circuits");
     Model model = source.model;
-    if (settings.input_range) {
-        check_input_range(*settings.input_range, "settings", "input_range");
-        model.input_min = settings.input_range->min;
-        model.input_max = settings.input_range->max;
-        model.input_range_declared = true;
-    }
+    if (settings.input_range) declare_input_range(model, *settings.input_range, "settings", "input_range");
     const RangeChoice choice{settings.input_range && !from_data ? "settings" : "", from_data, margin};
     const SettledRange range = settle_input_range(model, data, choice, "data");
-    if (range.source == RangeSource::Data) settings.input_range = InputRange{model.input_min, model.input_max};
     const QuantizationOptions& given = settings.quantization;
     const Calibration search = calibrate_model(model, data, "data", goal, grid, given.activation_error, progress);
     json candidates = json::array();
@@ -180,9 +174,8 @@ json calibrate(const PyModel& source, FloatBatch data, CircuitSettings settings,
                    {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}};
     result.update(to_json(goal));
     if (const CalibrationCandidate* chosen = search.chosen()) {
-        settings.quantization = chosen->options;
         result["chosen"] = to_json(*chosen);
-        result["settings"] = settings.to_json();
+        result["settings"] = calibrated_settings(settings, range, *chosen).to_json();
     }
     return result;
 }

@@ -532,14 +532,16 @@ void check_input_range(const InputRange& range, const fs::path& file, const std:
         throw InputError(file, field, fmt::format("[{}, {}] is not a range of finite numbers with min < max", range.min, range.max));
 }
 
+void declare_input_range(Model& model, const InputRange& range, const fs::path& file, const std::string& field) {
+    check_input_range(range, file, field);
+    model.input_min = range.min;
+    model.input_max = range.max;
+    model.input_range_declared = true;
+}
+
 Model load_model(const fs::path& file, const std::optional<InputRange>& input_range) {
     Model model = load_model(file);
-    if (input_range) {
-        check_input_range(*input_range, file, "input_range");
-        model.input_min = input_range->min;
-        model.input_max = input_range->max;
-        model.input_range_declared = true;
-    }
+    if (input_range) declare_input_range(model, *input_range, file, "input_range");
     return model;
 }
 

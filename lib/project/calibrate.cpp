@@ -42,9 +42,7 @@ SettledRange settle_input_range(Model& model, const FloatBatch& data, const Rang
                                                                     : RangeSource::Default;
     if (settled.source == RangeSource::Data) {
         settled.margin = choice.margin;
-        const InputRange range = input_range_from_data(data, choice.margin, data_name);
-        model.input_min = range.min, model.input_max = range.max;
-        model.input_range_declared = true;
+        declare_input_range(model, input_range_from_data(data, choice.margin, data_name), data_name, "inputs");
     }
     settled.range = {model.input_min, model.input_max};
     return settled;
@@ -89,6 +87,12 @@ Calibration calibrate_model(const Model& model, const FloatBatch& data, const st
             }
     calibration.choice = choose_calibration(calibration.candidates, goal);
     return calibration;
+}
+
+CircuitSettings calibrated_settings(CircuitSettings given, const SettledRange& range, const CalibrationCandidate& chosen) {
+    given.quantization = chosen.options;
+    if (range.source == RangeSource::Data) given.input_range = range.range;
+    return given;
 }
 
 nlohmann::json to_json(const CalibrationCandidate& c) {

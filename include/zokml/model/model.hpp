@@ -156,6 +156,9 @@ Model load_model(const std::filesystem::path& file);
 Model load_model(const std::filesystem::path& file, const std::optional<InputRange>& input_range);
 // Throws InputError(file, field, why) unless min < max, both finite.
 void check_input_range(const InputRange& range, const std::filesystem::path& file, const std::string& field);
+// Gives the model this input range, checked (check_input_range naming file and field), as the
+// range it was trained on (input_range_declared).
+void declare_input_range(Model& model, const InputRange& range, const std::filesystem::path& file, const std::string& field);
 Model model_from_json(const nlohmann::json& json, const std::filesystem::path& file = {});
 nlohmann::json model_to_json(const Model& model);
 // Writes atomically (temporary file, then rename).

@@ -14,6 +14,7 @@
 #include "zokml/data/batch.hpp"
 #include "zokml/data/calibration.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/project/settings.hpp"
 
 namespace zokml {
 
@@ -78,6 +79,10 @@ using CalibrationProgress = std::function<void(std::size_t done, std::size_t tot
 Calibration calibrate_model(const Model& model, const FloatBatch& data, const std::string& data_name, const CalibrationGoal& goal,
                             const CalibrationGrid& grid = {}, double activation_error = QuantizationOptions{}.activation_error,
                             const CalibrationProgress& progress = {});
+
+// The settings calibration chose (what zokml calibrate writes): `given` with the chosen candidate's
+// widths and, for a range taken from the data, that range.
+CircuitSettings calibrated_settings(CircuitSettings given, const SettledRange& range, const CalibrationCandidate& chosen);
 
 // {"input_bits", "weight_bits", "activation_bits"} and either "refused" or "quantized_accuracy",
 // "agreement", "loss", "estimated_constraints".
