@@ -20,7 +20,7 @@
 #include "zokml/core/timing.hpp"
 #include "zokml/crypto/parts.hpp"
 #include "zokml/data/fidelity.hpp"
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/prover.hpp"
 
 using namespace zokml;
 

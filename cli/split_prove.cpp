@@ -8,7 +8,7 @@
 #include "subcommands.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/project/salt_file.hpp"
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 
 namespace zokml::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include "common.hpp"
 #include "steps.hpp"
 #include "subcommands.hpp"
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 
 namespace zokml::cli {
 namespace {

@@ -13,7 +13,7 @@
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/circuit/private_model.hpp"
-#include "zokml/circuit/split.hpp"
+#include "zokml/split/plan.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/data/batch.hpp"

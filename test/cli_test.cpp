@@ -19,7 +19,7 @@
 #include "zokml/model/onnx.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/salt_file.hpp"
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/quantize/reference.hpp"
 

@@ -11,7 +11,7 @@
 #include "zokml/core/json.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/circuit_folder.hpp"
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 #include "zokml/quantize/quantize.hpp"
 
 using namespace zokml;

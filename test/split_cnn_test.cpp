@@ -12,8 +12,8 @@
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/crypto/parts.hpp"
-#include "zokml/project/split_folder.hpp"
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/folder.hpp"
+#include "zokml/split/prover.hpp"
 #include "zokml/toolchain/public_values.hpp"
 
 using namespace zokml;

@@ -11,7 +11,7 @@
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/project/provers.hpp"
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/prover.hpp"
 
 using namespace zokml;
 

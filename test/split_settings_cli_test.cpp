@@ -11,7 +11,7 @@
 #include "toolchain/subprocess.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/project/salt_file.hpp"
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;

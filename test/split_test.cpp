@@ -9,15 +9,15 @@
 #include <map>
 #include <memory>
 
-#include "project/time_left.hpp"
+#include "split/time_left.hpp"
 #include "support.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/crypto/parts.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/data/train.hpp"
 #include "zokml/project/provers.hpp"
-#include "zokml/project/split_folder.hpp"
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/folder.hpp"
+#include "zokml/split/prover.hpp"
 
 using namespace zokml;
 using Catch::Contains;

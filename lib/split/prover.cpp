@@ -1,4 +1,4 @@
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/prover.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "json_fields.hpp"
+#include "project/json_fields.hpp"
 #include "part_json.hpp"
 #include "time_left.hpp"
 #include "zokml/backend/backends.hpp"

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.hpp"
+#include "project/json_fields.hpp"
 #include "zokml/crypto/parts.hpp"
 
 namespace zokml::detail {

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "zokml/circuit/split.hpp"
+#include "zokml/split/plan.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/toolchain.hpp"

@@ -1,5 +1,5 @@
 // Split proving: the plan, its programs and sub-proofs, and the generated sources of each program.
-#include "zokml/circuit/split.hpp"
+#include "zokml/split/plan.hpp"
 
 #include <fmt/format.h>
 
@@ -8,12 +8,12 @@
 #include <functional>
 #include <map>
 
-#include "batch_neuron.hpp"
-#include "committed_parameters.hpp"
+#include "circuit/batch_neuron.hpp"
+#include "circuit/committed_parameters.hpp"
+#include "circuit/zok_code.hpp"
 #include "core/templates.hpp"
 #include "model/window.hpp"
 #include "quantize/value_limit.hpp"
-#include "zok_code.hpp"
 #include "zokml/core/errors.hpp"
 
 namespace zokml {

@@ -1,10 +1,10 @@
-#include "zokml/project/split_folder.hpp"
+#include "zokml/split/folder.hpp"
 
 #include <fmt/format.h>
 
 #include <system_error>
 
-#include "json_fields.hpp"
+#include "project/json_fields.hpp"
 #include "part_json.hpp"
 #include "zokml/core/digest.hpp"
 #include "zokml/core/errors.hpp"

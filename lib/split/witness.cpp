@@ -5,7 +5,7 @@
 #include <bit>
 #include <stdexcept>
 
-#include "zokml/circuit/split.hpp"
+#include "zokml/split/plan.hpp"
 
 namespace zokml {
 namespace {

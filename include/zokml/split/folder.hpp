@@ -20,10 +20,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "zokml/circuit/split.hpp"
+#include "zokml/split/plan.hpp"
 #include "zokml/core/field.hpp"
 #include "zokml/data/batch.hpp"
-#include "zokml/project/split_prover.hpp"
+#include "zokml/split/prover.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
