@@ -21,6 +21,7 @@
 #include "zokml/crypto/parts.hpp"
 #include "zokml/data/fidelity.hpp"
 #include "zokml/split/prover.hpp"
+#include "zokml/split/verify.hpp"
 
 using namespace zokml;
 

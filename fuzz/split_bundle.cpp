@@ -2,7 +2,7 @@
 // `zokml verify --bundle` reads it before it checks any proof against its own folder's plan (the
 // bundle's parts and options are only compared with the folder's, never planned from).
 #include "fuzz_support.hpp"
-#include "zokml/split/prover.hpp"
+#include "zokml/split/bundle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;

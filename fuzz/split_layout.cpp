@@ -3,8 +3,8 @@
 #include <set>
 
 #include "fuzz_support.hpp"
-#include "zokml/split/plan.hpp"
 #include "zokml/split/folder.hpp"
+#include "zokml/split/plan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace zokml;

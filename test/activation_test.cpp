@@ -13,13 +13,13 @@
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/circuit/private_model.hpp"
-#include "zokml/split/plan.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/data/batch.hpp"
-#include "zokml/project/settings.hpp"
 #include "zokml/model/onnx.hpp"
+#include "zokml/project/settings.hpp"
 #include "zokml/quantize/reference.hpp"
+#include "zokml/split/plan.hpp"
 
 using namespace zokml;
 using Catch::Contains;

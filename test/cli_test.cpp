@@ -15,13 +15,13 @@
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/data/fidelity.hpp"
+#include "zokml/data/train.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/salt_file.hpp"
-#include "zokml/split/folder.hpp"
-#include "zokml/data/train.hpp"
 #include "zokml/quantize/reference.hpp"
+#include "zokml/split/folder.hpp"
 
 using namespace zokml;
 namespace fs = std::filesystem;

@@ -11,8 +11,8 @@
 #include "zokml/core/json.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/project/circuit_folder.hpp"
-#include "zokml/split/folder.hpp"
 #include "zokml/quantize/quantize.hpp"
+#include "zokml/split/folder.hpp"
 
 using namespace zokml;
 using Catch::Contains;

@@ -9,15 +9,15 @@
 
 #include "support.hpp"
 #include "zokml/circuit/private_input.hpp"
-#include "zokml/split/plan.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/crypto/parts.hpp"
-#include "zokml/split/folder.hpp"
-#include "zokml/split/prover.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/quantize/reference.hpp"
+#include "zokml/split/folder.hpp"
+#include "zokml/split/plan.hpp"
+#include "zokml/split/prover.hpp"
 #include "toolchain/subprocess.hpp"
 
 using namespace zokml;

@@ -12,6 +12,7 @@
 #include "zokml/data/train.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/split/prover.hpp"
+#include "zokml/split/verify.hpp"
 
 using namespace zokml;
 

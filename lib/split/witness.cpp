@@ -1,13 +1,24 @@
-// Split proving: what the prover computes natively (activations, salts, every commitment a
-// sub-proof makes public) and the arguments of each sub-proof.
+// Split proving's witness: what the prover computes natively (activations, salts, every commitment
+// a sub-proof makes public), the arguments of each sub-proof, and all of it as JSON.
+#include "zokml/split/witness.hpp"
+
 #include <fmt/format.h>
 
 #include <bit>
 #include <stdexcept>
+#include <string>
 
-#include "zokml/split/plan.hpp"
+#include "field_json.hpp"
+#include "zokml/core/errors.hpp"
+#include "zokml/crypto/commitment.hpp"
+#include "zokml/crypto/parts.hpp"
 
 namespace zokml {
+
+namespace fs = std::filesystem;
+using detail::fields_json;
+using nlohmann::json;
+
 namespace {
 
 // The layer whose outputs a part of the Dense or Conv2D layer at `layer` commits to: the ReLU after
@@ -31,6 +42,13 @@ std::vector<Value> fields_of(const std::vector<FieldElement>& elements) {
     std::vector<Value> values;
     for (const auto& e : elements) values.push_back(Value::of_field(e));
     return values;
+}
+
+std::vector<FieldElement> fields_from(const json& j, const std::string& where) {
+    if (!j.is_array()) throw std::invalid_argument(where + ": expected an array");
+    std::vector<FieldElement> out;
+    for (const auto& e : j) out.push_back(FieldElement::from_decimal(e.get<std::string>()));
+    return out;
 }
 
 }  // namespace
@@ -141,6 +159,62 @@ std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof,
         }
     }
     throw std::logic_error("unknown split program");
+}
+
+json witness_data_to_json(const SplitWitnessData& d) {
+    json salts = json::array(), commitments = json::array();
+    for (std::size_t l = 0; l < d.activation_salts.size(); ++l) {
+        salts.push_back(json::array());
+        commitments.push_back(json::array());
+        for (std::size_t p = 0; p < d.activation_salts[l].size(); ++p) {
+            salts[l].push_back(fields_json(d.activation_salts[l][p]));
+            commitments[l].push_back(fields_json(d.activation_commitments[l][p]));
+        }
+    }
+    return {{"format", "zokml-split-witness"},
+            {"version", 2},
+            {"part_salts", fields_json(d.part_salts)},
+            {"part_commitments", fields_json(d.part_commitments)},
+            {"activations", d.activations},
+            {"activation_salts", salts},
+            {"activation_commitments", commitments},
+            {"input_salts", fields_json(d.input_salts)},
+            {"input_commitments", fields_json(d.input_commitments)},
+            {"classes", d.classes},
+            {"counts", d.counts},
+            {"count_salts", fields_json(d.count_salts)},
+            {"count_commitments", fields_json(d.count_commitments)},
+            {"model_commitment", d.model_commitment.to_decimal()},
+            {"correct", d.correct}};
+}
+
+SplitWitnessData witness_data_from_json(const json& j, const fs::path& file) {
+    try {
+        if (j.at("format") != "zokml-split-witness" || j.at("version") != 2) throw std::invalid_argument("not a split witness file");
+        SplitWitnessData d;
+        d.part_salts = fields_from(j.at("part_salts"), "part_salts");
+        d.part_commitments = fields_from(j.at("part_commitments"), "part_commitments");
+        d.activations = j.at("activations").get<decltype(d.activations)>();
+        for (const auto& layer : j.at("activation_salts")) {
+            auto& out = d.activation_salts.emplace_back();
+            for (const auto& part : layer) out.push_back(fields_from(part, "activation_salts"));
+        }
+        for (const auto& layer : j.at("activation_commitments")) {
+            auto& out = d.activation_commitments.emplace_back();
+            for (const auto& part : layer) out.push_back(fields_from(part, "activation_commitments"));
+        }
+        d.input_salts = fields_from(j.at("input_salts"), "input_salts");
+        d.input_commitments = fields_from(j.at("input_commitments"), "input_commitments");
+        d.classes = j.at("classes").get<std::vector<int>>();
+        d.counts = j.at("counts").get<std::vector<std::int64_t>>();
+        d.count_salts = fields_from(j.at("count_salts"), "count_salts");
+        d.count_commitments = fields_from(j.at("count_commitments"), "count_commitments");
+        d.model_commitment = FieldElement::from_decimal(j.at("model_commitment").get<std::string>());
+        d.correct = j.at("correct").get<std::int64_t>();
+        return d;
+    } catch (const std::exception& e) {
+        throw InputError(file, "(file)", std::string("not a split witness file: ") + e.what());
+    }
 }
 
 }  // namespace zokml

@@ -25,12 +25,10 @@
 #include <vector>
 
 #include "zokml/circuit/options.hpp"
-#include "zokml/core/field.hpp"
 #include "zokml/crypto/parts.hpp"
+#include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
-#include "zokml/toolchain/abi.hpp"
-#include "zokml/toolchain/circuit.hpp"
 
 namespace zokml {
 
@@ -111,67 +109,5 @@ SplitPlan plan_split(const std::vector<PartRange>& parts, const LabeledBatch& ba
 // programs serve every batch of that size). Throws InputError for PrivateModel.
 SplitPlan plan_split(const std::vector<PartRange>& parts, std::size_t batch_size, const SplitOptions& options,
                      const std::string& model_name);
-
-// The programs of a plan: each sub-proof runs one of them. Programs of parts and slices of the same
-// size are one program. PrivateModel: part proofs for the first layer (the batch baked in), slice
-// proofs for the later ones, an aggregate counting the correct ones. Inference and BothPrivate:
-// slice proofs for every layer (the first reads the inputs against their commitment, the last
-// makes the classes public) and an aggregate that chains the model commitment only.
-struct SplitProgram {
-    enum class Kind { Part, Slice, Aggregate };
-    Kind kind = Kind::Part;
-    std::size_t layer = 0;       // index in SplitPlan::layers (Part: 0)
-    std::size_t neurons = 0;     // Part, Slice: the part's neurons or filters
-    std::size_t slice_size = 0;  // Slice: inputs in the slice
-    std::size_t first_slice = 0, slices = 0;  // Part: the slices it covers (its inputs are baked in)
-    std::string name() const;    // e.g. "part-n4-s0-5" (slices 0 to 4), "slice-l1-n10-s10", "aggregate"
-    bool operator==(const SplitProgram&) const = default;
-};
-
-
-// One sub-proof of a plan, and the program it runs.
-struct SubProof {
-    SplitProgram program;
-    std::size_t part = 0;   // index in SplitPlan::parts()
-    std::size_t slice = 0;  // Slice proofs; Part proofs: the first slice covered
-    std::string name() const;  // e.g. "part 3", "layer 1 part 0 slice 7", "aggregate"
-};
-// Every sub-proof, in an order in which each one's inputs are produced before it.
-std::vector<SubProof> sub_proofs(const SplitPlan& plan);
-
-// The program's sources: from the plan (shapes and widths) and the public batch alone.
-Circuit generate_split_circuit(const SplitPlan& plan, const SplitProgram& program, const LabeledBatch& batch);
-
-// What the prover knows after running the reference: the activations of every hidden layer, the
-// salts, and every commitment the sub-proofs make public.
-struct SplitWitnessData {
-    std::vector<FieldElement> part_salts;                        // per part (part_salts: from the owner's salt)
-    std::vector<FieldElement> part_commitments;                  // per part, salted
-    // activations[l][p][s]: layer l's hidden part p on slice s, inputs then neurons
-    std::vector<std::vector<std::vector<std::vector<std::int64_t>>>> activations;
-    std::vector<std::vector<std::vector<FieldElement>>> activation_salts;        // [l][p][s]
-    std::vector<std::vector<std::vector<FieldElement>>> activation_commitments;  // [l][p][s]
-    std::vector<FieldElement> input_salts;        // Inference (zero) and BothPrivate: per slice
-    std::vector<FieldElement> input_commitments;  // commit_salted of the slice's inputs
-    std::vector<int> classes;          // the predicted class of every input
-    std::vector<std::int64_t> counts;  // PrivateModel: correct per slice
-    std::vector<FieldElement> count_salts;
-    std::vector<FieldElement> count_commitments;
-    FieldElement model_commitment;
-    std::int64_t correct = 0;
-};
-// `salt`: the model owner's secret salt (the one of the published commitment, commit_model_v2).
-SplitWitnessData split_witness_data(const SplitPlan& plan, const QuantizedModel& model, const LabeledBatch& batch,
-                                    const FieldElement& salt);
-
-// The inputs of one slice of the batch, input by input: what the first layer's commitment packs.
-std::vector<std::int64_t> slice_inputs(const SplitPlan& plan, const LabeledBatch& batch, std::size_t slice);
-
-// The arguments of one sub-proof.
-std::vector<Value> split_arguments(const SplitPlan& plan, const SubProof& proof, const QuantizedModel& model,
-                                   const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold);
-
-// The names of main's outputs, to read a sub-proof's public values by name (PublicValues).
-std::vector<std::string> split_output_names(const SplitPlan& plan, const SplitProgram& program);
 
 }  // namespace zokml
