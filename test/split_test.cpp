@@ -97,6 +97,19 @@ TEST_CASE("the split plan follows the architecture: parts of the first layer, sl
     CHECK(proofs.back().program.kind == SplitProgram::Kind::Aggregate);
 }
 
+TEST_CASE("a split variant's defaults: slices of 5 inputs with the inputs' commitment, of 20 otherwise; batches of 100 and 1",
+          "[split]") {
+    CHECK(SplitOptions::for_variant(SplitVariant::PrivateModel) == SplitOptions{});
+    for (const auto variant : {SplitVariant::Inference, SplitVariant::BothPrivate}) {
+        const SplitOptions options = SplitOptions::for_variant(variant);
+        CHECK(options.variant == variant);
+        CHECK(options.inputs_per_slice == 5);
+        CHECK(default_batch_size(variant) == 1);
+    }
+    CHECK(SplitOptions{}.inputs_per_slice == 20);
+    CHECK(default_batch_size(SplitVariant::PrivateModel) == 100);
+}
+
 TEST_CASE("the model commitment v2 chains the part commitments, bound to the layout", "[split]") {
     const QuantizedModel model = small_model(1);
     const FieldElement salt = random_salt();

@@ -222,6 +222,15 @@ SplitPlan plan_split(const std::vector<PartRange>& parts, std::size_t batch_size
     return make_plan(parts, batch_size, nullptr, options, model_name);
 }
 
+SplitOptions SplitOptions::for_variant(SplitVariant variant) {
+    SplitOptions options;
+    options.variant = variant;
+    if (variant != SplitVariant::PrivateModel) options.inputs_per_slice = 5;
+    return options;
+}
+
+std::size_t default_batch_size(SplitVariant variant) { return variant == SplitVariant::PrivateModel ? 100 : 1; }
+
 std::string to_string(SplitVariant variant) {
     switch (variant) {
         case SplitVariant::PrivateModel: return "private-model";

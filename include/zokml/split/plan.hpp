@@ -44,6 +44,7 @@ enum class SplitVariant {
 std::string to_string(SplitVariant variant);           // "private-model", "inference", "both-private"
 SplitVariant split_variant_from(const std::string& text);  // InputError
 
+// Every split default is here (the command's flags and help read them).
 struct SplitOptions {
     std::size_t neurons_per_part = 4;    // neurons of a hidden layer per part
     std::size_t inputs_per_slice = 20;   // batch inputs per slice proof (784-56-10: just under 2^16 constraints)
@@ -55,7 +56,17 @@ struct SplitOptions {
     // one part proof computes (~2^16 constraints); past it, the batch's slices go to several.
     std::size_t part_proof_values = 2048;
     bool operator==(const SplitOptions&) const = default;
+
+    // The defaults of a variant. The first layer's slice proofs of Inference and BothPrivate also
+    // range check and hash their inputs: they take 5 inputs per slice (5 inputs of 784 keep them
+    // under 2^16 constraints), PrivateModel's slice proofs 20.
+    static SplitOptions for_variant(SplitVariant variant);
 };
+
+// Inputs per statement when none are given: a private-model statement's public batch is 100
+// held-out digits (the accuracy to the percent); an inference or both-private statement
+// classifies one input at a time.
+std::size_t default_batch_size(SplitVariant variant);
 
 // One Dense or Conv2D layer of a split statement: its public shape, widths and static bounds.
 struct SplitLayer {
