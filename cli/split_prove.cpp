@@ -6,7 +6,6 @@
 
 #include "common.hpp"
 #include "subcommands.hpp"
-#include "zokml/core/errors.hpp"
 #include "zokml/project/salt_file.hpp"
 #include "zokml/split/folder.hpp"
 
@@ -37,28 +36,14 @@ nlohmann::json with_previous(nlohmann::json result, const std::optional<std::fil
     return result;
 }
 
-// The model as the folder's layout says it was committed: loaded with the layout's input range and
-// quantized with its widths, so that no setting has to be repeated by hand. A flag or settings file
-// that says otherwise is refused, naming the layout's field and both values.
-QuantizedModel committed_model(const Args& args, const std::filesystem::path& folder) {
-    const PublishedLayout layout = read_split_folder(folder, false).layout;
-    const CircuitSettings given = settings_from(args, true);
-    const auto check = [&](const std::string& field, const std::string& flag, auto recorded, auto value) {
-        if (!args.has(flag) && !args.has("settings")) return;
-        if (recorded == value) return;
-        const std::string source = args.has(flag) ? "--" + flag : "the settings file " + args.required("settings");
-        throw InputError(split_file(folder), "layout." + field,
-                         fmt::format("records {}, {} gives {}: split-prove quantizes the model as the layout records, leave it out",
-                                     recorded, source, value));
+// The model as the folder's layout says it was committed (committed_model), with the flags and the
+// settings file given: one that says otherwise is refused.
+QuantizedModel layout_model(const Args& args, const std::filesystem::path& folder) {
+    const auto source = [&](const std::string& name) -> std::string {
+        if (args.has(name)) return "--" + name;
+        return args.has("settings") ? "the settings file " + args.required("settings") : "";
     };
-    check("input.bits", "input-bits", layout.input_bits, given.quantization.input_bits);
-    check("quantization.weight_bits", "weight-bits", layout.weight_bits, given.quantization.weight_bits);
-    check("quantization.activation_bits", "activation-bits", layout.activation_bits, given.quantization.activation_bits);
-    if (given.input_range) {
-        check("input.min", "input-min", layout.input_min_float, given.input_range->min);
-        check("input.max", "input-max", layout.input_max_float, given.input_range->max);
-    }
-    return quantize(load_model(args.required("model"), layout.input_range()), layout.quantization());
+    return committed_model(folder, args.required("model"), {settings_from(args, true), source});
 }
 
 // --plan: prepares and prints one command per sub-proof on stdout (for GNU parallel and the like);
@@ -73,7 +58,7 @@ int planned(const Args& args, const Output& out, const std::filesystem::path& fo
         out.result(with_previous({{"bundle", file.string()}, {"proofs", bundle.proofs.size()}}, previous));
         return kOk;
     }
-    const QuantizedModel model = committed_model(args, folder);
+    const QuantizedModel model = layout_model(args, folder);
     if (auto plan = args.get("plan-dir")) {
         const auto index = static_cast<std::size_t>(*args.integer("sub-proof", 0, 1 << 30));
         prove_planned(folder, model, *plan, index, toolchain);
@@ -107,7 +92,7 @@ int split_prove(const Args& args, const Output& out) {
         throw UsageError("--inputs (inference and both-private folders) takes no --threshold and no plan");
     const std::filesystem::path file = args.get_or("bundle", (folder / "bundle.json").string());
     if (args.has("plan") || args.has("plan-dir") || args.has("gather")) return planned(args, out, folder, file);
-    const QuantizedModel model = committed_model(args, folder);
+    const QuantizedModel model = layout_model(args, folder);
     const FieldElement salt = read_salt_file(args.required("salt"));
     const auto jobs = static_cast<std::size_t>(args.integer_or("jobs", 1, 1, 256));
     SplitProveTimes times;

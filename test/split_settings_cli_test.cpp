@@ -129,3 +129,25 @@ TEST_CASE("a model quantized with other settings than the folder's layout record
     refused(quantize(load_model(f.model, InputRange{-1, 1}), {.input_bits = 7, .weight_bits = 6}), "layout.input.bits: is 8, the model tiny gives 7");
     refused(quantize(load_model(f.model, InputRange{-1, 1}), {.weight_bits = 10}), "layout.parts[0].weight_bits");
 }
+
+TEST_CASE("settings given for a split proof are compared with the folder's layout, each named by where it came from",
+          "[split][slow]") {
+    const CommittedFolder& f = committed_folder();
+    CircuitSettings settings;
+    settings.quantization.weight_bits = 8;
+    settings.input_range = InputRange{-1, 1};
+    const auto source = [](const std::string& name) { return name == "weight-bits" ? std::string("the caller's widths") : ""; };
+    CHECK_THROWS_WITH(committed_model(f.folder, f.model, {settings, source}),
+                      Contains("zokml.split.json") && Contains("layout.quantization.weight_bits") &&
+                          Contains("records 6, the caller's widths gives 8"));
+    // A setting not given is not compared (the input bits here), nor is one equal to the layout's.
+    settings.quantization.weight_bits = 6;
+    settings.quantization.input_bits = 7;
+    const auto every = [](const std::string& name) { return name == "input-bits" ? std::string() : "the settings"; };
+    CHECK_NOTHROW(committed_model(f.folder, f.model, {settings, every}));
+    // Nothing given: the model comes as the layout records it, whose commitment is the folder's.
+    const QuantizedModel model = committed_model(f.folder, f.model);
+    CHECK(model.input_min_float == -1);
+    CHECK(model.input_bits == 8);
+    CHECK(commit_model_v2(model, 1, read_salt_file(f.salt)).to_decimal() == f.commitment);
+}

@@ -95,6 +95,26 @@ json read_plan(const fs::path& plan) {
 
 }  // namespace
 
+QuantizedModel committed_model(const fs::path& folder, const fs::path& model_file, const GivenSettings& given) {
+    const PublishedLayout layout = read_split_folder(folder, false).layout;
+    const auto check = [&](const std::string& field, const std::string& name, auto recorded, auto value) {
+        const std::string source = given.source ? given.source(name) : "";
+        if (source.empty() || recorded == value) return;
+        throw InputError(split_file(folder), "layout." + field,
+                         fmt::format("records {}, {} gives {}: split-prove quantizes the model as the layout records, leave it out",
+                                     recorded, source, value));
+    };
+    const CircuitSettings& s = given.settings;
+    check("input.bits", "input-bits", layout.input_bits, s.quantization.input_bits);
+    check("quantization.weight_bits", "weight-bits", layout.weight_bits, s.quantization.weight_bits);
+    check("quantization.activation_bits", "activation-bits", layout.activation_bits, s.quantization.activation_bits);
+    if (s.input_range) {
+        check("input.min", "input-min", layout.input_min_float, s.input_range->min);
+        check("input.max", "input-max", layout.input_max_float, s.input_range->max);
+    }
+    return quantize(load_model(model_file, layout.input_range()), layout.quantization());
+}
+
 SplitPlanFolder prepare_split_plan(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                    std::optional<std::int64_t> threshold) {
     const Statement s = statement_of(folder, false);

@@ -15,8 +15,10 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "zokml/core/field.hpp"
+#include "zokml/project/settings.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
 #include "zokml/split/bundle.hpp"
@@ -54,6 +56,22 @@ struct SplitFolder {
     SplitPrograms programs;
 };
 SplitFolder read_split_folder(const std::filesystem::path& folder, bool proving);
+
+// The settings a model owner gave for a split proof besides the model file (a settings file,
+// flags) and where each came from: source(name) says where the setting `name` (the flag's name:
+// "input-bits", "weight-bits", "activation-bits", "input-min", "input-max") was given, e.g.
+// "--input-bits" or "the settings file s.json", and is empty when it was not (no `source`: none was).
+struct GivenSettings {
+    CircuitSettings settings;
+    std::function<std::string(const std::string& name)> source;
+};
+
+// The float model of `model_file` as the folder's layout says it was committed: loaded with the
+// layout's input range and quantized with its widths, so that no setting has to be repeated. A
+// setting given that differs from the layout is refused (InputError on the folder's
+// zokml.split.json, field "layout.<field>", naming both values and where the other came from).
+QuantizedModel committed_model(const std::filesystem::path& folder, const std::filesystem::path& model_file,
+                               const GivenSettings& given = {});
 
 // Proves with the folder's keys that the model (whose commitment with the owner's `salt` must be
 // the layout's) reaches the threshold (default: its count) on the folder's batch. InputError when
