@@ -28,7 +28,7 @@ using namespace zokml;
 namespace {
 
 struct Settings {
-    std::size_t digits = 100;  // private-model: the public labelled batch
+    std::size_t digits = default_batch_size(SplitVariant::PrivateModel);  // private-model: the public labelled batch
     std::size_t inputs = 10;   // inference, both-private: the inputs classified
     bool slice_given = false;
     bool neurons_given = false;
@@ -43,7 +43,8 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     settings.split.variant = slash == std::string::npos ? SplitVariant::PrivateModel : split_variant_from(row.substr(slash + 1));
     const bool labelled = settings.split.variant == SplitVariant::PrivateModel;
     if (!labelled) settings.digits = settings.inputs;
-    if (!labelled && !settings.slice_given) settings.split.inputs_per_slice = 5;
+    if (!labelled && !settings.slice_given)
+        settings.split.inputs_per_slice = SplitOptions::for_variant(settings.split.variant).inputs_per_slice;
     const std::string path = fmt::format("{}/examples/models/mnist-{}", ZOKML_SOURCE_DIR, name);
     const Model float_model = load_model(std::filesystem::exists(path + ".json") ? path + ".json" : path + ".onnx");
     const bool cnn = std::any_of(float_model.layers.begin(), float_model.layers.end(),
