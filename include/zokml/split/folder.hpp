@@ -32,6 +32,7 @@
 
 namespace zokml {
 
+// The folder's zokml.split.json (the file InputErrors about the folder name).
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
 // Generates, compiles and sets up every program of the plan for the layout and batch, and writes
