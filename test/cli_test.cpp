@@ -688,6 +688,42 @@ TEST_CASE("split proving from the command line: the owner publishes a layout, th
     CHECK_FALSE(std::filesystem::exists(plan_dir));  // the witness data is gone
     CHECK(zokml_cli({"verify", "--dir", folder, "--bundle", (dir / "parallel.json").string()}).exit_code == 0);
 
+    // The same as a Slurm job array on a cluster of this machine (task K runs line K+1 of the
+    // plan, as docs/split-proving.md says); then the sub-proofs lost or failed are named by
+    // --gather, and only they are run again.
+    if (const auto cluster = test::SlurmCluster::start(dir / "slurm")) {
+        const auto slurm_plan = zokml_cli({"split-prove", "--model", model, "--weight-bits", "8", "--salt", salt, "--dir", folder, "--plan"});
+        REQUIRE(slurm_plan.exit_code == 0);
+        write_file_atomically(dir / "plan.txt", slurm_plan.out);
+        const auto array = [&](const std::string& tasks) {
+            return cluster->sbatch({"--array=" + tasks, "--wait", "--output=" + (dir / "slurm" / "task-%a.log").string(),
+                                    "--wrap", R"(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" plan.txt | bash)"},
+                                   dir.path());
+        };
+        const auto all = array(fmt::format("0-{}", commands - 1));
+        INFO(all.out << all.err);
+        REQUIRE(all.exit_code == 0);
+        const std::filesystem::path slurm_dir = slurm_plan.err.substr(
+            slurm_plan.err.find("--gather '") + 10, slurm_plan.err.find("' (the plan") - slurm_plan.err.find("--gather '") - 10);
+        // One proof lost, one replaced by another sub-proof's (a proof, but not of this one).
+        std::filesystem::remove(slurm_dir / "proof-1.json");
+        std::filesystem::copy_file(slurm_dir / "proof-0.json", slurm_dir / "proof-2.json", std::filesystem::copy_options::overwrite_existing);
+        const std::string bundle_file = (dir / "slurm.json").string();
+        const auto gaps = zokml_cli({"split-prove", "--dir", folder, "--gather", slurm_dir.string(), "--bundle", bundle_file});
+        CHECK(gaps.exit_code == 3);
+        CHECK_THAT(gaps.err, Catch::Contains("2 of " + std::to_string(commands) + " sub-proofs are missing or failed") &&
+                                 Catch::Contains("proof-1.json") && Catch::Contains("--array=1,2"));
+        CHECK_FALSE(std::filesystem::exists(bundle_file));
+        CHECK(std::filesystem::exists(slurm_dir / "proof-3.json"));  // the others are kept
+        const auto rerun = array("1,2");
+        INFO(rerun.out << rerun.err);
+        REQUIRE(rerun.exit_code == 0);
+        REQUIRE(zokml_cli({"split-prove", "--dir", folder, "--gather", slurm_dir.string(), "--bundle", bundle_file}).exit_code == 0);
+        CHECK(zokml_cli({"verify", "--dir", folder, "--bundle", bundle_file}).exit_code == 0);
+    } else {
+        WARN("no Slurm cluster here (root, slurm-wlm and munge): the plan ran through GNU parallel only");
+    }
+
     // Another model cannot prove with this layout's keys.
     Model other = load_model(model);
     other.layers[0].dense.weights[300] += 0.25;

@@ -166,4 +166,29 @@ ReferenceTrace check_equals_reference(const CompiledCircuit& circuit, const Quan
     return expected;
 }
 
+namespace {
+const std::filesystem::path kSlurmScript = std::filesystem::path(ZOKML_SCRIPTS_DIR) / "slurm-cluster.sh";
+}  // namespace
+
+std::unique_ptr<SlurmCluster> SlurmCluster::start(const std::filesystem::path& dir, std::size_t nodes) {
+    const auto started = detail::run_process(kSlurmScript, {"start", dir.string(), "--nodes", std::to_string(nodes)}, dir.parent_path(), "",
+                                             std::chrono::minutes(2));
+    if (started.exit_code == 77) return nullptr;
+    if (started.exit_code != 0) throw std::runtime_error("scripts/slurm-cluster.sh start failed: " + started.out + started.err);
+    return std::unique_ptr<SlurmCluster>(new SlurmCluster(dir));
+}
+
+SlurmCluster::~SlurmCluster() {
+    try {
+        detail::run_process(kSlurmScript, {"stop", dir_.string()}, dir_.parent_path(), "", std::chrono::minutes(1));
+    } catch (...) {  // a destructor does not throw; the next start of this folder stops what is left
+    }
+}
+
+detail::ProcessResult SlurmCluster::sbatch(const std::vector<std::string>& arguments, const std::filesystem::path& working_dir) const {
+    std::vector<std::string> command{"SLURM_CONF=" + (dir_ / "slurm.conf").string(), "sbatch"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    return detail::run_process("/usr/bin/env", command, working_dir, "", std::chrono::minutes(10));
+}
+
 }  // namespace zokml::test

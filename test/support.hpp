@@ -1,7 +1,9 @@
 // Shared by the tests: a private temporary folder, paths of fixtures, the real toolchain.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +65,23 @@ void await_flock_waiters(const std::filesystem::path& file, std::size_t count);
 
 // Whether the process is gone (or a zombie nobody reaped yet): polls for up to 10 s.
 bool process_ends(int pid);
+
+// A Slurm cluster on this machine (scripts/slurm-cluster.sh: munged, slurmctld and `nodes` slurmd)
+// in `dir` for the life of the value; nullptr where none can run (not root, or slurm-wlm and munge
+// missing: the script's 77). Throws when the script fails otherwise.
+class SlurmCluster {
+public:
+    static std::unique_ptr<SlurmCluster> start(const std::filesystem::path& dir, std::size_t nodes = 1);
+    ~SlurmCluster();
+    SlurmCluster(const SlurmCluster&) = delete;
+    SlurmCluster& operator=(const SlurmCluster&) = delete;
+    // sbatch with the arguments against this cluster, from working_dir (at most 10 minutes).
+    detail::ProcessResult sbatch(const std::vector<std::string>& arguments, const std::filesystem::path& working_dir) const;
+
+private:
+    explicit SlurmCluster(std::filesystem::path dir) : dir_(std::move(dir)) {}
+    std::filesystem::path dir_;
+};
 
 // What the built zokml command printed and returned.
 struct Result {

@@ -4,8 +4,11 @@
 #include "zokml/split/folder.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "part_json.hpp"
 #include "zokml/core/digest.hpp"
@@ -13,6 +16,7 @@
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
 #include "zokml/crypto/parts.hpp"
+#include "zokml/split/verify.hpp"
 #include "zokml/split/witness.hpp"
 
 namespace zokml {
@@ -152,18 +156,34 @@ ProofBundle gather_split_plan(const fs::path& folder, const fs::path& plan, cons
     const Statement s = statement_of(folder, false);
     const json document = read_plan(plan);
     const SplitWitnessData data = witness_data_from_json(read_json_file(plan / "witness.json"), plan / "witness.json");
-    std::vector<Proof> proofs;
+    const auto threshold = document.at("threshold").get<std::int64_t>();
+    std::vector<std::variant<Proof, UnreadableProof>> proofs;
     for (std::size_t i = 0; i < document.at("proofs").get<std::size_t>(); ++i) {
         const fs::path file = plan / fmt::format("proof-{}.json", i);
-        if (!fs::exists(file)) throw InputError(file, "(file)", fmt::format("sub-proof {} has not been proven yet", i));
+        if (!fs::exists(file)) {
+            proofs.emplace_back(UnreadableProof{json(), fmt::format("no proof yet ({})", file.filename().string())});
+            continue;
+        }
         try {
-            proofs.push_back(Proof::from_json(read_json_file(file)));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(file, "(file)", std::string("not a proof: ") + e.what());
+            proofs.emplace_back(Proof::from_json(read_json_file(file)));
+        } catch (const std::exception& e) {  // a file cut short, or not a proof
+            proofs.emplace_back(UnreadableProof{json(), fmt::format("{}: {}", file.filename().string(), e.what())});
         }
     }
-    ProofBundle bundle =
-        assemble_bundle(toolchain, s.split.programs, s.plan, s.batch, data, document.at("threshold").get<std::int64_t>(), std::move(proofs));
+    ProofBundle bundle = unchecked_bundle(s.split.programs, s.plan, s.batch, data, threshold, std::move(proofs));
+    // Sub-proofs run as separate jobs: some may have failed, been lost or written something else.
+    // Name every one to run again (and keep the plan folder for it) rather than the first.
+    const BundleVerdict verdict = verify_bundle(toolchain, s.split.programs, s.plan, bundle, s.batch, data.model_commitment);
+    if (!verdict.verified) {
+        const auto subs = sub_proofs(s.plan);
+        std::vector<std::string> named;
+        for (const std::size_t i : verdict.failed) named.push_back(fmt::format("{} ({})", i, subs[i].name()));
+        throw InputError(plan, "proofs",
+                         fmt::format("{} of {} sub-proofs are missing or failed: {}. {}. Run only these again (--plan-dir {} "
+                                     "--sub-proof K; a Slurm job array: sbatch --array={}), then --gather again",
+                                     verdict.failed.size(), subs.size(), fmt::join(named, ", "), fmt::join(verdict.problems, "; "),
+                                     plan.string(), fmt::join(verdict.failed, ",")));
+    }
     fs::remove_all(plan);  // the private values are no longer needed
     return bundle;
 }

@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <variant>
 
 #include "time_left.hpp"
 #include "zokml/backend/backends.hpp"
@@ -112,9 +114,9 @@ Proof prove_sub_proof(const Toolchain& toolchain, const SplitPrograms& programs,
     return proof;
 }
 
-ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
-                            const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold,
-                            std::vector<Proof> proofs) {
+ProofBundle unchecked_bundle(const SplitPrograms& programs, const SplitPlan& plan, const LabeledBatch& batch,
+                             const SplitWitnessData& data, std::int64_t threshold,
+                             std::vector<std::variant<Proof, UnreadableProof>> proofs) {
     const auto subs = sub_proofs(plan);
     if (proofs.size() != subs.size()) throw std::invalid_argument(fmt::format("{} proofs for {} sub-proofs", proofs.size(), subs.size()));
     ProofBundle bundle;
@@ -131,8 +133,20 @@ ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& pro
     }
     if (plan.options.variant == SplitVariant::BothPrivate) bundle.input_commitments = data.input_commitments;
     for (const auto& [name, keypair] : programs.keys) bundle.verification_keys[name] = verification_key_digest(keypair.verification_key);
-    for (std::size_t i = 0; i < subs.size(); ++i)
-        bundle.proofs.push_back({subs[i].program.name(), subs[i].part, subs[i].slice, std::move(proofs[i]), {}});
+    for (std::size_t i = 0; i < subs.size(); ++i) {
+        BundleProof member{subs[i].program.name(), subs[i].part, subs[i].slice, {}, {}};
+        if (auto* proof = std::get_if<Proof>(&proofs[i])) member.proof = std::move(*proof);
+        else member.unreadable = std::get<UnreadableProof>(std::move(proofs[i]));
+        bundle.proofs.push_back(std::move(member));
+    }
+    return bundle;
+}
+
+ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
+                            const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold,
+                            std::vector<Proof> proofs) {
+    ProofBundle bundle = unchecked_bundle(programs, plan, batch, data, threshold, {std::make_move_iterator(proofs.begin()),
+                                                                                   std::make_move_iterator(proofs.end())});
     // The circuits and the reference agree bit for bit, or zokml has a bug: check before handing out.
     const BundleVerdict own = verify_bundle(toolchain, programs, plan, bundle, batch, data.model_commitment);
     if (!own.verified) throw std::logic_error("the split proof does not check out: " + own.problems.front());

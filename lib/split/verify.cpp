@@ -25,22 +25,38 @@ using nlohmann::json;
 
 namespace {
 
-// Collects a bundle's problems, and the values links are checked against.
+// Collects a bundle's problems, the values links are checked against, and the sub-proofs to blame:
+// the one being checked when a problem is found, and for a link that differs also the one that
+// recorded the value first (either may be the wrong one).
 class LinkChecker {
 public:
     std::vector<std::string> problems;
+    std::set<std::size_t> blamed;         // indices in sub_proofs(plan)
+    std::optional<std::size_t> checking;  // the sub-proof being checked, if any
 
     // Records `value` under key, or reports a difference from what was recorded first.
     void expect(const std::string& key, const FieldElement& value, const std::string& where) {
-        const auto [it, inserted] = seen_.emplace(key, value);
-        if (!inserted && it->second != value) problems.push_back(fmt::format("{}: {} differs from {}", where, key, it->second.to_decimal()));
+        const auto [it, inserted] = seen_.emplace(key, Recorded{value, checking});
+        if (inserted || it->second.value == value) return;
+        problems.push_back(fmt::format("{}: {} differs from {}", where, key, it->second.value.to_decimal()));
+        blame();
+        if (it->second.by) blamed.insert(*it->second.by);
     }
     void require(bool holds, const std::string& problem) {
-        if (!holds) problems.push_back(problem);
+        if (holds) return;
+        problems.push_back(problem);
+        blame();
     }
 
 private:
-    std::map<std::string, FieldElement> seen_;
+    struct Recorded {
+        FieldElement value;
+        std::optional<std::size_t> by;
+    };
+    void blame() {
+        if (checking) blamed.insert(*checking);
+    }
+    std::map<std::string, Recorded> seen_;
 };
 
 // What the bundle says of the statement against the verifier's plan: the variant, model name,
@@ -215,7 +231,9 @@ BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& pro
     }
 
     SubProofChecker sub_proof(toolchain, programs, plan, bundle, batch, published_commitment, verifies, check);
-    for (const auto& sub : expected) {
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const SubProof& sub = expected[i];
+        check.checking = i;
         const auto found = by_position.find({sub.program.name(), sub.part, sub.slice});
         if (found == by_position.end()) {
             check.require(false, sub.name() + " is missing");
@@ -232,7 +250,7 @@ BundleVerdict verify_bundle(const Toolchain& toolchain, const SplitPrograms& pro
             check.require(false, fmt::format("{}: the toolchain refused it: {}", which, e.what()));
         }
     }
-    return {check.problems.empty(), std::move(check.problems)};
+    return {check.problems.empty(), std::move(check.problems), {check.blamed.begin(), check.blamed.end()}};
 }
 
 }  // namespace zokml

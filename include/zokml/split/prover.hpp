@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "zokml/core/field.hpp"
@@ -53,11 +54,16 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
                         const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
 
 // The pieces of prove_split, for sub-proofs run elsewhere (one command each, zokml split-prove
-// --plan): sub-proof `index` of sub_proofs(plan), in a private scratch folder; and the bundle of
-// every proof, in the order of sub_proofs(plan), checked before it is returned.
+// --plan): sub-proof `index` of sub_proofs(plan), in a private scratch folder; the bundle of every
+// proof as it came, in the order of sub_proofs(plan), unchecked (a member that could not be read
+// kept as UnreadableProof: verify_bundle names it); and the same with every proof, checked before
+// it is returned (a bundle that does not verify is a bug of zokml's: std::logic_error).
 Proof prove_sub_proof(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan, const QuantizedModel& model,
                       const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold, std::size_t index,
                       StepTimes* times = nullptr);
+ProofBundle unchecked_bundle(const SplitPrograms& programs, const SplitPlan& plan, const LabeledBatch& batch,
+                             const SplitWitnessData& data, std::int64_t threshold,
+                             std::vector<std::variant<Proof, UnreadableProof>> proofs);
 ProofBundle assemble_bundle(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
                             const LabeledBatch& batch, const SplitWitnessData& data, std::int64_t threshold,
                             std::vector<Proof> proofs);

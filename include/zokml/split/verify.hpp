@@ -1,6 +1,7 @@
 // Checking a split proof's bundle against what the verifier knows (docs/split-proving.md).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ namespace zokml {
 struct BundleVerdict {
     bool verified = false;
     std::vector<std::string> problems;  // each names the proof and the link that failed
+    // The sub-proofs (indices in sub_proofs(plan)) that are missing, are not proofs, do not verify,
+    // or break a link; for a link, both ends: proving these again mends the bundle when the
+    // problems are the proofs' and not the statement's.
+    std::vector<std::size_t> failed;
 };
 
 // Checks a bundle against what the verifier knows, and only that: its own plan (the statement
