@@ -89,7 +89,7 @@ nlohmann::json prove_row(const char* self, unsigned threads, const fs::path& key
             write_generated(spec, generate_circuit(spec));
             setup_folder(spec.output, Scheme::G16, toolchain, store, Backend::Native);
             ProofRequest digit_0;
-            digit_0.digit = 0;
+            digit_0.input = HeldOutDigit{0};
             return prove_folder(spec.output, digit_0, toolchain, store);
         });
     }

@@ -1,22 +1,14 @@
 #include "common.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cctype>
-#include <fstream>
 #include <cmath>
-#include <condition_variable>
-#include <iostream>
 #include <iterator>
-#include <mutex>
 #include <system_error>
-#include <thread>
 
 #include "zokml/backend/backends.hpp"
 #include "zokml/core/files.hpp"
@@ -44,51 +36,6 @@ void Output::text(const std::string& text) const {
 
 void Output::result(const nlohmann::json& result) const {
     if (json) print_out(dump_json(result, 2) + "\n");
-}
-
-struct ProgressLine::Ticker {
-    std::string step;
-    bool terminal = false;
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    std::mutex mutex;
-    std::condition_variable wake;
-    bool done = false;
-    std::thread thread;
-    double next_line_s = 5;  // not a terminal: a plain line after 5 s, then every 30 s
-
-    void draw() {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (terminal) {
-            std::fputs(fmt::format("\r{:<10} {:6.1f} s ...", step, seconds).c_str(), stderr);  // never throws in this thread
-        } else if (seconds >= next_line_s) {  // a log (CI) sees a long step go on
-            std::fputs(fmt::format("{:<10} {:.0f} s ...\n", step, seconds).c_str(), stderr);
-            next_line_s += 30;
-        }
-        std::fflush(stderr);
-    }
-    void loop() {
-        std::unique_lock lock(mutex);
-        do draw();
-        while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }));
-        if (terminal) std::fputs("\r\033[K", stderr);  // the result line takes its place on stdout
-        std::fflush(stderr);
-    }
-};
-
-ProgressLine::ProgressLine(std::string step) : ticker_(new Ticker) {
-    ticker_->step = std::move(step);
-    ticker_->terminal = ::isatty(STDERR_FILENO) != 0;
-    ticker_->thread = std::thread([t = ticker_] { t->loop(); });
-}
-
-ProgressLine::~ProgressLine() {
-    {
-        const std::lock_guard lock(ticker_->mutex);
-        ticker_->done = true;
-    }
-    ticker_->wake.notify_one();
-    ticker_->thread.join();
-    delete ticker_;
 }
 
 std::vector<Option> options(std::initializer_list<std::vector<Option>> groups) {
@@ -354,41 +301,24 @@ SetupChoice setup_choice_from(const Args& args, std::optional<Backend> settings_
 fs::path folder_from(const Args& args) { return args.get_or("dir", "."); }
 
 fs::path verification_key_from(const Args& args, const fs::path& folder) {
-    return args.get_or("vk", (keys_folder(folder) / "verification.key").string());
+    return args.get_or("vk", (verification_key_file(folder)).string());
 }
-
-namespace {
-
-// Whether the file starts (after white space) with '[': a JSON array, the circuit's integer input.
-bool starts_as_array(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    char c = 0;
-    while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
-    }
-    return in && c == '[';
-}
-
-}  // namespace
 
 ProofRequest proof_request_from(const Args& args) {
     args.at_most_one_of({"input", "digit"});
     ProofRequest request;
     if (auto file = args.get("input")) {
-        request.input_name = *file == "-" ? fs::path("<stdin>") : fs::path(*file);
-        if (*file == "-" || starts_as_array(*file))
-            request.input = integer_input(read_json(*file), request.input_name);
-        else
-            request.float_inputs = read_batch_file(*file, Labels::None);
-        if (auto index = args.integer("index", 0, kMaxCount)) {
-            if (!request.float_inputs) throw UsageError("--index picks an input of a .npy, CSV or JSON batch file");
-            request.input_index = static_cast<std::size_t>(*index);
-        } else if (request.float_inputs && request.float_inputs->inputs.size() > 1) {
-            throw UsageError(fmt::format("{} holds {} inputs: choose one with --index K", *file, request.float_inputs->inputs.size()));
+        std::optional<std::size_t> index;
+        if (auto k = args.integer("index", 0, kMaxCount)) index = static_cast<std::size_t>(*k);
+        try {
+            std::visit([&](auto&& given) { request.input = std::move(given); }, read_proof_input(*file, index));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--index: ") + e.what());
         }
     } else if (args.has("index")) {
         throw UsageError("--index goes with --input");
     }
-    if (auto digit = args.integer("digit", 0, 1 << 20)) request.digit = static_cast<std::size_t>(*digit);
+    if (auto digit = args.integer("digit", 0, 1 << 20)) request.input = HeldOutDigit{static_cast<std::size_t>(*digit)};
     if (auto claim = args.integer("claim", 0, 1 << 20)) request.claimed_class = static_cast<int>(*claim);
     request.threshold = args.integer("threshold", 0, std::int64_t(1) << 40);
     if (auto file = args.get("salt")) request.salt = read_salt_file(*file);
@@ -462,30 +392,7 @@ std::string layer_table(const nlohmann::json& rows) {
     return text;
 }
 
-namespace {
-
-// The most zokml reads from stdin: a private input of a circuit's largest input (2^20 values)
-// takes a few tens of MiB at most. More is refused rather than read until memory runs out.
-constexpr std::size_t kMaxStdinBytes = std::size_t(64) << 20;
-
-std::string read_stdin() {
-    std::string text;
-    char buffer[1 << 16];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-        if (text.size() > kMaxStdinBytes)
-            throw InputError("<stdin>", "(stdin)", fmt::format("holds more than {} MiB, more than any private input or proof; zokml "
-                                                               "stops reading there", kMaxStdinBytes >> 20));
-    }
-    return text;
-}
-
-}  // namespace
-
-nlohmann::json read_json(const fs::path& file) {
-    if (file != "-") return read_json_file(file);
-    return parse_json(read_stdin(), "<stdin>");
-}
+nlohmann::json read_json(const fs::path& file) { return read_json_file_or_stdin(file); }
 
 Proof read_proof(const fs::path& file) {
     try {
@@ -500,28 +407,6 @@ Proof read_proof(const fs::path& file) {
 void write_text(const fs::path& file, const std::string& text) {
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
     write_file_atomically(file, text);
-}
-
-std::optional<fs::path> keep_previous(const fs::path& path) {
-    std::error_code error;
-    if (!fs::exists(fs::symlink_status(path, error))) return std::nullopt;
-    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    const std::string stem = path.stem().string() + "-", extension = path.extension().string();
-    std::uint64_t highest = 0;
-    for (const auto& entry : fs::directory_iterator(folder)) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() <= stem.size() + extension.size() || !name.starts_with(stem) || !name.ends_with(extension)) continue;
-        const std::string digits = name.substr(stem.size(), name.size() - stem.size() - extension.size());
-        if (digits.size() < 19 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            highest = std::max<std::uint64_t>(highest, std::stoull(digits));
-    }
-    for (std::uint64_t n = highest + 1;; ++n) {  // another process may take a name first
-        const fs::path kept = folder / fmt::format("{}{}{}", stem, n, extension);
-        if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, kept.c_str(), RENAME_NOREPLACE) == 0) return kept;
-        if (errno == ENOENT) return std::nullopt;  // gone meanwhile: nothing to keep
-        if (errno != EEXIST) throw fs::filesystem_error("cannot keep the previous " + path.filename().string() + " aside", path, kept,
-                                                      std::error_code(errno, std::generic_category()));
-    }
 }
 
 std::string zokml_version() { return ZOKML_VERSION; }

@@ -1,4 +1,4 @@
-// What the zokml subcommands share: exit codes, output, progress lines, option groups and the
+// What the zokml subcommands share: exit codes, output, timed steps, option groups and the
 // readers of their values.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "args.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/json.hpp"
+#include "zokml/core/progress.hpp"
 #include "zokml/core/timing.hpp"
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/project/folder_proof.hpp"
@@ -52,25 +53,11 @@ struct Output {
     void result(const nlohmann::json& result) const;      // printed now, with --json only
 };
 
-// A line on stderr while a long step runs, "compile  3.2 s", redrawn every 100 ms and erased
-// when the step ends when stderr is a terminal; otherwise (a log, CI) a plain line after 5 s and
-// every 30 s after, so that a long compile is not silent.
-class ProgressLine {
-public:
-    explicit ProgressLine(std::string step);
-    ~ProgressLine();
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-
-private:
-    struct Ticker;
-    Ticker* ticker_;
-};
-
-// Runs f, storing its wall-clock seconds; a long step (compile, setup, prove) shows a ProgressLine.
+// Runs f, storing its wall-clock seconds; a long step (compile, setup, prove) shows its progress
+// on stderr (StepProgress).
 template <typename F>
 auto timed(const std::string& step, bool long_step, double& seconds, F&& f) {
-    std::optional<ProgressLine> progress;
+    std::optional<StepProgress> progress;
     if (long_step) progress.emplace(step);
     return zokml::timed(seconds, std::forward<F>(f));
 }
@@ -139,17 +126,12 @@ nlohmann::json layer_rows(const QuantizedModel& model);
 std::string layer_table(const nlohmann::json& rows);
 
 
-// A JSON document from a file, or from stdin for "-" (at most 64 MiB of it); InputError when
-// unreadable, malformed or larger.
+// read_json_file_or_stdin: a JSON document from a file, or from stdin for "-".
 nlohmann::json read_json(const std::filesystem::path& file);
 // A proof file as zokml writes it; InputError naming the file when it is not one.
 Proof read_proof(const std::filesystem::path& file);
 // Writes text atomically (a temporary file renamed over it), creating its folder.
 void write_text(const std::filesystem::path& file, const std::string& text);
-// A proof, bundle or folder of proofs that a new one is about to take the place of, moved aside to
-// STEM-N.EXT beside it (N one more than the highest such number there; never over anything), so
-// that no proof destroys an earlier one. Returns where it went; nothing when `path` is free.
-std::optional<std::filesystem::path> keep_previous(const std::filesystem::path& path);
 
 // A private folder inside parent for files that must not outlive the command (a witness).
 class ScratchFolder : public TempFolder {

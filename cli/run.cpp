@@ -29,7 +29,7 @@ int run(const Args& args, const Output& out) {
     done(setup_step(folder, setup, toolchain, store));
     const std::filesystem::path proof = args.get_or("proof", (folder / "proof.json").string());
     const StepResult proved = done(prove_step(folder, request, proof, toolchain, store));
-    const StepResult verified = done(verify_step(keys_folder(folder) / "verification.key", proof, toolchain, folder, std::nullopt, store));
+    const StepResult verified = done(verify_step(verification_key_file(folder), proof, toolchain, folder, std::nullopt, store));
     const bool passed = verified.details["verified"].get<bool>();
     out.text("proof: " + proved.details["proof"].get<std::string>());
     out.result({{"folder", folder.string()},

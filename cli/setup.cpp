@@ -49,7 +49,7 @@ int ceremony(const Args& args, const Output& out, const std::filesystem::path& f
     nlohmann::json contributions = nlohmann::json::array();
     for (const auto& c : transcript.contributions) contributions.push_back(c.to_json());
     out.result({{"folder", folder.string()}, {"contributions", contributions}, {"seconds", seconds},
-                {"verification_key", (keys_folder(folder) / "verification.key").string()}});
+                {"verification_key", (verification_key_file(folder)).string()}});
     return kOk;
 }
 

@@ -1,8 +1,5 @@
 // zokml split-prove: a private model's accuracy as a bundle of sub-proofs, with a split folder's keys.
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <mutex>
 
 #include "common.hpp"
 #include "subcommands.hpp"
@@ -14,17 +11,10 @@ namespace {
 
 // One line per sub-proof as it starts; on a terminal the line is redrawn in place.
 void show_progress(const SplitProgress& p) {
-    static const bool terminal = ::isatty(STDERR_FILENO);
-    static std::mutex mutex;
-    const std::lock_guard lock(mutex);
-    const std::string line =
-        p.running.empty() ? fmt::format("prove      {}/{} done in {:.1f} s", p.done, p.total, p.elapsed_s)
-                          : fmt::format("prove      {}/{} done, running {} ({:.0f} s, {})", p.done, p.total, p.running, p.elapsed_s,
-                                        p.done ? fmt::format("~{:.0f} s left", p.remaining_s) : std::string("estimating"));
-    if (terminal) fmt::print(stderr, "\r\033[K{}", line);
-    else fmt::print(stderr, "{}\n", line);
-    if (terminal && p.running.empty()) fmt::print(stderr, "\r\033[K");
-    std::fflush(stderr);
+    static ProgressWriter writer;
+    writer.update({.step = "prove", .elapsed_s = p.elapsed_s, .done = p.done, .total = p.total, .running = p.running,
+                   .remaining_s = p.done ? p.remaining_s : 0});
+    if (p.running.empty()) writer.finish();
 }
 
 // Where keep_previous put the bundle a new one replaced: for the text, and in the JSON result.

@@ -41,12 +41,10 @@ StepResult generate_step(const CircuitSpec& spec) {
     const auto lock = timed(r.step, false, r.seconds, [&] { return write_generated(spec, generate_circuit(spec)); });
     const std::size_t modules = read_sources(spec.output, lock.main_file).files.size();
     r.note = fmt::format("{} modules", modules);
-    r.details = {{"folder", spec.output.string()},
-                 {"variant", to_string(spec.settings.variant)},
-                 {"modules", modules},
-                 {"sources", sources_folder(spec.output).string()},
-                 {"model_fingerprint", lock.model_fingerprint},
-                 {"circuit_fingerprint", lock.circuit_fingerprint}};
+    r.details = generated_json(lock);
+    r.details["folder"] = spec.output.string();
+    r.details["modules"] = modules;
+    r.details["sources"] = sources_folder(spec.output).string();
     return r;
 }
 
@@ -54,32 +52,25 @@ StepResult compile_step(const fs::path& folder, const Toolchain& toolchain, cons
     StepResult r("compile");
     const auto compiled = timed(r.step, true, r.seconds, [&] { return compile_folder(folder, toolchain, store); });
     r.note = fmt::format("{} constraints, cache {}", compiled.program.constraints, to_string(compiled.outcome));
-    r.details = {{"folder", folder.string()},
-                 {"constraints", compiled.program.constraints},
-                 {"cache", to_string(compiled.outcome)},
-                 {"key", compiled.key},
-                 {"program", compiled.program.program.string()}};
+    r.details = to_json(compiled);
+    r.details["folder"] = folder.string();
     return r;
 }
 
 StepResult setup_step(const fs::path& folder, const SetupChoice& choice, const Toolchain& toolchain, const ArtifactStore& store) {
     StepResult r("setup");
-    r.details = {{"folder", folder.string()},
-                 {"scheme", to_string(choice.scheme)},
-                 {"backend", to_string(choice.backend)},
-                 {"proving_key", (keys_folder(folder) / "proving.key").string()},
-                 {"verification_key", (keys_folder(folder) / "verification.key").string()}};
     const FolderSetup keys = timed(r.step, true, r.seconds, [&] { return setup_folder_keys(folder, choice, toolchain, store); });
+    r.details = to_json(choice, keys);
+    r.details["folder"] = folder.string();
+    r.details["proving_key"] = (keys_folder(folder) / "proving.key").string();
+    r.details["verification_key"] = (verification_key_file(folder)).string();
     if (keys.single_party) {
         r.note = fmt::format("g16, snarkjs, single party: a contribution and a beacon drawn here{}",
                              choice.ptau ? "" : ", on zokml's own powers of tau");
         r.details["contributions"] = read_lock(folder).keys->ceremony->to_json().at("contributions");
-        r.details["single_party"] = true;
         return r;
     }
     r.note = fmt::format("{}, {}, cache {}", to_string(choice.scheme), to_string(choice.backend), to_string(keys.cache));
-    r.details["cache"] = to_string(keys.cache);
-    r.details["key"] = keys.key;
     return r;
 }
 
@@ -95,9 +86,10 @@ StepResult prove_step(const fs::path& folder, const ProofRequest& request, const
         r.note += fmt::format("; the previous proof kept as {}", previous->string());
         r.details["previous_proof"] = previous->string();
     }
-    if (request.digit) {  // a held-out digit's label is known: show it beside what the proof reveals
-        const int label = held_out_digits().at(*request.digit).label;
-        r.note += fmt::format(", digit {} is a {}", *request.digit, label);
+    const auto* digit = request.input ? std::get_if<HeldOutDigit>(&*request.input) : nullptr;
+    if (digit) {  // a held-out digit's label is known: show it beside what the proof reveals
+        const int label = held_out_digits().at(digit->index).label;
+        r.note += fmt::format(", digit {} is a {}", digit->index, label);
         r.details["label"] = label;
     }
     return r;
@@ -113,16 +105,11 @@ StepResult verify_step(const fs::path& verification_key, const fs::path& proof_f
     r.note = verdict.verified ? "PASSED" : "FAILED";
     json inputs = json::array();
     for (const auto& input : proof.inputs) inputs.push_back(input.to_decimal());
-    r.details = {{"verified", verdict.verified},
-                 {"backend", to_string(verdict.backend)},
-                 {"proof", proof_file.string()},
-                 {"verification_key", verification_key.string()},
-                 {"public_inputs", inputs}};
-    if (folder) {
-        r.details["folder"] = folder->string();
-        if (verdict.setup) r.details["setup"] = *verdict.setup;
-        if (verdict.public_output) r.details["public"] = to_json(*verdict.public_output);
-    }
+    r.details = to_json(verdict);
+    r.details["proof"] = proof_file.string();
+    r.details["verification_key"] = verification_key.string();
+    r.details["public_inputs"] = inputs;
+    if (folder) r.details["folder"] = folder->string();
     return r;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <pybind11/functional.h>
@@ -19,8 +20,10 @@
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
 #include "zokml/core/installation.hpp"
+#include "zokml/core/progress.hpp"
 #include "zokml/crypto/commitment.hpp"
 #include "zokml/data/batch.hpp"
+#include "zokml/data/inputs.hpp"
 #include "zokml/model/model.hpp"
 #include "zokml/model/onnx.hpp"
 #include "zokml/project/calibrate.hpp"
@@ -44,6 +47,18 @@ namespace {
 py::object to_python(const json& value) { return py::module_::import("json").attr("loads")(value.dump()); }
 json from_python(const py::object& value) {
     return json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());
+}
+
+// A progress state as Python's tqdm takes it: {"step", "done", "total", "elapsed_s", "running", "remaining_s"}.
+py::dict progress_dict(const Progress& p) {
+    py::dict d;
+    d["step"] = p.step;
+    d["done"] = p.done;
+    d["total"] = p.total;
+    d["elapsed_s"] = p.elapsed_s;
+    d["running"] = p.running;
+    d["remaining_s"] = p.remaining_s;
+    return d;
 }
 
 // The share/zokml folder of an installed prefix, from where this module lies:
@@ -80,8 +95,10 @@ PyModel from_onnx_bytes(const py::bytes& bytes, const std::string& name) {
 
 CircuitSettings settings_from(const py::object& settings) { return CircuitSettings::from_json(from_python(settings), "settings"); }
 
+using FloatArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
 // The rows of a C-contiguous float64 array (1-D: one row).
-FloatBatch rows_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& array) {
+FloatBatch rows_of(const FloatArray& array) {
     FloatBatch batch;
     const std::size_t rows = array.ndim() == 1 ? 1 : static_cast<std::size_t>(array.shape(0));
     const std::size_t width = array.ndim() == 1 ? static_cast<std::size_t>(array.shape(0)) : static_cast<std::size_t>(array.shape(1));
@@ -109,45 +126,38 @@ json generate(const PyModel& model, const fs::path& folder, const CircuitSetting
         const json file = {{"format", "zokml-batch"}, {"version", 1}, {"inputs", batch->inputs}, {"labels", batch->labels}};
         write_file_atomically(spec.batch, file.dump());
     }
-    const CircuitLock lock = write_generated(spec, generate_circuit(spec));
-    return {{"folder", spec.output.string()},
-            {"variant", to_string(spec.settings.variant)},
-            {"model_fingerprint", lock.model_fingerprint},
-            {"circuit_fingerprint", lock.circuit_fingerprint}};
+    json result = generated_json(write_generated(spec, generate_circuit(spec)));
+    result["folder"] = spec.output.string();
+    return result;
 }
 
 json compile(const fs::path& folder) {
-    const auto compiled = compile_folder(folder, Toolchain(), ArtifactStore());
-    return {{"constraints", compiled.program.constraints},
-            {"cache", to_string(compiled.outcome)},
-            {"key", compiled.key},
-            {"program", compiled.program.program.string()}};
+    return to_json(compile_folder(folder, Toolchain(), ArtifactStore()));
 }
 
 json setup(const fs::path& folder, const std::string& scheme_name, const std::optional<std::string>& backend_name) {
     std::optional<Backend> given;
     if (backend_name) given = backend_from_string(*backend_name);
     const SetupChoice choice = choose_setup(scheme_from_string(scheme_name), given, folder_settings_backend(folder));
-    const FolderSetup keys = setup_folder_keys(folder, choice, Toolchain(), ArtifactStore());
-    json result = {{"scheme", to_string(choice.scheme)}, {"backend", to_string(choice.backend)}};
-    if (keys.single_party) {
-        result["single_party"] = true;
-    } else {
-        result["cache"] = to_string(keys.cache);
-        result["key"] = keys.key;
-    }
+    json result = to_json(choice, setup_folder_keys(folder, choice, Toolchain(), ArtifactStore()));
     const CircuitLock lock = read_lock(folder);
     if (lock.compiled) result["constraints"] = lock.compiled->constraints;
     return result;
 }
 
-// One record to prove (float values, quantized by the prover with the model's range) and what else a proof takes.
-ProofRequest proof_request(const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
-                           std::optional<int> claimed_class, std::optional<std::int64_t> threshold) {
+// One record to prove: float values (quantized by the prover with the model's range), or a file
+// read as zokml prove --input reads it (read_proof_input: integers, or input `index` of a batch file).
+using Record = std::variant<fs::path, FloatArray>;
+
+// The record and what else a proof takes.
+ProofRequest proof_request(const std::optional<Record>& input, std::optional<std::size_t> index, std::optional<int> claimed_class,
+                           std::optional<std::int64_t> threshold) {
     ProofRequest request;
-    if (input) {
-        request.float_inputs = rows_of(*input);
-        request.input_name = "input";
+    if (input && std::holds_alternative<fs::path>(*input)) {
+        std::visit([&](auto&& given) { request.input = std::move(given); }, read_proof_input(std::get<fs::path>(*input), index));
+    } else if (input) {
+        if (index) throw std::invalid_argument("index picks an input of a batch file");
+        request.input = FloatInput{rows_of(std::get<FloatArray>(*input)), 0, "input"};
     }
     request.claimed_class = claimed_class;
     request.threshold = threshold;
@@ -267,7 +277,7 @@ PYBIND11_MODULE(_zokml, m) {
     });
 
     m.def("generate", [](const PyModel& model, const fs::path& folder, const py::object& settings,
-                         const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& batch,
+                         const std::optional<FloatArray>& batch,
                          const std::optional<std::vector<int>>& labels) {
         std::optional<FloatBatch> rows;
         if (batch) {
@@ -307,7 +317,7 @@ PYBIND11_MODULE(_zokml, m) {
         return to_python(result);
     }, py::arg("folder"), py::arg("scheme") = "g16", py::arg("backend") = std::nullopt);
 
-    m.def("calibrate", [](const PyModel& model, const py::array_t<double, py::array::c_style | py::array::forcecast>& inputs,
+    m.def("calibrate", [](const PyModel& model, const FloatArray& inputs,
                           const std::vector<int>& labels, const py::object& settings, const std::string& goal_text,
                           std::optional<double> max_loss, std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,
                           std::optional<unsigned> activation_bits, bool from_data, double margin,
@@ -323,7 +333,7 @@ PYBIND11_MODULE(_zokml, m) {
         CalibrationProgress on_progress;
         if (progress) on_progress = [&progress](std::size_t done, std::size_t total) {
             py::gil_scoped_acquire acquire;
-            (*progress)(done, total);
+            (*progress)(progress_dict({.step = "calibrate", .done = done, .total = total}));
         };
         json result;
         {
@@ -342,16 +352,17 @@ PYBIND11_MODULE(_zokml, m) {
                  return std::make_unique<Session>(folder, salt ? std::optional(salt->value) : std::nullopt, model);
              }),
              py::arg("folder"), py::arg("salt") = std::nullopt, py::arg("model") = std::nullopt)
-        .def("prove", [](Session& self, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
+        .def("prove", [](Session& self, const std::optional<Record>& input, std::optional<std::size_t> index,
                          std::optional<int> claimed_class, std::optional<std::int64_t> threshold) {
-            ProofRequest request = proof_request(input, claimed_class, threshold);
+            ProofRequest request = proof_request(input, index, claimed_class, threshold);
             json result;
             {
                 py::gil_scoped_release release;
                 result = self.prove(std::move(request));
             }
             return to_python(result);
-        }, py::arg("input") = std::nullopt, py::arg("claimed_class") = std::nullopt, py::arg("threshold") = std::nullopt);
+        }, py::arg("input") = std::nullopt, py::arg("index") = std::nullopt, py::arg("claimed_class") = std::nullopt,
+           py::arg("threshold") = std::nullopt);
 
     py::class_<Salt>(m, "Salt")
         .def_static("random", [] { return Salt{random_salt()}; })
@@ -365,10 +376,10 @@ PYBIND11_MODULE(_zokml, m) {
         return commit_model(quantize(model.model, settings_from(settings).quantization), salt.value).to_decimal();
     });
 
-    m.def("prove", [](const fs::path& folder, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,
+    m.def("prove", [](const fs::path& folder, const std::optional<Record>& input, std::optional<std::size_t> index,
                       std::optional<int> claimed_class, std::optional<std::int64_t> threshold, const std::optional<Salt>& salt,
                       const std::optional<fs::path>& model) {
-        ProofRequest request = proof_request(input, claimed_class, threshold);
+        ProofRequest request = proof_request(input, index, claimed_class, threshold);
         if (salt) request.salt = salt->value;
         request.model = model;
         json result;
@@ -377,16 +388,17 @@ PYBIND11_MODULE(_zokml, m) {
             result = proof_result(prove_folder(folder, request, Toolchain(), ArtifactStore()));
         }
         return to_python(result);
-    }, py::arg("folder"), py::arg("input") = std::nullopt, py::arg("claimed_class") = std::nullopt,
+    }, py::arg("folder"), py::arg("input") = std::nullopt, py::arg("index") = std::nullopt, py::arg("claimed_class") = std::nullopt,
        py::arg("threshold") = std::nullopt, py::arg("salt") = std::nullopt, py::arg("model") = std::nullopt);
 
-    m.def("prove_batch", [](const fs::path& folder, const py::array_t<double, py::array::c_style | py::array::forcecast>& inputs,
+    m.def("prove_batch", [](const fs::path& folder, const FloatArray& inputs,
                             const std::optional<Salt>& salt, std::size_t jobs, const std::optional<py::function>& done) {
         const FloatBatch rows = rows_of(inputs);
         BatchProofDone on_done;
-        if (done) on_done = [&done](std::size_t index, const ModelProof&, double seconds) {
+        std::size_t proven = 0;  // done is called one call at a time
+        if (done) on_done = [&done, &proven, total = rows.inputs.size()](std::size_t index, const ModelProof&, double seconds) {
             py::gil_scoped_acquire acquire;
-            (*done)(index, seconds);
+            (*done)(index, seconds, progress_dict({.step = "prove", .done = ++proven, .total = total}));
         };
         std::optional<FieldElement> salt_value;
         if (salt) salt_value = salt->value;
@@ -414,17 +426,14 @@ PYBIND11_MODULE(_zokml, m) {
         ProofVerdict verdict;
         {
             py::gil_scoped_release release;
-            verdict = verify_proof(keys_folder(folder) / "verification.key", proof, proof_name, Toolchain(), folder, backend,
+            verdict = verify_proof(verification_key_file(folder), proof, proof_name, Toolchain(), folder, backend,
                                    ArtifactStore());
         }
-        json result = {{"verified", verdict.verified}, {"backend", to_string(verdict.backend)}};
-        if (verdict.setup) result["setup"] = *verdict.setup;
-        if (verdict.public_output) result["public"] = to_json(*verdict.public_output);
-        return to_python(result);
+        return to_python(to_json(verdict));
     }, py::arg("folder"), py::arg("proof"), py::arg("backend") = std::nullopt);
 
     m.def("export_verifier", [](const fs::path& folder) {
-        const Keypair keypair = verification_keypair(keys_folder(folder) / "verification.key");
+        const Keypair keypair = verification_keypair(verification_key_file(folder));
         py::gil_scoped_release release;
         const TempFolder scratch(fs::temp_directory_path(), ".zokml-scratch");
         return Toolchain().export_verifier(keypair, scratch.path());

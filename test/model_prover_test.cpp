@@ -149,7 +149,7 @@ TEST_CASE("another prover of an opened folder proves with the same keys in a fol
 TEST_CASE("prove_folder's result is what the folder's prover proves", "[model-prover][slow]") {
     const TinyFolder& f = tiny_folder();
     ProofRequest request;
-    request.input = kInput;
+    request.input = IntegerInput{kInput, "input"};
     const ModelProof by_folder = prove_folder(f.folder, request, test::real_toolchain(), f.store);
     ModelProver prover = open_prover(f.folder, test::real_toolchain(), f.store);
     const ModelProof by_prover = prover.prove({.input = kInput});

@@ -364,7 +364,7 @@ TEST_CASE("prove takes float inputs from a batch file (one picked with --index),
 
     Result r = zokml_cli({"prove", "--dir", folder, "--input", file.string()});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("holds 3 inputs: choose one with --index K"));
+    CHECK_THAT(r.err, Catch::Contains("--index: " + file.string() + " holds 3 inputs: choose one by its index"));
     r = zokml_cli({"prove", "--dir", folder, "--input", file.string(), "--index", "3", "--cache-dir", cache});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("inputs.csv: inputs: holds 3 inputs: there is no input 3"));

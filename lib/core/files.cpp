@@ -1,12 +1,14 @@
 #include "zokml/core/files.hpp"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -200,6 +202,29 @@ void link_or_copy(const std::filesystem::path& from, const std::filesystem::path
 bool is_file_inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
     std::error_code error;
     return std::filesystem::is_regular_file(path, error) && is_inside(path, folder);
+}
+
+std::optional<fs::path> keep_previous(const fs::path& path) {
+    std::error_code error;
+    if (!fs::exists(fs::symlink_status(path, error))) return std::nullopt;
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const std::string stem = path.stem().string() + "-", extension = path.extension().string();
+    std::uint64_t highest = 0;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() <= stem.size() + extension.size() || !name.starts_with(stem) || !name.ends_with(extension)) continue;
+        const std::string digits = name.substr(stem.size(), name.size() - stem.size() - extension.size());
+        if (digits.size() < 19 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            highest = std::max<std::uint64_t>(highest, std::stoull(digits));
+    }
+    for (std::uint64_t n = highest + 1;; ++n) {  // another process may take a name first
+        const fs::path kept = folder / fmt::format("{}{}{}", stem, n, extension);
+        if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, kept.c_str(), RENAME_NOREPLACE) == 0) return kept;
+        if (errno == ENOENT) return std::nullopt;  // gone meanwhile: nothing to keep
+        if (errno != EEXIST)
+            throw fs::filesystem_error("cannot keep the previous " + path.filename().string() + " aside", path, kept,
+                                       std::error_code(errno, std::generic_category()));
+    }
 }
 
 }  // namespace zokml

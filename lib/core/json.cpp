@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <iostream>
 #include <optional>
 #include <set>
 #include <string>
@@ -123,6 +124,27 @@ json parse_json(std::string_view text, const std::filesystem::path& file) {
 }
 
 json read_json_file(const std::filesystem::path& file) { return parse_json(read_input_file(file), file); }
+
+namespace {
+
+std::string read_stdin() {
+    std::string text;
+    char buffer[1 << 16];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > kMaxStdinBytes)
+            throw InputError("<stdin>", "(stdin)", fmt::format("holds more than {} MiB, more than any private input or proof; zokml "
+                                                               "stops reading there", kMaxStdinBytes >> 20));
+    }
+    return text;
+}
+
+}  // namespace
+
+json read_json_file_or_stdin(const std::filesystem::path& file) {
+    if (file != "-") return read_json_file(file);
+    return parse_json(read_stdin(), "<stdin>");
+}
 
 std::string dump_json(const json& value, int indent) { return value.dump(indent, ' ', false, json::error_handler_t::replace); }
 

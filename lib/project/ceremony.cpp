@@ -38,11 +38,11 @@ std::string random_hex(std::size_t bytes) {
     return to_hex(raw);
 }
 
-json to_json(const PowersOfTau& ptau) {
+json ptau_json(const PowersOfTau& ptau) {
     return {{"file", fs::absolute(ptau.file).string()}, {"sha256", ptau.sha256}, {"contributions", ptau.contributions},
             {"made_by_zokml", ptau.made_by_zokml},      {"single_party", ptau.single_party()}};
 }
-json to_json(const std::vector<SetupContribution>& contributions) {
+json contributions_json(const std::vector<SetupContribution>& contributions) {
     json list = json::array();
     for (const auto& c : contributions) list.push_back(c.to_json());
     return list;
@@ -217,8 +217,8 @@ std::string CeremonyRecord::description() const {
 }
 
 json CeremonyRecord::to_json() const {
-    return {{"ptau", zokml::to_json(ptau)},
-            {"contributions", zokml::to_json(contributions)},
+    return {{"ptau", ptau_json(ptau)},
+            {"contributions", contributions_json(contributions)},
             {"r1cs_sha256", r1cs_sha256},
             {"local_contributions", local_contributions}};
 }
@@ -286,7 +286,7 @@ SetupTranscript finalize_ceremony(const fs::path& folder, const std::string& bea
         throw;
     }
 
-    snarkjs.export_verification_key(final_zkey, keys_folder(folder) / "verification.key",
+    snarkjs.export_verification_key(final_zkey, verification_key_file(folder),
                                     flattened_size(Abi::from_json(read_json_file(abi_file(folder))).output));
     fs::rename(final_zkey, keys_folder(folder) / "proving.key");
     CircuitLock lock = read_lock(folder);
@@ -321,7 +321,7 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
         throw InputError(lock_file(folder), "keys", "no snarkjs setup in this folder");
     const CeremonyRecord& record = *lock.keys->ceremony;
     const fs::path zkey = keys_folder(folder) / "proving.key";
-    const fs::path vk = keys_folder(folder) / "verification.key";
+    const fs::path vk = verification_key_file(folder);
     for (const auto& file : {zkey, vk}) {
         std::error_code missing;
         if (!fs::is_regular_file(file, missing)) throw InputError(file, "(file)", "missing: run zokml setup again");
@@ -339,7 +339,7 @@ SetupTranscript check_ceremony(const fs::path& folder, const Toolchain& toolchai
         fs::remove(dir / "verification.key");
         if (!(exported == VerificationKey::from_json(read_json_file(vk))))
             throw InputError(vk, "(file)", "not the verification key of the checked proving key");
-        return json{{"kind", "setup-check"}, {"contributions", to_json(transcript.contributions)}};
+        return json{{"kind", "setup-check"}, {"contributions", contributions_json(transcript.contributions)}};
     });
     SetupTranscript transcript;
     transcript.valid = true;

@@ -118,6 +118,7 @@ fs::path lock_file(const fs::path& folder) { return folder / "zokml.lock.json"; 
 fs::path sources_folder(const fs::path& folder) { return folder / "circuit"; }
 fs::path abi_file(const fs::path& folder) { return folder / "abi.json"; }
 fs::path keys_folder(const fs::path& folder) { return folder / "keys"; }
+fs::path verification_key_file(const fs::path& folder) { return keys_folder(folder) / "verification.key"; }
 
 std::string describe_setup(const CircuitLock::Keys& keys) {
     if (keys.ceremony) return keys.ceremony->description();
@@ -226,6 +227,12 @@ namespace {
 
 }  // namespace
 
+nlohmann::json generated_json(const CircuitLock& lock) {
+    return {{"variant", to_string(lock.spec.settings.variant)},
+            {"model_fingerprint", lock.model_fingerprint},
+            {"circuit_fingerprint", lock.circuit_fingerprint}};
+}
+
 CircuitLock write_generated(const CircuitSpec& spec, const GeneratedCircuit& generated) {
     const fs::path& folder = spec.output;
     std::error_code missing;
@@ -277,7 +284,7 @@ ArtifactStore::CachedKeypair setup_folder(const fs::path& folder, Scheme scheme,
     auto cached = store.setup(*make_backend(backend.value_or(default_setup_backend(scheme)), toolchain), compiled.program, scheme);
     make_private_dir(keys_folder(folder));
     link_or_copy(cached.keypair.proving_key, keys_folder(folder) / "proving.key");
-    link_or_copy(cached.keypair.verification_key_file, keys_folder(folder) / "verification.key");
+    link_or_copy(cached.keypair.verification_key_file, verification_key_file(folder));
     CircuitLock lock = read_lock(folder);
     lock.keys = CircuitLock::Keys{cached.key, compiled.key, scheme, sha256_hex(read_file(keys_folder(folder) / "proving.key")),
                                   cached.keypair.backend, std::nullopt};

@@ -64,29 +64,31 @@ ProvenModel proven_model(const CircuitSpec& spec, const CircuitLock* lock, const
     return proven;
 }
 
-// The private input: the request's, range checked against the model, or a held-out digit's.
-std::vector<std::int64_t> private_input(const ProofRequest& request, const QuantizedModel& model) {
-    if (request.digit) {
+// The private input as the model takes it: the given integers range checked against the model,
+// the float input quantized with its range, or a held-out digit's.
+std::vector<std::int64_t> private_input(const GivenInput& given, const QuantizedModel& model) {
+    if (const auto* digit = std::get_if<HeldOutDigit>(&given)) {
         const auto& digits = held_out_digits();
-        if (*request.digit >= digits.size())
+        if (digit->index >= digits.size())
             throw InputError("", "digit", fmt::format("expected a held-out digit from 0 to {}", digits.size() - 1));
         if (model.input_size != digits[0].pixels.size())
             throw InputError("", "digit", fmt::format("the model takes {} inputs, not an MNIST digit", model.input_size));
-        return digit_input(model, digits[*request.digit]);
+        return digit_input(model, digits[digit->index]);
     }
-    if (request.float_inputs) {
-        const FloatBatch& inputs = *request.float_inputs;
-        if (request.input_index >= inputs.inputs.size())
-            throw InputError(request.input_name, "inputs", fmt::format("holds {} inputs: there is no input {}", inputs.inputs.size(), request.input_index));
+    if (const auto* floats = std::get_if<FloatInput>(&given)) {
+        const auto& inputs = floats->batch.inputs;
+        if (floats->index >= inputs.size())
+            throw InputError(floats->file, "inputs", fmt::format("holds {} inputs: there is no input {}", inputs.size(), floats->index));
         // Every input of the file is checked against the model's range, so a file with one bad row fails early.
-        return quantize_batch(model, {inputs.inputs, {}}, 0, request.input_name).inputs[request.input_index];
+        return quantize_batch(model, {inputs, {}}, 0, floats->file).inputs[floats->index];
     }
+    const auto& integers = std::get<IntegerInput>(given);
     try {
-        run_reference(model, *request.input);
+        run_reference(model, integers.values);
     } catch (const InputError& e) {
-        throw InputError(request.input_name, e.field(), e.reason());
+        throw InputError(integers.file, e.field(), e.reason());
     }
-    return *request.input;
+    return integers.values;
 }
 
 // The folder's lock, its spec's output the folder itself.
@@ -100,7 +102,7 @@ CircuitLock folder_lock(const fs::path& folder) {
 // private temporary folder.
 ModelProver folder_prover(const CircuitSpec& spec, ProvenModel model, const Toolchain& toolchain, const ArtifactStore& store) {
     FolderArtifacts artifacts = folder_artifacts(spec.output, toolchain, store);
-    const fs::path verification_key = keys_folder(spec.output) / "verification.key";
+    const fs::path verification_key = verification_key_file(spec.output);
     if (fs::exists(verification_key)) {  // for verify(); proving needs none
         const Keypair verifying = verification_keypair(verification_key);
         artifacts.keypair.verification_key_file = verifying.verification_key_file;
@@ -113,11 +115,9 @@ ModelProver folder_prover(const CircuitSpec& spec, ProvenModel model, const Tool
 }  // namespace
 
 ProofInputs request_inputs(const ProofRequest& request, Variant variant, const QuantizedModel& model) {
-    const bool input = request.input || request.float_inputs;
-    if (input && request.digit) throw InputError("", "input", "give the private input or a digit, not both");
     ProofInputs inputs{.claimed_class = request.claimed_class, .threshold = request.threshold};
-    if (input || request.digit)  // a private-model circuit's refusal needs no conversion
-        inputs.input = variant == Variant::PrivateModel ? std::vector<std::int64_t>{} : private_input(request, model);
+    if (request.input)  // a private-model circuit's refusal needs no conversion
+        inputs.input = variant == Variant::PrivateModel ? std::vector<std::int64_t>{} : private_input(*request.input, model);
     return inputs;
 }
 

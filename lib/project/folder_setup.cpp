@@ -22,6 +22,17 @@ std::optional<Backend> folder_settings_backend(const std::filesystem::path& fold
     return lock ? lock->spec.settings.backend : std::nullopt;
 }
 
+nlohmann::json to_json(const SetupChoice& choice, const FolderSetup& keys) {
+    nlohmann::json result = {{"scheme", to_string(choice.scheme)}, {"backend", to_string(choice.backend)}};
+    if (keys.single_party) {
+        result["single_party"] = true;
+    } else {
+        result["cache"] = to_string(keys.cache);
+        result["key"] = keys.key;
+    }
+    return result;
+}
+
 FolderSetup setup_folder_keys(const std::filesystem::path& folder, const SetupChoice& choice, const Toolchain& toolchain,
                               const ArtifactStore& store) {
     FolderSetup setup;

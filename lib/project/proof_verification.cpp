@@ -8,6 +8,13 @@ namespace zokml {
 
 namespace fs = std::filesystem;
 
+nlohmann::json to_json(const ProofVerdict& verdict) {
+    nlohmann::json result = {{"verified", verdict.verified}, {"backend", to_string(verdict.backend)}};
+    if (verdict.setup) result["setup"] = *verdict.setup;
+    if (verdict.public_output) result["public"] = to_json(*verdict.public_output);
+    return result;
+}
+
 ProofVerdict verify_proof(const fs::path& verification_key, const Proof& proof, const fs::path& proof_file,
                           const Toolchain& toolchain, const std::optional<fs::path>& folder, std::optional<Backend> backend,
                           const ArtifactStore& store) {
@@ -17,7 +24,7 @@ ProofVerdict verify_proof(const fs::path& verification_key, const Proof& proof, 
     // A folder's own snarkjs key is trusted only after its transcript checks.
     std::error_code unrelated;
     const auto lock = folder ? find_lock(*folder) : std::nullopt;
-    const bool folder_key = lock && lock->keys && fs::equivalent(verification_key, keys_folder(*folder) / "verification.key", unrelated);
+    const bool folder_key = lock && lock->keys && fs::equivalent(verification_key, verification_key_file(*folder), unrelated);
     if (folder_key) {
         if (lock->keys->ceremony) check_ceremony(*folder, toolchain, store);
         backend = backend.value_or(lock->keys->backend);

@@ -205,7 +205,7 @@ WebExport export_web(const fs::path& folder, const fs::path& out, const Toolchai
         throw InputError(lock_file(folder), "compiled.toolchain",
                          fmt::format("is {}, but the page proves with zokrates-js's {}: compile and set up with it",
                                      lock.compiled->toolchain, prover.toolchain));
-    const fs::path verification_key = keys_folder(folder) / "verification.key";
+    const fs::path verification_key = verification_key_file(folder);
     if (!fs::is_regular_file(verification_key))
         throw InputError(verification_key, "(file)", "missing: the page shows its fingerprint; run zokml setup again");
     const std::string curve = verification_keypair(verification_key).verification_key.curve;

@@ -141,6 +141,13 @@ json parse_json_file(const fs::path& file) { return parse_json(read_file(file), 
 
 }  // namespace
 
+nlohmann::json to_json(const ArtifactStore::CachedProgram& compiled) {
+    return {{"constraints", compiled.program.constraints},
+            {"cache", to_string(compiled.outcome)},
+            {"key", compiled.key},
+            {"program", compiled.program.program.string()}};
+}
+
 std::string to_string(ArtifactStore::Outcome outcome) {
     switch (outcome) {
         case ArtifactStore::Outcome::Hit: return "hit";

@@ -26,6 +26,13 @@ def test_an_input_of_the_wrong_width_is_refused(circuit):
     assert error.value.field == "inputs[0]"
 
 
+def test_a_batch_file_of_several_records_without_an_index_is_refused_as_the_command_refuses_it(circuit, tmp_path):
+    batch = tmp_path / "x.csv"
+    batch.write_text("0.5," * (INPUTS - 1) + "0.5\n" + "0.25," * (INPUTS - 1) + "0.25\n")
+    with pytest.raises(zokml.UsageError, match="holds 2 inputs: choose one by its index"):
+        circuit.prove(batch, progress=False)
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_a_numpy_batch_with_nan_is_refused_whatever_its_float_dtype(circuit, dtype):
     batch = np.full((3, INPUTS), 0.5, dtype=dtype)

@@ -65,3 +65,11 @@ def test_settings_round_trip_through_the_command_s_settings_file(tmp_path):
 def test_export_verifier_is_the_command_s_contract(circuit, tmp_path):
     run_command("export-verifier", "--dir", circuit.folder, "--out", tmp_path / "v.sol")
     assert circuit.export_verifier() == (tmp_path / "v.sol").read_text()
+
+
+def test_prove_reads_an_input_file_as_the_command_does(circuit, tmp_path):
+    rows = [np.full(INPUTS, 0.25), np.linspace(0.05, 0.95, INPUTS)]
+    batch = tmp_path / "x.csv"
+    batch.write_text("".join(",".join(str(v) for v in row) + "\n" for row in rows))
+    _, command = run_command("prove", "--dir", circuit.folder, "--input", batch, "--index", "1", "--proof", tmp_path / "proof.json")
+    assert circuit.prove(batch, index=1, progress=False).public == command["public"]

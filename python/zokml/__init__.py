@@ -48,6 +48,13 @@ def _float_rows(values, name, batch):
     return array.reshape(-1)
 
 
+def _record(input):
+    """One record as the library takes it: a file's path (read as ``zokml prove --input`` reads it), else float values."""
+    if isinstance(input, (str, os.PathLike)):
+        return os.fspath(input)
+    return _float_rows(input, "input", False)
+
+
 class _Progress:
     """A tqdm line for a step while it runs (the GIL is released meanwhile); nothing when disabled."""
 
@@ -68,9 +75,11 @@ class _Progress:
         while not self._stop.wait(0.2):
             self._bar.refresh()
 
-    def update(self, *_):
+    def show(self, progress):
+        """Moves the bar to a progress state of the library's (its "done" of "total")."""
         if self._bar is not None:
-            self._bar.update(1)
+            self._bar.total = progress["total"]
+            self._bar.update(progress["done"] - self._bar.n)
 
     def __enter__(self):
         return self
@@ -284,13 +293,13 @@ class Session:
         self.circuit = circuit
         self._session = _zokml.Session(circuit.folder, salt and salt._salt, None if model is None else os.fspath(model))
 
-    def prove(self, input=None, *, claimed_class=None, threshold=None):
+    def prove(self, input=None, *, index=None, claimed_class=None, threshold=None):
         """As ``Circuit.prove``, in this session."""
         if self._session is None:
             raise UsageError("the session is closed")
-        rows = None if input is None else _float_rows(input, "input", False)
+        record = None if input is None else _record(input)
         started = time.monotonic()
-        result = self._session.prove(rows, claimed_class, threshold)
+        result = self._session.prove(record, index, claimed_class, threshold)
         return Proof(result["proof"], result["public"], time.monotonic() - started)
 
     def verify(self, proof):
@@ -331,14 +340,15 @@ class Circuit:
         result["seconds"] = time.monotonic() - started
         return result
 
-    def prove(self, input=None, *, claimed_class=None, threshold=None, salt=None, model=None, progress=True):
+    def prove(self, input=None, *, index=None, claimed_class=None, threshold=None, salt=None, model=None, progress=True):
         """A proof (``zokml prove``): of ``input`` (one record, any float array, quantized with the model's
-        range and refused outside it), or for private-model of the public batch's accuracy (``threshold``,
-        ``salt``: the commitment's)."""
-        rows = None if input is None else _float_rows(input, "input", False)
+        range and refused outside it; or a file's path, read as ``zokml prove --input`` reads it: a JSON array
+        of integers, or the record ``index`` of a .npy, CSV or JSON batch file), or for private-model of the
+        public batch's accuracy (``threshold``, ``salt``: the commitment's)."""
+        rows = None if input is None else _record(input)
         started = time.monotonic()
         with _Progress("prove", progress):
-            result = _zokml.prove(self.folder, rows, claimed_class, threshold, salt and salt._salt,
+            result = _zokml.prove(self.folder, rows, index, claimed_class, threshold, salt and salt._salt,
                                   None if model is None else os.fspath(model))
         return Proof(result["proof"], result["public"], time.monotonic() - started)
 
@@ -352,9 +362,9 @@ class Circuit:
         rows = _float_rows(inputs, "inputs", True)
         seconds = {}
         with _Progress("prove", progress, total=len(rows)) as bar:
-            def done(index, s):
+            def done(index, s, progress):
                 seconds[index] = s
-                bar.update()
+                bar.show(progress)
 
             results = _zokml.prove_batch(self.folder, rows, salt and salt._salt, jobs, done)
         return [Proof(r["proof"], r["public"], seconds.get(i)) for i, r in enumerate(results)]
@@ -419,13 +429,13 @@ def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_los
     label_list = [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
     bar = None
 
-    def measured(done, total):  # called after each candidate, from the search (the GIL taken back for it)
+    def measured(progress):  # called after each candidate, from the search (the GIL taken back for it)
         nonlocal bar
         if bar is None:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=total, desc="calibrate", unit="candidate", leave=False)
-        bar.update(done - bar.n)
+            bar = tqdm(total=progress["total"], desc=progress["step"], unit="candidate", leave=False)
+        bar.update(progress["done"] - bar.n)
 
     try:
         result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, input_bits, weight_bits,

@@ -106,8 +106,8 @@ class Proof:
 class Session:
     """A circuit folder's prover kept warm (``Circuit.session``); ``close()`` or the ``with`` block's end stops it."""
     circuit: Circuit
-    def prove(self, input: Optional[ArrayLike] = ..., *, claimed_class: Optional[int] = ...,
-              threshold: Optional[int] = ...) -> Proof:
+    def prove(self, input: Optional[Union[ArrayLike, PathLike]] = ..., *, index: Optional[int] = ...,
+              claimed_class: Optional[int] = ..., threshold: Optional[int] = ...) -> Proof:
         """As ``Circuit.prove``, in this session."""
     def verify(self, proof: Union[Proof, dict]) -> bool: ...
     def close(self) -> None: ...
@@ -124,9 +124,11 @@ class Circuit:
         """Compiles the sources (cached); returns {"constraints", "cache", "key", "program"}."""
     def setup(self, scheme: str = ..., backend: Optional[str] = ..., progress: bool = ...) -> dict:
         """Compiles when needed, then the proving and verification keys (``zokml setup``)."""
-    def prove(self, input: Optional[ArrayLike] = ..., *, claimed_class: Optional[int] = ..., threshold: Optional[int] = ...,
-              salt: Optional[Salt] = ..., model: Optional[PathLike] = ..., progress: bool = ...) -> Proof:
-        """A proof of one record (refused outside the model's range, never clamped), or of a private model's accuracy."""
+    def prove(self, input: Optional[Union[ArrayLike, PathLike]] = ..., *, index: Optional[int] = ...,
+              claimed_class: Optional[int] = ..., threshold: Optional[int] = ..., salt: Optional[Salt] = ...,
+              model: Optional[PathLike] = ..., progress: bool = ...) -> Proof:
+        """A proof of one record (refused outside the model's range, never clamped; or a file's path, read as
+        ``zokml prove --input`` reads it, ``index`` picking a batch file's record), or of a private model's accuracy."""
     def session(self, *, salt: Optional[Salt] = ..., model: Optional[PathLike] = ...) -> Session:
         """A prover of the folder opened once and kept warm: ``with circuit.session() as s: s.prove(x)``."""
     def prove_many(self, inputs: ArrayLike, *, jobs: int = ..., salt: Optional[Salt] = ..., progress: bool = ...) -> list[Proof]:

@@ -22,6 +22,10 @@ std::string read_file(const std::filesystem::path& path);  // throws std::runtim
 // is not a regular file or cannot be read.
 std::string read_input_file(const std::filesystem::path& path);
 // Creates the folder (and parents) with mode 0700 when missing.
+// A proof, bundle or folder of proofs that a new one is about to take the place of, moved aside to
+// STEM-N.EXT beside it (N one more than the highest such number there; never over anything), so
+// that no proof destroys an earlier one. Returns where it went; nothing when `path` is free.
+std::optional<std::filesystem::path> keep_previous(const std::filesystem::path& path);
 void make_private_dir(const std::filesystem::path& dir);
 // Whether path is folder or lies below it once every symbolic link in either is resolved (path
 // need not exist yet: its existing part is resolved). A lexical check is not enough: a link

@@ -21,6 +21,12 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 nlohmann::json parse_json(std::string_view text, const std::filesystem::path& file);
 // read_input_file, then parse_json.
 nlohmann::json read_json_file(const std::filesystem::path& file);
+// The most zokml reads from stdin: a private input of a circuit's largest input (2^20 values)
+// takes a few tens of MiB at most. More is refused rather than read until memory runs out.
+inline constexpr std::size_t kMaxStdinBytes = std::size_t(64) << 20;
+// read_json_file, or for "-" the document on stdin (named "<stdin>" in errors; InputError beyond
+// kMaxStdinBytes).
+nlohmann::json read_json_file_or_stdin(const std::filesystem::path& file);
 
 // value.dump(indent), with the bytes of its strings that are not UTF-8 replaced by U+FFFD. A
 // message or a record may hold a file name, an argument, a label or an ONNX string: none may make

@@ -66,6 +66,7 @@ std::filesystem::path lock_file(const std::filesystem::path& folder);
 std::filesystem::path sources_folder(const std::filesystem::path& folder);
 std::filesystem::path abi_file(const std::filesystem::path& folder);
 std::filesystem::path keys_folder(const std::filesystem::path& folder);
+std::filesystem::path verification_key_file(const std::filesystem::path& folder);  // in keys_folder: verification.key
 
 struct CircuitLock {
     CircuitSpec spec;                  // output is the folder itself
@@ -109,6 +110,8 @@ std::string sources_fingerprint(const std::filesystem::path& folder, const std::
 // Replaces spec.output's sources with the generated ones and writes its lock. The compiled and
 // keys records are kept when the sources are unchanged, dropped otherwise (and folder/keys with them).
 CircuitLock write_generated(const CircuitSpec& spec, const GeneratedCircuit& generated);
+// What generate made, as zokml generate --json and the binding give it: {"variant", "model_fingerprint", "circuit_fingerprint"}.
+nlohmann::json generated_json(const CircuitLock& lock);
 
 // Compiles the folder's sources through the store, writes abi.json and records the result in the
 // lock. Throws InputError when the sources differ from those the lock records.

@@ -5,25 +5,32 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "zokml/data/batch.hpp"
+#include "zokml/data/inputs.hpp"
 #include "zokml/project/circuit_folder.hpp"
 #include "zokml/project/model_prover.hpp"
 
 namespace zokml {
 
-// What to prove with a folder. Private values come in here, never from a command line.
+// A held-out MNIST digit (data/mnist.hpp) as the private input: for models of MNIST's 784 pixels.
+struct HeldOutDigit {
+    std::size_t index = 0;
+};
+
+// The private input as it was given: integers as the circuit takes them, an input of float
+// inputs as the float model takes them (read_proof_input gives either from a file), or a held-out digit.
+using GivenInput = std::variant<IntegerInput, FloatInput, HeldOutDigit>;
+
+// What to prove with a folder. Private values come in here, never from a command line. What the
+// variant takes of these: private-input the input (and the claim with claimed_class); private-model
+// the salt, a threshold and a model; both-private the input, the salt and a model.
 struct ProofRequest {
-    std::optional<std::vector<std::int64_t>> input;  // private-input, both-private: the private input
-    // or: float inputs as the float model takes them (a .npy, CSV or JSON batch file), of which
-    // input `input_index` is quantized with the model's input range (refused outside it) and proven
-    std::optional<FloatBatch> float_inputs;
-    std::size_t input_index = 0;
-    std::filesystem::path input_name;                // where the input came from, for errors (a file)
-    std::optional<std::size_t> digit;                // or: held-out MNIST digit N as the private input
-    std::optional<int> claimed_class;                // private-input with claimed_class
-    std::optional<std::int64_t> threshold;           // private-model; default: the model's correct count
+    std::optional<GivenInput> input;          // private-input, both-private
+    std::optional<int> claimed_class;        // private-input with claimed_class
+    std::optional<std::int64_t> threshold;   // private-model; default: the model's correct count
     // private-model, both-private: the private model (default: the one the circuit was generated from)
     std::optional<std::filesystem::path> model;
     // private-model, both-private: the model owner's secret salt of the commitment (read_salt_file)

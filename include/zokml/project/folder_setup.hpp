@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "zokml/toolchain/artifact_store.hpp"
 #include "zokml/toolchain/artifacts.hpp"
 #include "zokml/toolchain/toolchain.hpp"
@@ -33,6 +35,9 @@ struct FolderSetup {
 };
 // Makes the folder's keys as chosen: snarkjs in a single-party ceremony (setup_folder_single_party),
 // the others through the store (setup_folder).
+// A setup's result as zokml setup --json and the binding give it: {"scheme", "backend"}, and
+// {"single_party": true} or the store's {"cache", "key"}.
+nlohmann::json to_json(const SetupChoice& choice, const FolderSetup& keys);
 FolderSetup setup_folder_keys(const std::filesystem::path& folder, const SetupChoice& choice, const Toolchain& toolchain,
                               const ArtifactStore& store);
 

@@ -19,6 +19,8 @@ struct ProofVerdict {
     std::optional<std::string> setup;     // the folder's own keys: describe_setup (who could forge proofs)
     std::optional<PublicOutput> public_output;  // decoded with the folder's abi.json
 };
+// {"verified", "backend"}, and "setup" and "public" when known: zokml verify --json's and the binding's keys.
+nlohmann::json to_json(const ProofVerdict& verdict);
 
 // The proof (read from `proof_file`, named in errors) checked to be canonical for the key
 // (InputError naming the field otherwise), then verified. With the circuit folder of the proof's

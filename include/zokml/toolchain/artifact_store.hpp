@@ -120,5 +120,7 @@ private:
 };
 
 std::string to_string(ArtifactStore::Outcome outcome);  // "hit", "built", "rebuilt"
+// A compile's result as zokml compile --json and the binding give it: {"constraints", "cache", "key", "program"}.
+nlohmann::json to_json(const ArtifactStore::CachedProgram& compiled);
 
 }  // namespace zokml
