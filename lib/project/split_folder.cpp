@@ -129,8 +129,11 @@ LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) 
 }
 
 LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file, Labels labels, const fs::path& labels_file) {
-    return quantize_batch(input_quantization(layout), read_batch_file(batch_file, labels, labels_file), layout.parts.back().count,
-                          batch_file);
+    return split_batch(layout, read_batch_file(batch_file, labels, labels_file), batch_file);
+}
+
+LabeledBatch split_batch(const PublishedLayout& layout, const FloatBatch& batch, const fs::path& source) {
+    return quantize_batch(input_quantization(layout), batch, layout.parts.back().count, source);
 }
 
 fs::path split_file(const fs::path& folder) { return folder / "zokml.split.json"; }

@@ -67,6 +67,8 @@ PublishedLayout publish_layout(const Model& model, const QuantizationOptions& op
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
 LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file, Labels labels = Labels::Required,
                          const std::filesystem::path& labels_file = {});
+// The same of float inputs (and labels) held in memory, a binding's arrays: `source` names them in errors.
+LabeledBatch split_batch(const PublishedLayout& layout, const FloatBatch& batch, const std::filesystem::path& source);
 
 std::filesystem::path split_file(const std::filesystem::path& folder);
 
