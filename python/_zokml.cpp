@@ -15,6 +15,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include "_bound.hpp"
 #include "zokml/backend/backends.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -40,12 +41,6 @@ using nlohmann::json;
 namespace zokml {
 namespace {
 
-// JSON crosses as text: json.loads on the Python side gives plain dicts, lists and numbers.
-py::object to_python(const json& value) { return py::module_::import("json").attr("loads")(value.dump()); }
-json from_python(const py::object& value) {
-    return json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());
-}
-
 // The share/zokml folder of an installed prefix, from where this module lies:
 // <prefix>/lib/python3/dist-packages/zokml/_zokml.so -> <prefix>/share/zokml (ZOKML_SHARE_FROM_MODULE),
 // registered when it holds the toolchain, wherever the prefix was moved to. In a build tree or
@@ -57,14 +52,6 @@ void register_share_folder() {
     const fs::path share = fs::weakly_canonical(fs::path(info.dli_fname).parent_path() / ZOKML_SHARE_FROM_MODULE, error);
     if (!error && fs::is_directory(share / "tools", error)) register_installation(share);
 }
-
-// A model and where it came from: a file, or ONNX bytes (a torch module exported in memory)
-// that generate writes into the circuit folder as model.onnx.
-struct PyModel {
-    Model model;
-    std::optional<fs::path> file;
-    std::string onnx_bytes;
-};
 
 PyModel load(const fs::path& file) { return {load_model(file), fs::absolute(file), {}}; }
 
@@ -79,16 +66,6 @@ PyModel from_onnx_bytes(const py::bytes& bytes, const std::string& name) {
 }
 
 CircuitSettings settings_from(const py::object& settings) { return CircuitSettings::from_json(from_python(settings), "settings"); }
-
-// The rows of a C-contiguous float64 array (1-D: one row).
-FloatBatch rows_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& array) {
-    FloatBatch batch;
-    const std::size_t rows = array.ndim() == 1 ? 1 : static_cast<std::size_t>(array.shape(0));
-    const std::size_t width = array.ndim() == 1 ? static_cast<std::size_t>(array.shape(0)) : static_cast<std::size_t>(array.shape(1));
-    const double* data = array.data();
-    for (std::size_t r = 0; r < rows; ++r) batch.inputs.emplace_back(data + r * width, data + (r + 1) * width);
-    return batch;
-}
 
 // A circuit folder: spec.output; the model file is the folder's own model.onnx when the model
 // came as bytes, the public batch the folder's batch.json (a zokml-batch file) when given.
@@ -179,11 +156,6 @@ json calibrate(const PyModel& source, FloatBatch data, const CircuitSettings& se
     }
     return result;
 }
-
-// The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
-struct Salt {
-    FieldElement value;
-};
 
 // A circuit folder's prover opened once (open_prover) and kept warm: one prover process, the
 // program and key loaded once, for every proof until it is closed.
@@ -429,6 +401,8 @@ PYBIND11_MODULE(_zokml, m) {
         const TempFolder scratch(fs::temp_directory_path(), ".zokml-scratch");
         return Toolchain().export_verifier(keypair, scratch.path());
     });
+
+    bind_split(m);  // _split.cpp
 
     m.def("toolchain", [] { return Toolchain::locate(); });
     m.def("installation_dir", &installation_dir);
