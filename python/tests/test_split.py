@@ -141,7 +141,7 @@ def inference(model, owner, batch, tmp_path_factory):
     folder = tmp_path_factory.mktemp("split") / "inference"
     zokml.split_setup(layout, folder, batch_size=2, variant="inference", inputs_per_slice=2, progress=False)
     inputs = batch[0][:2]
-    return folder, inputs, zokml.split_prove(folder, model, layout.commitment.salt, inputs=inputs, progress=False)
+    return folder, inputs, zokml.split_prove(folder, model, layout.commitment.salt, inputs=inputs, jobs=2, progress=False)
 
 
 def test_an_inference_bundle_states_the_model_s_classes_and_verifies_on_its_inputs(inference, model):
