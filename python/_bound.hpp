@@ -34,6 +34,15 @@ struct PyModel {
     std::string onnx_bytes;
 };
 
+// The float model with the inputs' range `range` when given (as load_model's override: ONNX states
+// none), checked and named as file and field when it is not one.
+inline Model with_range(const PyModel& model, const std::optional<InputRange>& range, const std::filesystem::path& file,
+                        const std::string& field) {
+    Model ranged = model.model;
+    if (range) declare_input_range(ranged, *range, file, field);
+    return ranged;
+}
+
 // The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
 struct Salt {
     FieldElement value;

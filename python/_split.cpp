@@ -34,13 +34,6 @@ constexpr std::size_t kInputsPerSlice = 5;
 
 PublishedLayout layout_from(const py::object& document) { return PublishedLayout::from_json(from_python(document), "layout"); }
 
-// The float model with the inputs' range of `range` (as load_model's override: ONNX states none).
-Model with_range(const PyModel& model, const std::optional<InputRange>& range, const fs::path& file, const std::string& field) {
-    Model ranged = model.model;
-    if (range) declare_input_range(ranged, *range, file, field);
-    return ranged;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

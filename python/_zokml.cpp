@@ -334,7 +334,9 @@ PYBIND11_MODULE(_zokml, m) {
         .def("reveal", [](const Salt& self) { return self.value.to_decimal(); });
 
     m.def("commit", [](const PyModel& model, const py::object& settings, const Salt& salt) {
-        return commit_model(quantize(model.model, settings_from(settings).quantization), salt.value).to_decimal();
+        const CircuitSettings checked = settings_from(settings);
+        return commit_model(quantize(with_range(model, checked.input_range, "settings", "input_range"), checked.quantization), salt.value)
+            .to_decimal();
     });
 
     m.def("prove", [](const fs::path& folder, const std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>>& input,

@@ -65,3 +65,10 @@ def test_settings_round_trip_through_the_command_s_settings_file(tmp_path):
 def test_export_verifier_is_the_command_s_contract(circuit, tmp_path):
     run_command("export-verifier", "--dir", circuit.folder, "--out", tmp_path / "v.sol")
     assert circuit.export_verifier() == (tmp_path / "v.sol").read_text()
+
+
+def test_commit_with_a_settings_range_gives_the_command_commitment_for_that_range(model, model_file, tmp_path):
+    salt_file = tmp_path / "owner.salt"
+    _, command = run_command("commit", "--model", model_file, "--salt", salt_file, "--input-min", -1, "--input-max", 1)
+    commitment = zokml.commit(model, zokml.Settings(input_range=(-1, 1)), zokml.Salt.load(salt_file))
+    assert commitment.value == int(command["commitment"])
