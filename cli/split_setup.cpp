@@ -13,8 +13,7 @@ int split_setup(const Args& args, const Output& out) {
     const auto folder = std::filesystem::path(args.required("dir"));
     const PublishedLayout layout = PublishedLayout::from_json(read_json(args.required("layout")), args.required("layout"));
     const SplitVariant variant = split_variant_from(args.get_or("variant", "private-model"));
-    SplitOptions options = SplitOptions::for_variant(variant);
-    options.neurons_per_part = layout.parts.front().count;  // as the layout split the first layer
+    SplitOptions options = split_options(layout, variant);
     const bool labelled = variant == SplitVariant::PrivateModel;
     options.inputs_per_slice = static_cast<std::size_t>(
         args.integer_or("inputs-per-slice", static_cast<std::int64_t>(options.inputs_per_slice), 1, 1 << 20));

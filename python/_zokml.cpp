@@ -16,6 +16,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include "_bound.hpp"
 #include "zokml/backend/backends.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/core/files.hpp"
@@ -43,12 +44,6 @@ using nlohmann::json;
 namespace zokml {
 namespace {
 
-// JSON crosses as text: json.loads on the Python side gives plain dicts, lists and numbers.
-py::object to_python(const json& value) { return py::module_::import("json").attr("loads")(value.dump()); }
-json from_python(const py::object& value) {
-    return json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());
-}
-
 // A progress state as Python's tqdm takes it: {"step", "done", "total", "elapsed_s", "running", "remaining_s"}.
 py::dict progress_dict(const Progress& p) {
     py::dict d;
@@ -73,14 +68,6 @@ void register_share_folder() {
     if (!error && fs::is_directory(share / "tools", error)) register_installation(share);
 }
 
-// A model and where it came from: a file, or ONNX bytes (a torch module exported in memory)
-// that generate writes into the circuit folder as model.onnx.
-struct PyModel {
-    Model model;
-    std::optional<fs::path> file;
-    std::string onnx_bytes;
-};
-
 PyModel load(const fs::path& file) { return {load_model(file), fs::absolute(file), {}}; }
 
 PyModel from_onnx_bytes(const py::bytes& bytes, const std::string& name) {
@@ -94,18 +81,6 @@ PyModel from_onnx_bytes(const py::bytes& bytes, const std::string& name) {
 }
 
 CircuitSettings settings_from(const py::object& settings) { return CircuitSettings::from_json(from_python(settings), "settings"); }
-
-using FloatArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-// The rows of a C-contiguous float64 array (1-D: one row).
-FloatBatch rows_of(const FloatArray& array) {
-    FloatBatch batch;
-    const std::size_t rows = array.ndim() == 1 ? 1 : static_cast<std::size_t>(array.shape(0));
-    const std::size_t width = array.ndim() == 1 ? static_cast<std::size_t>(array.shape(0)) : static_cast<std::size_t>(array.shape(1));
-    const double* data = array.data();
-    for (std::size_t r = 0; r < rows; ++r) batch.inputs.emplace_back(data + r * width, data + (r + 1) * width);
-    return batch;
-}
 
 // A circuit folder: spec.output; the model file is the folder's own model.onnx when the model
 // came as bytes, the public batch the folder's batch.json (a zokml-batch file) when given.
@@ -189,11 +164,6 @@ json calibrate(const PyModel& source, FloatBatch data, const CircuitSettings& se
     }
     return result;
 }
-
-// The owner's salt: its value never leaves C++ except into a salt file (mode 0600).
-struct Salt {
-    FieldElement value;
-};
 
 // A circuit folder's prover opened once (open_prover) and kept warm: one prover process, the
 // program and key loaded once, for every proof until it is closed.
@@ -373,7 +343,9 @@ PYBIND11_MODULE(_zokml, m) {
         .def("reveal", [](const Salt& self) { return self.value.to_decimal(); });
 
     m.def("commit", [](const PyModel& model, const py::object& settings, const Salt& salt) {
-        return commit_model(quantize(model.model, settings_from(settings).quantization), salt.value).to_decimal();
+        const CircuitSettings checked = settings_from(settings);
+        return commit_model(quantize(with_range(model, checked.input_range, "settings", "input_range"), checked.quantization), salt.value)
+            .to_decimal();
     });
 
     m.def("prove", [](const fs::path& folder, const std::optional<Record>& input, std::optional<std::size_t> index,
@@ -438,6 +410,8 @@ PYBIND11_MODULE(_zokml, m) {
         const TempFolder scratch(fs::temp_directory_path(), ".zokml-scratch");
         return Toolchain().export_verifier(keypair, scratch.path());
     });
+
+    bind_split(m);  // _split.cpp
 
     m.def("toolchain", [] { return Toolchain::locate(); });
     m.def("installation_dir", &installation_dir);

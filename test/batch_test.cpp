@@ -127,3 +127,18 @@ TEST_CASE("a batch built in memory with NaN or an infinity is refused as not a f
     CHECK(refused(INFINITY) == "inputs[1][1]: not a finite number (inf)");
     CHECK(refused(-INFINITY) == "inputs[1][1]: not a finite number (-inf)");
 }
+
+TEST_CASE("a batch built in memory with fewer or more labels than inputs is refused naming the labels", "[batch][hostile]") {
+    const auto refused = [](std::vector<int> labels) -> std::string {
+        try {
+            quantize_batch(three_inputs(), {{{0, 0, 0}, {0, 0.5, 0}, {1, 0, 0}}, std::move(labels)}, 3, "batch");
+        } catch (const InputError& e) {
+            return e.field() + ": " + e.reason();
+        }
+        return "accepted";
+    };
+    CHECK(refused({0, 1}) == "labels: 2 labels for 3 inputs: expected one per input");
+    CHECK(refused({0, 1, 2, 0}) == "labels: 4 labels for 3 inputs: expected one per input");
+    CHECK(refused({0, 1, 2}) == "accepted");
+    CHECK(refused({}) == "accepted");  // no labels: a batch to classify
+}

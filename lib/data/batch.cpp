@@ -202,13 +202,15 @@ InputRange input_range_from_data(const FloatBatch& batch, double margin, const f
 
 LabeledBatch quantize_batch(const QuantizedModel& model, const FloatBatch& batch, std::size_t classes, const fs::path& file) {
     const double high = static_cast<double>(model.input_max) + 0.5;  // what rounds to input_max
+    // The readers refuse these; a batch built in memory (the Python binding's) may hold them.
+    if (!batch.labels.empty() && batch.labels.size() != batch.inputs.size())
+        throw InputError(file, "labels", fmt::format("{} labels for {} inputs: expected one per input", batch.labels.size(), batch.inputs.size()));
     LabeledBatch q;
     for (std::size_t n = 0; n < batch.inputs.size(); ++n) {
         const auto& input = batch.inputs[n];
         if (input.size() != model.input_size)
             throw InputError(file, fmt::format("inputs[{}]", n), fmt::format("{} values, the model takes {}", input.size(), model.input_size));
         for (std::size_t i = 0; i < input.size(); ++i) {
-            // The readers refuse them; a batch built in memory (the Python binding's) may hold them.
             if (!std::isfinite(input[i]))
                 throw InputError(file, fmt::format("inputs[{}][{}]", n, i), fmt::format("not a finite number ({})", input[i]));
             const double v = (input[i] - model.input_min_float) * model.input_scale;

@@ -111,13 +111,22 @@ QuantizedModel input_quantization(const PublishedLayout& layout) {
 
 }  // namespace
 
+SplitOptions split_options(const PublishedLayout& layout, SplitVariant variant) {
+    SplitOptions options = SplitOptions::for_variant(variant);
+    options.neurons_per_part = layout.parts.front().count;
+    return options;
+}
+
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size) {
     return labeled_batch(input_quantization(layout), spread_digits(held_out_digits(), batch_size));
 }
 
 LabeledBatch split_batch(const PublishedLayout& layout, const fs::path& batch_file, Labels labels, const fs::path& labels_file) {
-    return quantize_batch(input_quantization(layout), read_batch_file(batch_file, labels, labels_file), layout.parts.back().count,
-                          batch_file);
+    return split_batch(layout, read_batch_file(batch_file, labels, labels_file), batch_file);
+}
+
+LabeledBatch split_batch(const PublishedLayout& layout, const FloatBatch& batch, const fs::path& source) {
+    return quantize_batch(input_quantization(layout), batch, layout.parts.back().count, source);
 }
 
 }  // namespace zokml

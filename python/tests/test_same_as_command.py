@@ -73,3 +73,10 @@ def test_prove_reads_an_input_file_as_the_command_does(circuit, tmp_path):
     batch.write_text("".join(",".join(str(v) for v in row) + "\n" for row in rows))
     _, command = run_command("prove", "--dir", circuit.folder, "--input", batch, "--index", "1", "--proof", tmp_path / "proof.json")
     assert circuit.prove(batch, index=1, progress=False).public == command["public"]
+
+
+def test_commit_with_a_settings_range_gives_the_command_commitment_for_that_range(model, model_file, tmp_path):
+    salt_file = tmp_path / "owner.salt"
+    _, command = run_command("commit", "--model", model_file, "--salt", salt_file, "--input-min", -1, "--input-max", 1)
+    commitment = zokml.commit(model, zokml.Settings(input_range=(-1, 1)), zokml.Salt.load(salt_file))
+    assert commitment.value == int(command["commitment"])

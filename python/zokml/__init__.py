@@ -22,6 +22,7 @@ from ._errors import Error, InputError, ToolchainError, UsageError, ZokmlIOError
 __all__ = [
     "Circuit", "Commitment", "Error", "InputError", "Model", "Proof", "Salt", "Settings", "ToolchainError",
     "UsageError", "ZokmlIOError", "Calibration", "calibrate", "commit", "generate",
+    "Bundle", "BundleVerdict", "Layout", "publish_layout", "split_prove", "split_setup", "verify_bundle",
 ]
 
 
@@ -44,6 +45,8 @@ def _float_rows(values, name, batch):
         if array.ndim < 2:
             raise InputError(f"{name}: expected a batch (one record per row), got shape {array.shape}", name, name,
                              f"expected a batch (one record per row), got shape {array.shape}")
+        if array.shape[0] == 0:
+            raise InputError(f"{name}: the batch has no input", name, name, "the batch has no input")
         return array.reshape(array.shape[0], -1)
     return array.reshape(-1)
 
@@ -241,7 +244,8 @@ class Salt:
 
 
 class Commitment:
-    """The commitment to a model's quantized parameters: ``value`` (int), ``hex``, and the ``salt`` behind it."""
+    """The commitment to a model's quantized parameters: ``value`` (int), ``hex``, and the ``salt`` behind it
+    (None when unknown: the commitment of a layout or bundle read from a file)."""
 
     def __init__(self, value, salt):
         self.value = value
@@ -444,3 +448,214 @@ def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_los
         if bar is not None:
             bar.close()
     return Calibration(result)
+
+
+# --- Split proving (docs/split-proving.md): the statements of private-model and both-private circuits
+# --- proven in many small sub-proofs linked by commitments; python/_split.cpp binds it.
+
+def _labels(labels):
+    return None if labels is None else [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
+
+
+def _save_json(path, document, indent):
+    """A JSON file as the command writes it (a layout, a bundle)."""
+    import json
+
+    with open(path, "w") as f:
+        json.dump(document, f, indent=indent)
+        f.write("\n")
+
+
+class Layout:
+    """What a model owner publishes for split proving (``zokml commit --split --layout``): the model
+    commitment (version 2: a chain over parts of the first layer's neurons, each salted), the parts'
+    layout and the quantization settings the commitment was made with; never a parameter's value.
+
+    ``commitment`` is a :class:`Commitment` (``.value``, ``.hex``); its ``salt`` is the owner's when this
+    layout came from :func:`publish_layout`, None when it was read from a file."""
+
+    def __init__(self, document, salt=None):
+        self._document = document
+        self._salt = salt
+
+    @staticmethod
+    def load(path):
+        """A layout file (``zokml commit --split --layout FILE``, or ``save``); InputError naming the field."""
+        return Layout(_zokml.read_layout(os.fspath(path)))
+
+    @staticmethod
+    def from_dict(document):
+        """A layout from its JSON (``to_dict``'s); InputError naming the field."""
+        return Layout(_zokml.check_layout(document))
+
+    def save(self, path):
+        """Writes the layout file (JSON, format "zokml-layout") to hand to the party that sets up the programs."""
+        _save_json(path, self._document, 2)
+
+    def to_dict(self):
+        import copy
+
+        return copy.deepcopy(self._document)
+
+    @property
+    def commitment(self):
+        return Commitment(int(self._document["commitment"]), self._salt)
+
+    @property
+    def model_name(self):
+        return self._document["model_name"]
+
+    @property
+    def parts(self):
+        """The parts in commitment order, each a dict (layer, first, count, inputs, weight_bits, bias_bits, ...)."""
+        return [dict(p) for p in self._document["parts"]]
+
+    @property
+    def neurons_per_part(self):
+        return self._document["parts"][0]["count"]
+
+    def __eq__(self, other):
+        return isinstance(other, Layout) and self._document == other._document
+
+    def __repr__(self):
+        return f"zokml.Layout({self.model_name!r}, {len(self._document['parts'])} parts, commitment {self.commitment.hex})"
+
+
+def publish_layout(model, settings=None, *, neurons_per_part=4, salt=None):
+    """The layout to publish for split proving (``zokml commit --split --layout``): ``model``'s parameters
+    quantized with ``settings`` (its widths and input range), committed in parts of ``neurons_per_part``
+    neurons of each hidden layer, salted with ``salt`` (a fresh random one when None: keep
+    ``layout.commitment.salt``, split_prove needs it)."""
+    settings = settings or Settings()
+    salt = salt or Salt.random()
+    return Layout(_zokml.publish_layout(model._model, settings._document, neurons_per_part, salt._salt), salt)
+
+
+def split_setup(layout, folder, batch=None, labels=None, *, batch_size=None, variant="private-model", inputs_per_slice=None,
+                jobs=1, progress=True):
+    """Generates, compiles and sets up the programs of split proofs for a published ``layout`` (a
+    :class:`Layout` or its file) in the split ``folder`` (``zokml split-setup``); for the party that must
+    run the setup (the verifier, never the model owner: docs/security.md).
+
+    ``variant`` "private-model": the statement "the committed model classifies at least T of a public
+    labelled batch correctly", on ``batch`` and ``labels`` (float arrays, quantized with the layout's input
+    range and refused outside it), or ``batch_size`` held-out MNIST digits (default 100). "inference"
+    (public inputs) or "both-private" (private inputs): programs that prove the committed model's classes
+    of any ``batch_size`` inputs (default 1) at a time; no batch is kept. ``inputs_per_slice``: inputs per
+    slice proof (default 20; inference and both-private 5). ``jobs`` programs are compiled at once.
+    Returns ``zokml split-setup --json``'s result: {"folder", "programs": {name: {"constraints"}},
+    "compile_s", "setup_s", "seconds"}."""
+    if not isinstance(layout, Layout):
+        layout = Layout.load(layout)
+    rows = None if batch is None else _float_rows(batch, "batch", True)
+    with _Progress("split-setup", progress):
+        return _zokml.split_setup(layout._document, os.fspath(folder), rows, _labels(labels), batch_size, variant,
+                                  inputs_per_slice, jobs)
+
+
+class Bundle:
+    """Every proof of a split statement, in one JSON document (``zokml split-prove``'s bundle).
+
+    ``public`` is what it proves, as ``zokml split-prove --json``'s "public": {"variant", "commitment"
+    (decimal), and "threshold" and "correct" (private-model) or "classes" (inference, both-private; with
+    "input_commitments" for both-private)}; ``commitment`` the model commitment as a :class:`Commitment`;
+    ``json`` the bundle's JSON (a dict ``json.dump`` writes); ``times`` (split_prove's: reference_s,
+    witness_s, prove_s summed over the sub-proofs, wall_s) and ``seconds`` (None for a bundle read)."""
+
+    def __init__(self, result, times=None, seconds=None):
+        self.json = result["bundle"]
+        self.public = result["public"]
+        self.times = times
+        self.seconds = seconds
+
+    @staticmethod
+    def load(path):
+        """A bundle file (``zokml split-prove``'s, or ``save``'s); InputError naming the file and member."""
+        return Bundle(_zokml.read_bundle_file(os.fspath(path)))
+
+    @staticmethod
+    def from_dict(document):
+        """A bundle from its JSON; InputError naming the member."""
+        return Bundle(_zokml.read_bundle(document))
+
+    def save(self, path):
+        """Writes the bundle file, for ``zokml verify --dir DIR --bundle FILE``."""
+        _save_json(path, self.json, 1)
+
+    @property
+    def commitment(self):
+        return Commitment(int(self.public["commitment"]), None)
+
+    @property
+    def proofs(self):
+        """The number of sub-proofs."""
+        return len(self.json["proofs"])
+
+    def __repr__(self):
+        return f"zokml.Bundle({self.proofs} proofs, {self.public})"
+
+
+def split_prove(folder, model, salt, *, threshold=None, inputs=None, jobs=1, progress=True):
+    """A bundle of sub-proofs with the split ``folder``'s keys (``zokml split-prove``): ``model`` is
+    quantized as the folder's layout records (its widths and input range: no setting is repeated), and
+    its commitment with the owner's ``salt`` must be the layout's (else InputError).
+
+    private-model folders: the model classifies at least ``threshold`` (default: its count) of the
+    folder's batch correctly (InputError when no proof exists). inference and both-private folders: the
+    classes of ``inputs`` (float arrays, as many as the folder takes). ``jobs`` sub-proofs run at once,
+    each in a private scratch folder; progress counts them (a tqdm bar, off with ``progress=False``)."""
+    rows = None if inputs is None else _float_rows(inputs, "inputs", True)
+    bar = None
+
+    def started(done, total, running):  # called as each sub-proof starts, and once at the end
+        nonlocal bar
+        if bar is None:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total, desc="split-prove", unit="proof", leave=False)
+        bar.update(done - bar.n)
+        bar.set_postfix_str(running, refresh=True)
+
+    begun = time.monotonic()
+    try:
+        result = _zokml.split_prove(os.fspath(folder), model._model, salt._salt, threshold, rows, jobs,
+                                    started if progress else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    return Bundle(result, result["times"], time.monotonic() - begun)
+
+
+class BundleVerdict:
+    """``zokml verify --bundle``'s verdict: ``verified`` (true when every proof verifies and every link
+    holds; also the verdict's truth value), ``problems`` (each names the proof and the link that failed),
+    ``public`` (what the bundle states), ``seconds``."""
+
+    def __init__(self, result):
+        self.verified = result["verified"]
+        self.problems = result["problems"]
+        self.public = result["public"]
+        self.seconds = result["seconds"]
+
+    def __bool__(self):
+        return self.verified
+
+    def __repr__(self):
+        return f"zokml.BundleVerdict(verified={self.verified}, problems={self.problems})"
+
+
+def verify_bundle(folder, bundle, inputs=None, *, progress=True):
+    """Checks a bundle (a :class:`Bundle`, its JSON or its file) with the split ``folder``'s verification
+    keys against the layout's published commitment and the folder's own plan (``zokml verify --bundle``):
+    on the folder's batch (private-model), on the public ``inputs`` (inference: as many as the folder
+    takes) or on the input commitments the bundle shows (both-private). A sub-proof that is not a proof
+    or does not verify is one of the verdict's problems, not an exception."""
+    if isinstance(bundle, Bundle):
+        document = bundle.json
+    elif isinstance(bundle, dict):
+        document = bundle
+    else:
+        document = Bundle.load(bundle).json
+    rows = None if inputs is None else _float_rows(inputs, "inputs", True)
+    with _Progress("verify", progress):
+        return BundleVerdict(_zokml.verify_bundle(os.fspath(folder), document, rows))

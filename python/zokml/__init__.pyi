@@ -90,7 +90,7 @@ class Salt:
 class Commitment:
     """The commitment to a model's quantized parameters and the salt behind it."""
     value: int
-    salt: Salt
+    salt: Optional[Salt]
     @property
     def hex(self) -> str: ...
     @property
@@ -162,3 +162,77 @@ def commit(model: Model, settings: Optional[Settings] = ..., salt: Optional[Salt
 def generate(model: Model, folder: PathLike, settings: Optional[Settings] = ..., *, batch: Optional[ArrayLike] = ...,
              labels: Optional[Iterable[int]] = ...) -> Circuit:
     """The circuit folder of ``model`` with ``settings`` (``zokml generate``)."""
+
+# Split proving (docs/split-proving.md).
+
+class Layout:
+    """What a model owner publishes for split proving (``zokml commit --split --layout``): the model
+    commitment v2, the parts' layout and the quantization settings; never a parameter's value."""
+    @staticmethod
+    def load(path: PathLike) -> Layout:
+        """A layout file (``zokml commit --split --layout FILE``, or ``save``); InputError naming the field."""
+    @staticmethod
+    def from_dict(document: dict) -> Layout:
+        """A layout from its JSON (``to_dict``'s); InputError naming the field."""
+    def save(self, path: PathLike) -> None:
+        """Writes the layout file (JSON, format "zokml-layout")."""
+    def to_dict(self) -> dict: ...
+    @property
+    def commitment(self) -> Commitment:
+        """The model commitment (``.value``, ``.hex``); ``.salt`` the owner's, None for a layout read from a file."""
+    @property
+    def model_name(self) -> str: ...
+    @property
+    def parts(self) -> list[dict]:
+        """The parts in commitment order (layer, first, count, inputs, weight_bits, bias_bits, ...)."""
+    @property
+    def neurons_per_part(self) -> int: ...
+
+def publish_layout(model: Model, settings: Optional[Settings] = ..., *, neurons_per_part: int = ...,
+                   salt: Optional[Salt] = ...) -> Layout:
+    """The layout to publish for split proving (``zokml commit --split --layout``), salted (a fresh salt when None)."""
+
+def split_setup(layout: Union[Layout, PathLike], folder: PathLike, batch: Optional[ArrayLike] = ...,
+                labels: Optional[Union[ArrayLike, Sequence[int]]] = ..., *, batch_size: Optional[int] = ...,
+                variant: str = ..., inputs_per_slice: Optional[int] = ..., jobs: int = ..., progress: bool = ...) -> dict:
+    """The programs of split proofs for a published layout, set up in a split folder (``zokml split-setup``);
+    returns {"folder", "programs": {name: {"constraints"}}, "compile_s", "setup_s", "seconds"}."""
+
+class Bundle:
+    """Every proof of a split statement (``zokml split-prove``'s bundle)."""
+    json: dict
+    public: dict
+    times: Optional[dict]
+    seconds: Optional[float]
+    @staticmethod
+    def load(path: PathLike) -> Bundle:
+        """A bundle file; InputError naming the file and member."""
+    @staticmethod
+    def from_dict(document: dict) -> Bundle:
+        """A bundle from its JSON; InputError naming the member."""
+    def save(self, path: PathLike) -> None:
+        """Writes the bundle file, for ``zokml verify --dir DIR --bundle FILE``."""
+    @property
+    def commitment(self) -> Commitment:
+        """The model commitment the bundle proves about (``.value``, ``.hex``)."""
+    @property
+    def proofs(self) -> int:
+        """The number of sub-proofs."""
+
+def split_prove(folder: PathLike, model: Model, salt: Salt, *, threshold: Optional[int] = ...,
+                inputs: Optional[ArrayLike] = ..., jobs: int = ..., progress: bool = ...) -> Bundle:
+    """A bundle of sub-proofs with the split folder's keys (``zokml split-prove``): the accuracy on the
+    folder's batch (private-model), or the classes of ``inputs`` (inference, both-private)."""
+
+class BundleVerdict:
+    """``zokml verify --bundle``'s verdict; its truth value is ``verified``."""
+    verified: bool
+    problems: list[str]
+    public: dict
+    seconds: float
+    def __bool__(self) -> bool: ...
+
+def verify_bundle(folder: PathLike, bundle: Union[Bundle, dict, PathLike], inputs: Optional[ArrayLike] = ..., *,
+                  progress: bool = ...) -> BundleVerdict:
+    """Checks a bundle with the split folder's keys against the published commitment and the folder's plan
+    (``zokml verify --bundle``); a sub-proof that fails is one of the verdict's problems."""

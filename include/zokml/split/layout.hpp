@@ -16,6 +16,7 @@
 #include "zokml/model/model.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
+#include "zokml/split/plan.hpp"
 
 namespace zokml {
 
@@ -50,6 +51,10 @@ struct PublishedLayout {
 PublishedLayout publish_layout(const Model& model, const QuantizationOptions& options, std::size_t neurons_per_part,
                                const FieldElement& salt);
 
+// The options of a split folder for the layout: the variant's defaults, with the first layer's
+// parts as the layout split it.
+SplitOptions split_options(const PublishedLayout& layout, SplitVariant variant);
+
 // The public batch of a split folder, as the integers the layout's input quantization gives:
 // batch_size held-out MNIST digits (spread_digits), or the inputs and labels of a batch file
 // (read_batch_file, quantize_batch: InputError for a value outside the input range or a label
@@ -57,5 +62,7 @@ PublishedLayout publish_layout(const Model& model, const QuantizationOptions& op
 LabeledBatch split_batch(const PublishedLayout& layout, std::size_t batch_size);
 LabeledBatch split_batch(const PublishedLayout& layout, const std::filesystem::path& batch_file, Labels labels = Labels::Required,
                          const std::filesystem::path& labels_file = {});
+// The same of float inputs (and labels) held in memory, a binding's arrays: `source` names them in errors.
+LabeledBatch split_batch(const PublishedLayout& layout, const FloatBatch& batch, const std::filesystem::path& source);
 
 }  // namespace zokml
