@@ -280,4 +280,5 @@ TEST_CASE("the constraint estimate is the compiled count of the shipped MLPs and
     CHECK(estimate("mnist-784-16-10.json", 0) == 6992);
     CHECK(estimate("mnist-cnn-small.onnx", 16) == 19383);
     CHECK(estimate("mnist-cnn.onnx", 16) == 34952);
+    CHECK(estimate("mnist-cnn-99.onnx", 16) == 37341);
 }
