@@ -44,6 +44,15 @@ using nlohmann::json;
 namespace zokml {
 namespace {
 
+// The progress of a step that counts what it has done.
+Progress counted(const std::string& step, std::size_t done, std::size_t total) {
+    Progress p;
+    p.step = step;
+    p.done = done;
+    p.total = total;
+    return p;
+}
+
 // A progress state as Python's tqdm takes it: {"step", "done", "total", "elapsed_s", "running", "remaining_s"}.
 py::dict progress_dict(const Progress& p) {
     py::dict d;
@@ -303,7 +312,7 @@ PYBIND11_MODULE(_zokml, m) {
         CalibrationProgress on_progress;
         if (progress) on_progress = [&progress](std::size_t done, std::size_t total) {
             py::gil_scoped_acquire acquire;
-            (*progress)(progress_dict({.step = "calibrate", .done = done, .total = total}));
+            (*progress)(progress_dict(counted("calibrate", done, total)));
         };
         json result;
         {
@@ -370,7 +379,7 @@ PYBIND11_MODULE(_zokml, m) {
         std::size_t proven = 0;  // done is called one call at a time
         if (done) on_done = [&done, &proven, total = rows.inputs.size()](std::size_t index, const ModelProof&, double seconds) {
             py::gil_scoped_acquire acquire;
-            (*done)(index, seconds, progress_dict({.step = "prove", .done = ++proven, .total = total}));
+            (*done)(index, seconds, progress_dict(counted("prove", ++proven, total)));
         };
         std::optional<FieldElement> salt_value;
         if (salt) salt_value = salt->value;
