@@ -20,6 +20,7 @@ debian_packages=(g++ cmake make nodejs npm libboost-dev libboost-filesystem-dev
   python3-pytest python3-tqdm python3-setuptools  # its tests (CTest python), its progress bars, pip install ./python
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbconvert  # examples/python/digits.ipynb run headless (test notebook), rendered into docs/python/
   dpkg-dev lintian              # the Debian package: dpkg-shlibdeps for its Depends, lintian checks it (scripts/package-test.sh)
+  slurm-wlm munge iproute2      # a Slurm cluster of this machine runs a split plan as a job array (scripts/slurm-cluster.sh, test/cli_test.cpp)
   clang-16 libclang-rt-16-dev)  # clang 16 with libFuzzer and the sanitizers: fuzz/ (docs/fuzzing.md)
 
 missing=()
