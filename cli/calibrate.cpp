@@ -59,7 +59,7 @@ int calibrate(const Args& args, const Output& out) {
     const CircuitSettings settings = settings_from(args, false);
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw UsageError("calibrate chooses the quantization of private-input and both-private circuits");
-    const ModelOnData on = model_on_data(args, settings);
+    const CommandModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
 

@@ -195,18 +195,6 @@ std::vector<Option> batch_options() {
 
 namespace {
 
-LabelledData labelled_data_from(const Args& args, const Model& model) {
-    if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
-    if (auto file = args.get("data")) return {read_batch_file(*file, Labels::Required, args.get_or("labels", "")), *file};
-    if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
-    const auto& digits = held_out_digits();
-    if (model.input_size != digits.at(0).pixels.size())
-        throw InputError(args.required("model"), "(file)",
-                         fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
-                                     digits.at(0).pixels.size()));
-    return {digits_batch(digits), "held-out MNIST digits"};
-}
-
 // Where an input range that is not the data's comes from, for messages.
 std::string range_origin(const SettledRange& range) {
     return range.given_by == "flags"               ? "--input-min/--input-max"
@@ -217,24 +205,21 @@ std::string range_origin(const SettledRange& range) {
 
 }  // namespace
 
-ModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
+CommandModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
     args.at_most_one_of({"range-from-data", "input-min"});
-    ModelOnData on;
-    on.model = load_model(args.required("model"), settings.input_range);
-    on.data = labelled_data_from(args, on.model);
-    RangeChoice choice;
-    choice.from_data = args.has("range-from-data");
-    choice.given_by = args.has("input-min") ? "flags" : settings.input_range && !choice.from_data ? "settings" : "";
-    choice.margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
-    on.range = settle_input_range(on.model, on.data.batch, choice, on.data.source);
+    std::optional<LabelledData> data;
+    if (auto file = args.get("data")) data = LabelledData{read_batch_file(*file, Labels::Required, args.get_or("labels", "")), *file};
+    else if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
+    const double margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
+    CommandModelOnData on{zokml::model_on_data(load_model(args.required("model"), settings.input_range), std::move(data), settings,
+                                               args.required("model"), args.has("range-from-data"), margin,
+                                               args.has("input-min") ? "flags" : "settings")};
     if (args.has("range-margin") && on.range.source != RangeSource::Data)
         throw UsageError(fmt::format("--range-margin goes with an input range taken from the data, not {}", range_origin(on.range)));
-    const QuantizedModel quantized = quantize(on.model, settings.quantization);
-    quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
     return on;
 }
 
-std::string ModelOnData::range_text() const {
+std::string CommandModelOnData::range_text() const {
     const std::string bounds = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
     const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", range.data_span.min, range.data_span.max);
     if (range.source == RangeSource::Data)

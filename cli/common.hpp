@@ -83,27 +83,16 @@ double number_from(const Args& args, const std::string& name);  // a finite numb
 // (only the quantization's when quantization_only: other commands take other --batch-size).
 CircuitSettings settings_from(const Args& args, bool quantization_only);
 
-// Labelled float inputs for an accuracy report: --data FILE (a NumPy .npy with --labels FILE, or
-// a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits (the model must take
-// them).
-struct LabelledData {
-    FloatBatch batch;
-    std::string source;  // the file, or "held-out MNIST digits"
-};
-// --model and its labelled data, the model's input range settled: --input-min/--input-max or the
-// settings file's; else with --range-from-data the data's (data_span widened by --range-margin
-// percent of it on each side, default 5); else the model's own, and for a model that states none
-// (ONNX) [0, 1] when the data lies in it and the data's otherwise. The data's values and labels
-// are then checked against the model quantized with settings.quantization (InputError naming the file).
-struct ModelOnData {
-    Model model;
-    LabelledData data;
-    SettledRange range;  // given by "flags" or "settings"
+// --model on its labelled data (zokml::model_on_data): --data FILE (a NumPy .npy with --labels
+// FILE, or a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits; the range
+// --input-min/--input-max's ("flags") or the settings file's, --range-from-data and --range-margin
+// (percent, default 5) as the library's from_data and margin.
+struct CommandModelOnData : ModelOnData {
     // {"min", "max", "source", "data_min", "data_max"} and "margin" for "data"
     nlohmann::json range_json() const { return range.to_json(); }
     std::string range_text() const;  // "input range [-1.1, 1.1]: the data's ..."
 };
-ModelOnData model_on_data(const Args& args, const CircuitSettings& settings);
+CommandModelOnData model_on_data(const Args& args, const CircuitSettings& settings);
 Model model_from(const Args& args);  // --model, loaded
 // The circuit the options describe, generated into folder.
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);

@@ -11,7 +11,7 @@ namespace {
 
 int quantize_model(const Args& args, const Output& out) {
     const CircuitSettings settings = settings_from(args, true);
-    const ModelOnData on = model_on_data(args, settings);
+    const CommandModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
     const QuantizedModel quantized = quantize(model, settings.quantization);

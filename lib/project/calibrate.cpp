@@ -1,11 +1,14 @@
 #include "zokml/project/calibrate.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <stdexcept>
 
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
 
 namespace zokml {
 
@@ -46,6 +49,25 @@ SettledRange settle_input_range(Model& model, const FloatBatch& data, const Rang
     }
     settled.range = {model.input_min, model.input_max};
     return settled;
+}
+
+ModelOnData model_on_data(Model model, std::optional<LabelledData> data, const CircuitSettings& settings,
+                          const std::filesystem::path& model_file, bool from_data, double margin, const std::string& given_by) {
+    if (!model.has_argmax()) throw InputError(model_file, "layers", "an accuracy needs a model with an argmax head");
+    if (!data) {
+        const auto& digits = held_out_digits();
+        if (model.input_size != digits.at(0).pixels.size())
+            throw InputError(model_file, "(file)",
+                             fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
+                                         digits.at(0).pixels.size()));
+        data = LabelledData{digits_batch(digits), "held-out MNIST digits"};
+    }
+    ModelOnData on{std::move(model), std::move(*data), {}};
+    const RangeChoice choice{settings.input_range && !from_data ? given_by : "", from_data, margin};
+    on.range = settle_input_range(on.model, on.data.batch, choice, on.data.source);
+    const QuantizedModel quantized = quantize(on.model, settings.quantization);
+    quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
+    return on;
 }
 
 CalibrationGrid CalibrationGrid::keeping(std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -49,6 +50,28 @@ struct SettledRange {
 // Settles `model`'s input range (set in it, declared) for its labelled `data`; InputError naming
 // `data_name` when a range cannot be taken from the data (every value equal).
 SettledRange settle_input_range(Model& model, const FloatBatch& data, const RangeChoice& choice, const std::string& data_name);
+
+// Labelled float inputs an accuracy is measured on.
+struct LabelledData {
+    FloatBatch batch;
+    std::string source;  // the file, or "held-out MNIST digits"
+};
+
+// A model on its labelled data, its input range settled: the settings' range when they have one
+// and `from_data` is not asked (given by `given_by`: "settings", or the command's "flags"), else
+// as settle_input_range settles it (the data's widened by `margin` on each side, a fraction of its
+// span). Without data, the held-out MNIST digits (InputError naming model_file when the model
+// does not take them). InputError naming model_file without an argmax head (an accuracy needs a
+// class), and naming the data when its values or labels do not suit the model quantized with
+// settings.quantization.
+struct ModelOnData {
+    Model model;
+    LabelledData data;
+    SettledRange range;
+};
+ModelOnData model_on_data(Model model, std::optional<LabelledData> data, const CircuitSettings& settings,
+                          const std::filesystem::path& model_file, bool from_data, double margin = RangeChoice{}.margin,
+                          const std::string& given_by = "settings");
 
 // The widths tried: fewer bits make smaller circuits (each input costs input_bits + 1
 // constraints, each open sign test its width) until rounding costs accuracy.
