@@ -164,7 +164,8 @@ json calibrate(const PyModel& source, FloatBatch data, const CircuitSettings& se
     json candidates = json::array();
     for (const auto& c : search.candidates) candidates.push_back(to_json(c));
     json result = {{"float_accuracy", search.float_accuracy}, {"input_range", range.to_json()}, {"goal_met", search.choice.goal_met},
-                   {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}};
+                   {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}, {"missed", nullptr}};
+    if (const auto missed = missed_goal(search, goal, source.file.value_or(source.model.name), "data")) result["missed"] = missed->reason;
     result.update(to_json(goal));
     if (const CalibrationCandidate* chosen = search.chosen()) {
         result["chosen"] = to_json(*chosen);

@@ -111,6 +111,26 @@ Calibration calibrate_model(const Model& model, const FloatBatch& data, const st
     return calibration;
 }
 
+std::string widths_text(const QuantizationOptions& o) {
+    return fmt::format("input_bits {}, weight_bits {}, activation_bits {}", o.input_bits, o.weight_bits, o.activation_bits);
+}
+
+std::optional<MissedGoal> missed_goal(const Calibration& calibration, const CalibrationGoal& goal, const std::filesystem::path& model_file,
+                                      const std::string& data_name, const std::string& kept_in) {
+    const CalibrationCandidate* chosen = calibration.chosen();
+    if (!chosen && goal.kind == CalibrationGoal::Kind::Agreement)
+        return MissedGoal{MissedGoal::Kind::NothingQuantized, model_file, "no candidate could be quantized (each row says why)"};
+    if (!chosen)
+        return MissedGoal{MissedGoal::Kind::LossExceeded, data_name,
+                          fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float model's {:.2f}%",
+                                      100 * goal.max_loss, 100 * calibration.float_accuracy)};
+    if (calibration.choice.goal_met) return std::nullopt;
+    return MissedGoal{MissedGoal::Kind::AgreementShort, data_name,
+                      fmt::format("no candidate's class is the float model's on {:.2f}% of the inputs: {} the closest ({}, {:.2f}%)",
+                                  100 * goal.min_agreement, kept_in.empty() ? "chosen is" : kept_in + " holds", widths_text(chosen->options),
+                                  100 * chosen->fidelity->agreement)};
+}
+
 CircuitSettings calibrated_settings(CircuitSettings given, const SettledRange& range, const CalibrationCandidate& chosen) {
     given.quantization = chosen.options;
     if (range.source == RangeSource::Data) given.input_range = range.range;

@@ -103,6 +103,21 @@ Calibration calibrate_model(const Model& model, const FloatBatch& data, const st
                             const CalibrationGrid& grid = {}, double activation_error = QuantizationOptions{}.activation_error,
                             const CalibrationProgress& progress = {});
 
+// "input_bits 8, weight_bits 6, activation_bits 0": the widths a candidate tries.
+std::string widths_text(const QuantizationOptions& options);
+
+// Why a calibration meets no goal, and what is to blame: the model when no candidate could be
+// quantized; the data when none keeps the accuracy within the loss, or none agrees enough (the
+// agreement goal then chooses the closest anyway, `kept_in` names where it is kept).
+struct MissedGoal {
+    enum class Kind { NothingQuantized, LossExceeded, AgreementShort };
+    Kind kind;
+    std::filesystem::path blamed;  // the model file or the data
+    std::string reason;
+};
+std::optional<MissedGoal> missed_goal(const Calibration& calibration, const CalibrationGoal& goal, const std::filesystem::path& model_file,
+                                      const std::string& data_name, const std::string& kept_in = "");
+
 // The settings calibration chose (what zokml calibrate writes): `given` with the chosen candidate's
 // widths and, for a range taken from the data, that range.
 CircuitSettings calibrated_settings(CircuitSettings given, const SettledRange& range, const CalibrationCandidate& chosen);
