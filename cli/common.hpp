@@ -22,6 +22,7 @@
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/quantize/layer_report.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
@@ -109,10 +110,8 @@ std::filesystem::path verification_key_from(const Args& args, const std::filesys
 // --claim, --threshold and --salt (the file read: InputError naming it when missing or malformed).
 ProofRequest proof_request_from(const Args& args);
 
-// Per layer of a quantized model: kind, shape, weight shift, scale, the widths of its weights
-// and biases, the static bounds of its values and the sign-test width they need (inspect, quantize).
-nlohmann::json layer_rows(const QuantizedModel& model);
-std::string layer_table(const nlohmann::json& rows);
+// The table of a quantized model's layer_report (inspect, quantize).
+std::string layer_table(const std::vector<LayerReport>& rows);
 
 
 // read_json_file_or_stdin: a JSON document from a file, or from stdin for "-".
