@@ -40,13 +40,13 @@ std::string goal_text(const CalibrationGoal& goal) {
     throw std::logic_error("unknown calibration goal");
 }
 
-std::string widths_text(const QuantizationOptions& o) {
-    return fmt::format("input_bits {}, weight_bits {}, activation_bits {}", o.input_bits, o.weight_bits, o.activation_bits);
-}
-
 // A goal that no candidate meets: the result once on stdout (with --json; its "error" as zokml's
-// error documents have it), the reason on stderr, exit code 3.
-int goal_missed(const Output& out, nlohmann::json result, const InputError& error) {
+// error documents have it), the reason (with the flag that asks for less) on stderr, exit code 3.
+int goal_missed(const Output& out, nlohmann::json result, const MissedGoal& missed) {
+    const std::string hint = missed.kind == MissedGoal::Kind::LossExceeded     ? ": allow a larger --max-loss"
+                             : missed.kind == MissedGoal::Kind::AgreementShort ? "; ask for less with --goal agreement:P"
+                                                                               : "";
+    const InputError error(missed.blamed, "(file)", missed.reason + hint);
     result["error"] = {{"kind", "input"}, {"message", error.what()}, {"exit_code", kBadInput}};
     out.result(result);
     std::fputs(fmt::format("zokml calibrate: {}\n", error.what()).c_str(), stderr);
@@ -59,7 +59,7 @@ int calibrate(const Args& args, const Output& out) {
     const CircuitSettings settings = settings_from(args, false);
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw UsageError("calibrate chooses the quantization of private-input and both-private circuits");
-    const ModelOnData on = model_on_data(args, settings);
+    const CommandModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
 
@@ -96,14 +96,8 @@ int calibrate(const Args& args, const Output& out) {
                              {"goal_met", choice.goal_met},
                              {"candidates", rows}};
     result.update(to_json(goal));
-    if (!chosen && goal.kind == CalibrationGoal::Kind::Agreement)
-        return goal_missed(out, result, InputError(args.required("model"), "(file)", "no candidate could be quantized (each row says why)"));
-    if (!chosen)
-        return goal_missed(out, result,
-                           InputError(data.source, "(file)",
-                                      fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float "
-                                                  "model's {:.2f}%: allow a larger --max-loss",
-                                                  100 * goal.max_loss, 100 * float_accuracy)));
+    const std::optional<MissedGoal> missed = missed_goal(search, goal, args.required("model"), data.source, settings_file.string());
+    if (!chosen) return goal_missed(out, result, *missed);
     nlohmann::json calibration = to_json(*chosen);
     calibration.update({{"data", data.source},
                         {"inputs", data.batch.inputs.size()},
@@ -117,13 +111,7 @@ int calibrate(const Args& args, const Output& out) {
     out.text(fmt::format("settings: {} ({}: accuracy {:.2f}%, agreement {:.2f}%, ~{} constraints)", settings_file.string(),
                          widths_text(chosen->options), 100 * chosen->fidelity->quantized_accuracy,
                          100 * chosen->fidelity->agreement, chosen->constraints));
-    if (!choice.goal_met)  // only the agreement goal chooses a candidate that misses it
-        return goal_missed(out, result,
-                           InputError(data.source, "(file)",
-                                      fmt::format("no candidate's class is the float model's on {:.2f}% of the inputs: {} "
-                                                  "holds the closest ({}, {:.2f}%); ask for less with --goal agreement:P",
-                                                  100 * goal.min_agreement, settings_file.string(),
-                                                  widths_text(chosen->options), 100 * chosen->fidelity->agreement)));
+    if (missed) return goal_missed(out, result, *missed);  // only the agreement goal chooses a candidate that misses it
     out.result(result);
     return kOk;
 }

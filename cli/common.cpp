@@ -195,18 +195,6 @@ std::vector<Option> batch_options() {
 
 namespace {
 
-LabelledData labelled_data_from(const Args& args, const Model& model) {
-    if (!model.has_argmax()) throw InputError(args.required("model"), "layers", "an accuracy needs a model with an argmax head");
-    if (auto file = args.get("data")) return {read_batch_file(*file, Labels::Required, args.get_or("labels", "")), *file};
-    if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
-    const auto& digits = held_out_digits();
-    if (model.input_size != digits.at(0).pixels.size())
-        throw InputError(args.required("model"), "(file)",
-                         fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
-                                     digits.at(0).pixels.size()));
-    return {digits_batch(digits), "held-out MNIST digits"};
-}
-
 // Where an input range that is not the data's comes from, for messages.
 std::string range_origin(const SettledRange& range) {
     return range.given_by == "flags"               ? "--input-min/--input-max"
@@ -217,24 +205,21 @@ std::string range_origin(const SettledRange& range) {
 
 }  // namespace
 
-ModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
+CommandModelOnData model_on_data(const Args& args, const CircuitSettings& settings) {
     args.at_most_one_of({"range-from-data", "input-min"});
-    ModelOnData on;
-    on.model = load_model(args.required("model"), settings.input_range);
-    on.data = labelled_data_from(args, on.model);
-    RangeChoice choice;
-    choice.from_data = args.has("range-from-data");
-    choice.given_by = args.has("input-min") ? "flags" : settings.input_range && !choice.from_data ? "settings" : "";
-    choice.margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
-    on.range = settle_input_range(on.model, on.data.batch, choice, on.data.source);
+    std::optional<LabelledData> data;
+    if (auto file = args.get("data")) data = LabelledData{read_batch_file(*file, Labels::Required, args.get_or("labels", "")), *file};
+    else if (args.has("labels")) throw UsageError("--labels goes with a .npy --data");
+    const double margin = static_cast<double>(args.integer_or("range-margin", 5, 0, 100)) / 100;
+    CommandModelOnData on{zokml::model_on_data(load_model(args.required("model"), settings.input_range), std::move(data), settings,
+                                               args.required("model"), args.has("range-from-data"), margin,
+                                               args.has("input-min") ? "flags" : "settings")};
     if (args.has("range-margin") && on.range.source != RangeSource::Data)
         throw UsageError(fmt::format("--range-margin goes with an input range taken from the data, not {}", range_origin(on.range)));
-    const QuantizedModel quantized = quantize(on.model, settings.quantization);
-    quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
     return on;
 }
 
-std::string ModelOnData::range_text() const {
+std::string CommandModelOnData::range_text() const {
     const std::string bounds = fmt::format("input range [{}, {}]", model.input_min, model.input_max);
     const std::string span = fmt::format("the data spans [{:.6g}, {:.6g}]", range.data_span.min, range.data_span.max);
     if (range.source == RangeSource::Data)
@@ -325,69 +310,21 @@ ProofRequest proof_request_from(const Args& args) {
     return request;
 }
 
-namespace {
-
-std::string shape_text(const Shape3& shape) { return fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width); }
-
-}  // namespace
-
-nlohmann::json layer_rows(const QuantizedModel& model) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (std::size_t l = 0; l < model.layers.size(); ++l) {
-        const QuantizedLayer& layer = model.layers[l];
-        const Interval values = hull(layer.bounds);
-        nlohmann::json row = {{"layer", l},
-                              {"kind", layer_type_name(layer.kind)},
-                              {"shape", std::to_string(layer.bounds.size())},
-                              {"outputs", layer.bounds.size()},
-                              {"scale", layer.scale},
-                              {"values", {values.lo, values.hi}},
-                              {"sign_test_bits", sign_test_bits(values)}};
-        const auto weighted = [&](const std::string& shape, int shift, const std::vector<std::int64_t>& weights,
-                                  const std::vector<std::int64_t>& biases) {
-            row["shape"] = shape;
-            row["weight_shift"] = shift;
-            row["weight_bits"] = signed_width(weights);
-            row["bias_bits"] = signed_width(biases);
-        };
-        if (layer.kind == Layer::Kind::Dense)
-            weighted(fmt::format("{} -> {}", layer.dense.inputs, layer.dense.outputs), layer.dense.weight_shift,
-                     layer.dense.weights, layer.dense.biases);
-        if (layer.kind == Layer::Kind::Conv2D)
-            weighted(shape_text(layer.conv.input) + " -> " + shape_text(layer.conv.output()), layer.conv.weight_shift,
-                     layer.conv.weights, layer.conv.biases);
-        if (layer.kind == Layer::Kind::Add)
-            row["shape"] = fmt::format("{} + {}", layer.bounds.size(),
-                                       layer.add.from ? fmt::format("layer {}", *layer.add.from) : std::string("input"));
-        if (layer.rescale_bits > 0) row["rescale_bits"] = layer.rescale_bits;
-        if (layer.kind == Layer::Kind::Activation) {
-            row["kind"] = activation_name(layer.activation.function.function);
-            row["segments"] = layer.activation.slopes.size();
-            row["max_error"] = layer.activation.max_error;
-        }
-        rows.push_back(row);
-    }
-    return rows;
-}
-
-std::string layer_table(const nlohmann::json& rows) {
+std::string layer_table(const std::vector<LayerReport>& rows) {
     const auto line = [](const auto&... columns) {
         return fmt::format("{:<6}{:<8}{:<20}{:<7}{:<12}{:<9}{:<8}{:<28}{}", columns...);
     };
+    const auto column = [](const auto& value, const std::string& prefix, const std::string& suffix) {
+        return value ? fmt::format("{}{}{}", prefix, *value, suffix) : std::string("-");
+    };
     std::string text = line("layer", "kind", "shape", "shift", "scale", "weights", "biases", "values", "sign-test bits");
-    for (const auto& row : rows) {
-        const auto column = [&](const char* key, const std::string& prefix, const std::string& suffix) {
-            return row.contains(key) ? fmt::format("{}{}{}", prefix, row[key].dump(), suffix) : std::string("-");
-        };
+    for (const LayerReport& row : rows) {
         text += '\n';
-        text += line(row["layer"].get<std::size_t>(), row["kind"].get<std::string>(), row["shape"].get<std::string>(),
-                             column("weight_shift", "2^", ""), fmt::format("{:.6g}", row["scale"].get<double>()),
-                             column("weight_bits", "", " b"), column("bias_bits", "", " b"),
-                             fmt::format("[{}, {}]", row["values"][0].get<std::int64_t>(), row["values"][1].get<std::int64_t>()),
-                             row["sign_test_bits"].get<unsigned>());
-        if (row.contains("rescale_bits")) text += fmt::format(" (rescaled by 2^{})", row["rescale_bits"].get<unsigned>());
-        if (row.contains("max_error"))
-            text += fmt::format(" ({} segments, max error {:.3g})", row["segments"].get<std::size_t>(), row["max_error"].get<double>());
+        text += line(row.layer, row.kind, row.shape, column(row.weight_shift, "2^", ""), fmt::format("{:.6g}", row.scale),
+                     column(row.weight_bits, "", " b"), column(row.bias_bits, "", " b"), fmt::format("[{}, {}]", row.values.lo, row.values.hi),
+                     row.sign_test_bits);
+        if (row.rescale_bits) text += fmt::format(" (rescaled by 2^{})", *row.rescale_bits);
+        if (row.max_error) text += fmt::format(" ({} segments, max error {:.3g})", *row.segments, *row.max_error);
     }
     return text;
 }

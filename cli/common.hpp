@@ -22,6 +22,7 @@
 #include "zokml/project/manifest.hpp"
 #include "zokml/data/mnist.hpp"
 #include "zokml/model/model.hpp"
+#include "zokml/quantize/layer_report.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/toolchain/toolchain.hpp"
 
@@ -83,27 +84,16 @@ double number_from(const Args& args, const std::string& name);  // a finite numb
 // (only the quantization's when quantization_only: other commands take other --batch-size).
 CircuitSettings settings_from(const Args& args, bool quantization_only);
 
-// Labelled float inputs for an accuracy report: --data FILE (a NumPy .npy with --labels FILE, or
-// a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits (the model must take
-// them).
-struct LabelledData {
-    FloatBatch batch;
-    std::string source;  // the file, or "held-out MNIST digits"
-};
-// --model and its labelled data, the model's input range settled: --input-min/--input-max or the
-// settings file's; else with --range-from-data the data's (data_span widened by --range-margin
-// percent of it on each side, default 5); else the model's own, and for a model that states none
-// (ONNX) [0, 1] when the data lies in it and the data's otherwise. The data's values and labels
-// are then checked against the model quantized with settings.quantization (InputError naming the file).
-struct ModelOnData {
-    Model model;
-    LabelledData data;
-    SettledRange range;  // given by "flags" or "settings"
+// --model on its labelled data (zokml::model_on_data): --data FILE (a NumPy .npy with --labels
+// FILE, or a CSV or JSON batch: docs/batch-format.md), else the held-out MNIST digits; the range
+// --input-min/--input-max's ("flags") or the settings file's, --range-from-data and --range-margin
+// (percent, default 5) as the library's from_data and margin.
+struct CommandModelOnData : ModelOnData {
     // {"min", "max", "source", "data_min", "data_max"} and "margin" for "data"
     nlohmann::json range_json() const { return range.to_json(); }
     std::string range_text() const;  // "input range [-1.1, 1.1]: the data's ..."
 };
-ModelOnData model_on_data(const Args& args, const CircuitSettings& settings);
+CommandModelOnData model_on_data(const Args& args, const CircuitSettings& settings);
 Model model_from(const Args& args);  // --model, loaded
 // The circuit the options describe, generated into folder.
 CircuitSpec spec_from(const Args& args, const std::filesystem::path& folder);
@@ -120,10 +110,8 @@ std::filesystem::path verification_key_from(const Args& args, const std::filesys
 // --claim, --threshold and --salt (the file read: InputError naming it when missing or malformed).
 ProofRequest proof_request_from(const Args& args);
 
-// Per layer of a quantized model: kind, shape, weight shift, scale, the widths of its weights
-// and biases, the static bounds of its values and the sign-test width they need (inspect, quantize).
-nlohmann::json layer_rows(const QuantizedModel& model);
-std::string layer_table(const nlohmann::json& rows);
+// The table of a quantized model's layer_report (inspect, quantize).
+std::string layer_table(const std::vector<LayerReport>& rows);
 
 
 // read_json_file_or_stdin: a JSON document from a file, or from stdin for "-".

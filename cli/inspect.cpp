@@ -10,7 +10,7 @@ namespace {
 int inspect(const Args& args, const Output& out) {
     const Model model = model_from(args);
     const QuantizedModel quantized = quantize(model, quantization_from(args));
-    const nlohmann::json layers = layer_rows(quantized);
+    const std::vector<LayerReport> layers = layer_report(quantized);
     out.result({{"model", args.required("model")},
                 {"name", model.name},
                 {"input_size", model.input_size},
@@ -19,7 +19,7 @@ int inspect(const Args& args, const Output& out) {
                 {"input_max", quantized.input_max},
                 {"parameters", model.parameter_count()},
                 {"fingerprint", quantized.fingerprint()},
-                {"layers", layers}});
+                {"layers", to_json(layers)}});
     out.text(fmt::format("model        {} ({})", model.name, args.required("model")));
     out.text(fmt::format("input        {} values in [{}, {}] as integers 0..{} ({} bits)", model.input_size, model.input_min,
                          model.input_max, quantized.input_max, quantized.input_bits));

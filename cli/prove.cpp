@@ -43,20 +43,18 @@ int prove_many(const Args& args, const Output& out) {
                                                            inputs.inputs.size()));
                                   });
     });
-    std::sort(seconds_each.begin(), seconds_each.end());
-    const double median = seconds_each[seconds_each.size() / 2];
-    const double per_minute = 60.0 * static_cast<double>(seconds_each.size()) / seconds;
+    const BatchPace pace = batch_pace(seconds_each, seconds);
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a["index"] < b["index"]; });
     nlohmann::json result = {{"folder", folder.string()},
                              {"proofs", rows},
                              {"seconds", seconds},
                              {"jobs", jobs},
-                             {"proofs_per_min", per_minute},
-                             {"median_s", median}};
+                             {"proofs_per_min", pace.per_minute},
+                             {"median_s", pace.median_seconds}};
     if (previous) result["previous_proofs"] = previous->string();
     out.result(result);
     out.text(fmt::format("prove      {:7.2f} s  ({} proofs, {} session{}: {:.1f} proofs a minute, median {:.2f} s a proof)  [{}]",
-                         seconds, seconds_each.size(), jobs, jobs == 1 ? "" : "s", per_minute, median, folder.string()));
+                         seconds, seconds_each.size(), jobs, jobs == 1 ? "" : "s", pace.per_minute, pace.median_seconds, folder.string()));
     out.text("proofs: " + proofs_dir.string() + (previous ? fmt::format(" (the previous batch's kept in {})", previous->string()) : ""));
     return kOk;
 }

@@ -11,12 +11,12 @@ namespace {
 
 int quantize_model(const Args& args, const Output& out) {
     const CircuitSettings settings = settings_from(args, true);
-    const ModelOnData on = model_on_data(args, settings);
+    const CommandModelOnData on = model_on_data(args, settings);
     const Model& model = on.model;
     const LabelledData& data = on.data;
     const QuantizedModel quantized = quantize(model, settings.quantization);
     const Fidelity fidelity = measure_fidelity(model, quantized, data.batch);
-    const nlohmann::json layers = layer_rows(quantized);
+    const std::vector<LayerReport> layers = layer_report(quantized);
     out.result({{"model", args.required("model")},
                 {"name", model.name},
                 {"fingerprint", quantized.fingerprint()},
@@ -28,7 +28,7 @@ int quantize_model(const Args& args, const Output& out) {
                   {"float_accuracy", fidelity.float_accuracy},
                   {"quantized_accuracy", fidelity.quantized_accuracy},
                   {"agreement", fidelity.agreement}}},
-                {"layers", layers}});
+                {"layers", to_json(layers)}});
     out.text(fmt::format("model {}, fingerprint {}", model.name, quantized.fingerprint()));
     out.text(on.range_text());
     out.text(fmt::format("accuracy on {} inputs ({}): float {:.2f}%, quantized {:.2f}%, agreement {:.2f}%", fidelity.inputs,

@@ -39,7 +39,7 @@ int ceremony(const Args& args, const Output& out, const std::filesystem::path& f
         return kOk;
     }
     const std::string beacon = args.required("beacon");
-    const auto iterations = static_cast<unsigned>(args.integer_or("iterations", 10, 10, 63));
+    const auto iterations = static_cast<unsigned>(args.integer_or("iterations", kBeaconIterations, kMinBeaconIterations, kMaxBeaconIterations));
     double seconds = 0;
     const SetupTranscript transcript = timed(
         "finalize", true, seconds, [&] { return finalize_ceremony(folder, beacon, iterations, toolchain_from(args), store_from(args)); });
@@ -91,7 +91,8 @@ Subcommand setup_command() {
                       {"name", "NAME", "with --contribute: the name the transcript shows"},
                       {"finalize", "", "end the ceremony: the beacon, the transcript's check, the keys"},
                       {"beacon", "HEX", "with --finalize: the public random beacon, hex digits"},
-                      {"iterations", "N", "with --finalize: the beacon is hashed 2^N times (10 to 63, default 10)"}},
+                      {"iterations", "N", fmt::format("with --finalize: the beacon is hashed 2^N times ({} to {}, default {})", kMinBeaconIterations,
+                                                        kMaxBeaconIterations, kBeaconIterations)}},
                      cache_option(), zokrates_option()}),
             0,
             setup};

@@ -150,22 +150,22 @@ ProofRequest proof_request(const std::optional<Record>& input, std::optional<std
 
 json proof_result(const ModelProof& proven) { return {{"proof", proven.proof.to_json()}, {"public", to_json(proven.public_output)}}; }
 
-// zokml calibrate on labelled data in memory: the range settled as the command settles it (the
-// settings' range is given; else the model's, or with from_data the data's), then the search.
+// zokml calibrate on labelled data in memory: the model on its data as the command takes it
+// (model_on_data), then the search.
 json calibrate(const PyModel& source, FloatBatch data, const CircuitSettings& settings, const CalibrationGoal& goal,
                const CalibrationGrid& grid, bool from_data, double margin, const CalibrationProgress& progress) {
     if (settings.variant != Variant::PrivateInput && settings.variant != Variant::BothPrivate)
         throw std::invalid_argument("calibrate chooses the quantization of private-input and both-private circuits");
-    Model model = source.model;
-    if (settings.input_range) declare_input_range(model, *settings.input_range, "settings", "input_range");
-    const RangeChoice choice{settings.input_range && !from_data ? "settings" : "", from_data, margin};
-    const SettledRange range = settle_input_range(model, data, choice, "data");
-    const QuantizationOptions& given = settings.quantization;
-    const Calibration search = calibrate_model(model, data, "data", goal, grid, given.activation_error, progress);
+    const ModelOnData on = model_on_data(with_range(source, settings.input_range, "settings", "input_range"),
+                                         LabelledData{std::move(data), "data"}, settings, source.file.value_or(source.model.name),
+                                         from_data, margin);
+    const SettledRange& range = on.range;
+    const Calibration search = calibrate_model(on.model, on.data.batch, "data", goal, grid, settings.quantization.activation_error, progress);
     json candidates = json::array();
     for (const auto& c : search.candidates) candidates.push_back(to_json(c));
     json result = {{"float_accuracy", search.float_accuracy}, {"input_range", range.to_json()}, {"goal_met", search.choice.goal_met},
-                   {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}};
+                   {"candidates", candidates}, {"chosen", nullptr}, {"settings", nullptr}, {"missed", nullptr}};
+    if (const auto missed = missed_goal(search, goal, source.file.value_or(source.model.name), "data")) result["missed"] = missed->reason;
     result.update(to_json(goal));
     if (const CalibrationCandidate* chosen = search.chosen()) {
         result["chosen"] = to_json(*chosen);

@@ -1,11 +1,14 @@
 #include "zokml/project/calibrate.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <stdexcept>
 
 #include "zokml/circuit/private_input.hpp"
 #include "zokml/core/errors.hpp"
 #include "zokml/data/fidelity.hpp"
+#include "zokml/data/mnist.hpp"
 
 namespace zokml {
 
@@ -48,6 +51,25 @@ SettledRange settle_input_range(Model& model, const FloatBatch& data, const Rang
     return settled;
 }
 
+ModelOnData model_on_data(Model model, std::optional<LabelledData> data, const CircuitSettings& settings,
+                          const std::filesystem::path& model_file, bool from_data, double margin, const std::string& given_by) {
+    if (!model.has_argmax()) throw InputError(model_file, "layers", "an accuracy needs a model with an argmax head");
+    if (!data) {
+        const auto& digits = held_out_digits();
+        if (model.input_size != digits.at(0).pixels.size())
+            throw InputError(model_file, "(file)",
+                             fmt::format("takes {} inputs, not MNIST digits' {}: give your labelled data with --data", model.input_size,
+                                         digits.at(0).pixels.size()));
+        data = LabelledData{digits_batch(digits), "held-out MNIST digits"};
+    }
+    ModelOnData on{std::move(model), std::move(*data), {}};
+    const RangeChoice choice{settings.input_range && !from_data ? given_by : "", from_data, margin};
+    on.range = settle_input_range(on.model, on.data.batch, choice, on.data.source);
+    const QuantizedModel quantized = quantize(on.model, settings.quantization);
+    quantize_batch(quantized, on.data.batch, quantized.classes(), on.data.source);  // every value in range, every label a class
+    return on;
+}
+
 CalibrationGrid CalibrationGrid::keeping(std::optional<unsigned> input_bits, std::optional<unsigned> weight_bits,
                                          std::optional<unsigned> activation_bits) {
     CalibrationGrid grid;
@@ -87,6 +109,26 @@ Calibration calibrate_model(const Model& model, const FloatBatch& data, const st
             }
     calibration.choice = choose_calibration(calibration.candidates, goal);
     return calibration;
+}
+
+std::string widths_text(const QuantizationOptions& o) {
+    return fmt::format("input_bits {}, weight_bits {}, activation_bits {}", o.input_bits, o.weight_bits, o.activation_bits);
+}
+
+std::optional<MissedGoal> missed_goal(const Calibration& calibration, const CalibrationGoal& goal, const std::filesystem::path& model_file,
+                                      const std::string& data_name, const std::string& kept_in) {
+    const CalibrationCandidate* chosen = calibration.chosen();
+    if (!chosen && goal.kind == CalibrationGoal::Kind::Agreement)
+        return MissedGoal{MissedGoal::Kind::NothingQuantized, model_file, "no candidate could be quantized (each row says why)"};
+    if (!chosen)
+        return MissedGoal{MissedGoal::Kind::LossExceeded, data_name,
+                          fmt::format("no candidate keeps the quantized accuracy within {:.2f} points of the float model's {:.2f}%",
+                                      100 * goal.max_loss, 100 * calibration.float_accuracy)};
+    if (calibration.choice.goal_met) return std::nullopt;
+    return MissedGoal{MissedGoal::Kind::AgreementShort, data_name,
+                      fmt::format("no candidate's class is the float model's on {:.2f}% of the inputs: {} the closest ({}, {:.2f}%)",
+                                  100 * goal.min_agreement, kept_in.empty() ? "chosen is" : kept_in + " holds", widths_text(chosen->options),
+                                  100 * chosen->fidelity->agreement)};
 }
 
 CircuitSettings calibrated_settings(CircuitSettings given, const SettledRange& range, const CalibrationCandidate& chosen) {

@@ -308,7 +308,7 @@ SetupTranscript setup_folder_single_party(const fs::path& folder, const std::opt
                                           const Toolchain& toolchain, const ArtifactStore& store) {
     start_ceremony(folder, ptau_file, toolchain, store);
     contribute(folder, read_ceremony(folder), "zokml (single party)", Snarkjs(toolchain.timeout()));  // on the key just made
-    const SetupTranscript transcript = finalize_ceremony(folder, random_hex(32), 10, toolchain, store);
+    const SetupTranscript transcript = finalize_ceremony(folder, random_hex(32), kBeaconIterations, toolchain, store);
     CircuitLock lock = read_lock(folder);
     lock.keys->ceremony->local_contributions = true;
     write_lock(folder, lock);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -195,6 +196,12 @@ std::optional<PublicOutput> decode_public_output(const fs::path& folder, const P
     } catch (const std::exception&) {  // another circuit's proof, or a damaged abi.json
         return std::nullopt;
     }
+}
+
+BatchPace batch_pace(std::vector<double> seconds_each, double seconds) {
+    if (seconds_each.empty()) return {};
+    std::sort(seconds_each.begin(), seconds_each.end());
+    return {seconds_each[seconds_each.size() / 2], 60.0 * static_cast<double>(seconds_each.size()) / seconds};
 }
 
 }  // namespace zokml

@@ -406,12 +406,14 @@ def generate(model, folder, settings=None, *, batch=None, labels=None):
 
 class Calibration:
     """``zokml calibrate``'s result: ``candidates`` and ``chosen`` (dicts, keys as its --json's), ``settings``
-    (the chosen quantization, None when no candidate suits the goal), ``goal_met``, ``float_accuracy``."""
+    (the chosen quantization, None when no candidate suits the goal), ``goal_met``, ``float_accuracy``, ``missed``
+    (why the goal is not met, as the command's error says it; None when it is)."""
 
     def __init__(self, result):
         self.candidates = result["candidates"]
         self.chosen = result["chosen"]
         self.goal_met = result["goal_met"]
+        self.missed = result["missed"]
         self.float_accuracy = result["float_accuracy"]
         self.input_range = result["input_range"]
         self.goal = result["goal"]

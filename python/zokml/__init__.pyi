@@ -145,6 +145,7 @@ class Calibration:
     candidates: list[dict]
     chosen: Optional[dict]
     goal_met: bool
+    missed: Optional[str]
     float_accuracy: float
     input_range: dict
     goal: str

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -50,6 +51,28 @@ struct SettledRange {
 // `data_name` when a range cannot be taken from the data (every value equal).
 SettledRange settle_input_range(Model& model, const FloatBatch& data, const RangeChoice& choice, const std::string& data_name);
 
+// Labelled float inputs an accuracy is measured on.
+struct LabelledData {
+    FloatBatch batch;
+    std::string source;  // the file, or "held-out MNIST digits"
+};
+
+// A model on its labelled data, its input range settled: the settings' range when they have one
+// and `from_data` is not asked (given by `given_by`: "settings", or the command's "flags"), else
+// as settle_input_range settles it (the data's widened by `margin` on each side, a fraction of its
+// span). Without data, the held-out MNIST digits (InputError naming model_file when the model
+// does not take them). InputError naming model_file without an argmax head (an accuracy needs a
+// class), and naming the data when its values or labels do not suit the model quantized with
+// settings.quantization.
+struct ModelOnData {
+    Model model;
+    LabelledData data;
+    SettledRange range;
+};
+ModelOnData model_on_data(Model model, std::optional<LabelledData> data, const CircuitSettings& settings,
+                          const std::filesystem::path& model_file, bool from_data, double margin = RangeChoice{}.margin,
+                          const std::string& given_by = "settings");
+
 // The widths tried: fewer bits make smaller circuits (each input costs input_bits + 1
 // constraints, each open sign test its width) until rounding costs accuracy.
 struct CalibrationGrid {
@@ -79,6 +102,21 @@ using CalibrationProgress = std::function<void(std::size_t done, std::size_t tot
 Calibration calibrate_model(const Model& model, const FloatBatch& data, const std::string& data_name, const CalibrationGoal& goal,
                             const CalibrationGrid& grid = {}, double activation_error = QuantizationOptions{}.activation_error,
                             const CalibrationProgress& progress = {});
+
+// "input_bits 8, weight_bits 6, activation_bits 0": the widths a candidate tries.
+std::string widths_text(const QuantizationOptions& options);
+
+// Why a calibration meets no goal, and what is to blame: the model when no candidate could be
+// quantized; the data when none keeps the accuracy within the loss, or none agrees enough (the
+// agreement goal then chooses the closest anyway, `kept_in` names where it is kept).
+struct MissedGoal {
+    enum class Kind { NothingQuantized, LossExceeded, AgreementShort };
+    Kind kind;
+    std::filesystem::path blamed;  // the model file or the data
+    std::string reason;
+};
+std::optional<MissedGoal> missed_goal(const Calibration& calibration, const CalibrationGoal& goal, const std::filesystem::path& model_file,
+                                      const std::string& data_name, const std::string& kept_in = "");
 
 // The settings calibration chose (what zokml calibrate writes): `given` with the chosen candidate's
 // widths and, for a range taken from the data, that range.

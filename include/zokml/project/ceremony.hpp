@@ -69,6 +69,11 @@ void start_ceremony(const std::filesystem::path& folder, const std::optional<std
 // contribution hash.
 SetupContribution contribute_to_ceremony(const std::filesystem::path& folder, const std::string& name,
                                          const Toolchain& toolchain, const ArtifactStore& store);
+// The beacon is hashed 2^N times (snarkjs' --iterations): N from kMinBeaconIterations to
+// kMaxBeaconIterations, kBeaconIterations unless the ceremony asks for more.
+inline constexpr unsigned kBeaconIterations = 10;
+inline constexpr unsigned kMinBeaconIterations = 10;
+inline constexpr unsigned kMaxBeaconIterations = 63;
 // The final beacon (a public random value announced after the last contribution, hex), the check
 // of the whole transcript and the keys: folder/keys and the lock's keys record. The intermediate
 // .zkey files are removed. Throws InputError when the transcript does not check.

@@ -73,6 +73,14 @@ std::vector<ModelProof> prove_folder_batch(const std::filesystem::path& folder, 
                                             const Toolchain& toolchain, const ArtifactStore& store,
                                             const BatchProofDone& done = {});
 
+// The pace of a batch of proofs: the median of each proof's seconds (the upper one of an even
+// count) and the proofs a minute over the batch's wall-clock `seconds`.
+struct BatchPace {
+    double median_seconds = 0;
+    double per_minute = 0;
+};
+BatchPace batch_pace(std::vector<double> seconds_each, double seconds);
+
 // The same checks before anything is generated (zokml run checks every argument before it writes
 // a file): the spec's model instead of a folder's. Throws InputError as prove_folder would.
 void check_proof_request(const CircuitSpec& spec, const ProofRequest& request);
