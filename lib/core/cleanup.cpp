@@ -13,14 +13,14 @@
 namespace zokml {
 namespace {
 
-struct Registry {
+struct CleanupRegistry {
     std::mutex mutex;
     std::set<std::filesystem::path> folders;
     std::set<pid_t> groups;
 };
 
-Registry& registry() {
-    static Registry r;  // never destroyed before the signal thread uses it: static, and the thread is detached
+CleanupRegistry& cleanup_registry() {
+    static CleanupRegistry r;  // never destroyed before the signal thread uses it: static, and the thread is detached
     return r;
 }
 
@@ -36,7 +36,7 @@ std::atomic<bool> stopping = false;
 [[noreturn]] void clean_up_and_end(int signal) {
     // Held until the process ends: a main thread that returns meanwhile (its toolchain step was
     // just killed) waits in wait_while_stopping, so the process still ends by the signal.
-    Registry& r = registry();
+    CleanupRegistry& r = cleanup_registry();
     r.mutex.lock();
     stopping = true;
     for (const pid_t group : r.groups) ::kill(-group, SIGKILL);
@@ -51,7 +51,7 @@ std::atomic<bool> stopping = false;
 }
 
 void wait_while_stopping() {
-    if (stopping) registry().mutex.lock();  // never returns: the cleanup thread ends the process
+    if (stopping) cleanup_registry().mutex.lock();  // never returns: the cleanup thread ends the process
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ void wait_while_stopping() {
 void install_signal_cleanup() {
     static std::once_flag once;
     std::call_once(once, [] {
-        registry();  // constructed before the exit handler is registered: destroyed after it runs
+        cleanup_registry();  // constructed before the exit handler is registered: destroyed after it runs
         std::atexit(wait_while_stopping);
         // A write to a closed pipe fails with EPIPE instead: the writer stops as on any error, and
         // what it registered is removed on the way out.
@@ -76,27 +76,27 @@ void install_signal_cleanup() {
 }
 
 CleanupFolder::CleanupFolder(std::filesystem::path folder) : folder_(std::move(folder)) {
-    const std::lock_guard lock(registry().mutex);
-    registry().folders.insert(folder_);
+    const std::lock_guard lock(cleanup_registry().mutex);
+    cleanup_registry().folders.insert(folder_);
 }
 
 CleanupFolder::~CleanupFolder() { release(); }
 
 void CleanupFolder::release() {
     if (folder_.empty()) return;
-    const std::lock_guard lock(registry().mutex);
-    registry().folders.erase(folder_);
+    const std::lock_guard lock(cleanup_registry().mutex);
+    cleanup_registry().folders.erase(folder_);
     folder_.clear();
 }
 
 CleanupProcessGroup::CleanupProcessGroup(pid_t group) : group_(group) {
-    const std::lock_guard lock(registry().mutex);
-    registry().groups.insert(group_);
+    const std::lock_guard lock(cleanup_registry().mutex);
+    cleanup_registry().groups.insert(group_);
 }
 
 CleanupProcessGroup::~CleanupProcessGroup() {
-    const std::lock_guard lock(registry().mutex);
-    registry().groups.erase(group_);
+    const std::lock_guard lock(cleanup_registry().mutex);
+    cleanup_registry().groups.erase(group_);
 }
 
 }  // namespace zokml

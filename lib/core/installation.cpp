@@ -7,29 +7,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Registry {
+struct InstallationRegistry {
     std::mutex mutex;
     std::optional<fs::path> dir;
 };
 
 // A function-local static: registrations run during static initialization, in any order.
-Registry& registry() {
-    static Registry r;
+InstallationRegistry& installation_registry() {
+    static InstallationRegistry r;
     return r;
 }
 
 }  // namespace
 
 bool register_installation(const fs::path& share_dir) {
-    const std::lock_guard guard(registry().mutex);
-    registry().dir = share_dir;
+    const std::lock_guard guard(installation_registry().mutex);
+    installation_registry().dir = share_dir;
     return true;
 }
 
 std::optional<fs::path> installation_dir() {
     {
-        const std::lock_guard guard(registry().mutex);
-        if (registry().dir && fs::is_directory(*registry().dir)) return registry().dir;
+        const std::lock_guard guard(installation_registry().mutex);
+        if (installation_registry().dir && fs::is_directory(*installation_registry().dir)) return installation_registry().dir;
     }
     std::error_code error;
     const fs::path self = fs::read_symlink("/proc/self/exe", error);

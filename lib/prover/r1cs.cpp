@@ -11,7 +11,7 @@ namespace zokml::prover {
 
 namespace {
 
-enum R1csSection : std::uint32_t { kHeader = 1, kConstraints = 2 };
+enum R1csSection : std::uint32_t { kR1csHeader = 1, kR1csConstraints = 2 };
 
 // 2^27 points: the NTT's and the powers of tau's limit (2^28 = F_r's two-adicity holds the H points).
 constexpr unsigned kMaxPower = 27;
@@ -23,7 +23,7 @@ R1cs read_r1cs(const std::filesystem::path& path) {
     R1cs r1cs;
     R1csSize& size = r1cs.size;
 
-    SectionReader header(file.section(kHeader, "header"), file, "header");
+    SectionReader header(file.section(kR1csHeader, "header"), file, "header");
     if (header.u32() != 32) header.fail("the field's size is not 32 bytes: not BN254's scalar field");
     if (header.limbs("the field's modulus") != bn254::FrParams::modulus) header.fail("the field is not BN254's scalar field");
     const std::uint64_t wires = header.u32(), outputs = header.u32(), public_inputs = header.u32();
@@ -42,7 +42,7 @@ R1cs read_r1cs(const std::filesystem::path& path) {
         header.fail(fmt::format("{} constraints and {} public signals need 2^{} points; at most 2^{} are supported", constraints,
                                 size.public_signals, size.power, kMaxPower));
 
-    const auto bytes = file.section(kConstraints, "constraints");
+    const auto bytes = file.section(kR1csConstraints, "constraints");
     SectionReader reader(bytes, file, "constraints");
     if (bytes.size() / 12 < constraints)  // three term counts each, before any allocation
         reader.fail(fmt::format("{} constraints need at least {} bytes, the section has {}", constraints, constraints * 12, bytes.size()));
