@@ -66,7 +66,7 @@ nlohmann::json run_one(const std::string& row, Settings settings) {
     const auto correct = static_cast<std::int64_t>(count_correct(model, batch));
     const FieldElement salt = random_salt();  // the model owner's
     const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, salt, correct, settings.jobs,
-                                           [](const SplitProgress& p) {
+                                           [](const Progress& p) {
                                                if (!p.running.empty())
                                                    fmt::print(stderr, "  {:>3}/{} {} ({:.0f} s, ~{:.0f} s left)\n", p.done + 1,
                                                               p.total, p.running, p.elapsed_s, p.remaining_s);

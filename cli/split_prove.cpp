@@ -10,10 +10,9 @@ namespace zokml::cli {
 namespace {
 
 // One line per sub-proof as it starts; on a terminal the line is redrawn in place.
-void show_progress(const SplitProgress& p) {
+void show_progress(const Progress& p) {
     static ProgressWriter writer;
-    writer.update({.step = "prove", .elapsed_s = p.elapsed_s, .done = p.done, .total = p.total, .running = p.running,
-                   .remaining_s = p.done ? p.remaining_s : 0});
+    writer.update(p);
     if (p.running.empty()) writer.finish();
 }
 

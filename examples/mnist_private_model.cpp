@@ -61,7 +61,7 @@ int run(const Arguments& args) {
     examples::print_step("setup", programs.setup_s);
     SplitProveTimes times;
     const ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, salt, threshold, args.jobs,
-                                           [](const SplitProgress& p) {
+                                           [](const Progress& p) {
                                                if (!p.running.empty())
                                                    fmt::print("  {:>3}/{} {} ({:.0f} s elapsed, ~{:.0f} s left)\n", p.done + 1,
                                                               p.total, p.running, p.elapsed_s, p.remaining_s);

@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 
 #include "zokml/core/field.hpp"
+#include "zokml/core/progress.hpp"
 #include "zokml/data/batch.hpp"
 #include "zokml/model/model.hpp"
 
@@ -21,6 +22,18 @@ namespace zokml {
 namespace py = pybind11;
 
 // JSON crosses as text: json.loads on the Python side gives plain dicts, lists and numbers.
+// A progress state as Python's tqdm takes it: {"step", "done", "total", "elapsed_s", "running", "remaining_s"}.
+inline py::dict progress_dict(const Progress& p) {
+    py::dict d;
+    d["step"] = p.step;
+    d["done"] = p.done;
+    d["total"] = p.total;
+    d["elapsed_s"] = p.elapsed_s;
+    d["running"] = p.running;
+    d["remaining_s"] = p.remaining_s;
+    return d;
+}
+
 inline py::object to_python(const nlohmann::json& value) { return py::module_::import("json").attr("loads")(value.dump()); }
 inline nlohmann::json from_python(const py::object& value) {
     return nlohmann::json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());

@@ -72,7 +72,7 @@ json times_json(const SplitProveTimes& t) {
 // zokml split-prove: the model quantized as the folder's layout records (its input range and
 // widths), proven on the folder's batch (private-model) or on `inputs` (inference, both-private).
 json split_prove(const fs::path& folder, const PyModel& source, const Salt& salt, std::optional<std::int64_t> threshold,
-                 const std::optional<FloatBatch>& inputs, std::size_t jobs, const std::function<void(const SplitProgress&)>& progress) {
+                 const std::optional<FloatBatch>& inputs, std::size_t jobs, const std::function<void(const Progress&)>& progress) {
     if (inputs && threshold) throw std::invalid_argument("inputs (inference and both-private folders) take no threshold");
     if (jobs < 1) throw std::invalid_argument("jobs: expected at least 1");
     const PublishedLayout layout = read_split_folder(folder, false).layout;
@@ -138,11 +138,11 @@ void bind_split(py::module_& m) {
         const std::optional<FloatBatch> rows = batch_of(inputs, std::nullopt);
         // Called from the proving threads, the GIL taken back for it; a callback that raises is
         // reported as unraisable, never thrown into the threads.
-        std::function<void(const SplitProgress&)> on_progress;
-        if (progress) on_progress = [&progress](const SplitProgress& p) {
+        std::function<void(const Progress&)> on_progress;
+        if (progress) on_progress = [&progress](const Progress& p) {
             py::gil_scoped_acquire acquire;
             try {
-                (*progress)(p.done, p.total, p.running);
+                (*progress)(progress_dict(p));
             } catch (py::error_already_set& e) {
                 e.discard_as_unraisable("zokml split_prove progress");
             }

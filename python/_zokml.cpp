@@ -53,18 +53,6 @@ Progress counted(const std::string& step, std::size_t done, std::size_t total) {
     return p;
 }
 
-// A progress state as Python's tqdm takes it: {"step", "done", "total", "elapsed_s", "running", "remaining_s"}.
-py::dict progress_dict(const Progress& p) {
-    py::dict d;
-    d["step"] = p.step;
-    d["done"] = p.done;
-    d["total"] = p.total;
-    d["elapsed_s"] = p.elapsed_s;
-    d["running"] = p.running;
-    d["remaining_s"] = p.remaining_s;
-    return d;
-}
-
 // The share/zokml folder of an installed prefix, from where this module lies:
 // <prefix>/lib/python3/dist-packages/zokml/_zokml.so -> <prefix>/share/zokml (ZOKML_SHARE_FROM_MODULE),
 // registered when it holds the toolchain, wherever the prefix was moved to. In a build tree or

@@ -121,7 +121,7 @@ TEST_CASE("a model quantized with other settings than the folder's layout record
     const CommittedFolder& f = committed_folder();
     const FieldElement salt = read_salt_file(f.salt);
     const auto refused = [&](const QuantizedModel& model, const std::string& says) {
-        CHECK_THROWS_WITH(prove_split_folder(f.folder, model, salt, std::nullopt, test::real_toolchain(), 1, [](const SplitProgress&) {}),
+        CHECK_THROWS_WITH(prove_split_folder(f.folder, model, salt, std::nullopt, test::real_toolchain(), 1, [](const Progress&) {}),
                           Contains("zokml.split.json") && Contains(says));
         CHECK_THROWS_WITH(prepare_split_plan(f.folder, model, salt, std::nullopt), Contains(says));
     };

@@ -190,7 +190,7 @@ ProofBundle gather_split_plan(const fs::path& folder, const fs::path& plan, cons
 
 ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
-                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+                               const std::function<void(const Progress&)>& progress, SplitProveTimes* times) {
     const Statement s = statement_of(folder, true);
     check_commitment(folder, s, model, salt);
     if (s.split.options.variant != SplitVariant::PrivateModel)
@@ -203,7 +203,7 @@ ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& mod
 
 ProofBundle prove_split_folder(const fs::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                const LabeledBatch& inputs, const Toolchain& toolchain, std::size_t jobs,
-                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+                               const std::function<void(const Progress&)>& progress, SplitProveTimes* times) {
     const Statement s = statement_of(folder, true, inputs);
     check_commitment(folder, s, model, salt);
     if (s.split.options.variant == SplitVariant::PrivateModel)

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
                         const QuantizedModel& model, const LabeledBatch& batch, const FieldElement& salt, std::int64_t threshold,
-                        std::size_t jobs, const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times) {
+                        std::size_t jobs, const std::function<void(const Progress&)>& progress, SplitProveTimes* times) {
     double reference_s = 0;
     const SplitWitnessData data = timed(reference_s, [&] { return split_witness_data(plan, model, batch, salt); });
     ProofBundle bundle = prove_split(toolchain, programs, plan, model, batch, data, threshold, jobs, progress, times);
@@ -36,7 +36,7 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
 
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
                         const QuantizedModel& model, const LabeledBatch& batch, const SplitWitnessData& data,
-                        std::int64_t threshold, std::size_t jobs, const std::function<void(const SplitProgress&)>& progress,
+                        std::int64_t threshold, std::size_t jobs, const std::function<void(const Progress&)>& progress,
                         SplitProveTimes* times) {
     SplitProveTimes local;
     SplitProveTimes& t = times ? *times : local;
@@ -65,7 +65,7 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
             {
                 const std::lock_guard lock(mutex);
                 if (error) return;
-                if (progress) progress({done, proofs.size(), proofs[i].name(), elapsed(), time_left.remaining()});
+                if (progress) progress({"prove", elapsed(), done, proofs.size(), proofs[i].name(), time_left.remaining()});
             }
             try {
                 const auto begun = std::chrono::steady_clock::now();
@@ -95,7 +95,7 @@ ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& program
     for (auto& thread : threads) thread.join();
     t.wall_s = elapsed();
     if (error) std::rethrow_exception(error);
-    if (progress) progress({done, proofs.size(), "", t.wall_s, 0});
+    if (progress) progress({"prove", t.wall_s, done, proofs.size(), "", 0});
 
     std::vector<Proof> proven;
     for (auto& result : results) proven.push_back(std::move(*result));

@@ -59,17 +59,20 @@ def _record(input):
 
 
 class _Progress:
-    """A tqdm line for a step while it runs (the GIL is released meanwhile); nothing when disabled."""
+    """A tqdm line for a step while it runs (the GIL is released meanwhile); nothing when disabled.
+    Without ``total`` it shows the time; with one (0 when only the library knows it yet) it counts
+    ``unit``s as ``show`` is handed the library's progress states."""
 
-    def __init__(self, step, enabled, total=None):
+    def __init__(self, step, enabled, total=None, unit="proof"):
         self._bar = None
         self._stop = threading.Event()
         if not enabled:
             return
         from tqdm.auto import tqdm
 
-        self._bar = tqdm(total=total, desc=step, unit="proof" if total else "s", leave=False,
-                         bar_format=None if total else "{desc} {elapsed}")
+        counted = total is not None
+        self._bar = tqdm(total=total, desc=step, unit=unit if counted else "s", leave=False,
+                         bar_format=None if counted else "{desc} {elapsed}")
         if total is None:
             self._thread = threading.Thread(target=self._tick, daemon=True)
             self._thread.start()
@@ -79,9 +82,10 @@ class _Progress:
             self._bar.refresh()
 
     def show(self, progress):
-        """Moves the bar to a progress state of the library's (its "done" of "total")."""
+        """Moves the bar to a progress state of the library's (its "done" of "total", what is running)."""
         if self._bar is not None:
             self._bar.total = progress["total"]
+            self._bar.set_postfix_str(progress["running"], refresh=False)
             self._bar.update(progress["done"] - self._bar.n)
 
     def __enter__(self):
@@ -433,22 +437,10 @@ def calibrate(model, inputs, labels, settings=None, *, goal="agreement", max_los
     settings = settings or Settings()
     rows = _float_rows(inputs, "inputs", True)
     label_list = [int(v) for v in (labels.tolist() if hasattr(labels, "tolist") else labels)]
-    bar = None
-
-    def measured(progress):  # called after each candidate, from the search (the GIL taken back for it)
-        nonlocal bar
-        if bar is None:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=progress["total"], desc=progress["step"], unit="candidate", leave=False)
-        bar.update(progress["done"] - bar.n)
-
-    try:
+    # The bar moves after each candidate, from the search (the GIL taken back for it).
+    with _Progress("calibrate", progress, total=0, unit="candidate") as bar:
         result = _zokml.calibrate(model._model, rows, label_list, settings._document, goal, max_loss, input_bits, weight_bits,
-                                  activation_bits, range_from_data, range_margin, measured if progress else None)
-    finally:
-        if bar is not None:
-            bar.close()
+                                  activation_bits, range_from_data, range_margin, bar.show if progress else None)
     return Calibration(result)
 
 
@@ -607,24 +599,11 @@ def split_prove(folder, model, salt, *, threshold=None, inputs=None, jobs=1, pro
     classes of ``inputs`` (float arrays, as many as the folder takes). ``jobs`` sub-proofs run at once,
     each in a private scratch folder; progress counts them (a tqdm bar, off with ``progress=False``)."""
     rows = None if inputs is None else _float_rows(inputs, "inputs", True)
-    bar = None
-
-    def started(done, total, running):  # called as each sub-proof starts, and once at the end
-        nonlocal bar
-        if bar is None:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=total, desc="split-prove", unit="proof", leave=False)
-        bar.update(done - bar.n)
-        bar.set_postfix_str(running, refresh=True)
-
     begun = time.monotonic()
-    try:
+    # The bar moves as each sub-proof starts (naming it), and once at the end, from the proving threads.
+    with _Progress("split-prove", progress, total=0) as bar:
         result = _zokml.split_prove(os.fspath(folder), model._model, salt._salt, threshold, rows, jobs,
-                                    started if progress else None)
-    finally:
-        if bar is not None:
-            bar.close()
+                                    bar.show if progress else None)
     return Bundle(result, result["times"], time.monotonic() - begun)
 
 

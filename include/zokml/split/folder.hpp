@@ -79,7 +79,7 @@ QuantizedModel committed_model(const std::filesystem::path& folder, const std::f
 // no proof exists, or when the commitment is another.
 ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                std::optional<std::int64_t> threshold, const Toolchain& toolchain, std::size_t jobs,
-                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
+                               const std::function<void(const Progress&)>& progress, SplitProveTimes* times = nullptr);
 
 // The same with every sub-proof a separate command, for an engine that runs them side by side or
 // across machines (GNU parallel, a Slurm job array, a Kubernetes Indexed Job): prepare runs the
@@ -102,7 +102,7 @@ ProofBundle gather_split_plan(const std::filesystem::path& folder, const std::fi
 ProofBundle prove_split_folder(const std::filesystem::path& folder, const QuantizedModel& model, const FieldElement& salt,
                                const LabeledBatch& inputs,
                                const Toolchain& toolchain, std::size_t jobs,
-                               const std::function<void(const SplitProgress&)>& progress, SplitProveTimes* times = nullptr);
+                               const std::function<void(const Progress&)>& progress, SplitProveTimes* times = nullptr);
 
 // Verifies a bundle with the folder's verification keys against the layout's published commitment
 // and the folder's own plan (its layout, options and number of inputs; the bundle's are only

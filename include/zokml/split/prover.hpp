@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "zokml/core/field.hpp"
+#include "zokml/core/progress.hpp"
 #include "zokml/project/provers.hpp"
 #include "zokml/quantize/quantize.hpp"
 #include "zokml/quantize/reference.hpp"
@@ -22,14 +23,6 @@
 #include "zokml/toolchain/toolchain.hpp"
 
 namespace zokml {
-
-struct SplitProgress {
-    std::size_t done = 0;
-    std::size_t total = 0;
-    std::string running;      // the sub-proof that just started, e.g. "part 3 slice 7"
-    double elapsed_s = 0;
-    double remaining_s = 0;   // estimated from the sub-proofs done so far, per program; 0 before the first
-};
 
 struct SplitProveTimes {
     double reference_s = 0;  // the native reference, salts and commitments
@@ -46,12 +39,12 @@ struct SplitProveTimes {
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
                         const QuantizedModel& model, const LabeledBatch& batch, const FieldElement& salt, std::int64_t threshold,
                         std::size_t jobs = 1,
-                        const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
+                        const std::function<void(const Progress&)>& progress = {}, SplitProveTimes* times = nullptr);
 // The same with the reference's data computed already (split_witness_data: its salts).
 ProofBundle prove_split(const Toolchain& toolchain, const SplitPrograms& programs, const SplitPlan& plan,
                         const QuantizedModel& model, const LabeledBatch& batch, const SplitWitnessData& data,
                         std::int64_t threshold, std::size_t jobs = 1,
-                        const std::function<void(const SplitProgress&)>& progress = {}, SplitProveTimes* times = nullptr);
+                        const std::function<void(const Progress&)>& progress = {}, SplitProveTimes* times = nullptr);
 
 // The pieces of prove_split, for sub-proofs run elsewhere (one command each, zokml split-prove
 // --plan): sub-proof `index` of sub_proofs(plan), in a private scratch folder; the bundle of every
